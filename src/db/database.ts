@@ -1,0 +1,44 @@
+import type pg from 'pg';
+import { redactSecrets } from '../errors';
+import { startEmbeddedPostgres } from './embedded';
+import { migrate } from './migrate';
+import { checkConnection, createPool } from './pool';
+
+export interface Database {
+  pool: pg.Pool;
+  /** Where the data lives, for messages: the server's address or the embedded data folder. */
+  described: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Apply pending migrations on open (every command but `migrate` itself wants this). */
+  migrate?: boolean;
+  log?: (line: string) => void;
+  poolSize?: number;
+}
+
+/** DATABASE_URL when given; otherwise the embedded server in the data folder, started on demand. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir, log: options.log });
+  const connectionString = options.databaseUrl ?? embedded!.connectionString;
+  const described = options.databaseUrl ? redactSecrets(options.databaseUrl) : `the embedded database in ${options.dataDir}`;
+  const pool = createPool(connectionString, { max: options.poolSize });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await pool.end();
+    await embedded?.release();
+  };
+  try {
+    await checkConnection(pool, described);
+    if (options.migrate !== false) await migrate(pool);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { pool, described, close };
+}

@@ -1,0 +1,67 @@
+/**
+ * Errors that carry a code and a message written for the person who has to act on it.
+ * Anything thrown that is not an AppError is treated as an internal failure.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DATABASE_UNAVAILABLE'
+  | 'DATABASE_SCHEMA_NEWER'
+  | 'MIGRATION_FAILED'
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'INPUT_INVALID'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(redactSecrets(message), options);
+    this.name = new.target.name;
+  }
+}
+
+/** Safe to show to an end user as it is. */
+export class UserFacingError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? 'INPUT_INVALID', message, options);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super('VALIDATION_FAILED', message);
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
+}
+
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('INTERNAL', message, { cause: error });
+}
+
+/** Hides passwords in connection strings and bearer tokens before a message reaches a log or a user. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@')
+    .replace(/\b(xox[abprs]-)[A-Za-z0-9-]+/g, '$1***')
+    .replace(/\b(gh[pousr]_)[A-Za-z0-9]+/g, '$1***')
+    .replace(/(Bearer\s+|token=)[^\s&"]+/gi, '$1***');
+}
