@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { AppError } from '../errors';
+import { MIGRATIONS_DIR } from '../paths';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'migrations');
 
 export interface Migration {
   id: number;

@@ -1,0 +1,325 @@
+import type pg from 'pg';
+import { withTransaction } from '../db/pool';
+import type { Entity } from './model';
+import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
+import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, RelationRow, StoredEntity, WriteCounts } from './store';
+
+// Serialises concurrent ingestion writers, so two processes cannot both claim one ref.
+const INGEST_LOCK = 727_002;
+
+interface EntityRow {
+  ref: string;
+  ref_key: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  body: Entity;
+  location_key: string;
+}
+
+interface LocationRow {
+  key: string;
+  type: LocationType;
+  target: string;
+  parent_key: string | null;
+  content_hash: string | null;
+  children: LocationTarget[];
+  dependencies: Array<{ file: string; hash: string }>;
+  has_conflicts: boolean;
+  status: LocationState['status'];
+  entity_count: number;
+}
+
+interface ProblemRow {
+  kind: CatalogProblem['kind'];
+  file: string;
+  document: number | null;
+  line: number | null;
+  col: number | null;
+  entity_ref: string | null;
+  message: string;
+}
+
+const ENTITY_COLUMNS = 'ref, ref_key, kind, namespace, name, body, location_key';
+
+export class PgCatalogStore implements CatalogStore, IngestionStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static create(options: { pool: pg.Pool }): PgCatalogStore {
+    return new PgCatalogStore(options.pool);
+  }
+
+  // ---- read side -------------------------------------------------------------------------------
+
+  async getByRef(refKey: string): Promise<StoredEntity | undefined> {
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE ref_key = $1::text`, [refKey.toLowerCase()]);
+    return rows[0] && toEntity(rows[0]);
+  }
+
+  async getManyByRef(refKeys: string[]): Promise<StoredEntity[]> {
+    if (refKeys.length === 0) return [];
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE ref_key = ANY($1::text[]) ORDER BY ref_key`, [refKeys.map((key) => key.toLowerCase())]);
+    return rows.map(toEntity);
+  }
+
+  async findByName(name: string): Promise<StoredEntity[]> {
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50`, [name.toLowerCase()]);
+    return rows.map(toEntity);
+  }
+
+  async findByTitle(title: string): Promise<StoredEntity[]> {
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50`, [title.toLowerCase()]);
+    return rows.map(toEntity);
+  }
+
+  async findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>> {
+    const query = text.toLowerCase();
+    // Nearest neighbours by trigram distance through the GiST indexes, on names and on titles,
+    // then merged: KNN ordering reads a handful of index pages instead of scoring every row.
+    const { rows } = await this.pool.query<EntityRow & { similarity: number }>(
+      `WITH by_name AS (
+         SELECT ref_key, similarity(name_key, $1::text) AS similarity FROM entities
+         ORDER BY name_key <-> $1::text LIMIT $2::int
+       ), by_title AS (
+         SELECT ref_key, similarity(title_key, $1::text) AS similarity FROM entities
+         WHERE title_key IS NOT NULL ORDER BY title_key <-> $1::text LIMIT $2::int
+       ), best AS (
+         SELECT ref_key, max(similarity) AS similarity FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_title) candidates
+         GROUP BY ref_key
+       )
+       SELECT ${ENTITY_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}, best.similarity::float8 AS similarity
+       FROM best JOIN entities e USING (ref_key)
+       WHERE best.similarity >= 0.2
+       ORDER BY best.similarity DESC, e.ref_key LIMIT $2::int`,
+      [query, limit],
+    );
+    return rows.map((row) => ({ entity: toEntity(row), similarity: row.similarity }));
+  }
+
+  async relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]> {
+    const { rows } = await this.pool.query<{ type: string; source_ref: string; target_ref: string }>(
+      `SELECT DISTINCT type, source_ref, target_ref FROM relations
+       WHERE source_key = $1::text AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+       ORDER BY type, target_ref`,
+      [refKey.toLowerCase(), types ?? null],
+    );
+    return rows.map((row) => ({ type: row.type, sourceRef: row.source_ref, targetRef: row.target_ref }));
+  }
+
+  async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE body -> 'metadata' -> 'annotations' ->> $1::text = $2::text ORDER BY ref_key LIMIT 50`,
+      [key, value],
+    );
+    return rows.map(toEntity);
+  }
+
+  async countEntities(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM entities');
+    return rows[0]?.n ?? 0;
+  }
+
+  // ---- write side ------------------------------------------------------------------------------
+
+  async loadLocations(): Promise<Map<string, LocationState>> {
+    const { rows } = await this.pool.query<LocationRow>('SELECT key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, entity_count FROM locations');
+    return new Map(
+      rows.map((row) => [
+        row.key,
+        { key: row.key, type: row.type, target: row.target, parentKey: row.parent_key, contentHash: row.content_hash, children: row.children, dependencies: row.dependencies, hasConflicts: row.has_conflicts, status: row.status, entityCount: row.entity_count },
+      ]),
+    );
+  }
+
+  async writeLocations(batch: LocationWrite[]): Promise<WriteCounts> {
+    const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, removed: 0, conflicts: [] };
+    if (batch.length === 0) return counts;
+    return withTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
+      const locationKeys = batch.map((location) => location.key);
+      const incomingKeys = batch.flatMap((location) => location.entities.map((entity) => entity.refKey));
+      const { rows: existing } = await client.query<{ ref_key: string; hash: string; location_key: string }>(
+        'SELECT ref_key, hash, location_key FROM entities WHERE location_key = ANY($1::text[]) OR ref_key = ANY($2::text[])',
+        [locationKeys, incomingKeys],
+      );
+      const current = new Map(existing.map((row) => [row.ref_key, row]));
+      const owner = new Map(existing.map((row) => [row.ref_key, row.location_key]));
+
+      const upserts: Array<{ entity: ProcessedEntity; locationKey: string }> = [];
+      const removed: string[] = [];
+      const problems: Array<CatalogProblem & { locationKey: string }> = [];
+      const conflicted = new Set<string>();
+      const stored = new Map<string, number>();
+
+      for (const location of batch) {
+        const keep = new Set(location.entities.map((entity) => entity.refKey));
+        // Release what this location no longer yields before anyone else claims it.
+        for (const row of existing) {
+          if (row.location_key === location.key && !keep.has(row.ref_key) && owner.get(row.ref_key) === location.key) {
+            removed.push(row.ref_key);
+            owner.delete(row.ref_key);
+          }
+        }
+        let count = 0;
+        for (const entity of location.entities) {
+          const claimedBy = owner.get(entity.refKey);
+          if (claimedBy !== undefined && claimedBy !== location.key) {
+            const conflict: CatalogProblem = { kind: 'conflict', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(claimedBy)}; this definition is ignored until that one is removed` };
+            problems.push({ ...conflict, locationKey: location.key });
+            counts.conflicts.push(conflict);
+            conflicted.add(location.key);
+            continue;
+          }
+          owner.set(entity.refKey, location.key);
+          count++;
+          const before = current.get(entity.refKey);
+          if (before && before.hash === entity.hash && before.location_key === location.key) {
+            counts.unchanged++;
+            continue;
+          }
+          if (before) counts.updated++;
+          else counts.added++;
+          upserts.push({ entity, locationKey: location.key });
+        }
+        stored.set(location.key, count);
+        problems.push(...location.problems.map((problem) => ({ ...problem, locationKey: location.key })));
+      }
+      counts.removed = removed.length;
+
+      await client.query(
+        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at)
+         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[])
+           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count)
+         ON CONFLICT (key) DO UPDATE SET type = excluded.type, target = excluded.target, parent_key = coalesce(locations.parent_key, excluded.parent_key),
+           content_hash = excluded.content_hash, children = excluded.children, dependencies = excluded.dependencies, has_conflicts = excluded.has_conflicts,
+           status = 'ok', last_error = NULL, entity_count = excluded.entity_count, processed_at = now(), last_ok_at = now()`,
+        [
+          locationKeys,
+          batch.map((l) => l.type),
+          batch.map((l) => l.target),
+          batch.map((l) => l.parentKey),
+          batch.map((l) => l.contentHash),
+          batch.map((l) => JSON.stringify(l.children)),
+          batch.map((l) => JSON.stringify(l.dependencies)),
+          batch.map((l) => conflicted.has(l.key)),
+          batch.map((l) => stored.get(l.key) ?? 0),
+        ],
+      );
+
+      const replaced = [...removed, ...upserts.map((u) => u.entity.refKey)];
+      if (replaced.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [replaced]);
+      if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
+      if (upserts.length) {
+        await client.query(
+          `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, body, hash, location_key)
+           SELECT ref_key, ref, kind, namespace, name, lower(name), lower(title), body::jsonb, hash, location_key
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+             AS e(ref_key, ref, kind, namespace, name, title, body, hash, location_key)
+           ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
+             name_key = excluded.name_key, title_key = excluded.title_key, body = excluded.body, hash = excluded.hash,
+             location_key = excluded.location_key, updated_at = now()`,
+          [
+            upserts.map((u) => u.entity.refKey),
+            upserts.map((u) => u.entity.ref),
+            upserts.map((u) => u.entity.kind),
+            upserts.map((u) => u.entity.namespace),
+            upserts.map((u) => u.entity.name),
+            upserts.map((u) => u.entity.title ?? null),
+            upserts.map((u) => JSON.stringify(u.entity.entity)),
+            upserts.map((u) => u.entity.hash),
+            upserts.map((u) => u.locationKey),
+          ],
+        );
+        const relations = upserts.flatMap((u) => u.entity.relations.map((relation) => ({ origin: u.entity.refKey, ...relation })));
+        if (relations.length) {
+          await client.query(
+            `INSERT INTO relations (origin_key, source_key, type, target_key, source_ref, target_ref)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+             ON CONFLICT DO NOTHING`,
+            [relations.map((r) => r.origin), relations.map((r) => r.sourceKey), relations.map((r) => r.type), relations.map((r) => r.targetKey), relations.map((r) => r.sourceRef), relations.map((r) => r.targetRef)],
+          );
+        }
+      }
+
+      await client.query('DELETE FROM processing_errors WHERE location_key = ANY($1::text[])', [locationKeys]);
+      if (problems.length) await insertProblems(client, problems);
+      return counts;
+    });
+  }
+
+  async recordLocationFailure(location: { key: string; type: LocationType; target: string; parentKey: string | null }, problem: CatalogProblem): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO locations (key, type, target, parent_key, status, last_error, processed_at)
+         VALUES ($1::text, $2::text, $3::text, $4::text, 'error', $5::text, now())
+         ON CONFLICT (key) DO UPDATE SET status = 'error', last_error = excluded.last_error, processed_at = now()`,
+        [location.key, location.type, location.target, location.parentKey, problem.message],
+      );
+      await client.query('DELETE FROM processing_errors WHERE location_key = $1::text', [location.key]);
+      await insertProblems(client, [{ ...problem, locationKey: location.key }]);
+    });
+  }
+
+  async removeLocations(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ key: string }>(
+        `WITH RECURSIVE tree AS (
+           SELECT key FROM locations WHERE key = ANY($1::text[])
+           UNION SELECT l.key FROM locations l JOIN tree ON l.parent_key = tree.key
+         ) SELECT key FROM tree`,
+        [keys],
+      );
+      const subtree = rows.map((row) => row.key);
+      const { rows: gone } = await client.query<{ ref_key: string }>('DELETE FROM entities WHERE location_key = ANY($1::text[]) RETURNING ref_key', [subtree]);
+      if (gone.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [gone.map((row) => row.ref_key)]);
+      await client.query('DELETE FROM locations WHERE key = ANY($1::text[])', [subtree]);
+      return gone.length;
+    });
+  }
+
+  async problemsOf(locationKeys: string[]): Promise<CatalogProblem[]> {
+    if (locationKeys.length === 0) return [];
+    const { rows } = await this.pool.query<ProblemRow>(
+      `SELECT kind, file, document, line, col, entity_ref, message FROM processing_errors
+       WHERE location_key = ANY($1::text[]) ORDER BY file, document NULLS FIRST, id`,
+      [locationKeys],
+    );
+    return rows.map((row) => ({
+      kind: row.kind,
+      file: row.file,
+      ...(row.document !== null && { document: row.document }),
+      ...(row.line !== null && { line: row.line }),
+      ...(row.col !== null && { column: row.col }),
+      ...(row.entity_ref !== null && { entityRef: row.entity_ref }),
+      message: row.message,
+    }));
+  }
+}
+
+async function insertProblems(client: pg.PoolClient, problems: Array<CatalogProblem & { locationKey: string }>): Promise<void> {
+  await client.query(
+    `INSERT INTO processing_errors (location_key, file, document, line, col, entity_ref, kind, message)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[])`,
+    [
+      problems.map((p) => p.locationKey),
+      problems.map((p) => p.file),
+      problems.map((p) => p.document ?? null),
+      problems.map((p) => p.line ?? null),
+      problems.map((p) => p.column ?? null),
+      problems.map((p) => p.entityRef ?? null),
+      problems.map((p) => p.kind),
+      problems.map((p) => p.message),
+    ],
+  );
+}
+
+function toEntity(row: EntityRow): StoredEntity {
+  return { ref: row.ref, refKey: row.ref_key, kind: row.kind, namespace: row.namespace, name: row.name, entity: row.body, locationKey: row.location_key };
+}
+
+function describeLocation(key: string): string {
+  const colon = key.indexOf(':');
+  return colon > 0 ? key.slice(colon + 1) : key;
+}

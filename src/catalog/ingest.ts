@@ -1,0 +1,240 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError, expandGlob, findYamlFiles, readTextFile, sha256 } from '../sources/files';
+import type { UrlReader } from './placeholders';
+import { processCatalogText, type CatalogProblem, type LocationTarget } from './processing';
+import type { IngestionStore, LocationState, LocationType, LocationWrite } from './store';
+
+export interface IngestReport {
+  locations: { visited: number; processed: number; unchanged: number; failed: number; removed: number };
+  entities: { added: number; updated: number; unchanged: number; removed: number; total: number };
+  errors: CatalogProblem[];
+}
+
+export interface IngestDependencies {
+  store: IngestionStore;
+  maxBytes: number;
+  urlReader?: UrlReader;
+  /** Locations read at once; reading is I/O bound, parsing is not, so a modest number is enough. */
+  concurrency?: number;
+  /** Entities per write transaction. */
+  batchSize?: number;
+}
+
+export interface RootLocation {
+  type: LocationType;
+  target: string;
+}
+
+interface Pending {
+  key: string;
+  type: LocationType;
+  target: string;
+  parentKey: string | null;
+  /** Location keys from the root down to this one's parent, to detect cycles. */
+  ancestors: string[];
+}
+
+type Outcome =
+  | { kind: 'unchanged'; pending: Pending; children: LocationTarget[]; entityCount: number }
+  | { kind: 'failed'; pending: Pending; problem: CatalogProblem }
+  | { kind: 'processed'; pending: Pending; write: LocationWrite };
+
+export function locationKey(location: { type: LocationType; target: string }): string {
+  return `${location.type}:${location.target}`;
+}
+
+/**
+ * Resolves what a command-line path means: a folder of catalog files or a single file.
+ */
+export async function rootFromPath(given: string): Promise<RootLocation> {
+  if (/^https?:\/\//i.test(given)) return { type: 'url', target: given };
+  const target = path.resolve(given);
+  const stat = await fs.stat(target).catch(() => undefined);
+  return { type: stat?.isDirectory() ? 'directory' : 'file', target };
+}
+
+/**
+ * Reads locations and everything they lead to (Location targets, files in folders), and brings the
+ * catalog in line with them. Each location is replaced atomically and only when it read and parsed;
+ * unchanged locations cost no writes; locations no longer referenced are removed with their entities.
+ */
+export async function ingest(roots: RootLocation[], deps: IngestDependencies): Promise<IngestReport> {
+  const { store } = deps;
+  const concurrency = deps.concurrency ?? 16;
+  const batchSize = deps.batchSize ?? 2_000;
+  const known = await store.loadLocations();
+  const report: IngestReport = {
+    locations: { visited: 0, processed: 0, unchanged: 0, failed: 0, removed: 0 },
+    entities: { added: 0, updated: 0, unchanged: 0, removed: 0, total: 0 },
+    errors: [],
+  };
+  const visited = new Set<string>();
+  const orphaned: string[] = [];
+  let frontier: Pending[] = [];
+  for (const root of roots) {
+    const key = locationKey(root);
+    if (visited.has(key)) continue;
+    visited.add(key);
+    frontier.push({ key, type: root.type, target: root.target, parentKey: known.get(key)?.parentKey ?? null, ancestors: [] });
+  }
+
+  while (frontier.length > 0) {
+    const outcomes = await mapLimited(frontier, concurrency, (pending) => readLocation(pending, known.get(pending.key), deps));
+    const next: Pending[] = [];
+    let batch: LocationWrite[] = [];
+    let batchEntities = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const counts = await store.writeLocations(batch);
+      report.entities.added += counts.added;
+      report.entities.updated += counts.updated;
+      report.entities.unchanged += counts.unchanged;
+      report.entities.removed += counts.removed;
+      batch = [];
+      batchEntities = 0;
+    };
+
+    for (const outcome of outcomes) {
+      const { pending } = outcome;
+      report.locations.visited++;
+      if (outcome.kind === 'failed') {
+        report.locations.failed++;
+        await store.recordLocationFailure(pending, outcome.problem);
+        continue;
+      }
+      let children: LocationTarget[];
+      if (outcome.kind === 'unchanged') {
+        report.locations.unchanged++;
+        report.entities.unchanged += outcome.entityCount;
+        children = outcome.children;
+      } else {
+        report.locations.processed++;
+        children = outcome.write.children;
+        queueChildren(pending, children, visited, next, outcome.write.problems);
+        batch.push(outcome.write);
+        batchEntities += outcome.write.entities.length;
+        const previous = known.get(pending.key);
+        if (previous) {
+          const now = new Set(children.map((child) => locationKey(child)));
+          for (const child of previous.children) {
+            const key = locationKey(child);
+            if (!now.has(key) && known.get(key)?.parentKey === pending.key) orphaned.push(key);
+          }
+        }
+        if (batchEntities >= batchSize) await flush();
+        continue;
+      }
+      queueChildren(pending, children, visited, next, []);
+    }
+    await flush();
+    frontier = next;
+  }
+
+  report.entities.removed += await store.removeLocations(orphaned.filter((key) => !visited.has(key)));
+  report.locations.removed = orphaned.length;
+  report.errors = await store.problemsOf([...visited]);
+  report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
+  return report;
+}
+
+/** Adds a location's children to the next level, reporting any that would close a cycle. */
+function queueChildren(parent: Pending, children: LocationTarget[], visited: Set<string>, next: Pending[], problems: CatalogProblem[]): void {
+  const chain = [...parent.ancestors, parent.key];
+  for (const child of children) {
+    const key = locationKey(child);
+    if (chain.includes(key)) {
+      problems.push({ kind: 'location', file: parent.target, message: `Location cycle: ${[...chain, key].map((k) => k.slice(k.indexOf(':') + 1)).join(' → ')}; the target ${child.target} is ignored` });
+      continue;
+    }
+    // Reached by another path already (a diamond, not a cycle): read once.
+    if (visited.has(key)) continue;
+    visited.add(key);
+    next.push({ key, type: child.type, target: child.target, parentKey: parent.key, ancestors: chain });
+  }
+}
+
+async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies): Promise<Outcome> {
+  const fail = (message: string, kind: CatalogProblem['kind'] = 'read'): Outcome => ({ kind: 'failed', pending, problem: { kind, file: pending.target, message } });
+  switch (pending.type) {
+    case 'directory': {
+      let files: string[];
+      try {
+        files = await findYamlFiles(pending.target);
+      } catch (error) {
+        return fail(describeFsError(error, pending.target));
+      }
+      if (files.length === 0) return fail(`${pending.target} contains no .yaml or .yml files`);
+      const children = files.map((file) => ({ type: 'file' as const, target: file }));
+      const contentHash = sha256(files.join('\n'));
+      if (previous?.status === 'ok' && previous.contentHash === contentHash) return { kind: 'unchanged', pending, children, entityCount: 0 };
+      return { kind: 'processed', pending, write: { ...base(pending), contentHash, children, dependencies: [], entities: [], problems: [] } };
+    }
+    case 'url':
+      if (!deps.urlReader?.canRead(pending.target)) return fail(`No reader is configured for ${pending.target}; configure the GitHub integration to read URL locations`);
+      return readText(pending, previous, deps, async () => {
+        try {
+          const text = await deps.urlReader!.readText(pending.target);
+          return { ok: true, text, hash: sha256(text) };
+        } catch (error) {
+          return { ok: false, message: `${pending.target} could not be read: ${(error as Error).message}` };
+        }
+      });
+    case 'file': {
+      if (/[*?]/.test(pending.target)) {
+        const files = await expandGlob(pending.target);
+        if (files.length === 0) return fail(`no files match ${pending.target}`);
+        const children = files.map((file) => ({ type: 'file' as const, target: file }));
+        const contentHash = sha256(files.join('\n'));
+        if (previous?.status === 'ok' && previous.contentHash === contentHash) return { kind: 'unchanged', pending, children, entityCount: 0 };
+        return { kind: 'processed', pending, write: { ...base(pending), contentHash, children, dependencies: [], entities: [], problems: [] } };
+      }
+      return readText(pending, previous, deps, () => readTextFile(pending.target, deps.maxBytes));
+    }
+  }
+}
+
+async function readText(
+  pending: Pending,
+  previous: LocationState | undefined,
+  deps: IngestDependencies,
+  read: () => Promise<{ ok: true; text: string; hash: string } | { ok: false; message: string }>,
+): Promise<Outcome> {
+  const content = await read();
+  if (!content.ok) return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: content.message } };
+  if (previous && previous.status === 'ok' && !previous.hasConflicts && previous.contentHash === content.hash && (await dependenciesUnchanged(previous, deps.maxBytes))) {
+    return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
+  }
+  const processed = await processCatalogText(content.text, { file: pending.target, maxBytes: deps.maxBytes, urlReader: deps.urlReader });
+  if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
+  return {
+    kind: 'processed',
+    pending,
+    write: { ...base(pending), contentHash: content.hash, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems },
+  };
+}
+
+async function dependenciesUnchanged(previous: LocationState, maxBytes: number): Promise<boolean> {
+  for (const dependency of previous.dependencies) {
+    const read = await readTextFile(dependency.file, maxBytes);
+    if (!read.ok || read.hash !== dependency.hash) return false;
+  }
+  return true;
+}
+
+function base(pending: Pending): Pick<LocationWrite, 'key' | 'type' | 'target' | 'parentKey'> {
+  return { key: pending.key, type: pending.type, target: pending.target, parentKey: pending.parentKey };
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}

@@ -1,0 +1,92 @@
+import type { Entity } from './model';
+import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
+
+export type LocationType = 'file' | 'directory' | 'url';
+
+/** What the catalog remembers about one place entities come from. */
+export interface LocationState {
+  key: string;
+  type: LocationType;
+  target: string;
+  parentKey: string | null;
+  contentHash: string | null;
+  children: LocationTarget[];
+  dependencies: Array<{ file: string; hash: string }>;
+  hasConflicts: boolean;
+  status: 'pending' | 'ok' | 'error';
+  entityCount: number;
+}
+
+/** A location that read and parsed: its whole new state, written atomically. */
+export interface LocationWrite {
+  key: string;
+  type: LocationType;
+  target: string;
+  parentKey: string | null;
+  contentHash: string;
+  children: LocationTarget[];
+  dependencies: Array<{ file: string; hash: string }>;
+  entities: ProcessedEntity[];
+  problems: CatalogProblem[];
+}
+
+export interface WriteCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Problems added while writing (refs already claimed by another location). */
+  conflicts: CatalogProblem[];
+}
+
+/** The write side of the catalog, used by the ingestion pipeline. */
+export interface IngestionStore {
+  /** Every known location, keyed by location key. */
+  loadLocations(): Promise<Map<string, LocationState>>;
+  /**
+   * Replaces each location's entities, relations and problems with the given state, in one
+   * transaction. A ref already owned by another location stays there and becomes a conflict.
+   */
+  writeLocations(batch: LocationWrite[]): Promise<WriteCounts>;
+  /** Records that a location could not be read or parsed, leaving its entities as they were. */
+  recordLocationFailure(location: { key: string; type: LocationType; target: string; parentKey: string | null }, problem: CatalogProblem): Promise<void>;
+  /** Removes locations, the locations below them, and all their entities. Returns entities removed. */
+  removeLocations(keys: string[]): Promise<number>;
+  /** Stored problems of the given locations, in file order. */
+  problemsOf(locationKeys: string[]): Promise<CatalogProblem[]>;
+}
+
+/** A catalog entity as stored, with the ref in Backstage's spelling. */
+export interface StoredEntity {
+  ref: string;
+  refKey: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  entity: Entity;
+  locationKey: string;
+}
+
+export interface RelationRow {
+  type: string;
+  sourceRef: string;
+  targetRef: string;
+}
+
+/** The read side of the catalog, used by every command. */
+export interface CatalogStore {
+  /** Case-insensitive lookup by full ref (`component:default/x`). */
+  getByRef(refKey: string): Promise<StoredEntity | undefined>;
+  getManyByRef(refKeys: string[]): Promise<StoredEntity[]>;
+  /** Entities whose name equals `name`, ignoring case, in any kind or namespace. */
+  findByName(name: string): Promise<StoredEntity[]>;
+  /** Entities whose metadata.title equals `title`, ignoring case. */
+  findByTitle(title: string): Promise<StoredEntity[]>;
+  /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
+  findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
+  /** Relations whose source is the entity, optionally of the given types. */
+  relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
+  /** Entities with an annotation of the given value (e.g. github.com/project-slug). */
+  findByAnnotation(key: string, value: string): Promise<StoredEntity[]>;
+  countEntities(): Promise<number>;
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError, findYamlFiles, readTextFile } from '../sources/files';
+import type { UrlReader } from './placeholders';
+import { processCatalogText } from './processing';
+
+/** One line of `catalog validate`: a document of a file, or the file itself when it cannot be read. */
+export interface ValidationEntry {
+  file: string;
+  /** 1-based index of the document in its file; null when the file as a whole failed. */
+  document: number | null;
+  line: number | null;
+  ref: string | null;
+  valid: boolean;
+  errors: string[];
+}
+
+/**
+ * Checks catalog files without touching the catalog: every document of every file given, or found
+ * in a folder given, against the same rules ingestion applies.
+ */
+export async function validateFiles(paths: string[], options: { maxBytes: number; urlReader?: UrlReader }): Promise<ValidationEntry[]> {
+  const entries: ValidationEntry[] = [];
+  const fileFailure = (file: string, message: string, line: number | null = null): ValidationEntry => ({ file, document: null, line, ref: null, valid: false, errors: [message] });
+  for (const given of paths) {
+    const resolved = path.resolve(given);
+    const stat = await fs.stat(resolved).catch((error: unknown) => error as Error);
+    if (stat instanceof Error) {
+      entries.push(fileFailure(given, describeFsError(stat, given)));
+      continue;
+    }
+    let files: string[];
+    if (stat.isDirectory()) {
+      files = (await findYamlFiles(resolved)).map((found) => path.join(given, path.relative(resolved, found)));
+      if (files.length === 0) {
+        entries.push(fileFailure(given, `${given} contains no .yaml or .yml files`));
+        continue;
+      }
+    } else {
+      files = [given];
+    }
+    for (const file of files) {
+      const read = await readTextFile(path.resolve(file), options.maxBytes);
+      if (!read.ok) {
+        entries.push(fileFailure(file, read.message.replace(path.resolve(file), file)));
+        continue;
+      }
+      const processed = await processCatalogText(read.text, { file: path.resolve(file), maxBytes: options.maxBytes, urlReader: options.urlReader });
+      if (!processed.parsed) {
+        entries.push(fileFailure(file, processed.problem.message.replace(path.resolve(file), file), processed.problem.line ?? null));
+        continue;
+      }
+      if (processed.documents.length === 0) {
+        entries.push(fileFailure(file, `${file} holds no YAML documents`));
+        continue;
+      }
+      for (const document of processed.documents) {
+        entries.push({ file, document: document.document, line: document.line, ref: document.ref, valid: document.valid, errors: document.errors });
+      }
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,91 @@
+import yaml from 'js-yaml';
+
+/** One YAML document of a catalog file, before validation. */
+export interface RawDocument {
+  /** 1-based position of the document in its file. */
+  index: number;
+  /** 1-based line where the document starts, as near as the separators tell. */
+  line: number;
+  value: unknown;
+}
+
+export interface YamlProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export type ParsedYaml = { ok: true; documents: RawDocument[] } | { ok: false; problem: YamlProblem };
+
+export interface YamlLimits {
+  /** Nodes a document may expand to once aliases are followed; guards against "billion laughs". */
+  maxNodes: number;
+  maxDepth: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxNodes: 100_000, maxDepth: 64 };
+
+/**
+ * Parses a multi-document catalog file the way Backstage reads it: YAML 1.2 core schema (dates stay
+ * strings, no `<<` merges), duplicate keys are an error, and the whole file fails if any document
+ * fails, so that a half-read file never replaces a location's last good entities.
+ */
+export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+  let values: unknown[];
+  try {
+    values = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    if (error instanceof yaml.YAMLException) {
+      const mark = error.mark as { line?: number; column?: number } | undefined;
+      return {
+        ok: false,
+        problem: { message: error.reason || error.message, line: mark?.line !== undefined ? mark.line + 1 : undefined, column: mark?.column !== undefined ? mark.column + 1 : undefined },
+      };
+    }
+    if (error instanceof RangeError) return { ok: false, problem: { message: `the YAML is nested too deeply to read (more than ${limits.maxDepth} levels are not allowed)` } };
+    throw error;
+  }
+
+  const starts = documentStartLines(text);
+  const documents: RawDocument[] = [];
+  for (const [position, value] of values.entries()) {
+    const index = position + 1;
+    const line = starts[position] ?? 1;
+    const excess = measure(value, limits);
+    if (excess) return { ok: false, problem: { message: `document ${index} ${excess}`, line } };
+    documents.push({ index, line, value });
+  }
+  return { ok: true, documents };
+}
+
+/**
+ * Walks a parsed value counting every node it reaches, so an alias used a million times counts a
+ * million times: that is what serialising or validating it would cost.
+ */
+function measure(root: unknown, limits: YamlLimits): string | undefined {
+  let nodes = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    nodes++;
+    if (nodes > limits.maxNodes) return `expands to more than ${limits.maxNodes} values (are YAML aliases repeating a large block?)`;
+    if (depth > limits.maxDepth) return `is nested more than ${limits.maxDepth} levels deep`;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) stack.push({ value: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** Line numbers (1-based) where each document begins: the first line, then after each `---`. */
+function documentStartLines(text: string): number[] {
+  const starts: number[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/\r$/, '');
+    if (/^---(\s|$)/.test(line)) starts.push(i + 1);
+    else if (starts.length === 0 && line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) starts.push(i + 1);
+  }
+  return starts.length ? starts : [1];
+}

@@ -1,0 +1,87 @@
+import type { TeamInfo, WhoOwnsResult } from '../../commands/whoowns';
+import type { IngestReport } from '../catalog/ingest';
+import type { CatalogProblem } from '../catalog/processing';
+import type { ValidationEntry } from '../catalog/validateFiles';
+
+/** Where a problem is, compiler style: `file:line:column`. */
+export function problemLocation(problem: { file: string; line?: number | null; column?: number | null }): string {
+  return [problem.file, problem.line ?? undefined, problem.line ? (problem.column ?? undefined) : undefined].filter((part) => part !== undefined).join(':');
+}
+
+export function formatProblem(problem: CatalogProblem): string {
+  const subject = problem.entityRef ? ` ${problem.entityRef}:` : '';
+  const document = problem.document ? ` (document ${problem.document})` : '';
+  return `${problemLocation(problem)}${document}:${subject} ${problem.message}`;
+}
+
+export function formatValidation(entries: ValidationEntry[]): string {
+  const lines = entries.map((entry) => {
+    const where = `${problemLocation({ file: entry.file, line: entry.line })}${entry.document ? ` #${entry.document}` : ''}`;
+    if (entry.valid) return `ok    ${where} ${entry.ref}`;
+    return `error ${where}${entry.ref ? ` ${entry.ref}` : ''}\n${entry.errors.map((error) => `      - ${error}`).join('\n')}`;
+  });
+  const invalid = entries.filter((entry) => !entry.valid).length;
+  lines.push('', invalid ? `${invalid} of ${entries.length} invalid.` : `All ${entries.length} valid.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatIngestReport(report: IngestReport, seconds: number): string {
+  const { locations, entities } = report;
+  const lines = [
+    `Read ${locations.visited} location(s) in ${seconds.toFixed(2)} s: ${locations.processed} processed, ${locations.unchanged} unchanged, ${locations.failed} failed${locations.removed ? `, ${locations.removed} removed` : ''}.`,
+    `Entities: ${entities.added} added, ${entities.updated} updated, ${entities.unchanged} unchanged, ${entities.removed} removed.`,
+  ];
+  if (report.errors.length) {
+    lines.push('', `${report.errors.length} error(s); entities from files that failed to read or parse are kept as they were:`);
+    lines.push(...report.errors.map((problem) => `  ${formatProblem(problem)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON shape of `backline whoowns --json`, as DESIGN §7 fixes it. */
+export function whoOwnsJson(result: WhoOwnsResult): object {
+  return {
+    query: result.query,
+    match: result.match?.ref ?? null,
+    owner: result.owner
+      ? {
+          ref: result.owner.ref,
+          found: result.owner.found,
+          displayName: result.owner.displayName,
+          members: result.owner.members.map((member) => member.ref),
+          slackChannel: result.owner.slackChannel,
+          escalation: result.owner.escalation ? { ref: result.owner.escalation.ref, members: result.owner.escalation.members.map((member) => member.ref) } : null,
+          oncall: [],
+        }
+      : null,
+    alternatives: result.alternatives.map((entity) => entity.ref),
+    warnings: result.warnings,
+    suggestions: result.suggestions.map((suggestion) => suggestion.ref),
+  };
+}
+
+export function formatWhoOwns(result: WhoOwnsResult): string {
+  if (!result.query) return 'Tell me what to look up: a service, API, repository, team or person.\n';
+  if (!result.match) {
+    const lines = [`Nothing in the catalog is called "${result.query}".`];
+    if (result.suggestions.length) lines.push('Did you mean:', ...result.suggestions.map((s) => `  ${s.ref}${s.title ? ` (${s.title})` : ''}`));
+    return `${lines.join('\n')}\n`;
+  }
+  const entity = result.match;
+  const spec = (entity.entity.spec ?? {}) as Record<string, unknown>;
+  const lines = [entity.ref, ...[entity.entity.metadata.description].filter(Boolean).map((d) => `  ${d}`)];
+  const facts = ['type', 'lifecycle'].filter((key) => typeof spec[key] === 'string').map((key) => `${key} ${spec[key]}`);
+  if (facts.length) lines.push(`  ${facts.join(', ')}`);
+  if (result.owner) lines.push('', ...describeTeam('Owner', result.owner));
+  if (result.owner?.escalation) lines.push(...describeTeam('Nearest team with people', result.owner.escalation));
+  if (result.warnings.length) lines.push('', ...result.warnings.map((warning) => `! ${warning}`));
+  if (result.alternatives.length) lines.push('', `Also named "${result.query}": ${result.alternatives.map((alt) => alt.ref).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeTeam(label: string, team: TeamInfo): string[] {
+  const lines = [`${label}: ${team.displayName} (${team.ref})${team.found ? '' : ' — not in the catalog'}`];
+  if (team.slackChannel) lines.push(`  Slack: ${team.slackChannel}`);
+  if (team.members.length) lines.push(`  Members: ${team.members.map((m) => (m.email ? `${m.displayName} <${m.email}>` : m.displayName)).join(', ')}`);
+  return lines;
+}

@@ -1,0 +1,129 @@
+import { Command, CommanderError } from 'commander';
+import { whoOwns } from '../../commands/whoowns';
+import { ingest, rootFromPath } from '../catalog/ingest';
+import { validateFiles } from '../catalog/validateFiles';
+import { loadConfig, type Config } from '../config';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { asAppError } from '../errors';
+import { openBackline, type Backline } from '../main';
+import { formatIngestReport, formatValidation, formatWhoOwns, whoOwnsJson } from './format';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** Exit codes: 0 success, 1 the command ran and found problems, 2 usage or configuration error. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; anything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const appError = asAppError(error);
+    io.stderr(`backline: ${appError.message}\n`);
+    return appError.code === 'CONFIG_INVALID' ? 2 : 1;
+  }
+  return exitCode;
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('backline')
+    .description('Who owns what, who is on call, where the docs are: a Backstage-compatible catalog for Slack.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run backline --help for usage)');
+
+  const config = (): Config => loadConfig(io.env);
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const withBackline = async <T>(work: (backline: Backline) => Promise<T>): Promise<T> => {
+    const backline = await openBackline(config(), { log });
+    const stop = () => void backline.close().finally(() => process.exit(130));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await work(backline);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await backline.close();
+    }
+  };
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (every other command does this on start too).')
+    .action(async () => {
+      const settings = config();
+      const database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, migrate: false, log });
+      try {
+        const { applied } = await migrate(database.pool);
+        io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.described}:\n${applied.map((name) => `  ${name}\n`).join('')}` : `${database.described} is up to date.\n`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  const catalog = program.command('catalog').description('Validate and ingest catalog-info.yaml files.');
+
+  catalog
+    .command('validate')
+    .description('Check catalog files against Backstage\'s rules without touching the catalog.')
+    .argument('<paths...>', 'files or folders of catalog YAML')
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      const entries = await validateFiles(paths, { maxBytes: config().maxFileBytes });
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ entities: entries.map(({ file, document, ref, valid, errors }) => ({ file, document, ref, valid, errors })) })}\n`);
+      } else {
+        io.stdout(formatValidation(entries));
+      }
+      setExitCode(entries.every((entry) => entry.valid) ? 0 : 1);
+    });
+
+  catalog
+    .command('ingest')
+    .description('Read files, folders or Location files into the catalog; unchanged files cost nothing.')
+    .argument('<paths...>', 'files, folders or Location files')
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      await withBackline(async (backline) => {
+        const roots = await Promise.all(paths.map(rootFromPath));
+        const started = performance.now();
+        const report = await ingest(roots, { store: backline.catalog, maxBytes: backline.config.maxFileBytes });
+        const seconds = (performance.now() - started) / 1000;
+        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000 })}\n`);
+        else io.stdout(formatIngestReport(report, seconds));
+        setExitCode(report.errors.length ? 1 : 0);
+      });
+    });
+
+  program
+    .command('whoowns')
+    .description('Who owns a service, API, repository, team or person.')
+    .argument('<query...>', 'a name, title, ref, repository slug or GitHub URL')
+    .option('--json', 'print one JSON document')
+    .action(async (words: string[], options: { json?: boolean }) => {
+      await withBackline(async (backline) => {
+        const result = await whoOwns(words.join(' '), { catalog: backline.catalog });
+        io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : formatWhoOwns(result));
+        setExitCode(result.match ? 0 : 1);
+      });
+    });
+
+  return program;
+}
