@@ -37,12 +37,13 @@ export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YA
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark as { line?: number; column?: number } | undefined;
+      const reason = /maxDepth/.test(error.reason) ? 'it is nested too deeply (more than 100 levels)' : error.reason || error.message;
       return {
         ok: false,
-        problem: { message: error.reason || error.message, line: mark?.line !== undefined ? mark.line + 1 : undefined, column: mark?.column !== undefined ? mark.column + 1 : undefined },
+        problem: { message: reason, line: mark?.line !== undefined ? mark.line + 1 : undefined, column: mark?.column !== undefined ? mark.column + 1 : undefined },
       };
     }
-    if (error instanceof RangeError) return { ok: false, problem: { message: `the YAML is nested too deeply to read (more than ${limits.maxDepth} levels are not allowed)` } };
+    if (error instanceof RangeError) return { ok: false, problem: { message: 'it is nested too deeply to read' } };
     throw error;
   }
 
@@ -84,7 +85,9 @@ function documentStartLines(text: string): number[] {
   const starts: number[] = [];
   for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.replace(/\r$/, '');
-    if (/^---(\s|$)/.test(line)) starts.push(i + 1);
+    // A document begins on the line after a bare `---`, or on the separator line when content follows it.
+    if (/^---\s*$/.test(line)) starts.push(i + 2);
+    else if (/^---\s/.test(line)) starts.push(i + 1);
     else if (starts.length === 0 && line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) starts.push(i + 1);
   }
   return starts.length ? starts : [1];
