@@ -57,8 +57,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     const port = await freePort();
     const child = spawnPostgres({ binaries, pgData, dataDir, port, owner, unsafeFast: options.unsafeFast });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const ready = await Promise.race([waitUntilAccepting(connectionString(port, password, 'postgres'), READY_TIMEOUT_MS), exited.then(() => false)]);
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const ready = await waitUntilAccepting(connectionString(port, password, 'postgres'), READY_TIMEOUT_MS, () => exited);
     if (!ready) {
       // Lost a race with another process starting the same cluster: use the winner's server.
       if (runningServer(pgData)) continue;
@@ -229,9 +232,9 @@ function spawnPostgres(args: { binaries: Binaries; pgData: string; dataDir: stri
   return child;
 }
 
-async function waitUntilAccepting(url: string, timeoutMs: number): Promise<boolean> {
+async function waitUntilAccepting(url: string, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !gaveUp()) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
     client.on('error', () => undefined);
     try {
