@@ -1,0 +1,534 @@
+/**
+ * A loopback fake of Slack's Web API and of `response_url`, for tests that run the real WebClient
+ * (and Bolt) against it: `new WebClient(token, { slackApiUrl: slack.url, retryConfig: { retries: 0 } })`.
+ *
+ * It records every call, enforces Block Kit limits on every message and view (a violation answers
+ * `invalid_blocks` *and* is kept in `slack.violations`, so a test that swallows the error still fails
+ * `expectNoViolations`), and plays Slack's failure modes on demand: 429 with Retry-After, `{ ok: false }`
+ * errors, bad tokens, reused trigger_ids, over-used response_urls.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkMessageLimits, checkViewLimits } from '../../src/slack/blockKitLimits';
+
+export interface RecordedCall {
+  method: string;
+  /** As Slack received them: form fields stay strings; blocks/view/attachments/metadata are JSON-decoded. */
+  args: Record<string, unknown>;
+  /** From `Authorization: Bearer …`, or a `token` field (which is removed from args). */
+  token: string | undefined;
+  at: number;
+  /** HTTP status the fake answered (200, or 429 when rate limited). */
+  status: number;
+  response: Record<string, unknown>;
+}
+
+export interface RecordedResponse {
+  id: string;
+  url: string;
+  body: Record<string, unknown>;
+  at: number;
+  status: number;
+}
+
+export interface FakeSlackViolation {
+  /** A Web API method, or 'response_url'. */
+  method: string;
+  problems: string[];
+}
+
+export interface FakeSlackUser {
+  id: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  tz?: string;
+  profile?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export interface FakeSlackChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  [field: string]: unknown;
+}
+
+export interface FakeSlackUsergroup {
+  id: string;
+  handle: string;
+  name: string;
+  users?: string[];
+  /** Non-zero means disabled; left out of usergroups.list unless include_disabled. */
+  date_delete?: number;
+  [field: string]: unknown;
+}
+
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  /** How many times chat.update changed it. */
+  edits: number;
+}
+
+export interface FakeSlackOptions {
+  /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp-. */
+  tokens?: string[];
+  /** Seed users.lookupByEmail / users.info: email → user. */
+  users?: Record<string, FakeSlackUser>;
+  channels?: FakeSlackChannel[];
+  usergroups?: FakeSlackUsergroup[];
+}
+
+export interface FakeSlack {
+  /** Web API base URL with trailing slash, for WebClient's `slackApiUrl`. */
+  url: string;
+  calls: RecordedCall[];
+  responses: RecordedResponse[];
+  violations: FakeSlackViolation[];
+  /** email → user, for users.lookupByEmail (case-insensitive) and users.info (by id). */
+  users: Map<string, FakeSlackUser>;
+  channels: Map<string, FakeSlackChannel>;
+  usergroups: FakeSlackUsergroup[];
+  /** Messages posted with chat.postMessage, as chat.update/chat.delete left them. */
+  messages: FakeSlackMessage[];
+  /** Views by id, as views.open/push/update/publish left them. */
+  views: Map<string, Record<string, unknown>>;
+  /** A loopback URL that records what is posted to it, like a slash command's response_url. */
+  responseUrl(id?: string): string;
+  callsTo(method: string): RecordedCall[];
+  /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
+  /** The next `times` calls to `method` answer `{ ok: false, error }` (HTTP `status`, default 200). */
+  failNext(method: string, error: string, options?: { status?: number; times?: number }): void;
+  /** Forgets calls, responses, violations and pending failures; keeps users, channels and groups. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Fails the test with every Block Kit violation the fake saw. */
+export function expectNoViolations(slack: Pick<FakeSlack, 'violations'>): void {
+  expect(slack.violations).toEqual([]);
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const fake = new FakeSlackServer(options);
+  await fake.listen();
+  return fake;
+}
+
+export const FAKE_TEAM = { id: 'T0BACKLINE', name: 'Backline Test', domain: 'backline-test' } as const;
+export const FAKE_BOT = { userId: 'U0BACKLINE', botId: 'B0BACKLINE', appId: 'A0BACKLINE', name: 'backline' } as const;
+
+/** Form fields WebClient JSON-encodes; everything else stays the string Slack received. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks', 'unfurls']);
+const RESPONSE_URL_USES = 5;
+
+type Args = Record<string, unknown>;
+type Reply = { status?: number; body: Record<string, unknown>; headers?: Record<string, string> };
+type Handler = (args: Args) => Reply['body'];
+
+class FakeSlackServer implements FakeSlack {
+  url = '';
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly violations: FakeSlackViolation[] = [];
+  readonly users: Map<string, FakeSlackUser>;
+  readonly channels: Map<string, FakeSlackChannel>;
+  readonly usergroups: FakeSlackUsergroup[];
+  readonly messages: FakeSlackMessage[] = [];
+  readonly views = new Map<string, Record<string, unknown>>();
+
+  private readonly server: Server;
+  private readonly tokens: ReadonlySet<string> | undefined;
+  private readonly rateLimits = new Map<string, Array<number>>();
+  private readonly failures = new Map<string, Array<{ error: string; status: number }>>();
+  private readonly usedTriggers = new Set<string>();
+  private readonly homeViewIds = new Map<string, string>();
+  private origin = '';
+  private sequence = 0;
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(options: FakeSlackOptions) {
+    this.tokens = options.tokens ? new Set(options.tokens) : undefined;
+    this.users = new Map(Object.entries(options.users ?? {}));
+    this.channels = new Map((options.channels ?? []).map((c) => [c.id, c]));
+    this.usergroups = [...(options.usergroups ?? [])];
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.handlers = {
+      'auth.test': () => ({
+        url: `https://${FAKE_TEAM.domain}.slack.com/`,
+        team: FAKE_TEAM.name,
+        user: FAKE_BOT.name,
+        team_id: FAKE_TEAM.id,
+        user_id: FAKE_BOT.userId,
+        bot_id: FAKE_BOT.botId,
+        is_enterprise_install: false,
+      }),
+      'chat.postMessage': (args) => this.postMessage(args),
+      'chat.postEphemeral': (args) => {
+        if (!str(args.channel)) return { error: 'channel_not_found' };
+        if (!str(args.user)) return { error: 'user_not_found' };
+        return this.messageProblems('chat.postEphemeral', args) ?? { message_ts: this.nextTs() };
+      },
+      'chat.update': (args) => this.updateMessage(args),
+      'chat.delete': (args) => {
+        const index = this.messages.findIndex((m) => m.channel === args.channel && m.ts === args.ts);
+        if (index === -1) return { error: 'message_not_found' };
+        this.messages.splice(index, 1);
+        return { channel: args.channel, ts: args.ts };
+      },
+      'chat.getPermalink': (args) => {
+        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.message_ts);
+        if (!message) return { error: 'message_not_found' };
+        return {
+          channel: message.channel,
+          permalink: `https://${FAKE_TEAM.domain}.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}`,
+        };
+      },
+      'conversations.open': (args) => {
+        const first = (str(args.users) ?? '').split(',')[0] ?? '';
+        if (!first) return { error: 'users_list_not_supplied' };
+        return { channel: { id: `D${first.slice(1)}` } };
+      },
+      'conversations.info': (args) => {
+        const channel = this.channels.get(str(args.channel) ?? '');
+        if (!channel) return { error: 'channel_not_found' };
+        return { channel: { is_channel: true, is_private: false, is_archived: false, ...channel } };
+      },
+      'users.lookupByEmail': (args) => {
+        const email = (str(args.email) ?? '').toLowerCase();
+        const entry = [...this.users].find(([key]) => key.toLowerCase() === email);
+        return entry ? { user: slackUser(entry[0], entry[1]) } : { error: 'users_not_found' };
+      },
+      'users.info': (args) => {
+        const entry = [...this.users].find(([, user]) => user.id === args.user);
+        return entry ? { user: slackUser(entry[0], entry[1]) } : { error: 'user_not_found' };
+      },
+      'usergroups.list': (args) => ({
+        usergroups: this.usergroups
+          .filter((g) => flag(args.include_disabled) || !g.date_delete)
+          .map((g) => {
+            const group = { team_id: FAKE_TEAM.id, is_usergroup: true, date_delete: 0, ...g };
+            if (!flag(args.include_users)) delete group.users;
+            return group;
+          }),
+      }),
+      'views.open': (args) => this.openView('views.open', args),
+      'views.push': (args) => this.openView('views.push', args),
+      'views.update': (args) => this.updateView(args),
+      'views.publish': (args) => this.publishView(args),
+    };
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.origin = `http://127.0.0.1:${port}`;
+    this.url = `${this.origin}/api/`;
+  }
+
+  responseUrl(id: string = `r${++this.sequence}`): string {
+    return `${this.origin}/response/${encodeURIComponent(id)}`;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
+    const queue = this.rateLimits.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(retryAfterSeconds);
+    this.rateLimits.set(method, queue);
+  }
+
+  failNext(method: string, error: string, options: { status?: number; times?: number } = {}): void {
+    const queue = this.failures.get(method) ?? [];
+    for (let i = 0; i < (options.times ?? 1); i += 1) queue.push({ error, status: options.status ?? 200 });
+    this.failures.set(method, queue);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.violations.length = 0;
+    this.rateLimits.clear();
+    this.failures.clear();
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    // fetch keeps sockets alive; without this close() waits for them and jest reports an open handle.
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // --- HTTP -------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', this.origin).pathname;
+    let reply: Reply;
+    try {
+      if (req.method === 'POST' && path.startsWith('/api/')) {
+        reply = this.apiCall(decodeURIComponent(path.slice('/api/'.length)), req, raw);
+      } else if (req.method === 'POST' && path.startsWith('/response/')) {
+        reply = this.responsePost(decodeURIComponent(path.slice('/response/'.length)), raw);
+      } else {
+        reply = { status: 404, body: { ok: false, error: 'not_found' } };
+      }
+    } catch (error) {
+      // A bug in the fake must fail the test loudly, not hang it or crash the worker.
+      reply = { status: 500, body: { ok: false, error: 'fake_slack_error', detail: String(error) } };
+    }
+    res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+  }
+
+  private apiCall(method: string, req: IncomingMessage, raw: string): Reply {
+    const args = parseBody(raw, req.headers['content-type']);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? str(args.token);
+    delete args.token;
+    const call: RecordedCall = { method, args, token, at: Date.now(), status: 200, response: {} };
+    this.calls.push(call);
+    const reply = this.answer(method, args, token);
+    call.status = reply.status ?? 200;
+    call.response = reply.body;
+    return reply;
+  }
+
+  private answer(method: string, args: Args, token: string | undefined): Reply {
+    const handler = this.handlers[method];
+    if (!handler) return { body: { ok: false, error: 'unknown_method', req_method: method } };
+    if (!token) return { body: { ok: false, error: 'not_authed' } };
+    const valid = this.tokens ? this.tokens.has(token) : /^xox[bp]-/.test(token);
+    if (!valid) return { body: { ok: false, error: 'invalid_auth' } };
+    const retryAfter = this.rateLimits.get(method)?.shift();
+    if (retryAfter !== undefined) {
+      return { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    const failure = this.failures.get(method)?.shift();
+    if (failure) return { status: failure.status, body: { ok: false, error: failure.error } };
+    const result = handler(args);
+    return { body: typeof result.error === 'string' ? { ok: false, ...result } : { ok: true, ...result } };
+  }
+
+  private responsePost(id: string, raw: string): Reply {
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      body = isRecord(parsed) ? parsed : {};
+    } catch {
+      return this.recordResponse(id, {}, { status: 400, body: { ok: false, error: 'invalid_payload' } });
+    }
+    const uses = this.responses.filter((r) => r.id === id).length + 1;
+    if (uses > RESPONSE_URL_USES) {
+      this.violations.push({
+        method: 'response_url',
+        problems: [`response_url '${id}' used ${uses} times; Slack allows ${RESPONSE_URL_USES}`],
+      });
+      return this.recordResponse(id, body, { status: 404, body: { ok: false, error: 'used_url' } });
+    }
+    const problems = body.delete_original === true ? [] : messagePayloadProblems(body);
+    if (problems.length > 0) {
+      this.violations.push({ method: 'response_url', problems });
+      return this.recordResponse(id, body, { status: 400, body: invalidBlocks(problems) });
+    }
+    return this.recordResponse(id, body, { body: { ok: true } });
+  }
+
+  private recordResponse(id: string, body: Record<string, unknown>, reply: Reply): Reply {
+    this.responses.push({ id, url: this.responseUrl(id), body, at: Date.now(), status: reply.status ?? 200 });
+    return reply;
+  }
+
+  // --- chat.* -------------------------------------------------------------------------------------
+
+  private postMessage(args: Args): Record<string, unknown> {
+    const channel = str(args.channel);
+    if (!channel) return { error: 'channel_not_found' };
+    if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) return { error: 'no_text' };
+    const invalid = this.messageProblems('chat.postMessage', args);
+    if (invalid) return invalid;
+    const message: FakeSlackMessage = { channel, ts: this.nextTs(), edits: 0 };
+    copyContent(args, message);
+    if (str(args.thread_ts)) message.thread_ts = str(args.thread_ts);
+    this.messages.push(message);
+    return { channel, ts: message.ts, message: this.messageJson(message) };
+  }
+
+  private updateMessage(args: Args): Record<string, unknown> {
+    const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+    if (!message) return { error: 'message_not_found' };
+    const invalid = this.messageProblems('chat.update', args);
+    if (invalid) return invalid;
+    copyContent(args, message);
+    message.edits += 1;
+    return { channel: message.channel, ts: message.ts, text: message.text ?? '', message: this.messageJson(message) };
+  }
+
+  /** Records a violation and returns the invalid_blocks answer, or undefined when the message is fine. */
+  private messageProblems(method: string, args: Args): Record<string, unknown> | undefined {
+    const problems = messagePayloadProblems(args);
+    if (problems.length === 0) return undefined;
+    this.violations.push({ method, problems });
+    return invalidBlocks(problems);
+  }
+
+  private messageJson(message: FakeSlackMessage): Record<string, unknown> {
+    const { edits: _edits, channel: _channel, ...content } = message;
+    return { type: 'message', user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, app_id: FAKE_BOT.appId, ...content };
+  }
+
+  // --- views.* ------------------------------------------------------------------------------------
+
+  private openView(method: 'views.open' | 'views.push', args: Args): Record<string, unknown> {
+    const trigger = str(args.trigger_id);
+    if (!trigger) return { error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } };
+    // Slack's trigger_ids work once (and for 3 s); a second use is a bug in the caller.
+    if (this.usedTriggers.has(trigger)) return { error: 'expired_trigger_id' };
+    const invalid = this.viewProblems(method, args.view, 'modal');
+    if (invalid) return invalid;
+    this.usedTriggers.add(trigger);
+    return { view: this.storeView(args.view as Args) };
+  }
+
+  private updateView(args: Args): Record<string, unknown> {
+    const id = str(args.view_id) ?? [...this.views.values()].find((v) => v.external_id && v.external_id === args.external_id)?.id;
+    const existing = typeof id === 'string' ? this.views.get(id) : undefined;
+    if (!existing) return { error: 'not_found' };
+    if (str(args.hash) && args.hash !== existing.hash) return { error: 'hash_conflict' };
+    const invalid = this.viewProblems('views.update', args.view, existing.type === 'home' ? 'home' : 'modal');
+    if (invalid) return invalid;
+    return { view: this.storeView(args.view as Args, existing) };
+  }
+
+  private publishView(args: Args): Record<string, unknown> {
+    const userId = str(args.user_id);
+    if (!userId) return { error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: user_id'] } };
+    const invalid = this.viewProblems('views.publish', args.view, 'home');
+    if (invalid) return invalid;
+    const existingId = this.homeViewIds.get(userId);
+    const view = this.storeView(args.view as Args, existingId ? this.views.get(existingId) : undefined);
+    this.homeViewIds.set(userId, String(view.id));
+    return { view };
+  }
+
+  private viewProblems(method: string, view: unknown, type: 'modal' | 'home'): Record<string, unknown> | undefined {
+    const problems = checkViewLimits(view);
+    if (isRecord(view) && view.type !== type && (view.type === 'modal' || view.type === 'home')) {
+      problems.push(`view.type: ${method} needs a ${type} view, not '${String(view.type)}'`);
+    }
+    if (problems.length === 0) return undefined;
+    this.violations.push({ method, problems });
+    return invalidBlocks(problems);
+  }
+
+  private storeView(view: Args, previous?: Record<string, unknown>): Record<string, unknown> {
+    const id = typeof previous?.id === 'string' ? previous.id : `V${String(++this.sequence).padStart(8, '0')}`;
+    const stored = {
+      id,
+      team_id: FAKE_TEAM.id,
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      ...view,
+      state: { values: {} },
+      hash: `${Date.now()}.${++this.sequence}`,
+      root_view_id: previous?.root_view_id ?? id,
+      previous_view_id: null,
+      app_id: FAKE_BOT.appId,
+      bot_id: FAKE_BOT.botId,
+    };
+    this.views.set(id, stored);
+    return stored;
+  }
+
+  private nextTs(): string {
+    this.sequence += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
+  }
+}
+
+function messagePayloadProblems(payload: Args): string[] {
+  const text = typeof payload.text === 'string' ? payload.text : undefined;
+  const problems = checkMessageLimits({ text, blocks: payload.blocks as unknown[] | undefined });
+  if (Array.isArray(payload.attachments)) {
+    payload.attachments.forEach((attachment, i) => {
+      if (isRecord(attachment) && attachment.blocks !== undefined) {
+        for (const problem of checkMessageLimits({ blocks: attachment.blocks as unknown[] })) {
+          problems.push(`attachments[${i}].${problem}`);
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+function invalidBlocks(problems: string[]): Record<string, unknown> {
+  return { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+}
+
+function copyContent(args: Args, message: FakeSlackMessage): void {
+  if (typeof args.text === 'string') message.text = args.text;
+  if (Array.isArray(args.blocks)) message.blocks = args.blocks;
+  if (Array.isArray(args.attachments)) message.attachments = args.attachments;
+}
+
+function slackUser(email: string, user: FakeSlackUser): Record<string, unknown> {
+  const name = user.name ?? email.split('@')[0] ?? email;
+  const realName = user.real_name ?? name;
+  return {
+    team_id: FAKE_TEAM.id,
+    name,
+    real_name: realName,
+    deleted: false,
+    is_bot: false,
+    ...user,
+    profile: { email, real_name: realName, display_name: name, ...user.profile },
+  };
+}
+
+function parseBody(raw: string, contentType: string | undefined): Args {
+  if ((contentType ?? '').startsWith('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return isRecord(parsed) ? parsed : {};
+    } catch {
+      return {};
+    }
+  }
+  const args: Args = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (!JSON_FIELDS.has(key)) {
+      args[key] = value;
+      continue;
+    }
+    try {
+      args[key] = JSON.parse(value) as unknown;
+    } catch {
+      args[key] = value; // left as the string Slack got, so the limit checks report it
+    }
+  }
+  return args;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function flag(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
