@@ -1,8 +1,29 @@
 import type { CatalogStore, StoredEntity } from '../src/catalog/store';
+import type { SlackDirectory } from '../src/slack/identity';
 
-/** The ports the whoowns core needs: only the catalog, read-only. */
+/** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
 export interface WhoOwnsPorts {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation'>;
+  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
+  /** Resolves members' emails to Slack users; without it, people show by name. */
+  directory?: SlackDirectory;
+}
+
+/** What the user typed, as Slack escapes it: a channel, a person, nothing, or free text. */
+export type WhoOwnsInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'channel'; channelId: string | null; channelName: string | null }
+  | { kind: 'person'; slackUserId: string };
+
+export function parseWhoOwnsInput(raw: string, context: { channelId?: string; channelName?: string } = {}): WhoOwnsInput {
+  const text = raw.trim();
+  const channel = /^<#([A-Z0-9]+)(?:\|([^>]*))?>$/.exec(text);
+  if (channel) return { kind: 'channel', channelId: channel[1]!, channelName: channel[2] || null };
+  const person = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text);
+  if (person) return { kind: 'person', slackUserId: person[1]! };
+  const plainChannel = /^#([a-z0-9][-_a-z0-9]*)$/i.exec(text);
+  if (plainChannel) return { kind: 'channel', channelId: null, channelName: plainChannel[1]!.toLowerCase() };
+  if (text === '') return { kind: 'channel', channelId: context.channelId ?? null, channelName: context.channelName ?? null };
+  return { kind: 'text', text: text.replace(/^@/, '') };
 }
 
 export interface PersonInfo {
@@ -26,13 +47,25 @@ export interface TeamInfo {
 
 export type MatchKind = 'ref' | 'repository' | 'name' | 'title';
 
+/** Counts and parents that place an entity in the architecture. */
+export interface Placement {
+  system: string | null;
+  domain: string | null;
+  dependsOn: number;
+  dependencyOf: number;
+  providesApis: number;
+  consumesApis: number;
+}
+
 export interface WhoOwnsResult {
+  kind: 'entity';
   query: string;
   match: StoredEntity | null;
   matchedBy: MatchKind | null;
   /** Other entities the query names equally well (same name in another kind or namespace). */
   alternatives: StoredEntity[];
   owner: TeamInfo | null;
+  placement: Placement | null;
   warnings: string[];
   /** Near misses by trigram similarity, best first, when nothing matched exactly. */
   suggestions: Array<{ ref: string; title: string | null; similarity: number }>;
@@ -51,7 +84,7 @@ const REPO_SLUG = /^([A-Za-z0-9][-A-Za-z0-9_.]*)\/([A-Za-z0-9][-A-Za-z0-9_.]*)$/
  */
 export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<WhoOwnsResult> {
   const query = rawQuery.trim();
-  const result: WhoOwnsResult = { query, match: null, matchedBy: null, alternatives: [], owner: null, warnings: [], suggestions: [] };
+  const result: WhoOwnsResult = { kind: 'entity', query, match: null, matchedBy: null, alternatives: [], owner: null, placement: null, warnings: [], suggestions: [] };
   if (query === '') return result;
 
   const found = await findEntity(query, ports);
@@ -64,9 +97,93 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  const owner = await resolveOwner(match!, ports, result.warnings);
-  result.owner = owner;
+  result.owner = await resolveOwner(match!, ports, result.warnings);
+  result.placement = await placementOf(match!, ports);
+  if (result.owner) await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
   return result;
+}
+
+async function placementOf(entity: StoredEntity, ports: WhoOwnsPorts): Promise<Placement> {
+  const relations = await ports.catalog.relationsFrom(entity.refKey, ['partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
+  const count = (type: string) => relations.filter((relation) => relation.type === type).length;
+  const system = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('system:'))?.targetRef ?? null;
+  let domain = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('domain:'))?.targetRef ?? null;
+  if (!domain && system) domain = (await ports.catalog.relationsFrom(system, ['partOf'])).find((relation) => relation.targetRef.startsWith('domain:'))?.targetRef ?? null;
+  return { system, domain, dependsOn: count('dependsOn'), dependencyOf: count('dependencyOf'), providesApis: count('providesApi'), consumesApis: count('consumesApi') };
+}
+
+/** Fills in Slack user ids from the directory for people whose entity does not name one. */
+async function addSlackIds(teams: TeamInfo[], ports: WhoOwnsPorts): Promise<void> {
+  if (!ports.directory) return;
+  const people = teams.flatMap((team) => team.members).filter((person) => !person.slackUserId && person.email);
+  if (people.length === 0) return;
+  const ids = await ports.directory.userIdsByEmail(people.map((person) => person.email!));
+  for (const person of people) person.slackUserId = ids.get(person.email!.toLowerCase()) ?? null;
+}
+
+export interface TeamOwnership {
+  team: TeamInfo;
+  /** What the team owns, best-known kinds first. */
+  owns: StoredEntity[];
+}
+
+export interface TeamsResult {
+  kind: 'teams';
+  input: WhoOwnsInput;
+  /** The person asked about, when the input was "@person". */
+  person: PersonInfo | null;
+  teams: TeamOwnership[];
+  /** Entities a person owns directly, rather than through a team. */
+  ownedDirectly: StoredEntity[];
+  warnings: string[];
+}
+
+/**
+ * Answers "what does this channel's team own?" and "what do this person and their teams own?".
+ */
+export async function whoOwnsByTeam(input: Exclude<WhoOwnsInput, { kind: 'text' }>, ports: WhoOwnsPorts): Promise<TeamsResult> {
+  const result: TeamsResult = { kind: 'teams', input, person: null, teams: [], ownedDirectly: [], warnings: [] };
+  const { catalog } = ports;
+  let groups: StoredEntity[] = [];
+  if (input.kind === 'channel') {
+    if (input.channelId) groups = await catalog.findByAnnotation('slack.com/channel', input.channelId);
+    if (groups.length === 0 && input.channelName) {
+      groups = (await catalog.findByAnnotation('slack.com/channel-name', input.channelName)).filter((entity) => entity.kind === 'group');
+      if (groups.length === 0) groups = (await catalog.findByAnnotation('slack.com/channel', input.channelName)).filter((entity) => entity.kind === 'group');
+    }
+    if (groups.length === 0) {
+      const named = input.channelName ? `#${input.channelName}` : 'this channel';
+      result.warnings.push(`No team in the catalog has ${named} as its channel. Add the annotation slack.com/channel: ${input.channelId ?? input.channelName ?? '<channel id>'} to the team's Group entity.`);
+    }
+  } else {
+    const user = await findPerson(input.slackUserId, ports);
+    if (!user) {
+      result.warnings.push(`<@${input.slackUserId}> is not in the catalog: add a User entity with their email, or the annotation slack.com/user-id: ${input.slackUserId}.`);
+      return result;
+    }
+    result.person = { ...personOf(user), slackUserId: input.slackUserId };
+    const teamRefs = (await catalog.relationsFrom(user.refKey, ['memberOf'])).map((relation) => relation.targetRef.toLowerCase());
+    groups = await catalog.getManyByRef(teamRefs);
+    result.ownedDirectly = await ownedBy(user, ports);
+    if (groups.length === 0) result.warnings.push(`${result.person.displayName} is not a member of any team in the catalog.`);
+  }
+  for (const group of groups) {
+    result.teams.push({ team: await describeTeam(group, ports), owns: await ownedBy(group, ports) });
+  }
+  await addSlackIds(result.teams.map((ownership) => ownership.team), ports);
+  return result;
+}
+
+async function findPerson(slackUserId: string, ports: WhoOwnsPorts): Promise<StoredEntity | undefined> {
+  const byAnnotation = (await ports.catalog.findByAnnotation('slack.com/user-id', slackUserId)).find((entity) => entity.kind === 'user');
+  if (byAnnotation) return byAnnotation;
+  const email = await ports.directory?.emailOfUser(slackUserId);
+  return email ? (await ports.catalog.findUsersByEmail(email))[0] : undefined;
+}
+
+async function ownedBy(owner: StoredEntity, ports: WhoOwnsPorts): Promise<StoredEntity[]> {
+  const refs = (await ports.catalog.relationsFrom(owner.refKey, ['ownerOf'])).map((relation) => relation.targetRef.toLowerCase());
+  return rank(await ports.catalog.getManyByRef(refs));
 }
 
 async function findEntity(query: string, ports: WhoOwnsPorts): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
@@ -150,7 +267,7 @@ async function describeTeam(group: StoredEntity, ports: WhoOwnsPorts, depth = 0)
   return { ref: group.ref, found: true, kind: group.kind, displayName: displayNameOf(group), slackChannel: slackChannelOf(group), members, escalation };
 }
 
-function personOf(user: StoredEntity): PersonInfo {
+export function personOf(user: StoredEntity): PersonInfo {
   const profile = (user.entity.spec as { profile?: { email?: unknown } } | undefined)?.profile;
   const annotations = user.entity.metadata.annotations ?? {};
   return {

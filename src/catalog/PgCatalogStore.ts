@@ -42,6 +42,11 @@ interface ProblemRow {
 
 const ENTITY_COLUMNS = 'ref, ref_key, kind, namespace, name, body, location_key';
 
+const INDEXED_ANNOTATIONS: Record<string, string> = {
+  'github.com/project-slug': `lower(body -> 'metadata' -> 'annotations' ->> 'github.com/project-slug') = $1::text`,
+  'slack.com/channel': `kind = 'group' AND (body -> 'metadata' -> 'annotations' ->> 'slack.com/channel') = $1::text`,
+};
+
 export class PgCatalogStore implements CatalogStore, IngestionStore {
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -107,9 +112,22 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
   }
 
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {
+    // The annotations /whoowns looks up have expression indexes; their SQL names the key literally
+    // (from this fixed list, never from input) so that the planner can use them.
+    const indexed = INDEXED_ANNOTATIONS[key];
+    const { rows } = indexed
+      ? await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${indexed} ORDER BY ref_key LIMIT 50`, [indexed.includes('lower(') ? value.toLowerCase() : value])
+      : await this.pool.query<EntityRow>(
+          `SELECT ${ENTITY_COLUMNS} FROM entities WHERE body -> 'metadata' -> 'annotations' ->> $1::text = $2::text ORDER BY ref_key LIMIT 50`,
+          [key, value],
+        );
+    return rows.map(toEntity);
+  }
+
+  async findUsersByEmail(email: string): Promise<StoredEntity[]> {
     const { rows } = await this.pool.query<EntityRow>(
-      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE body -> 'metadata' -> 'annotations' ->> $1::text = $2::text ORDER BY ref_key LIMIT 50`,
-      [key, value],
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE kind = 'user' AND lower(body -> 'spec' -> 'profile' ->> 'email') = $1::text ORDER BY ref_key LIMIT 10`,
+      [email.trim().toLowerCase()],
     );
     return rows.map(toEntity);
   }

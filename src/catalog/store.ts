@@ -88,5 +88,7 @@ export interface CatalogStore {
   relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
   /** Entities with an annotation of the given value (e.g. github.com/project-slug). */
   findByAnnotation(key: string, value: string): Promise<StoredEntity[]>;
+  /** User entities whose spec.profile.email is the given address, ignoring case. */
+  findUsersByEmail(email: string): Promise<StoredEntity[]>;
   countEntities(): Promise<number>;
 }

@@ -25,13 +25,16 @@ describe('backline catalog validate', () => {
     expect(code).toBe(1);
     const { entities } = JSON.parse(stdout) as { entities: Array<{ file: string; document: number; ref: string | null; valid: boolean; errors: string[] }> };
     const rejected = entities.filter((entity) => !entity.valid).map((entity) => path.relative(CONFORMANCE, entity.file)).sort();
-    // The corpus README lists what Backstage's validator rejects; petstore-webhook.oas.yaml is an
-    // OpenAPI document pulled in by $text, not an entity, so a folder scan reports it too.
+    // What @backstage/catalog-model 1.10.1 rejects: the alpha AiResource kind, APIs whose definition
+    // is an unresolved URL placeholder or missing (the MCP and model-server APIs only have remotes),
+    // and the invalid component. petstore-webhook.oas.yaml is an OpenAPI document pulled in by $text,
+    // not an entity, so a folder scan reports it too.
     expect(rejected).toEqual([
       'ai-resources/code-review-plugin.yaml',
       'ai-resources/company-ai-marketplace.yaml',
       'ai-resources/frontend-design-skill.yaml',
       'ai-resources/use-internal-apis-rule.yaml',
+      'apis/backstage-mcp-server-api.yaml',
       'apis/config-schema-api.yaml',
       'apis/local-ai-model-server-api.yaml',
       'apis/petstore-webhook.oas.yaml',

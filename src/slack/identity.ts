@@ -1,0 +1,88 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackIdentityStore } from './PgSlackIdentityStore';
+
+/**
+ * Who people in the catalog are in Slack. Cores depend on this port, never on the Web API.
+ */
+export interface SlackDirectory {
+  /** Slack user ids by (lower-cased) email; null where Slack has nobody with that email. */
+  userIdsByEmail(emails: string[]): Promise<Map<string, string | null>>;
+  /** The email of a Slack user, for "@person" lookups. */
+  emailOfUser(slackUserId: string): Promise<string | null>;
+}
+
+export interface DirectoryOptions {
+  client: Pick<WebClient, 'users'>;
+  store: SlackIdentityStore;
+  now?: () => Date;
+  /** How long a found user is trusted before asking Slack again. */
+  foundTtlMs?: number;
+  /** How long "nobody with that email" is trusted: shorter, since people join. */
+  missingTtlMs?: number;
+  /** Emails looked up at once, to stay inside users.lookupByEmail's Tier 3 limit. */
+  concurrency?: number;
+  onApiCall?: (method: string, ok: boolean) => void;
+}
+
+const HOUR = 60 * 60 * 1000;
+
+/** Looks people up through users.lookupByEmail, with the answers cached in PostgreSQL. */
+export function createSlackDirectory(options: DirectoryOptions): SlackDirectory {
+  const now = options.now ?? (() => new Date());
+  const foundTtl = options.foundTtlMs ?? 24 * HOUR;
+  const missingTtl = options.missingTtlMs ?? HOUR;
+  const concurrency = options.concurrency ?? 4;
+
+  return {
+    async userIdsByEmail(emails) {
+      const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
+      const cached = await options.store.fresh(wanted, now());
+      const result = new Map<string, string | null>();
+      for (const [email, identity] of cached) result.set(email, identity.deleted ? null : identity.slackUserId);
+      const missing = wanted.filter((email) => !cached.has(email));
+      const fetched: Parameters<SlackIdentityStore['save']>[0] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < missing.length) {
+          const email = missing[next++]!;
+          try {
+            const answer = await options.client.users.lookupByEmail({ email });
+            options.onApiCall?.('users.lookupByEmail', true);
+            const user = answer.user as { id?: string; deleted?: boolean; real_name?: string } | undefined;
+            const id = user?.id ?? null;
+            result.set(email, user?.deleted ? null : id);
+            fetched.push({ email, slackUserId: id, deleted: Boolean(user?.deleted), displayName: user?.real_name ?? null, expiresAt: new Date(now().getTime() + foundTtl) });
+          } catch (error) {
+            const code = (error as { data?: { error?: string } }).data?.error;
+            if (code === 'users_not_found') {
+              options.onApiCall?.('users.lookupByEmail', true);
+              result.set(email, null);
+              fetched.push({ email, slackUserId: null, deleted: false, displayName: null, expiresAt: new Date(now().getTime() + missingTtl) });
+            } else {
+              // Rate limited or Slack is down: show a plain name now and ask again next time.
+              options.onApiCall?.('users.lookupByEmail', false);
+              result.set(email, null);
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
+      await options.store.save(fetched);
+      return result;
+    },
+
+    async emailOfUser(slackUserId) {
+      const known = await options.store.emailOf(slackUserId);
+      if (known) return known;
+      try {
+        const answer = await options.client.users.info({ user: slackUserId });
+        options.onApiCall?.('users.info', true);
+        const email = (answer.user as { profile?: { email?: string } } | undefined)?.profile?.email;
+        return email ? email.toLowerCase() : null;
+      } catch {
+        options.onApiCall?.('users.info', false);
+        return null;
+      }
+    },
+  };
+}
