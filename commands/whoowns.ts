@@ -14,6 +14,9 @@ export type WhoOwnsInput =
   | { kind: 'channel'; channelId: string | null; channelName: string | null }
   | { kind: 'person'; slackUserId: string };
 
+/** A question about teams rather than one entity: a channel, or a person. */
+export type TeamQuery = Exclude<WhoOwnsInput, { kind: 'text' }>;
+
 export function parseWhoOwnsInput(raw: string, context: { channelId?: string; channelName?: string } = {}): WhoOwnsInput {
   const text = raw.trim();
   const channel = /^<#([A-Z0-9]+)(?:\|([^>]*))?>$/.exec(text);
@@ -129,7 +132,7 @@ export interface TeamOwnership {
 
 export interface TeamsResult {
   kind: 'teams';
-  input: WhoOwnsInput;
+  input: TeamQuery;
   /** The person asked about, when the input was "@person". */
   person: PersonInfo | null;
   teams: TeamOwnership[];
@@ -141,7 +144,7 @@ export interface TeamsResult {
 /**
  * Answers "what does this channel's team own?" and "what do this person and their teams own?".
  */
-export async function whoOwnsByTeam(input: Exclude<WhoOwnsInput, { kind: 'text' }>, ports: WhoOwnsPorts): Promise<TeamsResult> {
+export async function whoOwnsByTeam(input: TeamQuery, ports: WhoOwnsPorts): Promise<TeamsResult> {
   const result: TeamsResult = { kind: 'teams', input, person: null, teams: [], ownedDirectly: [], warnings: [] };
   const { catalog } = ports;
   let groups: StoredEntity[] = [];

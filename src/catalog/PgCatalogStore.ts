@@ -101,6 +101,15 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return rows.map((row) => ({ entity: toEntity(row), similarity: row.similarity }));
   }
 
+  async findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]> {
+    const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE name_key LIKE $1::text AND ($3::text[] IS NULL OR kind = ANY($3::text[])) ORDER BY name_key, ref_key LIMIT $2::int`,
+      [pattern, limit, kinds ?? null],
+    );
+    return rows.map(toEntity);
+  }
+
   async relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]> {
     const { rows } = await this.pool.query<{ type: string; source_ref: string; target_ref: string }>(
       `SELECT DISTINCT type, source_ref, target_ref FROM relations

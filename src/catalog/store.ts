@@ -84,6 +84,8 @@ export interface CatalogStore {
   findByTitle(title: string): Promise<StoredEntity[]>;
   /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
   findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
+  /** Entities whose name starts with `prefix`, ignoring case, optionally of the given kinds. */
+  findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]>;
   /** Relations whose source is the entity, optionally of the given types. */
   relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
   /** Entities with an annotation of the given value (e.g. github.com/project-slug). */

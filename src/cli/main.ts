@@ -6,7 +6,10 @@ import { loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
-import { openBackline, type Backline } from '../main';
+import { createCommandSet } from '../../commands';
+import { createLogger } from '../logger';
+import { loadDemoCatalogIfEmpty, openBackline, startServer, type Backline } from '../main';
+import { runShell } from '../shell/shell';
 import { formatIngestReport, formatValidation, formatWhoOwns, whoOwnsJson } from './format';
 
 export interface CliIo {
@@ -122,6 +125,39 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         const result = await whoOwns(words.join(' '), { catalog: backline.catalog });
         io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : formatWhoOwns(result));
         setExitCode(result.match ? 0 : 1);
+      });
+    });
+
+  program
+    .command('shell')
+    .description('A local console that answers the same commands as the Slack app; loads the demo catalog into an empty database.')
+    .action(async () => {
+      await withBackline(async (backline) => {
+        const demo = await loadDemoCatalogIfEmpty(backline);
+        if (demo) log(`Loaded the demo catalog (Northwind Labs): ${demo.entities.added} entities.`);
+        const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog }, { plainNames: true }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
+      });
+    });
+
+  program
+    .command('serve')
+    .description('Run the Slack app: POST /slack/events, GET /healthz, GET /metrics on PORT (default 3000).')
+    .action(async () => {
+      const settings = config();
+      const logger = createLogger({ level: settings.logLevel });
+      const server = await startServer(settings, { logger });
+      logger.info(`Backline is listening on port ${settings.port}${settings.slack.appToken ? ' (Slack in Socket Mode)' : ': point Slack at /slack/events'}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info(`${signal}: finishing requests under way, then stopping`);
+          server.stop().then(resolve, (error: unknown) => {
+            logger.error('shutdown failed', { error });
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
       });
     });
 

@@ -16,3 +16,14 @@ CREATE INDEX entities_user_email ON entities (lower(body -> 'spec' -> 'profile' 
 -- Lookups by repository and by team channel, which /whoowns does for "org/repo" and "#channel".
 CREATE INDEX entities_project_slug ON entities (lower(body -> 'metadata' -> 'annotations' ->> 'github.com/project-slug'));
 CREATE INDEX entities_slack_channel ON entities ((body -> 'metadata' -> 'annotations' ->> 'slack.com/channel')) WHERE kind = 'group';
+
+-- Events API deliveries already handled: Slack retries a delivery it thinks failed
+-- (X-Slack-Retry-Num), and a retry must not repeat side effects, whichever replica receives it.
+CREATE TABLE slack_event_receipts (
+  event_id     text PRIMARY KEY,
+  received_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX slack_event_receipts_age ON slack_event_receipts (received_at);
+
+-- Prefix search by name, for the entity picker's type-ahead.
+CREATE INDEX entities_name_prefix ON entities (name_key text_pattern_ops);

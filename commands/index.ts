@@ -1,0 +1,124 @@
+import type { KnownBlock } from '@slack/types';
+import { UserFacingError } from '../src/errors';
+import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
+import { parseWhoOwnsInput, whoOwns, whoOwnsByTeam, type WhoOwnsPorts } from './whoowns';
+import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText, WHOOWNS_ACTIONS } from './whoowns.blocks';
+
+/** Who asked, and where: what a slash command or a button press carries. */
+export interface CommandContext {
+  userId: string | null;
+  channelId: string | null;
+  channelName: string | null;
+}
+
+/** An answer in Block Kit, shown only to the asker unless shared. */
+export interface CommandReply {
+  text: string;
+  blocks: KnownBlock[];
+  visibility: 'ephemeral' | 'in_channel';
+  /** For button presses: replace the message the button was on, rather than add one. */
+  replaceOriginal?: boolean;
+}
+
+export interface CommandInfo {
+  name: string;
+  usage: string;
+  description: string;
+}
+
+/**
+ * The commands Backline answers, shared by every surface: Slack listeners and the local shell call
+ * `run` and `act` and only deliver the replies.
+ */
+export interface CommandSet {
+  commands: CommandInfo[];
+  run(command: string, text: string, context: CommandContext): Promise<CommandReply>;
+  /** Handles a button: undefined when the action id is not one of ours. */
+  act(actionId: string, value: string, context: CommandContext): Promise<CommandReply | undefined>;
+  /** The App Home tab of a Slack user: their teams and what they own. */
+  home(slackUserId: string): Promise<KnownBlock[]>;
+  /** Options for an external select (block_suggestion): undefined when the action is not ours. */
+  suggest(actionId: string, typed: string): Promise<PickerOption[] | undefined>;
+}
+
+export type CommandPorts = WhoOwnsPorts & { catalog: WhoOwnsPorts['catalog'] & Parameters<typeof suggestEntities>[1] };
+
+export const COMMANDS: CommandInfo[] = [
+  { name: '/whoowns', usage: '/whoowns <service | repo | #channel | @person>', description: 'Who owns something, their channel and people.' },
+  { name: '/oncall', usage: '/oncall <team | service>', description: 'Who is on call now and next.' },
+  { name: '/docs', usage: '/docs <service> [words]', description: 'Where the docs are, how fresh, and the best page.' },
+  { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
+];
+
+const AVAILABLE = new Set(['/whoowns']);
+
+export interface CommandSetOptions {
+  /** Show people by name instead of as Slack mentions: for surfaces outside Slack. */
+  plainNames?: boolean;
+}
+
+export function createCommandSet(ports: CommandPorts, settings: CommandSetOptions = {}): CommandSet {
+  const plainNames = settings.plainNames ?? false;
+  const whoowns = async (text: string, context: CommandContext): Promise<CommandReply> => {
+    const input = parseWhoOwnsInput(text, { channelId: context.channelId ?? undefined, channelName: context.channelName ?? undefined });
+    const result = input.kind === 'text' ? await whoOwns(input.text, ports) : await whoOwnsByTeam(input, ports);
+    const blocks = result.kind === 'entity' ? renderWhoOwns(result, { plainNames }) : renderTeamsOwnership(result, { plainNames });
+    return { text: summaryText(result), blocks, visibility: 'ephemeral' };
+  };
+
+  return {
+    commands: COMMANDS,
+
+    async run(command, text, context) {
+      const name = command.trim().toLowerCase();
+      if (name === '/whoowns') return whoowns(text, context);
+      const known = COMMANDS.find((info) => info.name === name);
+      if (known && !AVAILABLE.has(name)) {
+        throw new UserFacingError(`${known.name} is not available in this Backline yet. Try /whoowns, which is.`);
+      }
+      throw new UserFacingError(`Backline has no ${name} command. It knows ${COMMANDS.map((info) => info.name).join(', ')}.`);
+    },
+
+    async act(actionId, value, context) {
+      if (actionId.startsWith(`${WHOOWNS_ACTIONS.lookup}:`)) {
+        return { ...(await whoowns(decodeTarget(value), context)), replaceOriginal: true };
+      }
+      if (actionId === WHOOWNS_ACTIONS.share) {
+        const shared = { by: context.userId ?? 'someone' };
+        const target = decodeTarget(value);
+        const input = parseWhoOwnsInput(target, { channelId: context.channelId ?? undefined });
+        const result = input.kind === 'text' ? await whoOwns(input.text, ports) : await whoOwnsByTeam(input, ports);
+        const blocks = result.kind === 'entity' ? renderWhoOwns(result, { shared, plainNames }) : renderTeamsOwnership(result, { shared, plainNames });
+        return { text: summaryText(result), blocks, visibility: 'in_channel', replaceOriginal: false };
+      }
+      return undefined;
+    },
+
+    async home(slackUserId) {
+      return renderHome(await whoOwnsByTeam({ kind: 'person', slackUserId }, ports));
+    },
+
+    async suggest(actionId, typed) {
+      if (actionId !== ENTITY_PICKER_ACTION && !actionId.startsWith(`${ENTITY_PICKER_ACTION}:`)) return undefined;
+      return suggestEntities(typed, ports.catalog, { kinds: kindsOfPicker(actionId) });
+    },
+  };
+}
+
+/**
+ * Buttons carry what to look up as `ref:<entity ref>`, `person:<Slack user id>` or
+ * `channel:<id>|<name>`; this turns them back into the text a user would have typed.
+ */
+function decodeTarget(value: string): string {
+  const separator = value.indexOf(':');
+  const kind = value.slice(0, separator);
+  const rest = value.slice(separator + 1);
+  if (kind === 'ref' && rest) return rest;
+  if (kind === 'person' && /^[UW][A-Z0-9]+$/.test(rest)) return `<@${rest}>`;
+  if (kind === 'channel') {
+    const [id, name] = rest.split('|');
+    if (id && /^[CG][A-Z0-9]+$/.test(id)) return `<#${id}${name ? `|${name}` : ''}>`;
+    if (name) return `#${name}`;
+  }
+  throw new UserFacingError('That button no longer works: run /whoowns again.');
+}

@@ -1,0 +1,86 @@
+/**
+ * A small Prometheus registry: counters and histograms with labels, rendered in the text
+ * exposition format for GET /metrics.
+ */
+type Labels = Record<string, string>;
+
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface Counter {
+  inc(labels?: Labels, by?: number): void;
+}
+export interface Histogram {
+  observe(labels: Labels, seconds: number): void;
+}
+export interface Gauge {
+  set(labels: Labels, value: number): void;
+}
+
+export class Metrics {
+  private readonly families: Array<{ name: string; help: string; type: string; render: () => string[] }> = [];
+
+  counter(name: string, help: string): Counter {
+    const values = new Map<string, number>();
+    this.families.push({ name, help, type: 'counter', render: () => [...values].map(([key, value]) => `${name}${key} ${value}`) });
+    return { inc: (labels = {}, by = 1) => values.set(labelKey(labels), (values.get(labelKey(labels)) ?? 0) + by) };
+  }
+
+  gauge(name: string, help: string): Gauge {
+    const values = new Map<string, number>();
+    this.families.push({ name, help, type: 'gauge', render: () => [...values].map(([key, value]) => `${name}${key} ${value}`) });
+    return { set: (labels, value) => values.set(labelKey(labels), value) };
+  }
+
+  histogram(name: string, help: string, buckets = DEFAULT_BUCKETS): Histogram {
+    const series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+    this.families.push({
+      name,
+      help,
+      type: 'histogram',
+      render: () =>
+        [...series.values()].flatMap(({ labels, counts, sum, count }) => [
+          ...buckets.map((bound, i) => `${name}_bucket${labelKey({ ...labels, le: String(bound) })} ${counts[i]}`),
+          `${name}_bucket${labelKey({ ...labels, le: '+Inf' })} ${count}`,
+          `${name}_sum${labelKey(labels)} ${sum}`,
+          `${name}_count${labelKey(labels)} ${count}`,
+        ]),
+    });
+    return {
+      observe: (labels, seconds) => {
+        const key = labelKey(labels);
+        const entry = series.get(key) ?? { labels, counts: buckets.map(() => 0), sum: 0, count: 0 };
+        buckets.forEach((bound, i) => {
+          if (seconds <= bound) entry.counts[i]!++;
+        });
+        entry.sum += seconds;
+        entry.count++;
+        series.set(key, entry);
+      },
+    };
+  }
+
+  render(): string {
+    return `${this.families.flatMap((family) => [`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`, ...family.render()]).join('\n')}\n`;
+  }
+}
+
+function labelKey(labels: Labels): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  return `{${entries.map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+}
+
+/** The figures Backline reports. */
+export function createBacklineMetrics(metrics = new Metrics()) {
+  return {
+    registry: metrics,
+    requests: metrics.counter('backline_requests_total', 'Slash commands and interactions handled, by command and outcome.'),
+    latency: metrics.histogram('backline_request_duration_seconds', 'Time from receiving a command to its answer, by command.'),
+    slackCalls: metrics.counter('backline_slack_api_calls_total', 'Slack Web API calls, by method and outcome.'),
+    catalogEntities: metrics.gauge('backline_catalog_entities', 'Entities in the catalog.'),
+    ingestionErrors: metrics.gauge('backline_catalog_processing_errors', 'Stored catalog processing errors.'),
+    ingestRuns: metrics.counter('backline_ingest_runs_total', 'Catalog ingestion runs, by outcome.'),
+  };
+}
+
+export type BacklineMetrics = ReturnType<typeof createBacklineMetrics>;

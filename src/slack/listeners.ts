@@ -1,0 +1,135 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { CommandContext, CommandReply, CommandSet } from '../../commands';
+import type { Logger } from '../logger';
+import type { BacklineMetrics } from '../metrics';
+import type { EventReceiptStore } from './PgEventReceiptStore';
+import { answerWithin, failureReply } from './replies';
+
+export interface ListenerDependencies {
+  commands: CommandSet;
+  logger: Logger;
+  metrics: BacklineMetrics;
+  receipts: EventReceiptStore;
+  /** How long an answer may take before the ack goes out empty and the answer follows. */
+  ackBudgetMs: number;
+  /** Registers work that continues after the ack, so shutdown can wait for it. */
+  track: (work: Promise<unknown>) => void;
+}
+
+/**
+ * Every Slack listener. Each only parses the request, acks, calls the command set, and delivers
+ * the reply; failures go through failureReply, the one place that words them for users.
+ */
+export function registerListeners(app: App, deps: ListenerDependencies): void {
+  const { commands, metrics } = deps;
+
+  // Slack redelivers events it believes failed (X-Slack-Retry-Num); each is handled once.
+  app.use(async ({ body, next, logger }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await deps.receipts.firstDelivery(eventId))) {
+      logger.debug(`ignoring a repeated delivery of ${eventId}`);
+      return;
+    }
+    await next();
+  });
+
+  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+    const started = performance.now();
+    const context: CommandContext = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name ?? null };
+    const logger = deps.logger.child({ command: command.command, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id });
+    let outcome = 'ok';
+    const work = answerWithin(
+      deps.ackBudgetMs,
+      () => commands.run(command.command, command.text ?? '', context),
+      {
+        ack: async (reply) => {
+          await ack(reply ? toResponse(reply) : undefined);
+        },
+        later: (reply) => deliver(respond, reply, metrics),
+      },
+      (error) => {
+        outcome = 'error';
+        return failureReply(error, { what: command.command, logger, fields: { text: command.text } });
+      },
+    ).finally(() => {
+      metrics.requests.inc({ command: command.command, outcome });
+      metrics.latency.observe({ command: command.command }, (performance.now() - started) / 1000);
+    });
+    deps.track(work);
+    await work;
+  });
+
+  app.action({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+    await ack();
+    const actionId = (action as { action_id?: string }).action_id ?? '';
+    const value = (action as { value?: string }).value ?? '';
+    const context: CommandContext = { userId: body.user.id, channelId: body.channel?.id ?? null, channelName: body.channel?.name ?? null };
+    const logger = deps.logger.child({ action: actionId, userId: body.user.id, channelId: context.channelId });
+    const started = performance.now();
+    let outcome = 'ok';
+    let reply: CommandReply | undefined;
+    try {
+      reply = await commands.act(actionId, value, context);
+      if (!reply) {
+        // URL buttons and buttons of features not answering here arrive too; they need nothing.
+        outcome = 'ignored';
+        return;
+      }
+    } catch (error) {
+      outcome = 'error';
+      reply = { ...failureReply(error, { what: 'that button', logger, fields: { value } }), replaceOriginal: false };
+    } finally {
+      metrics.requests.inc({ command: `action:${actionId.split(':').slice(0, 2).join(':')}`, outcome });
+      metrics.latency.observe({ command: `action:${actionId.split(':').slice(0, 2).join(':')}` }, (performance.now() - started) / 1000);
+    }
+    if (reply && body.response_url) await deliver(respond, reply, metrics);
+  });
+
+  app.options({ type: 'block_suggestion' }, async ({ ack, body }) => {
+    try {
+      const options = (await commands.suggest(body.action_id, body.value ?? '')) ?? [];
+      await ackOptions(ack, options.map((option) => ({ text: { type: 'plain_text', text: option.text }, value: option.value })));
+    } catch (error) {
+      deps.logger.error('entity suggestions failed', { error, actionId: body.action_id });
+      await ackOptions(ack, []);
+    }
+  });
+
+  app.event('app_home_opened', async ({ event, client, logger }) => {
+    if (event.tab !== 'home') return;
+    const view = await commands.home(event.user);
+    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: view } }).then(
+      () => metrics.slackCalls.inc({ method: 'views.publish', outcome: 'ok' }),
+      (error: unknown) => {
+        metrics.slackCalls.inc({ method: 'views.publish', outcome: 'error' });
+        logger.error(`views.publish failed: ${(error as Error).message}`);
+      },
+    );
+  });
+
+  // Bolt calls this with { error, body, context } because the app sets extendedErrorHandler, but
+  // its overloads type the argument as the bare error.
+  app.error((async ({ error, body }: { error: Error; body?: { type?: unknown } }) => {
+    // Errors that escaped a listener (its own failure handling failed too): log with context.
+    deps.logger.error('unhandled Slack listener error', { error, type: body?.type });
+  }) as unknown as Parameters<App['error']>[0]);
+}
+
+/** Bolt types options acks for legacy dialogs too; block suggestions answer with option objects. */
+function ackOptions(ack: unknown, options: Array<{ text: { type: 'plain_text'; text: string }; value: string }>): Promise<void> {
+  return (ack as (response: { options: typeof options }) => Promise<void>)({ options });
+}
+
+function toResponse(reply: CommandReply) {
+  return { response_type: reply.visibility, text: reply.text, blocks: reply.blocks };
+}
+
+async function deliver(respond: RespondFn, reply: CommandReply, metrics: BacklineMetrics): Promise<void> {
+  try {
+    await respond({ ...toResponse(reply), replace_original: reply.replaceOriginal ?? false });
+    metrics.slackCalls.inc({ method: 'response_url', outcome: 'ok' });
+  } catch (error) {
+    metrics.slackCalls.inc({ method: 'response_url', outcome: 'error' });
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import type { CommandReply } from '../../commands';
+import { asAppError, UserFacingError } from '../errors';
+import type { Logger } from '../logger';
+
+/**
+ * The one place failures become words for the person who asked. Logs the error with its context;
+ * answers with what failed and what to do, never a stack trace.
+ */
+export function failureReply(error: unknown, context: { what: string; logger: Logger; fields?: Record<string, unknown> }): CommandReply {
+  const appError = asAppError(error);
+  if (appError instanceof UserFacingError) {
+    context.logger.info('request refused', { ...context.fields, reason: appError.message });
+    return { text: appError.message, blocks: [section(`:information_source: ${appError.message}`)], visibility: 'ephemeral' };
+  }
+  const reference = Math.random().toString(36).slice(2, 8);
+  context.logger.error(`${context.what} failed`, { ...context.fields, reference, error });
+  const advice =
+    appError.code === 'DATABASE_UNAVAILABLE'
+      ? 'The catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline.'
+      : 'Try again; if it keeps failing, tell whoever runs Backline';
+  const text = `:warning: Sorry, ${context.what} failed. ${advice} (reference ${reference}).`;
+  return { text, blocks: [section(text)], visibility: 'ephemeral' };
+}
+
+function section(text: string) {
+  return { type: 'section' as const, text: { type: 'mrkdwn' as const, text } };
+}
+
+/**
+ * Answers inside Slack's 3-second ack when the work is quick, and through response_url when it
+ * is not: the ack never waits longer than `budgetMs`.
+ */
+export async function answerWithin(
+  budgetMs: number,
+  work: () => Promise<CommandReply>,
+  deliver: { ack: (reply?: CommandReply) => Promise<void>; later: (reply: CommandReply) => Promise<void> },
+  onFailure: (error: unknown) => CommandReply,
+): Promise<void> {
+  const settled = work().then(
+    (reply) => reply,
+    (error: unknown) => onFailure(error),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const quick = await Promise.race([settled, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budgetMs)))]);
+  clearTimeout(timer);
+  if (quick) {
+    await deliver.ack(quick);
+    return;
+  }
+  await deliver.ack();
+  await deliver.later(await settled);
+}
