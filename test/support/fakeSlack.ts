@@ -106,6 +106,8 @@ export interface FakeSlack {
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** The next `times` calls to `method` answer `{ ok: false, error }` (HTTP `status`, default 200). */
   failNext(method: string, error: string, options?: { status?: number; times?: number }): void;
+  /** The next `times` calls to `method` are answered only after `ms` milliseconds: a slow Slack. */
+  delay(method: string, ms: number, times?: number): void;
   /** Forgets calls, responses, violations and pending failures; keeps users, channels and groups. */
   reset(): void;
   close(): Promise<void>;
@@ -147,6 +149,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly server: Server;
   private readonly tokens: ReadonlySet<string> | undefined;
   private readonly rateLimits = new Map<string, Array<number>>();
+  private readonly delays = new Map<string, Array<number>>();
   private readonly failures = new Map<string, Array<{ error: string; status: number }>>();
   private readonly usedTriggers = new Set<string>();
   private readonly homeViewIds = new Map<string, string>();
@@ -253,7 +256,14 @@ class FakeSlackServer implements FakeSlack {
     this.failures.set(method, queue);
   }
 
+  delay(method: string, ms: number, times = 1): void {
+    const queue = this.delays.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(ms);
+    this.delays.set(method, queue);
+  }
+
   reset(): void {
+    this.delays.clear();
     this.calls.length = 0;
     this.responses.length = 0;
     this.violations.length = 0;
@@ -278,6 +288,8 @@ class FakeSlackServer implements FakeSlack {
     let reply: Reply;
     try {
       if (req.method === 'POST' && path.startsWith('/api/')) {
+        const wait = this.delays.get(decodeURIComponent(path.slice('/api/'.length)))?.shift();
+        if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
         reply = this.apiCall(decodeURIComponent(path.slice('/api/'.length)), req, raw);
       } else if (req.method === 'POST' && path.startsWith('/response/')) {
         reply = this.responsePost(decodeURIComponent(path.slice('/response/'.length)), raw);
