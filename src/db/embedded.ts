@@ -41,7 +41,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const binaries = locateBinaries();
   const owner = isRoot() ? ensureOsUser() : undefined;
   fs.mkdirSync(dataDir, { recursive: true });
-  if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
+  if (owner) {
+    fs.chownSync(dataDir, owner.uid, owner.gid);
+    for (const reached of [path.dirname(binaries.postgres), dataDir]) grantTraversal(reached, options.log);
+  }
 
   await initialiseOnce({ dataDir, pgData, binaries, owner, log: options.log });
   const { password } = readCredentials(dataDir);
@@ -133,6 +136,27 @@ function ensureOsUser(): { uid: number; gid: number } {
       return lookup();
     } catch {
       throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL cannot run as root and the system user "${OS_USER}" could not be created. Create it (useradd --system ${OS_USER}) or set DATABASE_URL.`);
+    }
+  }
+}
+
+/**
+ * The server runs as the unprivileged user, which must be able to pass through every folder above
+ * the binaries and the data (a checkout in a private 0700 folder, say). Adds search permission
+ * (x, not read) for others where it is missing.
+ */
+function grantTraversal(target: string, log?: (line: string) => void): void {
+  let current = path.dirname(path.resolve(target));
+  const folders: string[] = [];
+  while (current !== path.dirname(current)) {
+    folders.push(current);
+    current = path.dirname(current);
+  }
+  for (const folder of folders.reverse()) {
+    const { mode } = fs.statSync(folder);
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(folder, (mode & 0o7777) | 0o001);
+      log?.(`Allowed the ${OS_USER} user to pass through ${folder} (search permission only), so the embedded PostgreSQL can reach its files.`);
     }
   }
 }
