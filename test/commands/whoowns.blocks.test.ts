@@ -1,0 +1,105 @@
+import { renderTeamsOwnership, renderWhoOwns } from '../../commands/whoowns.blocks';
+import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from '../../commands/whoowns';
+import type { StoredEntity } from '../../src/catalog/store';
+import { checkMessageLimits } from '../../src/slack/blockKitLimits';
+
+function entity(kind: string, name: string, extra: { title?: string; description?: string; spec?: Record<string, unknown>; annotations?: Record<string, string>; links?: Array<{ url: string; title?: string; type?: string }> } = {}): StoredEntity {
+  return {
+    ref: `${kind}:default/${name}`,
+    refKey: `${kind}:default/${name}`,
+    kind,
+    namespace: 'default',
+    name,
+    locationKey: 'file:/x.yaml',
+    entity: { apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name, namespace: 'default', ...(extra.title && { title: extra.title }), ...(extra.description && { description: extra.description }), ...(extra.annotations && { annotations: extra.annotations }), ...(extra.links && { links: extra.links }) }, spec: extra.spec ?? {} },
+  };
+}
+
+const person = (n: number, slackUserId: string | null = null): PersonInfo => ({ ref: `user:default/p${n}`, displayName: `Person ${n}`, email: `p${n}@x.example`, slackUserId });
+const team = (members: PersonInfo[], extra: Partial<TeamInfo> = {}): TeamInfo => ({ ref: 'group:default/payments', found: true, kind: 'group', displayName: 'Payments', slackChannel: 'C04PAYMENTS1', members, escalation: null, ...extra });
+
+function result(extra: Partial<WhoOwnsResult> = {}): WhoOwnsResult {
+  return {
+    kind: 'entity',
+    query: 'payments-service',
+    match: entity('component', 'payments-service', { title: 'Payments Service', description: 'Takes <payments> & refunds.', spec: { type: 'service', lifecycle: 'production' }, annotations: { 'github.com/project-slug': 'northwind/payments-service' }, links: [{ url: 'https://docs.example/payments', title: 'Runbook', type: 'docs' }] }),
+    matchedBy: 'name',
+    alternatives: [],
+    owner: team([person(1, 'U01'), person(2)]),
+    placement: { system: 'system:default/payments-platform', domain: 'domain:default/financial-core', dependsOn: 2, dependencyOf: 1, providesApis: 1, consumesApis: 0 },
+    warnings: [],
+    suggestions: [],
+    ...extra,
+  };
+}
+
+describe('the /whoowns card', () => {
+  it('renders the entity, its owner team with channel and mentions, and where it sits', () => {
+    expect(renderWhoOwns(result())).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Payments Service', emoji: true } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Component · service · production   `component:default/payments-service`' }] },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Takes &lt;payments&gt; &amp; refunds.' } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: '*Owner*\n*Payments*  <#C04PAYMENTS1>' },
+          { type: 'mrkdwn', text: '*On call*\nnot configured' },
+          { type: 'mrkdwn', text: '*Repository*\n<https://github.com/northwind/payments-service|northwind/payments-service>' },
+          { type: 'mrkdwn', text: '*Docs*\n<https://docs.example/payments|Runbook>' },
+          { type: 'mrkdwn', text: '*System*\npayments-platform · financial-core' },
+          { type: 'mrkdwn', text: '*Dependencies*\ndepends on 2 · used by 1 · provides 1 API' },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Members:* <@U01>, Person 2' } },
+      { type: 'actions', block_id: 'whoowns:card', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'ref:component:default/payments-service', style: 'primary' }] },
+    ]);
+  });
+
+  it('shows warnings and the nearest team with people, and leaves out the share button once shared', () => {
+    const blocks = renderWhoOwns(result({ owner: team([], { escalation: team([person(3)], { ref: 'group:default/money', displayName: 'Money Movement', slackChannel: null }) }), warnings: ['The team group:default/payments has no members in the catalog.'] }), { shared: { by: 'U9' } });
+    expect(blocks.slice(-3)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*Nearest team with people:* *Money Movement*\nPerson 3' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':warning: The team group:default/payments has no members in the catalog.' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U9> with /whoowns' }] },
+    ]);
+  });
+
+  it('offers "did you mean" buttons that carry the ref to look up', () => {
+    const blocks = renderWhoOwns(result({ match: null, owner: null, placement: null, query: 'paymnets', suggestions: [{ ref: 'component:default/payments-service', title: 'Payments Service', similarity: 0.5 }, { ref: 'group:default/payments', title: null, similarity: 0.4 }] }));
+    expect(blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Nothing in the catalog is called *paymnets*.' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:' } },
+      {
+        type: 'actions',
+        block_id: 'whoowns:lookup',
+        elements: [
+          { type: 'button', text: { type: 'plain_text', text: 'Payments Service', emoji: true }, action_id: 'whoowns:lookup:0', value: 'ref:component:default/payments-service' },
+          { type: 'button', text: { type: 'plain_text', text: 'payments', emoji: true }, action_id: 'whoowns:lookup:1', value: 'ref:group:default/payments' },
+        ],
+      },
+    ]);
+  });
+
+  it('cuts long member lists with "…and N more" and stays inside Block Kit limits', () => {
+    const members = Array.from({ length: 130 }, (_, i) => person(i, `U${String(i).padStart(8, '0')}`));
+    const blocks = renderWhoOwns(result({ owner: team(members), warnings: Array.from({ length: 9 }, (_, i) => `warning ${i} ${'x'.repeat(500)}`) }));
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('…and 110 more');
+    expect(text).toContain('…and 4 more');
+    expect(checkMessageLimits({ text: 'x', blocks })).toEqual([]);
+  });
+});
+
+describe('the teams view', () => {
+  it('lists what each team owns, cut to fit, with a share button', () => {
+    const owns = Array.from({ length: 40 }, (_, i) => entity('component', `svc-${i}`, { spec: { type: 'service' } }));
+    const teams: TeamsResult['teams'] = Array.from({ length: 11 }, () => ({ team: team([person(1)]), owns }));
+    const blocks = renderTeamsOwnership({ kind: 'teams', input: { kind: 'channel', channelId: 'C04PAYMENTS1', channelName: 'team-payments' }, person: null, teams, ownedDirectly: [], warnings: [] });
+    const text = JSON.stringify(blocks);
+    expect(blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*What <#C04PAYMENTS1> owns*' } });
+    expect(text).toContain('…and 25 more');
+    expect(text).toContain('…and 3 more teams');
+    expect(blocks.at(-1)).toEqual({ type: 'actions', block_id: 'whoowns:teams', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'channel:C04PAYMENTS1|team-payments', style: 'primary' }] });
+    expect(checkMessageLimits({ text: 'x', blocks })).toEqual([]);
+  });
+});
