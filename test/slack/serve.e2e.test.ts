@@ -233,3 +233,16 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('shutting down', () => {
+  it('finishes answers already under way before closing the database', async () => {
+    await db().pool.query('DELETE FROM slack_identities');
+    slack.delay('users.lookupByEmail', 2600, 2);
+    const acked = await command('payments-service');
+    expect(acked.text).toBe('');
+    await server.stop();
+    expect(slack.responses).toHaveLength(1);
+    expect(slack.responses[0]!.body).toMatchObject({ text: 'component:default/payments-service is owned by Payments' });
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
