@@ -37,7 +37,7 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   if (typeof description === 'string' && description.trim()) blocks.push(section(truncate(escape(description.trim()), 3000)));
 
   const fields: string[] = [];
-  if (result.owner) fields.push(`*Owner*\n${teamLine(result.owner)}`);
+  if (result.owner) fields.push(`*Owner*\n${teamLine(result.owner, options.plainNames)}`);
   fields.push(`*On call*\nnot configured`);
   const repo = repositoryOf(entity);
   if (repo) fields.push(`*Repository*\n<${repo.url}|${escape(repo.label)}>`);
@@ -58,7 +58,7 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   if (result.owner?.members.length) blocks.push(section(`*${result.owner.kind === 'user' ? 'Person' : 'Members'}:* ${peopleLine(result.owner.members, MEMBER_LIMIT, options.plainNames)}`));
   if (result.owner?.escalation) {
     const parent = result.owner.escalation;
-    blocks.push(section(`*Nearest team with people:* ${teamLine(parent)}\n${peopleLine(parent.members, MEMBER_LIMIT, options.plainNames)}`));
+    blocks.push(section(`*Nearest team with people:* ${teamLine(parent, options.plainNames)}\n${peopleLine(parent.members, MEMBER_LIMIT, options.plainNames)}`));
   }
   if (result.warnings.length) {
     const { shown, more } = limitList(result.warnings, WARNING_LIMIT);
@@ -158,9 +158,10 @@ function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
 }
 
-function teamLine(team: TeamInfo): string {
+function teamLine(team: TeamInfo, plainNames = false): string {
   const parts = [team.found ? `*${escape(team.displayName)}*` : `${escape(team.ref)} _(not in the catalog)_`];
   if (team.slackChannel) parts.push(channelMention(team.slackChannel));
+  if (team.userGroup) parts.push(team.userGroup.id && !plainNames ? `<!subteam^${team.userGroup.id}>` : `@${escape(team.userGroup.handle)}`);
   return parts.join('  ');
 }
 

@@ -34,6 +34,8 @@ export interface PersonInfo {
   displayName: string;
   email: string | null;
   slackUserId: string | null;
+  /** Their Slack account was deactivated: they left. */
+  leftSlack?: boolean;
 }
 
 export interface TeamInfo {
@@ -43,6 +45,8 @@ export interface TeamInfo {
   kind: string;
   displayName: string;
   slackChannel: string | null;
+  /** The team's Slack user group, from the slack.com/usergroup annotation (`S0123|handle` or `handle`). */
+  userGroup: { id: string | null; handle: string } | null;
   members: PersonInfo[];
   /** The nearest ancestor team with members, when this team has none. */
   escalation: TeamInfo | null;
@@ -102,7 +106,11 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.alternatives = alternatives;
   result.owner = await resolveOwner(match!, ports, result.warnings);
   result.placement = await placementOf(match!, ports);
-  if (result.owner) await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
+  if (result.owner) {
+    await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
+    const left = result.owner.members.filter((member) => member.leftSlack);
+    if (left.length) result.warnings.push(`${left.map((member) => member.displayName).join(', ')} left Slack but ${left.length === 1 ? 'is' : 'are'} still listed in ${result.owner.ref}.`);
+  }
   return result;
 }
 
@@ -120,8 +128,12 @@ async function addSlackIds(teams: TeamInfo[], ports: WhoOwnsPorts): Promise<void
   if (!ports.directory) return;
   const people = teams.flatMap((team) => team.members).filter((person) => !person.slackUserId && person.email);
   if (people.length === 0) return;
-  const ids = await ports.directory.userIdsByEmail(people.map((person) => person.email!));
-  for (const person of people) person.slackUserId = ids.get(person.email!.toLowerCase()) ?? null;
+  const accounts = await ports.directory.accountsByEmail(people.map((person) => person.email!));
+  for (const person of people) {
+    const account = accounts.get(person.email!.toLowerCase());
+    person.slackUserId = account?.slackUserId ?? null;
+    if (account?.deactivated) person.leftSlack = true;
+  }
 }
 
 export interface TeamOwnership {
@@ -240,11 +252,11 @@ async function resolveOwner(entity: StoredEntity, ports: WhoOwnsPorts, warnings:
   const owner = await catalog.getByRef(ownerRef.toLowerCase());
   if (!owner) {
     warnings.push(`The owner ${ownerRef} is not in the catalog: add it, or fix spec.owner of ${entity.ref}.`);
-    return { ref: ownerRef, found: false, kind: ownerRef.slice(0, ownerRef.indexOf(':')), displayName: nameOf(ownerRef), slackChannel: null, members: [], escalation: null };
+    return { ref: ownerRef, found: false, kind: ownerRef.slice(0, ownerRef.indexOf(':')), displayName: nameOf(ownerRef), slackChannel: null, userGroup: null, members: [], escalation: null };
   }
   if (owner.kind === 'user') {
     warnings.push(`${entity.ref} is owned by an individual (${owner.ref}) rather than a team: ownership leaves when they do.`);
-    return { ref: owner.ref, found: true, kind: 'user', displayName: displayNameOf(owner), slackChannel: null, members: [personOf(owner)], escalation: null };
+    return { ref: owner.ref, found: true, kind: 'user', displayName: displayNameOf(owner), slackChannel: null, userGroup: null, members: [personOf(owner)], escalation: null };
   }
   const team = await describeTeam(owner, ports);
   if (team.kind === 'group' && team.members.length === 0) {
@@ -267,7 +279,7 @@ async function describeTeam(group: StoredEntity, ports: WhoOwnsPorts, depth = 0)
       escalation = parentTeam.members.length ? { ...parentTeam, escalation: null } : parentTeam.escalation;
     }
   }
-  return { ref: group.ref, found: true, kind: group.kind, displayName: displayNameOf(group), slackChannel: slackChannelOf(group), members, escalation };
+  return { ref: group.ref, found: true, kind: group.kind, displayName: displayNameOf(group), slackChannel: slackChannelOf(group), userGroup: userGroupOf(group), members, escalation };
 }
 
 export function personOf(user: StoredEntity): PersonInfo {
@@ -294,6 +306,14 @@ function titleOf(entity: StoredEntity): string | null {
 export function slackChannelOf(entity: StoredEntity): string | null {
   const annotations = entity.entity.metadata.annotations ?? {};
   return annotations['slack.com/channel'] ?? annotations['slack.com/bot-notify'] ?? null;
+}
+
+function userGroupOf(entity: StoredEntity): TeamInfo['userGroup'] {
+  const value = entity.entity.metadata.annotations?.['slack.com/usergroup'];
+  if (!value) return null;
+  const [first, second] = value.split('|');
+  if (second !== undefined) return { id: first!.trim() || null, handle: second.trim().replace(/^@/, '') };
+  return /^S[A-Z0-9]+$/.test(first!.trim()) ? { id: first!.trim(), handle: first!.trim() } : { id: null, handle: first!.trim().replace(/^@/, '') };
 }
 
 function nameOf(ref: string): string {

@@ -4,9 +4,16 @@ import type { SlackIdentityStore } from './PgSlackIdentityStore';
 /**
  * Who people in the catalog are in Slack. Cores depend on this port, never on the Web API.
  */
+export interface SlackAccount {
+  /** Null when Slack has nobody with that email (or could not be asked). */
+  slackUserId: string | null;
+  /** The account exists but was deactivated: the person left. */
+  deactivated: boolean;
+}
+
 export interface SlackDirectory {
-  /** Slack user ids by (lower-cased) email; null where Slack has nobody with that email. */
-  userIdsByEmail(emails: string[]): Promise<Map<string, string | null>>;
+  /** Slack accounts by (lower-cased) email. */
+  accountsByEmail(emails: string[]): Promise<Map<string, SlackAccount>>;
   /** The email of a Slack user, for "@person" lookups. */
   emailOfUser(slackUserId: string): Promise<string | null>;
 }
@@ -34,11 +41,11 @@ export function createSlackDirectory(options: DirectoryOptions): SlackDirectory 
   const concurrency = options.concurrency ?? 4;
 
   return {
-    async userIdsByEmail(emails) {
+    async accountsByEmail(emails) {
       const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
       const cached = await options.store.fresh(wanted, now());
-      const result = new Map<string, string | null>();
-      for (const [email, identity] of cached) result.set(email, identity.deleted ? null : identity.slackUserId);
+      const result = new Map<string, SlackAccount>();
+      for (const [email, identity] of cached) result.set(email, { slackUserId: identity.deleted ? null : identity.slackUserId, deactivated: identity.deleted });
       const missing = wanted.filter((email) => !cached.has(email));
       const fetched: Parameters<SlackIdentityStore['save']>[0] = [];
       let next = 0;
@@ -50,18 +57,18 @@ export function createSlackDirectory(options: DirectoryOptions): SlackDirectory 
             options.onApiCall?.('users.lookupByEmail', true);
             const user = answer.user as { id?: string; deleted?: boolean; real_name?: string } | undefined;
             const id = user?.id ?? null;
-            result.set(email, user?.deleted ? null : id);
+            result.set(email, { slackUserId: user?.deleted ? null : id, deactivated: Boolean(user?.deleted) });
             fetched.push({ email, slackUserId: id, deleted: Boolean(user?.deleted), displayName: user?.real_name ?? null, expiresAt: new Date(now().getTime() + foundTtl) });
           } catch (error) {
             const code = (error as { data?: { error?: string } }).data?.error;
             if (code === 'users_not_found') {
               options.onApiCall?.('users.lookupByEmail', true);
-              result.set(email, null);
+              result.set(email, { slackUserId: null, deactivated: false });
               fetched.push({ email, slackUserId: null, deleted: false, displayName: null, expiresAt: new Date(now().getTime() + missingTtl) });
             } else {
               // Rate limited or Slack is down: show a plain name now and ask again next time.
               options.onApiCall?.('users.lookupByEmail', false);
-              result.set(email, null);
+              result.set(email, { slackUserId: null, deactivated: false });
             }
           }
         }

@@ -16,7 +16,7 @@ function entity(kind: string, name: string, extra: { title?: string; description
 }
 
 const person = (n: number, slackUserId: string | null = null): PersonInfo => ({ ref: `user:default/p${n}`, displayName: `Person ${n}`, email: `p${n}@x.example`, slackUserId });
-const team = (members: PersonInfo[], extra: Partial<TeamInfo> = {}): TeamInfo => ({ ref: 'group:default/payments', found: true, kind: 'group', displayName: 'Payments', slackChannel: 'C04PAYMENTS1', members, escalation: null, ...extra });
+const team = (members: PersonInfo[], extra: Partial<TeamInfo> = {}): TeamInfo => ({ ref: 'group:default/payments', found: true, kind: 'group', displayName: 'Payments', slackChannel: 'C04PAYMENTS1', userGroup: null, members, escalation: null, ...extra });
 
 function result(extra: Partial<WhoOwnsResult> = {}): WhoOwnsResult {
   return {
@@ -53,6 +53,13 @@ describe('the /whoowns card', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '*Members:* <@U01>, Person 2' } },
       { type: 'actions', block_id: 'whoowns:card', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'ref:component:default/payments-service', style: 'primary' }] },
     ]);
+  });
+
+  it('names the team\'s Slack user group when the catalog knows it', () => {
+    const withId = renderWhoOwns(result({ owner: team([], { userGroup: { id: 'S04PAY', handle: 'payments-team' } }) }));
+    expect(withId[3]).toMatchObject({ fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Owner*\n*Payments*  <#C04PAYMENTS1>  <!subteam^S04PAY>' }]) });
+    const byHandle = renderWhoOwns(result({ owner: team([], { userGroup: { id: null, handle: 'payments-team' } }) }));
+    expect(byHandle[3]).toMatchObject({ fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Owner*\n*Payments*  <#C04PAYMENTS1>  @payments-team' }]) });
   });
 
   it('shows warnings and the nearest team with people, and leaves out the share button once shared', () => {

@@ -35,7 +35,12 @@ async function start(): Promise<void> {
 beforeAll(async () => {
   const report = await ingest([await rootFromPath(DEMO_CATALOG)], { store: PgCatalogStore.create({ pool: db().pool }), maxBytes: 1024 * 1024 });
   expect(report.errors).toEqual([]);
-  slack = await startFakeSlack({ users: { 'chloe.martin@northwind.example': { id: 'U0CHLOE', real_name: 'Chloé Martin' } } });
+  slack = await startFakeSlack({
+    users: {
+      'chloe.martin@northwind.example': { id: 'U0CHLOE', real_name: 'Chloé Martin' },
+      'tomas.novak@northwind.example': { id: 'U0TOMAS', real_name: 'Tomáš Novák', deleted: true },
+    },
+  });
   await start();
 });
 
@@ -63,7 +68,7 @@ describe('a signed /whoowns', () => {
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toBe('component:default/payments-service is owned by Payments');
     expect(checkMessageLimits(body)).toEqual([]);
-    expect(blocksText(body.blocks)).toContain('*Payments*  <#C04PAYMENTS1>');
+    expect(blocksText(body.blocks)).toContain('*Payments*  <#C04PAYMENTS1>  <!subteam^S04PAYTEAM>');
   });
 
   it('mentions members found by email and caches the lookup in Postgres', async () => {
@@ -71,11 +76,12 @@ describe('a signed /whoowns', () => {
     const first = (await command('payments-service')).json as { blocks: unknown[] };
     expect(blocksText(first.blocks)).toContain('<@U0CHLOE>');
     expect(blocksText(first.blocks)).toContain('Tomáš Novák');
+    expect(blocksText(first.blocks)).toContain(':warning: Tomáš Novák left Slack but is still listed in group:default/payments.');
     expect(slack.callsTo('users.lookupByEmail').map((call) => call.args.email).sort()).toEqual(['chloe.martin@northwind.example', 'tomas.novak@northwind.example']);
     const { rows } = await db().pool.query('SELECT email, slack_user_id FROM slack_identities ORDER BY email');
     expect(rows).toEqual([
       { email: 'chloe.martin@northwind.example', slack_user_id: 'U0CHLOE' },
-      { email: 'tomas.novak@northwind.example', slack_user_id: null },
+      { email: 'tomas.novak@northwind.example', slack_user_id: 'U0TOMAS' },
     ]);
     slack.reset();
     await command('payments-service');
