@@ -8,6 +8,12 @@ export interface TestDatabase {
   url: string;
 }
 
+/** Throws when clients of the pool are still checked out: a test forgot a release(). */
+export function assertNoCheckedOutClients(pool: pg.Pool): void {
+  const checkedOut = pool.totalCount - pool.idleCount;
+  if (checkedOut > 0) throw new Error(`A test leaked ${checkedOut} pool client(s): every pool.connect() needs a release().`);
+}
+
 function adminUrl(): string {
   const url = process.env.BACKLINE_TEST_ADMIN_URL;
   if (!url) throw new Error('BACKLINE_TEST_ADMIN_URL is not set: run the tests through jest, whose global setup starts PostgreSQL.');
@@ -42,10 +48,7 @@ export function useTestDatabase(): () => TestDatabase {
   });
 
   afterEach(() => {
-    const pool = current?.pool;
-    if (!pool) return;
-    const checkedOut = pool.totalCount - pool.idleCount;
-    if (checkedOut > 0) throw new Error(`A test leaked ${checkedOut} pool client(s): every pool.connect() needs a release().`);
+    if (current) assertNoCheckedOutClients(current.pool);
   });
 
   afterAll(async () => {
