@@ -7,6 +7,7 @@ CREATE TABLE locations (
   target        text NOT NULL,
   parent_key    text REFERENCES locations (key) ON DELETE CASCADE,
   content_hash  text,                          -- of the file and everything its placeholders read
+  etag          text,                          -- from the server that answered, for conditional reads
   children      jsonb NOT NULL DEFAULT '[]',   -- locations this one points at (Location targets, directory files)
   dependencies  jsonb NOT NULL DEFAULT '[]',   -- files read through $text/$json/$yaml placeholders
   has_conflicts boolean NOT NULL DEFAULT false,

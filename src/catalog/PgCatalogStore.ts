@@ -23,6 +23,7 @@ interface LocationRow {
   target: string;
   parent_key: string | null;
   content_hash: string | null;
+  etag: string | null;
   children: LocationTarget[];
   dependencies: Array<{ file: string; hash: string }>;
   has_conflicts: boolean;
@@ -149,11 +150,11 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
   // ---- write side ------------------------------------------------------------------------------
 
   async loadLocations(): Promise<Map<string, LocationState>> {
-    const { rows } = await this.pool.query<LocationRow>('SELECT key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, entity_count FROM locations');
+    const { rows } = await this.pool.query<LocationRow>('SELECT key, type, target, parent_key, content_hash, etag, children, dependencies, has_conflicts, status, entity_count FROM locations');
     return new Map(
       rows.map((row) => [
         row.key,
-        { key: row.key, type: row.type, target: row.target, parentKey: row.parent_key, contentHash: row.content_hash, children: row.children, dependencies: row.dependencies, hasConflicts: row.has_conflicts, status: row.status, entityCount: row.entity_count },
+        { key: row.key, type: row.type, target: row.target, parentKey: row.parent_key, contentHash: row.content_hash, etag: row.etag, children: row.children, dependencies: row.dependencies, hasConflicts: row.has_conflicts, status: row.status, entityCount: row.entity_count },
       ]),
     );
   }
@@ -214,12 +215,12 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
       counts.removed = removed.length;
 
       await client.query(
-        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at)
-         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[])
-           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count)
+        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at, etag)
+         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now(), etag
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[], $10::text[])
+           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count, etag)
          ON CONFLICT (key) DO UPDATE SET type = excluded.type, target = excluded.target, parent_key = coalesce(locations.parent_key, excluded.parent_key),
-           content_hash = excluded.content_hash, children = excluded.children, dependencies = excluded.dependencies, has_conflicts = excluded.has_conflicts,
+           content_hash = excluded.content_hash, etag = excluded.etag, children = excluded.children, dependencies = excluded.dependencies, has_conflicts = excluded.has_conflicts,
            status = 'ok', last_error = NULL, entity_count = excluded.entity_count, processed_at = now(), last_ok_at = now()`,
         [
           locationKeys,
@@ -231,6 +232,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
           batch.map((l) => JSON.stringify(l.dependencies)),
           batch.map((l) => conflicted.has(l.key)),
           batch.map((l) => stored.get(l.key) ?? 0),
+          batch.map((l) => l.etag),
         ],
       );
 

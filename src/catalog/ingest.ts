@@ -14,7 +14,10 @@ export interface IngestReport {
 export interface IngestDependencies {
   store: IngestionStore;
   maxBytes: number;
+  /** Reads URLs: URL locations and URL placeholders. */
   urlReader?: UrlReader;
+  /** Readers for other location types, by type (e.g. a GitHub organisation). */
+  sources?: Record<string, LocationSource>;
   /** Locations read at once; reading is I/O bound, parsing is not, so a modest number is enough. */
   concurrency?: number;
   /** Entities per write transaction. */
@@ -154,63 +157,101 @@ function queueChildren(parent: Pending, children: LocationTarget[], visited: Set
   }
 }
 
+/**
+ * Where the entities of a location type come from, beyond local files and folders: a URL reader,
+ * a GitHub organisation. A source either returns text to parse or stands for child locations.
+ */
+export interface LocationSource {
+  read(location: { type: LocationType; target: string }, previous: { contentHash: string | null; etag: string | null } | undefined): Promise<SourceRead>;
+}
+
+export type SourceRead =
+  | { kind: 'text'; text: string; hash: string; etag?: string | null }
+  /** The server said nothing changed (an HTTP 304 to a conditional request). */
+  | { kind: 'not-modified' }
+  | { kind: 'children'; children: LocationTarget[]; hash: string }
+  | { kind: 'failed'; message: string };
+
 async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies): Promise<Outcome> {
-  const fail = (message: string, kind: CatalogProblem['kind'] = 'read'): Outcome => ({ kind: 'failed', pending, problem: { kind, file: pending.target, message } });
-  switch (pending.type) {
-    case 'directory': {
-      let files: string[];
-      try {
-        files = await findYamlFiles(pending.target);
-      } catch (error) {
-        return fail(describeFsError(error, pending.target));
+  const read = await sourceFor(pending.type, deps).read(pending, previous && { contentHash: previous.contentHash, etag: previous.etag });
+  const ok = previous?.status === 'ok';
+  switch (read.kind) {
+    case 'failed':
+      return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: read.message } };
+    case 'not-modified':
+      if (ok && previous && !previous.hasConflicts) return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
+      return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: `${pending.target} answered "not modified" but its last read did not succeed; it will be read again next time` } };
+    case 'children':
+      if (ok && previous?.contentHash === read.hash) return { kind: 'unchanged', pending, children: read.children, entityCount: previous.entityCount };
+      return { kind: 'processed', pending, write: { ...base(pending), contentHash: read.hash, etag: null, children: read.children, dependencies: [], entities: [], problems: [] } };
+    case 'text': {
+      if (ok && previous && !previous.hasConflicts && previous.contentHash === read.hash && (await dependenciesUnchanged(previous, deps.maxBytes))) {
+        return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
       }
-      if (files.length === 0) return fail(`${pending.target} contains no .yaml or .yml files`);
-      const children = files.map((file) => ({ type: 'file' as const, target: file }));
-      const contentHash = sha256(files.join('\n'));
-      if (previous?.status === 'ok' && previous.contentHash === contentHash) return { kind: 'unchanged', pending, children, entityCount: 0 };
-      return { kind: 'processed', pending, write: { ...base(pending), contentHash, children, dependencies: [], entities: [], problems: [] } };
-    }
-    case 'url':
-      if (!deps.urlReader?.canRead(pending.target)) return fail(`No reader is configured for ${pending.target}; configure the GitHub integration to read URL locations`);
-      return readText(pending, previous, deps, async () => {
-        try {
-          const text = await deps.urlReader!.readText(pending.target);
-          return { ok: true, text, hash: sha256(text) };
-        } catch (error) {
-          return { ok: false, message: `${pending.target} could not be read: ${(error as Error).message}` };
-        }
-      });
-    case 'file': {
-      if (/[*?]/.test(pending.target)) {
-        const files = await expandGlob(pending.target);
-        if (files.length === 0) return fail(`no files match ${pending.target}`);
-        const children = files.map((file) => ({ type: 'file' as const, target: file }));
-        const contentHash = sha256(files.join('\n'));
-        if (previous?.status === 'ok' && previous.contentHash === contentHash) return { kind: 'unchanged', pending, children, entityCount: 0 };
-        return { kind: 'processed', pending, write: { ...base(pending), contentHash, children, dependencies: [], entities: [], problems: [] } };
-      }
-      return readText(pending, previous, deps, () => readTextFile(pending.target, deps.maxBytes));
+      const processed = await processCatalogText(read.text, { file: pending.target, maxBytes: deps.maxBytes, urlReader: deps.urlReader });
+      if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
+      return {
+        kind: 'processed',
+        pending,
+        write: { ...base(pending), contentHash: read.hash, etag: read.etag ?? null, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems },
+      };
     }
   }
 }
 
-async function readText(
-  pending: Pending,
-  previous: LocationState | undefined,
-  deps: IngestDependencies,
-  read: () => Promise<{ ok: true; text: string; hash: string } | { ok: false; message: string }>,
-): Promise<Outcome> {
-  const content = await read();
-  if (!content.ok) return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: content.message } };
-  if (previous && previous.status === 'ok' && !previous.hasConflicts && previous.contentHash === content.hash && (await dependenciesUnchanged(previous, deps.maxBytes))) {
-    return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
-  }
-  const processed = await processCatalogText(content.text, { file: pending.target, maxBytes: deps.maxBytes, urlReader: deps.urlReader });
-  if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
+function sourceFor(type: LocationType, deps: IngestDependencies): LocationSource {
+  const configured = deps.sources?.[type];
+  if (configured) return configured;
+  if (type === 'file') return fileSource(deps.maxBytes);
+  if (type === 'directory') return directorySource;
+  if (type === 'url' && deps.urlReader) return urlSource(deps.urlReader);
   return {
-    kind: 'processed',
-    pending,
-    write: { ...base(pending), contentHash: content.hash, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems },
+    read: async (location) => ({
+      kind: 'failed',
+      message: type === 'url' ? `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` : `Location type "${type}" is not supported here (${location.target})`,
+    }),
+  };
+}
+
+const directorySource: LocationSource = {
+  async read(location) {
+    let files: string[];
+    try {
+      files = await findYamlFiles(location.target);
+    } catch (error) {
+      return { kind: 'failed', message: describeFsError(error, location.target) };
+    }
+    if (files.length === 0) return { kind: 'failed', message: `${location.target} contains no .yaml or .yml files` };
+    return { kind: 'children', children: files.map((file) => ({ type: 'file' as const, target: file })), hash: sha256(files.join('\n')) };
+  },
+};
+
+function fileSource(maxBytes: number): LocationSource {
+  return {
+    async read(location) {
+      if (/[*?]/.test(location.target)) {
+        const files = await expandGlob(location.target);
+        if (files.length === 0) return { kind: 'failed', message: `no files match ${location.target}` };
+        return { kind: 'children', children: files.map((file) => ({ type: 'file' as const, target: file })), hash: sha256(files.join('\n')) };
+      }
+      const read = await readTextFile(location.target, maxBytes);
+      return read.ok ? { kind: 'text', text: read.text, hash: read.hash } : { kind: 'failed', message: read.message };
+    },
+  };
+}
+
+function urlSource(reader: UrlReader): LocationSource {
+  return {
+    async read(location, previous) {
+      if (!reader.canRead(location.target)) return { kind: 'failed', message: `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` };
+      try {
+        const answer = await reader.read(location.target, { etag: previous?.etag ?? undefined });
+        if (answer.notModified) return { kind: 'not-modified' };
+        return { kind: 'text', text: answer.text, hash: sha256(answer.text), etag: answer.etag ?? null };
+      } catch (error) {
+        return { kind: 'failed', message: `${location.target} could not be read: ${(error as Error).message}` };
+      }
+    },
   };
 }
 

@@ -6,7 +6,11 @@ import { readTextFile } from '../sources/files';
 export interface UrlReader {
   /** True when this reader can read the URL at all (for example, a host it is configured for). */
   canRead(url: string): boolean;
-  readText(url: string): Promise<string>;
+  /**
+   * Reads the URL. With the etag of an earlier read, the reader may ask conditionally and answer
+   * `notModified` instead of the text.
+   */
+  read(url: string, options?: { etag?: string }): Promise<{ notModified: true } | { notModified?: false; text: string; etag?: string | null }>;
 }
 
 export interface PlaceholderContext {
@@ -24,7 +28,7 @@ export interface PlaceholderResult {
 }
 
 const KNOWN = new Set(['$text', '$json', '$yaml']);
-const isUrl = (target: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+export const isUrl = (target: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
 
 /**
  * Replaces Backstage's `$text`, `$json` and `$yaml` placeholders with what they point at. A
@@ -77,10 +81,14 @@ export async function resolvePlaceholders(value: unknown, context: PlaceholderCo
 }
 
 async function readTarget(target: string, context: PlaceholderContext, dependencies: PlaceholderResult['dependencies']): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  if (isUrl(target)) {
-    if (!context.urlReader?.canRead(target)) return { ok: false, message: 'no reader is configured for this URL (configure the GitHub integration to read GitHub URLs)' };
+  // Relative to a file read from a URL, a relative target is another URL beside it.
+  const url = isUrl(target) ? target : isUrl(context.file) ? new URL(target, context.file).toString() : undefined;
+  if (url) {
+    if (!context.urlReader?.canRead(url)) return { ok: false, message: 'no reader is configured for this URL (configure the GitHub integration to read GitHub URLs)' };
     try {
-      return { ok: true, text: await context.urlReader.readText(target) };
+      const answer = await context.urlReader.read(url);
+      if (answer.notModified) return { ok: false, message: 'the server answered "not modified" to an unconditional read' };
+      return { ok: true, text: answer.text };
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }

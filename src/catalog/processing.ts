@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sha256 } from '../sources/files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity } from './model';
-import { containsPlaceholder, resolvePlaceholders, type UrlReader } from './placeholders';
+import { containsPlaceholder, isUrl, resolvePlaceholders, type UrlReader } from './placeholders';
 import { DEFAULT_YAML_LIMITS, parseYamlDocuments } from './yaml';
 
 export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location';
@@ -173,9 +173,14 @@ function locationTargets(entity: Entity, file: string): { targets: LocationTarge
   if (type !== 'file' && type !== 'url') {
     return { targets: [], errors: [`Location type "${type}" is not supported; use "file" or "url"`] };
   }
-  const isUrl = (target: string) => /^https?:\/\//i.test(target);
+  const isHttp = (target: string) => /^https?:\/\//i.test(target);
   return {
-    targets: raw.map((target) => (type === 'url' || isUrl(target) ? { type: 'url' as const, target } : { type: 'file' as const, target: path.resolve(path.dirname(file), target) })),
+    targets: raw.map((target) => {
+      // Targets are relative to the Location's own file, whether that is on disk or at a URL.
+      if (isHttp(target)) return { type: 'url' as const, target };
+      if (isUrl(file)) return { type: 'url' as const, target: new URL(target, file).toString() };
+      return type === 'url' ? { type: 'url' as const, target } : { type: 'file' as const, target: path.resolve(path.dirname(file), target) };
+    }),
     errors: [],
   };
 }

@@ -1,7 +1,8 @@
 import type { Entity } from './model';
 import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
 
-export type LocationType = 'file' | 'directory' | 'url';
+/** Built-in location types, or one a LocationSource provides (such as a GitHub organisation). */
+export type LocationType = 'file' | 'directory' | 'url' | (string & {});
 
 /** What the catalog remembers about one place entities come from. */
 export interface LocationState {
@@ -10,6 +11,7 @@ export interface LocationState {
   target: string;
   parentKey: string | null;
   contentHash: string | null;
+  etag: string | null;
   children: LocationTarget[];
   dependencies: Array<{ file: string; hash: string }>;
   hasConflicts: boolean;
@@ -24,6 +26,7 @@ export interface LocationWrite {
   target: string;
   parentKey: string | null;
   contentHash: string;
+  etag: string | null;
   children: LocationTarget[];
   dependencies: Array<{ file: string; hash: string }>;
   entities: ProcessedEntity[];

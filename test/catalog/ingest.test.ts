@@ -207,3 +207,50 @@ describe('ingesting bad input', () => {
     expect(await refs()).toEqual(['component:default/billing']);
   });
 });
+
+describe('ingesting from URLs and other sources', () => {
+  function fakeWeb(files: Record<string, string>) {
+    const requests: Array<{ url: string; etag?: string }> = [];
+    const reader = {
+      canRead: (url: string) => url.startsWith('https://git.example/'),
+      async read(url: string, options: { etag?: string } = {}) {
+        requests.push({ url, etag: options.etag });
+        const text = files[url];
+        if (text === undefined) throw new Error('404 Not Found');
+        const etag = `"${text.length}"`;
+        return options.etag === etag ? { notModified: true as const } : { text, etag };
+      },
+    };
+    return { reader, requests };
+  }
+
+  it('reads a URL Location tree with targets relative to the URL, and asks conditionally the second time', async () => {
+    const web = fakeWeb({
+      'https://git.example/org/catalog/catalog-info.yaml': docs(location('root', ['./teams.yaml']), component('web-app', { owner: 'payments' })),
+      'https://git.example/org/catalog/teams.yaml': docs(group('payments')),
+    });
+    const root = { type: 'url' as const, target: 'https://git.example/org/catalog/catalog-info.yaml' };
+    await ingest([root], { store, maxBytes: 65536, urlReader: web.reader });
+    expect(await refs()).toEqual(['component:default/web-app', 'group:default/payments', 'location:default/root']);
+    expect(web.requests.map((r) => r.etag)).toEqual([undefined, undefined]);
+
+    const report = await ingest([root], { store, maxBytes: 65536, urlReader: web.reader });
+    expect(web.requests.slice(2).map((r) => r.etag)).toEqual([expect.stringMatching(/^"\d+"$/), expect.stringMatching(/^"\d+"$/)]);
+    expect(report.locations).toMatchObject({ processed: 0, unchanged: 2 });
+  });
+
+  it('takes other location types from a source that stands for child locations, and drops children that disappear', async () => {
+    let repos = ['a', 'b'];
+    const web = fakeWeb({ 'https://git.example/org/a/catalog-info.yaml': docs(component('svc-a')), 'https://git.example/org/b/catalog-info.yaml': docs(component('svc-b')) });
+    const org = {
+      read: async () => ({ kind: 'children' as const, children: repos.map((repo) => ({ type: 'url' as const, target: `https://git.example/org/${repo}/catalog-info.yaml` })), hash: repos.join(',') }),
+    };
+    const deps = { store, maxBytes: 65536, urlReader: web.reader, sources: { 'git-org': org } };
+    await ingest([{ type: 'git-org', target: 'org' }], deps);
+    expect(await refs()).toEqual(['component:default/svc-a', 'component:default/svc-b']);
+    repos = ['a'];
+    const report = await ingest([{ type: 'git-org', target: 'org' }], deps);
+    expect(report.entities.removed).toBe(1);
+    expect(await refs()).toEqual(['component:default/svc-a']);
+  });
+});
