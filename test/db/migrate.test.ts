@@ -7,6 +7,13 @@ import { useTestDatabase } from '../support/testDatabase';
 
 const db = useTestDatabase();
 
+/** A pool for a scratch database; dropping that database WITH (FORCE) may cut its idle connections. */
+function scratchPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 async function freshDatabase(admin: pg.Pool, name: string): Promise<string> {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(process.env.BACKLINE_TEST_ADMIN_URL!);
@@ -26,8 +33,8 @@ describe('migrations', () => {
     const admin = new pg.Pool({ connectionString: process.env.BACKLINE_TEST_ADMIN_URL, max: 1 });
     const name = `migrate_race_${process.pid}`;
     const url = await freshDatabase(admin, name);
-    const first = new pg.Pool({ connectionString: url, max: 2 });
-    const second = new pg.Pool({ connectionString: url, max: 2 });
+    const first = scratchPool(url);
+    const second = scratchPool(url);
     try {
       const [a, b] = await Promise.all([migrate(first), migrate(second)]);
       expect([...a.applied, ...b.applied].sort()).toEqual(readMigrations().map((m) => `${String(m.id).padStart(6, '0')}_${m.name}`).sort());
@@ -47,7 +54,7 @@ describe('migrations', () => {
     fs.writeFileSync(path.join(dir, '000002_bad.sql'), 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;');
     const admin = new pg.Pool({ connectionString: process.env.BACKLINE_TEST_ADMIN_URL, max: 1 });
     const name = `migrate_fail_${process.pid}`;
-    const pool = new pg.Pool({ connectionString: await freshDatabase(admin, name), max: 2 });
+    const pool = scratchPool(await freshDatabase(admin, name));
     try {
       await expect(migrate(pool, readMigrations(dir))).rejects.toThrow(/000002_bad\.sql failed: relation "no_such_table" does not exist/);
       const tables = await pool.query(`SELECT table_name FROM information_schema.tables WHERE table_name IN ('good_one', 'half_done')`);
