@@ -49,7 +49,7 @@ export function renderBlocksAsText(blocks: unknown[], options: RenderTextOptions
  */
 export function mrkdwnToText(mrkdwn: string, color = false): string {
   const style = (name: Style, text: string): string => (color ? `${ANSI[name][0]}${text}${ANSI[name][1]}` : text);
-  const withoutTokens = mrkdwn.replace(/<([^<>\n]*)>/g, (_match, inner: string) => renderToken(inner));
+  const withoutTokens = mrkdwn.replace(/<([^<>\n]*)>/g, (_match, inner: string) => renderToken(inner)).replace(/:([a-z0-9_+-]+):/g, (code, name: string) => EMOJI[name] ?? code);
   const edge = '(^|[\\s(\\[{"\'])';
   const close = '(?=$|[\\s)\\]}.,;:!?"\'])';
   // Like Slack: a marker pair only formats when its content neither starts nor ends with a space,
@@ -62,6 +62,18 @@ export function mrkdwnToText(mrkdwn: string, color = false): string {
       .replace(pair('~'), (_m, pre: string, t: string) => pre + style('strike', t)),
   );
 }
+
+/** The emoji shortcodes Backline's own messages use, as the characters a terminal can show. */
+const EMOJI: Record<string, string> = {
+  warning: '⚠️',
+  information_source: 'ℹ️',
+  hourglass_flowing_sand: '⏳',
+  white_check_mark: '✅',
+  x: '❌',
+  rotating_light: '🚨',
+  books: '📚',
+  pager: '📟',
+};
 
 function renderToken(inner: string): string {
   const bar = inner.indexOf('|');

@@ -152,3 +152,10 @@ describe('mrkdwnToText', () => {
     expect(mrkdwnToText(input)).toBe(expected);
   });
 });
+
+describe('emoji shortcodes', () => {
+  it('shows the ones Backline uses as characters and leaves unknown ones as written', () => {
+    const { text } = renderBlocksAsText([{ type: 'section', text: { type: 'mrkdwn', text: ':warning: stale :custom-party:' } }]);
+    expect(text.trim()).toBe('⚠️ stale :custom-party:');
+  });
+});
