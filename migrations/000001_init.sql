@@ -28,6 +28,7 @@ CREATE TABLE entities (
   name          text NOT NULL,
   name_key      text NOT NULL,                 -- lower(name)
   title_key     text,                          -- lower(metadata.title)
+  search_terms  text[] NOT NULL DEFAULT '{}',  -- words of the name and title, for fuzzy lookups
   body          jsonb NOT NULL,
   hash          text NOT NULL,
   location_key  text NOT NULL REFERENCES locations (key),
@@ -37,8 +38,16 @@ CREATE TABLE entities (
 CREATE INDEX entities_name_key ON entities (name_key);
 CREATE INDEX entities_title_key ON entities (title_key) WHERE title_key IS NOT NULL;
 CREATE INDEX entities_location ON entities (location_key);
-CREATE INDEX entities_name_trgm ON entities USING gist (name_key gist_trgm_ops);
-CREATE INDEX entities_title_trgm ON entities USING gist (title_key gist_trgm_ops) WHERE title_key IS NOT NULL;
+CREATE INDEX entities_search_terms ON entities USING gin (search_terms);
+
+-- Every word used in a name or title. Fuzzy lookups correct each word of a query to its nearest
+-- known word here (a small table, so trigram distance is cheap), then find entities holding those
+-- words through the GIN index above. Trigram indexes over whole names of a large catalog made of
+-- common words match too many rows to be fast.
+CREATE TABLE search_vocabulary (
+  term text PRIMARY KEY
+);
+CREATE INDEX search_vocabulary_trgm ON search_vocabulary USING gist (term gist_trgm_ops);
 
 -- Every relation is stored in both directions, attributed to the entity whose spec produced it,
 -- so replacing or removing that entity replaces exactly its relations.
@@ -52,7 +61,6 @@ CREATE TABLE relations (
   PRIMARY KEY (source_key, type, target_key, origin_key)
 );
 CREATE INDEX relations_origin ON relations (origin_key);
-CREATE INDEX relations_target ON relations (target_key, type);
 
 CREATE TABLE processing_errors (
   id            bigserial PRIMARY KEY,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool';
+import { isWord, searchTerms } from './searchTerms';
 import type { Entity } from './model';
 import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
 import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, RelationRow, StoredEntity, WriteCounts } from './store';
@@ -42,6 +43,8 @@ interface ProblemRow {
 }
 
 const ENTITY_COLUMNS = 'ref, ref_key, kind, namespace, name, body, location_key';
+// Below this, a "suggestion" shares too little with what was typed to help.
+const SIMILARITY_FLOOR = 0.2;
 
 const INDEXED_ANNOTATIONS: Record<string, string> = {
   'github.com/project-slug': `lower(body -> 'metadata' -> 'annotations' ->> 'github.com/project-slug') = $1::text`,
@@ -79,27 +82,48 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
   }
 
   async findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>> {
-    const query = text.toLowerCase();
-    // Nearest neighbours by trigram distance through the GiST indexes, on names and on titles,
-    // then merged: KNN ordering reads a handful of index pages instead of scoring every row.
-    const { rows } = await this.pool.query<EntityRow & { similarity: number }>(
-      `WITH by_name AS (
-         SELECT ref_key, similarity(name_key, $1::text) AS similarity FROM entities
-         ORDER BY name_key <-> $1::text LIMIT $2::int
-       ), by_title AS (
-         SELECT ref_key, similarity(title_key, $1::text) AS similarity FROM entities
-         WHERE title_key IS NOT NULL ORDER BY title_key <-> $1::text LIMIT $2::int
-       ), best AS (
-         SELECT ref_key, max(similarity) AS similarity FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_title) candidates
-         GROUP BY ref_key
-       )
-       SELECT ${ENTITY_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}, best.similarity::float8 AS similarity
-       FROM best JOIN entities e USING (ref_key)
-       WHERE best.similarity >= 0.2
-       ORDER BY best.similarity DESC, e.ref_key LIMIT $2::int`,
-      [query, limit],
+    const query = text.trim().toLowerCase();
+    const terms = searchTerms(query);
+    const words = terms.filter(isWord);
+    if (words.length === 0) return [];
+    const numbers = terms.filter((term) => !isWord(term));
+    // Each word of the query, or the known word nearest to it by trigram distance.
+    const { rows: corrected } = await this.pool.query<{ term: string | null }>(
+      `SELECT coalesce(
+         (SELECT v.term FROM search_vocabulary v WHERE v.term = w.t),
+         (SELECT v.term FROM search_vocabulary v ORDER BY v.term <-> w.t LIMIT 1)) AS term
+       FROM unnest($1::text[]) AS w(t)`,
+      [words],
     );
-    return rows.map((row) => ({ entity: toEntity(row), similarity: row.similarity }));
+    const known = [...new Set(corrected.map((row) => row.term).filter((term): term is string => term !== null))];
+    if (known.length === 0) return [];
+    const score = `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0), word_similarity($1::text, name_key) * 0.8)`;
+    // Entities holding every corrected word (and the numbers) first; then, only if that found too
+    // few, those holding any of them. Each branch is bounded, so common words stay cheap.
+    const { rows: all } = await this.pool.query<{ ref_key: string; score: number }>(
+      `SELECT ref_key, ${score}::float8 AS score FROM (
+         (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $2::text[] LIMIT 100)
+         UNION
+         (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $3::text[] LIMIT 200)
+       ) candidates ORDER BY score DESC, ref_key LIMIT $4::int`,
+      [query, [...known, ...numbers], known, limit],
+    );
+    let ranked = all;
+    if (ranked.length < limit) {
+      const { rows: any } = await this.pool.query<{ ref_key: string; score: number }>(
+        `SELECT ref_key, ${score}::float8 AS score FROM (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300) candidates
+         ORDER BY score DESC, ref_key LIMIT $3::int`,
+        [query, known, limit],
+      );
+      const seen = new Set(ranked.map((row) => row.ref_key));
+      ranked = [...ranked, ...any.filter((row) => !seen.has(row.ref_key))].sort((a, b) => b.score - a.score || a.ref_key.localeCompare(b.ref_key));
+    }
+    const best = ranked.filter((row) => row.score >= SIMILARITY_FLOOR).slice(0, limit);
+    const entities = new Map((await this.getManyByRef(best.map((row) => row.ref_key))).map((entity) => [entity.refKey, entity]));
+    return best.flatMap((row) => {
+      const entity = entities.get(row.ref_key);
+      return entity ? [{ entity, similarity: row.score }] : [];
+    });
   }
 
   async findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]> {
@@ -240,13 +264,14 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
       if (replaced.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [replaced]);
       if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
       if (upserts.length) {
+        const terms = upserts.map((u) => searchTerms(u.entity.name, u.entity.title));
         await client.query(
-          `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, body, hash, location_key)
-           SELECT ref_key, ref, kind, namespace, name, lower(name), lower(title), body::jsonb, hash, location_key
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-             AS e(ref_key, ref, kind, namespace, name, title, body, hash, location_key)
+          `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key)
+           SELECT ref_key, ref, kind, namespace, name, lower(name), lower(title), string_to_array(terms, ' '), body::jsonb, hash, location_key
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+             AS e(ref_key, ref, kind, namespace, name, title, body, hash, location_key, terms)
            ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
-             name_key = excluded.name_key, title_key = excluded.title_key, body = excluded.body, hash = excluded.hash,
+             name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
              location_key = excluded.location_key, updated_at = now()`,
           [
             upserts.map((u) => u.entity.refKey),
@@ -258,8 +283,11 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
             upserts.map((u) => JSON.stringify(u.entity.entity)),
             upserts.map((u) => u.entity.hash),
             upserts.map((u) => u.locationKey),
+            terms.map((list) => list.join(' ')),
           ],
         );
+        const vocabulary = [...new Set(terms.flat().filter(isWord))];
+        await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
         const relations = upserts.flatMap((u) => u.entity.relations.map((relation) => ({ origin: u.entity.refKey, ...relation })));
         if (relations.length) {
           await client.query(

@@ -173,8 +173,11 @@ export type SourceRead =
   | { kind: 'failed'; message: string };
 
 async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies): Promise<Outcome> {
-  const read = await sourceFor(pending.type, deps).read(pending, previous && { contentHash: previous.contentHash, etag: previous.etag });
   const ok = previous?.status === 'ok';
+  // Ask conditionally only when the last read was used as it is: after a failure (a file reverted to
+  // its last good content answers the old ETag) or a conflict, a 304 would leave nothing to process.
+  const etag = ok && !previous.hasConflicts ? previous.etag : null;
+  const read = await sourceFor(pending.type, deps).read(pending, previous && { contentHash: previous.contentHash, etag });
   switch (read.kind) {
     case 'failed':
       return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: read.message } };
