@@ -35,7 +35,8 @@ CREATE TABLE entities (
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX entities_name_key ON entities (name_key);
+-- text_pattern_ops serves both equality (exact names) and prefix search (the entity picker).
+CREATE INDEX entities_name_key ON entities (name_key text_pattern_ops);
 CREATE INDEX entities_title_key ON entities (title_key) WHERE title_key IS NOT NULL;
 CREATE INDEX entities_location ON entities (location_key);
 CREATE INDEX entities_search_terms ON entities USING gin (search_terms);
@@ -50,16 +51,17 @@ CREATE TABLE search_vocabulary (
 CREATE INDEX search_vocabulary_trgm ON search_vocabulary USING gist (term gist_trgm_ops);
 
 -- Every relation is stored in both directions, attributed to the entity whose spec produced it,
--- so replacing or removing that entity replaces exactly its relations.
+-- so replacing or removing that entity replaces exactly its relations. Two entities may state the
+-- same relation (a group's children and a child's parent); readers take DISTINCT.
 CREATE TABLE relations (
   origin_key   text NOT NULL,
   source_key   text NOT NULL,
   type         text NOT NULL,
   target_key   text NOT NULL,
   source_ref   text NOT NULL,
-  target_ref   text NOT NULL,
-  PRIMARY KEY (source_key, type, target_key, origin_key)
+  target_ref   text NOT NULL
 );
+CREATE INDEX relations_source ON relations (source_key, type);
 CREATE INDEX relations_origin ON relations (origin_key);
 
 CREATE TABLE processing_errors (

@@ -24,6 +24,3 @@ CREATE TABLE slack_event_receipts (
   received_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX slack_event_receipts_age ON slack_event_receipts (received_at);
-
--- Prefix search by name, for the entity picker's type-ahead.
-CREATE INDEX entities_name_prefix ON entities (name_key text_pattern_ops);

@@ -260,7 +260,8 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
         ],
       );
 
-      const replaced = [...removed, ...upserts.map((u) => u.entity.refKey)];
+      // New entities have no relations yet; only replaced and removed ones need theirs cleared.
+      const replaced = [...removed, ...upserts.filter((u) => current.has(u.entity.refKey)).map((u) => u.entity.refKey)];
       if (replaced.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [replaced]);
       if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
       if (upserts.length) {
@@ -292,8 +293,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
         if (relations.length) {
           await client.query(
             `INSERT INTO relations (origin_key, source_key, type, target_key, source_ref, target_ref)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-             ON CONFLICT DO NOTHING`,
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
             [relations.map((r) => r.origin), relations.map((r) => r.sourceKey), relations.map((r) => r.type), relations.map((r) => r.targetKey), relations.map((r) => r.sourceRef), relations.map((r) => r.targetRef)],
           );
         }

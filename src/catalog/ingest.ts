@@ -83,7 +83,10 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
   }
 
   while (frontier.length > 0) {
-    const outcomes = await mapLimited(frontier, concurrency, (pending) => readLocation(pending, known.get(pending.key), deps));
+    // Locations are read ahead while earlier ones are written: parsing in this process overlaps
+    // with PostgreSQL's work on the previous batch. Outcomes are still taken in order, so "the
+    // first location to claim a ref keeps it" means the same thing on every run.
+    const outcomes = startLimited(frontier, concurrency, (pending) => readLocation(pending, known.get(pending.key), deps));
     const next: Pending[] = [];
     let batch: LocationWrite[] = [];
     let batchEntities = 0;
@@ -98,7 +101,8 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
       batchEntities = 0;
     };
 
-    for (const outcome of outcomes) {
+    for (const pendingOutcome of outcomes) {
+      const outcome = await pendingOutcome;
       const { pending } = outcome;
       report.locations.visited++;
       if (outcome.kind === 'failed') {
@@ -270,15 +274,24 @@ function base(pending: Pending): Pick<LocationWrite, 'key' | 'type' | 'target' |
   return { key: pending.key, type: pending.type, target: pending.target, parentKey: pending.parentKey };
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
+/** Starts `work` on every item, at most `limit` at once, and gives back the results in item order. */
+function startLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Array<Promise<R>> {
+  const settle: Array<{ resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
+  const results = items.map(() => new Promise<R>((resolve, reject) => settle.push({ resolve, reject })));
+  // Every result is awaited in order by the caller; this only keeps a failure that is not reached
+  // yet from being reported as unhandled.
+  for (const result of results) result.catch(() => undefined);
   let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+  const runner = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      try {
+        settle[index]!.resolve(await work(items[index]!));
+      } catch (error) {
+        settle[index]!.reject(error);
+      }
     }
-  });
-  await Promise.all(runners);
+  };
+  for (let i = 0; i < Math.min(limit, items.length); i++) void runner();
   return results;
 }
