@@ -110,39 +110,40 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
         await store.recordLocationFailure(pending, outcome.problem);
         continue;
       }
-      let children: LocationTarget[];
       if (outcome.kind === 'unchanged') {
         report.locations.unchanged++;
         report.entities.unchanged += outcome.entityCount;
-        children = outcome.children;
-      } else {
-        report.locations.processed++;
-        children = outcome.write.children;
-        queueChildren(pending, children, visited, next, outcome.write.problems);
-        batch.push(outcome.write);
-        batchEntities += outcome.write.entities.length;
-        const previous = known.get(pending.key);
-        if (previous) {
-          const now = new Set(children.map((child) => locationKey(child)));
-          for (const child of previous.children) {
-            const key = locationKey(child);
-            if (!now.has(key) && known.get(key)?.parentKey === pending.key) orphaned.push(key);
-          }
-        }
-        if (batchEntities >= batchSize) await flush();
+        queueChildren(pending, outcome.children, visited, next, []);
         continue;
       }
-      queueChildren(pending, children, visited, next, []);
+      report.locations.processed++;
+      const { write } = outcome;
+      // Cycle problems join the location's own, so they are stored with it.
+      queueChildren(pending, write.children, visited, next, write.problems);
+      orphaned.push(...droppedChildren(pending.key, write.children, known));
+      batch.push(write);
+      batchEntities += write.entities.length;
+      if (batchEntities >= batchSize) await flush();
     }
     await flush();
     frontier = next;
   }
 
-  report.entities.removed += await store.removeLocations(orphaned.filter((key) => !visited.has(key)));
-  report.locations.removed = orphaned.length;
+  // A location dropped by one parent may still be reached through another.
+  const removable = orphaned.filter((key) => !visited.has(key));
+  report.entities.removed += await store.removeLocations(removable);
+  report.locations.removed = removable.length;
   report.errors = await store.problemsOf([...visited]);
   report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
   return report;
+}
+
+/** Children a location had last time, no longer has, and was the one to bring in. */
+function droppedChildren(parentKey: string, children: LocationTarget[], known: Map<string, LocationState>): string[] {
+  const previous = known.get(parentKey);
+  if (!previous) return [];
+  const now = new Set(children.map((child) => locationKey(child)));
+  return previous.children.map((child) => locationKey(child)).filter((key) => !now.has(key) && known.get(key)?.parentKey === parentKey);
 }
 
 /** Adds a location's children to the next level, reporting any that would close a cycle. */
