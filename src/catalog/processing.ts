@@ -110,7 +110,8 @@ export async function processCatalogText(text: string, options: ProcessOptions):
       value = resolved.value;
     }
 
-    const validation = validateEntity(value);
+    // The parsed document belongs to this pipeline alone, so validation need not deep-copy it.
+    const validation = validateEntity(value, { copy: false });
     if (!validation.valid) {
       fail('validation', validation.errors);
       continue;

@@ -44,9 +44,16 @@ export async function answerWithin(
   const quick = await Promise.race([settled, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budgetMs)))]);
   clearTimeout(timer);
   if (quick) {
-    await deliver.ack(quick);
-    return;
+    try {
+      await deliver.ack(quick);
+      return;
+    } catch {
+      // The request was already answered (Bolt gives up on it after 3 s): the answer still
+      // reaches the user through response_url.
+      await deliver.later(quick);
+      return;
+    }
   }
-  await deliver.ack();
+  await deliver.ack().catch(() => undefined);
   await deliver.later(await settled);
 }
