@@ -1,4 +1,4 @@
-import type { CatalogStore, StoredEntity } from '../src/catalog/store';
+import type { CatalogStore, RelationRow, StoredEntity } from '../src/catalog/store';
 import type { SlackDirectory } from '../src/slack/identity';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
@@ -104,8 +104,10 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  result.owner = await resolveOwner(match!, ports, result.warnings);
-  result.placement = await placementOf(match!, ports);
+  // One read of the entity's relations serves both its owner and its place in the architecture;
+  // the two then proceed side by side.
+  const relations = await ports.catalog.relationsFrom(match!.refKey, ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
+  [result.owner, result.placement] = await Promise.all([resolveOwner(match!, relations, ports, result.warnings), placementOf(relations, ports)]);
   if (result.owner) {
     await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
     const left = result.owner.members.filter((member) => member.leftSlack);
@@ -114,8 +116,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   return result;
 }
 
-async function placementOf(entity: StoredEntity, ports: WhoOwnsPorts): Promise<Placement> {
-  const relations = await ports.catalog.relationsFrom(entity.refKey, ['partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
+async function placementOf(relations: RelationRow[], ports: WhoOwnsPorts): Promise<Placement> {
   const count = (type: string) => relations.filter((relation) => relation.type === type).length;
   const system = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('system:'))?.targetRef ?? null;
   let domain = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('domain:'))?.targetRef ?? null;
@@ -241,12 +242,11 @@ function rank(entities: StoredEntity[]): StoredEntity[] {
 /**
  * A group answers for itself; a user for their first team; anything else for its `ownedBy` target.
  */
-async function resolveOwner(entity: StoredEntity, ports: WhoOwnsPorts, warnings: string[]): Promise<TeamInfo | null> {
+async function resolveOwner(entity: StoredEntity, relations: RelationRow[], ports: WhoOwnsPorts, warnings: string[]): Promise<TeamInfo | null> {
   const { catalog } = ports;
   let ownerRef: string | undefined;
   if (entity.kind === 'group') ownerRef = entity.ref;
-  else if (entity.kind === 'user') ownerRef = (await catalog.relationsFrom(entity.refKey, ['memberOf']))[0]?.targetRef;
-  else ownerRef = (await catalog.relationsFrom(entity.refKey, ['ownedBy']))[0]?.targetRef;
+  else ownerRef = relations.find((relation) => relation.type === (entity.kind === 'user' ? 'memberOf' : 'ownedBy'))?.targetRef;
   if (!ownerRef) return null;
 
   const owner = await catalog.getByRef(ownerRef.toLowerCase());
@@ -267,12 +267,13 @@ async function resolveOwner(entity: StoredEntity, ports: WhoOwnsPorts, warnings:
 
 async function describeTeam(group: StoredEntity, ports: WhoOwnsPorts, depth = 0): Promise<TeamInfo> {
   const { catalog } = ports;
-  const memberRefs = (await catalog.relationsFrom(group.refKey, ['hasMember'])).map((relation) => relation.targetRef.toLowerCase());
+  const relations = await catalog.relationsFrom(group.refKey, ['hasMember', 'childOf']);
+  const memberRefs = relations.filter((relation) => relation.type === 'hasMember').map((relation) => relation.targetRef.toLowerCase());
   const members = (await catalog.getManyByRef(memberRefs)).map(personOf).sort((a, b) => a.displayName.localeCompare(b.displayName));
   let escalation: TeamInfo | null = null;
   // Walk up a bounded number of parents: a cycle in spec.parent must not hang the lookup.
   if (group.kind === 'group' && members.length === 0 && depth < 8) {
-    const parentRef = (await catalog.relationsFrom(group.refKey, ['childOf']))[0]?.targetRef;
+    const parentRef = relations.find((relation) => relation.type === 'childOf')?.targetRef;
     const parent = parentRef ? await catalog.getByRef(parentRef.toLowerCase()) : undefined;
     if (parent) {
       const parentTeam = await describeTeam(parent, ports, depth + 1);

@@ -98,25 +98,22 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     const known = [...new Set(corrected.map((row) => row.term).filter((term): term is string => term !== null))];
     if (known.length === 0) return [];
     const score = `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0), word_similarity($1::text, name_key) * 0.8)`;
-    // Entities holding every corrected word (and the numbers) first; then, only if that found too
-    // few, those holding any of them. Each branch is bounded, so common words stay cheap.
-    const { rows: all } = await this.pool.query<{ ref_key: string; score: number }>(
-      `SELECT ref_key, ${score}::float8 AS score FROM (
-         (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $2::text[] LIMIT 100)
-         UNION
-         (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $3::text[] LIMIT 200)
-       ) candidates ORDER BY score DESC, ref_key LIMIT $4::int`,
-      [query, [...known, ...numbers], known, limit],
+    // Candidates hold every corrected word (and the numbers), or every word but one, in case a
+    // typo was corrected to the wrong word. Each branch is bounded, so common words stay cheap.
+    const subsets = [[...known, ...numbers], known, ...(known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [])];
+    const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT 100)`);
+    const { rows: ranked } = await this.pool.query<{ ref_key: string; score: number }>(
+      `SELECT ref_key, ${score}::float8 AS score FROM (${branches.join(' UNION ')}) candidates ORDER BY score DESC, ref_key LIMIT $2::int`,
+      [query, limit, ...subsets],
     );
-    let ranked = all;
-    if (ranked.length < limit) {
+    if (ranked.length === 0) {
+      // Nothing holds the words together: anything holding one of them, scored the same way.
       const { rows: any } = await this.pool.query<{ ref_key: string; score: number }>(
         `SELECT ref_key, ${score}::float8 AS score FROM (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300) candidates
          ORDER BY score DESC, ref_key LIMIT $3::int`,
         [query, known, limit],
       );
-      const seen = new Set(ranked.map((row) => row.ref_key));
-      ranked = [...ranked, ...any.filter((row) => !seen.has(row.ref_key))].sort((a, b) => b.score - a.score || a.ref_key.localeCompare(b.ref_key));
+      ranked.push(...any);
     }
     const best = ranked.filter((row) => row.score >= SIMILARITY_FLOOR).slice(0, limit);
     const entities = new Map((await this.getManyByRef(best.map((row) => row.ref_key))).map((entity) => [entity.refKey, entity]));
