@@ -2,6 +2,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
+/** A GitHub user or organisation name: letters, digits and single hyphens, at most 39 characters. */
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+const booleanFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), 'must be true or false')
+  .transform((value) => ['true', '1', 'yes'].includes(value))
+  .default('false');
+
 /**
  * Everything Backline reads from its environment, in one schema. Only the composition root and the
  * CLI call loadConfig; everything else receives the parts it needs.
@@ -21,6 +32,39 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().min(16, 'looks too short for a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.string().trim().url('must be a URL such as https://slack.com/api/').optional(),
+  GITHUB_TOKEN: z.string().trim().min(1).optional(),
+  GITHUB_APP_ID: z.string().trim().regex(/^(\d+|Iv[0-9a-zA-Z.]+)$/, "must be the GitHub App's numeric App ID (or its client ID)").optional(),
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    .trim()
+    // Environment files often hold the PEM on one line with literal \n sequences.
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine((value) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(value), 'must be the PEM private key of the GitHub App, starting with -----BEGIN RSA PRIVATE KEY-----')
+    .optional(),
+  GITHUB_API_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://api.github.com or https://github.example.com/api/v3')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .default('https://api.github.com'),
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  BACKLINE_GITHUB_ORGS: z
+    .string()
+    .transform((value) => value.split(',').map((org) => org.trim()).filter(Boolean))
+    .refine((orgs) => orgs.every((org) => GITHUB_LOGIN.test(org)), 'must be organisation names separated by commas, e.g. acme,acme-labs')
+    .default(''),
+  BACKLINE_GITHUB_CATALOG_PATH: z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/^\.?\/+/, ''))
+    .refine((value) => value !== '' && !value.split('/').includes('..'), 'must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml')
+    .default('catalog-info.yaml'),
+  BACKLINE_GITHUB_REFRESH_MINUTES: z.coerce.number().min(0).default(30),
+  BACKLINE_GITHUB_IMPORT_TEAMS: booleanFlag,
+  BACKLINE_GITHUB_INCLUDE_ARCHIVED: booleanFlag,
+  BACKLINE_GITHUB_INCLUDE_FORKS: booleanFlag,
+  BACKLINE_GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
+  BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: z.coerce.number().int().min(0).default(900),
 });
 
 const WHERE_TO_GET: Record<string, string> = {
@@ -31,7 +75,36 @@ const WHERE_TO_GET: Record<string, string> = {
   SLACK_SIGNING_SECRET: 'Find it at https://api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret.',
   SLACK_APP_TOKEN: 'Create one at https://api.slack.com/apps → your app → Basic Information → App-Level Tokens, with the connections:write scope.',
   SLACK_API_URL: 'Leave it unset to talk to Slack itself; set it only for a proxy or a test double.',
+  GITHUB_TOKEN: 'Create a token at https://github.com/settings/tokens with read access to the repositories (and read:org to import teams), or use a GitHub App instead.',
+  GITHUB_APP_ID: 'Find it at https://github.com/organizations/ORG/settings/apps → your app → General → App ID.',
+  GITHUB_APP_PRIVATE_KEY: 'Generate one at https://github.com/organizations/ORG/settings/apps → your app → General → Private keys, and paste the PEM file\'s content.',
+  GITHUB_API_URL: 'Leave it unset for github.com; for GitHub Enterprise Server use https://HOST/api/v3.',
+  BACKLINE_GITHUB_ORGS: 'The organisations whose repositories hold catalog-info.yaml files, separated by commas.',
+  BACKLINE_GITHUB_CATALOG_PATH: 'The catalog file in each repository: a path such as catalog-info.yaml, or a glob such as **/catalog-info.yaml for monorepos.',
+  BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
+  BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
+  BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
 };
+
+export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string };
+
+export interface GitHubConfig {
+  /** The REST API base, without a trailing slash: https://api.github.com or https://HOST/api/v3. */
+  apiUrl: string;
+  auth: GitHubAuth | undefined;
+  webhookSecret: string | undefined;
+  /** Organisations `serve` keeps in the catalog. */
+  orgs: string[];
+  /** The catalog file in each repository, a path or a glob. */
+  catalogPath: string;
+  /** Minutes between scheduled refreshes; 0 means never. */
+  refreshMinutes: number;
+  importTeams: boolean;
+  includeArchived: boolean;
+  includeForks: boolean;
+  concurrency: number;
+  maxRateLimitWaitSeconds: number;
+}
 
 export interface SlackConfig {
   botToken: string;
@@ -47,6 +120,7 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   port: number;
   slack: Partial<SlackConfig>;
+  github: GitHubConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,7 +141,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.BACKLINE_LOG_LEVEL,
     port: values.PORT,
     slack: { botToken: values.SLACK_BOT_TOKEN, signingSecret: values.SLACK_SIGNING_SECRET, appToken: values.SLACK_APP_TOKEN, apiUrl: values.SLACK_API_URL },
+    github: {
+      apiUrl: values.GITHUB_API_URL,
+      auth: githubAuth(values),
+      webhookSecret: values.GITHUB_WEBHOOK_SECRET,
+      orgs: values.BACKLINE_GITHUB_ORGS,
+      catalogPath: values.BACKLINE_GITHUB_CATALOG_PATH,
+      refreshMinutes: values.BACKLINE_GITHUB_REFRESH_MINUTES,
+      importTeams: values.BACKLINE_GITHUB_IMPORT_TEAMS,
+      includeArchived: values.BACKLINE_GITHUB_INCLUDE_ARCHIVED,
+      includeForks: values.BACKLINE_GITHUB_INCLUDE_FORKS,
+      concurrency: values.BACKLINE_GITHUB_CONCURRENCY,
+      maxRateLimitWaitSeconds: values.BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT,
+    },
   };
+}
+
+/** A GitHub App when its ID and key are set (it then authenticates per organisation), else the token. */
+function githubAuth(values: z.infer<typeof EnvSchema>): GitHubAuth | undefined {
+  if (values.GITHUB_APP_ID || values.GITHUB_APP_PRIVATE_KEY) {
+    const missing = [!values.GITHUB_APP_ID && 'GITHUB_APP_ID', !values.GITHUB_APP_PRIVATE_KEY && 'GITHUB_APP_PRIVATE_KEY'].filter((name): name is string => Boolean(name));
+    if (missing.length) {
+      throw new ConfigError(`Backline's configuration is invalid:\n${missing.map((name) => `- ${name} is not set, but a GitHub App needs both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY. ${WHERE_TO_GET[name]}`).join('\n')}`);
+    }
+    return { kind: 'app', appId: values.GITHUB_APP_ID!, privateKey: values.GITHUB_APP_PRIVATE_KEY! };
+  }
+  return values.GITHUB_TOKEN ? { kind: 'token', token: values.GITHUB_TOKEN } : undefined;
+}
+
+/** The credentials GitHub discovery needs; names the variables when none are set. */
+export function requireGitHubAuth(config: Config): GitHubAuth {
+  if (config.github.auth) return config.github.auth;
+  throw new ConfigError(
+    `Reading GitHub needs credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App.\n- GITHUB_TOKEN: ${WHERE_TO_GET.GITHUB_TOKEN}\n- GITHUB_APP_ID: ${WHERE_TO_GET.GITHUB_APP_ID}`,
+  );
 }
 
 /**

@@ -1,15 +1,19 @@
 import { ingest, rootFromPath, type IngestReport } from './catalog/ingest';
 import { PgCatalogStore } from './catalog/PgCatalogStore';
 import { createCommandSet } from '../commands';
-import { requireSlackConfig, type Config } from './config';
+import { requireGitHubAuth, requireSlackConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Logger } from './logger';
 import { createBacklineMetrics } from './metrics';
 import { DEMO_CATALOG } from './paths';
-import { createSlackApp, type SlackServer } from './slack/app';
+import { createSlackApp, identifyBot, type SlackServer } from './slack/app';
 import { createSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
+import type { Clock } from './sources/github/client';
+import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration } from './sources/github/integration';
+import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
+import { handleGitHubWebhook } from './sources/github/webhook';
 
 /**
  * The one composition root: configuration → database → stores → (later) clients and the Slack app.
@@ -34,8 +38,31 @@ export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<Ingest
   return ingest([await rootFromPath(DEMO_CATALOG)], { store: backline.catalog, maxBytes: backline.config.maxFileBytes });
 }
 
+/**
+ * GitHub discovery over this database's response cache, when credentials are configured. Nothing is
+ * loaded or asked until the first read (octokit is imported then).
+ */
+export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock } = {}): GitHubIntegration | undefined {
+  const { github, maxFileBytes } = backline.config;
+  if (!github.auth) return undefined;
+  return createGitHubIntegration({
+    apiUrl: github.apiUrl,
+    auth: github.auth,
+    cache: PgGitHubCacheStore.create({ pool: backline.database.pool }),
+    maxBytes: maxFileBytes,
+    includeArchived: github.includeArchived,
+    includeForks: github.includeForks,
+    concurrency: github.concurrency,
+    maxRateLimitWaitMs: github.maxRateLimitWaitSeconds * 1000,
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
+
 export interface RunningServer {
   slack: SlackServer;
+  /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
+  github: GitHubRefresher | undefined;
   stop(): Promise<void>;
 }
 
@@ -44,6 +71,9 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger: Logger; ackBudgetMs?: number }): Promise<RunningServer> {
   const slack = requireSlackConfig(config);
+  // Before opening the database: a rejected token should stop start-up with nothing to clean up.
+  const bot = await identifyBot(slack);
+  if (config.github.orgs.length) requireGitHubAuth(config);
   const { logger } = options;
   const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
   const { pool } = backline.database;
@@ -54,7 +84,9 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
     metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
   };
+  const github = startGitHub(backline, config, logger.child({ component: 'github' }));
   const server = createSlackApp({
+    bot,
     slack,
     port: config.port,
     logger,
@@ -74,6 +106,15 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         return false;
       }
     },
+    ...(config.github.webhookSecret && {
+      githubWebhook: (request) =>
+        handleGitHubWebhook(request, {
+          secret: config.github.webhookSecret!,
+          catalogPath: config.github.catalogPath,
+          refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
+          logger: logger.child({ component: 'github-webhook' }),
+        }),
+    }),
   });
   try {
     await refreshGauges();
@@ -84,14 +125,52 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   }
   const gauges = setInterval(() => void refreshGauges().catch((error: unknown) => logger.warn('could not refresh catalog metrics', { error })), 30_000);
   gauges.unref();
+  github?.start();
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
+    github: github?.refresher,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(gauges);
         await server.stop();
+        await github?.stop();
         await backline.close();
       })()),
+  };
+}
+
+/**
+ * The organisations of BACKLINE_GITHUB_ORGS, refreshed once at start and then every
+ * BACKLINE_GITHUB_REFRESH_MINUTES (and by webhooks). Errors of a pass are logged by the refresher.
+ */
+function startGitHub(backline: Backline, config: Config, logger: Logger): { refresher: GitHubRefresher; start(): void; stop(): Promise<void> } | undefined {
+  const integration = config.github.orgs.length ? openGitHub(backline, { logger }) : undefined;
+  if (!integration) return undefined;
+  const refresher = new GitHubRefresher({
+    integration,
+    store: backline.catalog,
+    maxBytes: config.maxFileBytes,
+    orgs: config.github.orgs,
+    catalogPath: config.github.catalogPath,
+    importTeams: config.github.importTeams,
+    logger,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = () => void refresher.refreshAll().catch(() => undefined);
+  return {
+    refresher,
+    start: () => {
+      refresh();
+      const minutes = config.github.refreshMinutes;
+      if (minutes > 0) {
+        timer = setInterval(refresh, minutes * 60_000);
+        timer.unref();
+      }
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await refresher.stop();
+    },
   };
 }

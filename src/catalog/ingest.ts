@@ -63,17 +63,33 @@ export async function rootFromPath(given: string): Promise<RootLocation> {
  * unchanged locations cost no writes; locations no longer referenced are removed with their entities.
  */
 export async function ingest(roots: RootLocation[], deps: IngestDependencies): Promise<IngestReport> {
-  const { store } = deps;
-  const concurrency = deps.concurrency ?? 16;
-  const batchSize = deps.batchSize ?? 2_000;
-  const known = await store.loadLocations();
   const report: IngestReport = {
     locations: { visited: 0, processed: 0, unchanged: 0, failed: 0, removed: 0 },
     entities: { added: 0, updated: 0, unchanged: 0, removed: 0, total: 0 },
     errors: [],
   };
+  const first = await ingestPass(roots, deps, report);
+  const visited = new Set(first.visited);
+  // An entity that moved between locations in this pass (a renamed repository, a catalog file moved)
+  // was still claimed by its old location when the new one was written, so the new one recorded a
+  // conflict. Its old location is gone now: read the conflicted locations once more.
+  if (first.removedEntities > 0 && first.conflicted.length > 0) {
+    const again = await ingestPass(first.conflicted, deps, report);
+    for (const key of again.visited) visited.add(key);
+  }
+  report.errors = await deps.store.problemsOf([...visited]);
+  report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
+  return report;
+}
+
+async function ingestPass(roots: RootLocation[], deps: IngestDependencies, report: IngestReport): Promise<{ visited: Set<string>; conflicted: RootLocation[]; removedEntities: number }> {
+  const { store } = deps;
+  const concurrency = deps.concurrency ?? 16;
+  const batchSize = deps.batchSize ?? 2_000;
+  const known = await store.loadLocations();
   const visited = new Set<string>();
   const orphaned: string[] = [];
+  const conflicted = new Map<string, RootLocation>();
   let frontier: Pending[] = [];
   for (const root of roots) {
     const key = locationKey(root);
@@ -93,6 +109,10 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
     const flush = async () => {
       if (batch.length === 0) return;
       const counts = await store.writeLocations(batch);
+      for (const conflict of counts.conflicts) {
+        const location = batch.find((write) => write.target === conflict.file);
+        if (location) conflicted.set(location.key, { type: location.type, target: location.target });
+      }
       report.entities.added += counts.added;
       report.entities.updated += counts.updated;
       report.entities.unchanged += counts.unchanged;
@@ -131,11 +151,10 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
 
   // A location dropped by one parent may still be reached through another.
   const removable = orphaned.filter((key) => !visited.has(key));
-  report.entities.removed += await store.removeLocations(removable);
-  report.locations.removed = removable.length;
-  report.errors = await store.problemsOf([...visited]);
-  report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
-  return report;
+  const removedEntities = await store.removeLocations(removable);
+  report.entities.removed += removedEntities;
+  report.locations.removed += removable.length;
+  return { visited, conflicted: [...conflicted.values()], removedEntities };
 }
 
 /** Children a location had last time, no longer has, and was the one to bring in. */

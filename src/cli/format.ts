@@ -2,6 +2,9 @@ import type { TeamInfo, WhoOwnsResult } from '../../commands/whoowns';
 import type { IngestReport } from '../catalog/ingest';
 import type { CatalogProblem } from '../catalog/processing';
 import type { ValidationEntry } from '../catalog/validateFiles';
+import type { GitHubStats } from '../sources/github/client';
+import type { Discovery } from '../sources/github/context';
+import type { GitHubIntegration } from '../sources/github/integration';
 
 /** Where a problem is, compiler style: `file:line:column`. */
 export function problemLocation(problem: { file: string; line?: number | null; column?: number | null }): string {
@@ -84,4 +87,36 @@ function describeTeam(label: string, team: TeamInfo): string[] {
   if (team.slackChannel) lines.push(`  Slack: ${team.slackChannel}`);
   if (team.members.length) lines.push(`  Members: ${team.members.map((m) => (m.email ? `${m.displayName} <${m.email}>` : m.displayName)).join(', ')}`);
   return lines;
+}
+
+export interface GitHubSummary {
+  organisations: Array<Discovery | { org: string; repositories: null; skipped: null; catalogFiles: null }>;
+  requests: number;
+  notModified: number;
+  fromCache: number;
+  rateLimitWaits: number;
+  rateLimit: GitHubStats['rateLimit'];
+}
+
+/** What GitHub discovery found and what it cost, for `catalog ingest --github-org`. */
+export function githubSummary(github: Pick<GitHubIntegration, 'client' | 'context'>, orgs: string[]): GitHubSummary {
+  const { stats } = github.client;
+  return {
+    organisations: orgs.map((org) => github.context.discoveries.get(org.toLowerCase()) ?? { org, repositories: null, skipped: null, catalogFiles: null }),
+    requests: stats.requests,
+    notModified: stats.notModified,
+    fromCache: stats.fromCache,
+    rateLimitWaits: stats.rateLimitWaits,
+    rateLimit: stats.rateLimit,
+  };
+}
+
+export function formatGitHubSummary(summary: GitHubSummary): string {
+  const orgs = summary.organisations.map((o) =>
+    o.repositories === null ? `${o.org}: not read` : `${o.org}: ${o.repositories} repositories${o.skipped ? ` (${o.skipped} archived or forks skipped)` : ''}, ${o.catalogFiles} catalog file(s)`,
+  );
+  const answered = [summary.notModified && `${summary.notModified} answered 304 Not Modified`, summary.fromCache && `${summary.fromCache} answer(s) reused without asking (repositories not pushed to since)`].filter(Boolean);
+  const limit = summary.rateLimit ? `; rate limit ${summary.rateLimit.remaining} of ${summary.rateLimit.limit} left` : '';
+  const waits = summary.rateLimitWaits ? `; waited for the rate limit ${summary.rateLimitWaits} time(s)` : '';
+  return `\nGitHub: ${orgs.join('; ')}.\n${summary.requests} request(s)${answered.length ? `, ${answered.join(', ')}` : ''}${limit}${waits}.\n`;
 }

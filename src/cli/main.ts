@@ -2,15 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../catalog/ingest';
 import { validateFiles } from '../catalog/validateFiles';
-import { loadConfig, type Config } from '../config';
+import { GITHUB_LOGIN, loadConfig, requireGitHubAuth, type Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
-import { createLogger } from '../logger';
-import { loadDemoCatalogIfEmpty, openBackline, startServer, type Backline } from '../main';
+import { createLogger, type Logger } from '../logger';
+import { loadDemoCatalogIfEmpty, openBackline, openGitHub, startServer, type Backline } from '../main';
 import { runShell } from '../shell/shell';
-import { formatIngestReport, formatValidation, formatWhoOwns, whoOwnsJson } from './format';
+import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -23,6 +23,13 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
 };
+
+/** Messages for people on stderr, one line each (rate-limit waits during a long ingest). */
+function lineLogger(log: (line: string) => void): Logger {
+  const write = (message: string) => log(`backline: ${message}`);
+  const logger: Logger = { debug: () => undefined, info: write, warn: write, error: write, child: () => logger };
+  return logger;
+}
 
 /** Exit codes: 0 success, 1 the command ran and found problems, 2 usage or configuration error. */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -100,17 +107,33 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   catalog
     .command('ingest')
-    .description('Read files, folders or Location files into the catalog; unchanged files cost nothing.')
-    .argument('<paths...>', 'files, folders or Location files')
+    .description('Read files, folders, Location files or GitHub organisations into the catalog; unchanged files cost nothing.')
+    .argument('[paths...]', 'files, folders or Location files (optional with --github-org or BACKLINE_GITHUB_ORGS)')
+    .option('--github-org <org>', 'discover catalog files in every repository of a GitHub organisation (repeatable)', (org: string, orgs: string[]) => [...orgs, org], [] as string[])
+    .option('--catalog-path <path>', 'the catalog file in each repository, or a glob such as **/catalog-info.yaml (default: BACKLINE_GITHUB_CATALOG_PATH, else catalog-info.yaml)')
+    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS)")
     .option('--json', 'print one JSON document')
-    .action(async (paths: string[], options: { json?: boolean }) => {
+    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; json?: boolean }, command: Command) => {
+      const settings = config();
+      // Without paths, the configured organisations are the thing to ingest.
+      const orgs = options.githubOrg.length ? options.githubOrg : paths.length === 0 ? settings.github.orgs : [];
+      if (paths.length === 0 && orgs.length === 0) command.error('backline catalog ingest needs files, folders or Location files, or --github-org ORG (or BACKLINE_GITHUB_ORGS)', { exitCode: 2 });
+      const invalid = orgs.find((org) => !GITHUB_LOGIN.test(org));
+      if (invalid) command.error(`"${invalid}" is not a GitHub organisation name`, { exitCode: 2 });
+      const givenPath = options.catalogPath?.trim().replace(/^\.?\/+/, '');
+      if (givenPath !== undefined && (givenPath === '' || givenPath.split('/').includes('..'))) command.error(`--catalog-path must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml`, { exitCode: 2 });
+      if (orgs.length) requireGitHubAuth(settings);
       await withBackline(async (backline) => {
-        const roots = await Promise.all(paths.map(rootFromPath));
+        const github = openGitHub(backline, { logger: lineLogger(log) });
+        const catalogPath = givenPath ?? settings.github.catalogPath;
+        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams: options.githubImportTeams ?? settings.github.importTeams }) ?? [])];
+        const base = { store: backline.catalog, maxBytes: backline.config.maxFileBytes };
         const started = performance.now();
-        const report = await ingest(roots, { store: backline.catalog, maxBytes: backline.config.maxFileBytes });
+        const report = await ingest(roots, github ? github.ingestDependencies(base) : base);
         const seconds = (performance.now() - started) / 1000;
-        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000 })}\n`);
-        else io.stdout(formatIngestReport(report, seconds));
+        const summary = github && orgs.length ? githubSummary(github, orgs) : undefined;
+        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000, ...(summary && { github: summary }) })}\n`);
+        else io.stdout(formatIngestReport(report, seconds) + (summary ? formatGitHubSummary(summary) : ''));
         setExitCode(report.errors.length ? 1 : 0);
       });
     });

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { ConfigError } from '../errors';
 import type { CommandSet } from '../../commands';
 import type { SlackConfig } from '../config';
 import type { Logger } from '../logger';
@@ -9,6 +11,8 @@ import type { EventReceiptStore } from './PgEventReceiptStore';
 
 export interface SlackAppOptions {
   slack: SlackConfig;
+  /** Who the bot is, from auth.test: see identifyBot. */
+  bot: BotIdentity;
   port: number;
   logger: Logger;
   metrics: BacklineMetrics;
@@ -19,7 +23,12 @@ export interface SlackAppOptions {
   healthy: () => Promise<boolean>;
   /** Set in tests: the answer budget before falling back to response_url. */
   ackBudgetMs?: number;
+  /** Served at POST /github/webhook when set: verifies and applies a GitHub delivery (src/sources/github/webhook.ts). */
+  githubWebhook?: (request: { headers: IncomingMessage['headers']; body: Buffer }) => { status: number; body: unknown };
 }
+
+// GitHub caps webhook payloads at 25 MB.
+const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 
 export interface SlackServer {
   app: App;
@@ -53,16 +62,20 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
         res.end(metrics.registry.render());
       },
     },
+    ...(options.githubWebhook ? [githubWebhookRoute(options.githubWebhook, logger)] : []),
   ];
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
   const clientOptions = { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 } };
   const common = {
     token: slack.botToken,
+    // Known up front (auth.test once at start-up), so that Bolt does not call auth.test again for
+    // every request it receives, which it does when given a token alone.
+    botId: options.bot.botId,
+    botUserId: options.bot.botUserId,
     logger: boltLogger,
     clientOptions,
     // With several replicas behind a load balancer, no in-memory conversation state.
     convoStore: false as const,
-    // Answering is in our hands: no auth.test at construction time, so start-up needs no network.
     tokenVerificationEnabled: false,
     extendedErrorHandler: true,
   };
@@ -80,16 +93,18 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       });
 
   const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    // Failures were already told to the user and logged by the listener; nothing may go unhandled.
+    void work.catch((error: unknown) => logger.error('answer failed after the ack', { error })).finally(() => inFlight.delete(work));
+  };
   registerListeners(app, {
     commands: options.commands(app.client),
     logger,
     metrics,
     receipts: options.receipts,
     ackBudgetMs: options.ackBudgetMs ?? 2_000,
-    track: (work) => {
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-    },
+    track,
   });
 
   return {
@@ -102,6 +117,62 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** The raw body is read here, untouched, because the signature is over its exact bytes. */
+function githubWebhookRoute(handle: NonNullable<SlackAppOptions['githubWebhook']>, logger: Logger) {
+  return {
+    path: '/github/webhook',
+    method: 'POST',
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > WEBHOOK_MAX_BYTES) {
+          json(res, 413, { status: 'rejected', reason: 'the payload is over 25 MB' });
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => {
+        try {
+          const answer = handle({ headers: req.headers, body: Buffer.concat(chunks) });
+          json(res, answer.status, answer.body);
+        } catch (error) {
+          logger.error('GitHub webhook failed', { error });
+          json(res, 500, { status: 'failed' });
+        }
+      });
+      req.on('error', (error) => logger.warn('GitHub webhook request failed', { error }));
+    },
+  };
+}
+
+export interface BotIdentity {
+  botId: string;
+  botUserId: string;
+}
+
+/**
+ * Asks Slack once who the bot token belongs to. A rejected token stops start-up with the fix,
+ * rather than failing every request later.
+ */
+export async function identifyBot(slack: SlackConfig): Promise<BotIdentity> {
+  const client = new WebClient(slack.botToken, { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 } });
+  try {
+    const answer = await client.auth.test();
+    if (!answer.bot_id || !answer.user_id) throw new Error('auth.test did not name a bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
+    return { botId: answer.bot_id, botUserId: answer.user_id };
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    throw new ConfigError(
+      code
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from https://api.slack.com/apps → your app → OAuth & Permissions, and reinstall the app if it was revoked.`
+        : `Could not reach Slack to check SLACK_BOT_TOKEN: ${(error as Error).message}. Check the network${slack.apiUrl ? ` and SLACK_API_URL (${slack.apiUrl})` : ''}.`,
+    );
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

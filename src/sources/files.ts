@@ -87,7 +87,8 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A glob (`*`, `**`, `?`) over `/`-separated paths as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i]!;

@@ -253,4 +253,15 @@ describe('ingesting from URLs and other sources', () => {
     expect(report.entities.removed).toBe(1);
     expect(await refs()).toEqual(['component:default/svc-a']);
   });
+  it('keeps an entity that moves from one child location to another in a single pass (a renamed repository)', async () => {
+    let repos = ['billing'];
+    const web = fakeWeb({ 'https://git.example/org/billing/catalog-info.yaml': docs(component('billing')), 'https://git.example/org/billing-service/catalog-info.yaml': docs(component('billing', { owner: 'team-b' })) });
+    const org = { read: async () => ({ kind: 'children' as const, children: repos.map((repo) => ({ type: 'url' as const, target: `https://git.example/org/${repo}/catalog-info.yaml` })), hash: repos.join(',') }) };
+    const deps = { store, maxBytes: 65536, urlReader: web.reader, sources: { 'git-org': org } };
+    await ingest([{ type: 'git-org', target: 'org' }], deps);
+    repos = ['billing-service'];
+    const report = await ingest([{ type: 'git-org', target: 'org' }], deps);
+    expect(report.errors).toEqual([]);
+    expect((await store.getByRef('component:default/billing'))?.locationKey).toBe('url:https://git.example/org/billing-service/catalog-info.yaml');
+  });
 });

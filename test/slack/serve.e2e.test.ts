@@ -134,6 +134,35 @@ describe('a signed /whoowns', () => {
   });
 });
 
+describe('talking to Slack', () => {
+  it('asks auth.test once at start-up, not once per request', async () => {
+    await command('payments-service');
+    await command('ledger-service');
+    expect(slack.callsTo('auth.test')).toEqual([]);
+  });
+
+  it('refuses to start with a token Slack rejects, saying where to get a good one', async () => {
+    slack.failNext('auth.test', 'invalid_auth');
+    const config = loadConfig({ DATABASE_URL: db().url, PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
+    await expect(startServer(config, { logger: silentLogger })).rejects.toThrow('Slack rejected SLACK_BOT_TOKEN (invalid_auth). Copy the Bot User OAuth Token again from https://api.slack.com/apps');
+  });
+
+  it('still answers through response_url when the ack came too late for Bolt', async () => {
+    const port = await freePort();
+    const late = await startServer(loadConfig({ DATABASE_URL: db().url, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url }), { logger: silentLogger, ackBudgetMs: 3300 });
+    try {
+      await db().pool.query('DELETE FROM slack_identities');
+      slack.delay('users.lookupByEmail', 3600, 2);
+      const response = await postSignedToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, SECRET, slashCommandBody({ text: 'payments-service', response_url: slack.responseUrl() }));
+      expect(response.status).toBe(404);
+      await waitFor(() => slack.responses.length === 1, 6000);
+      expect(slack.responses[0]!.body).toMatchObject({ text: 'component:default/payments-service is owned by Payments' });
+    } finally {
+      await late.stop();
+    }
+  });
+});
+
 describe('requests that are not from Slack', () => {
   it.each([
     ['a wrong secret', () => signSlackRequest('not-the-secret-at-all-123', slashCommandBody({ text: 'x' }))],

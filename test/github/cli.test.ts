@@ -1,0 +1,77 @@
+import { main } from '../../src/cli/main';
+import { component, docs } from '../support/catalogFiles';
+import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
+import { useTestDatabase } from '../support/testDatabase';
+import { refs, resetCatalog, TOKEN } from './helpers';
+
+const db = useTestDatabase();
+let github: FakeGitHub;
+
+beforeEach(async () => {
+  await resetCatalog(db());
+  github = await startFakeGitHub();
+  github.addRepo('acme', 'billing', { files: { 'catalog-info.yaml': docs(component('billing')) } });
+  github.addRepo('acme', 'ledger', { files: { 'catalog-info.yaml': docs(component('ledger')) } });
+  github.addRepo('acme', 'website', { files: { 'index.html': '<h1>Acme</h1>' } });
+});
+afterEach(() => github.close());
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'backline', ...args], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    env: { DATABASE_URL: db().url, GITHUB_API_URL: github.url, GITHUB_TOKEN: TOKEN, ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('backline catalog ingest --github-org', () => {
+  it('reads every repository of the organisation and says what it found', async () => {
+    const { code, stdout } = await cli(['catalog', 'ingest', '--github-org', 'acme']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Entities: 2 added, 0 updated, 0 unchanged, 0 removed.');
+    expect(stdout).toContain('GitHub: acme: 3 repositories, 2 catalog file(s).');
+    expect(await refs(db())).toEqual(['component:default/billing', 'component:default/ledger']);
+  });
+
+  it('names the repository and file that stopped parsing, exits 1, and keeps its last good entities', async () => {
+    await cli(['catalog', 'ingest', '--github-org', 'acme']);
+    github.setFile('acme', 'ledger', 'catalog-info.yaml', 'kind: Component\nmetadata: [unclosed\n');
+    const { code, stdout } = await cli(['catalog', 'ingest', '--github-org', 'acme']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('entities from files that failed to read or parse are kept as they were');
+    expect(stdout).toMatch(new RegExp(`^  ${github.web.replace(/[.]/g, '\\.')}/acme/ledger/blob/main/catalog-info\\.yaml:\\d+:\\d+: .*is not valid YAML`, 'm'));
+    expect(await refs(db())).toEqual(['component:default/billing', 'component:default/ledger']);
+  });
+
+  it('prints one JSON document with what GitHub cost: the second run is answered by 304s', async () => {
+    const cold = JSON.parse((await cli(['catalog', 'ingest', '--json', '--github-org', 'acme'])).stdout) as { github: { requests: number; notModified: number; organisations: unknown[] } };
+    expect(cold.github).toMatchObject({ requests: 4, notModified: 0, organisations: [{ org: 'acme', repositories: 3, skipped: 0, catalogFiles: 2 }] });
+    const warm = JSON.parse((await cli(['catalog', 'ingest', '--json', '--github-org', 'acme'])).stdout) as { github: { requests: number; notModified: number }; locations: { unchanged: number } };
+    expect(warm.github).toMatchObject({ requests: 1, notModified: 1 });
+    expect(warm.locations.unchanged).toBe(3);
+  });
+
+  it('ingests BACKLINE_GITHUB_ORGS with BACKLINE_GITHUB_CATALOG_PATH when no path is given, with teams when asked', async () => {
+    github.addRepo('acme', 'platform', { files: { 'services/api/catalog-info.yaml': docs(component('platform-api', { owner: 'payments' })) } });
+    github.addTeam('acme', { slug: 'payments', name: 'Payments', members: ['alice'] });
+    github.addUser({ login: 'alice', name: 'Alice Liddell' });
+    const { code } = await cli(['catalog', 'ingest', '--github-import-teams'], { BACKLINE_GITHUB_ORGS: 'acme', BACKLINE_GITHUB_CATALOG_PATH: '**/catalog-info.yaml' });
+    expect(code).toBe(0);
+    expect(await refs(db())).toEqual(['component:default/billing', 'component:default/ledger', 'component:default/platform-api', 'group:default/payments', 'user:default/alice']);
+    const whoowns = await cli(['whoowns', 'platform-api']);
+    expect(whoowns.stdout).toContain('Members: Alice Liddell');
+  });
+
+  it('exits 2 when given nothing to ingest, or an organisation without credentials', async () => {
+    const nothing = await cli(['catalog', 'ingest']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('needs files, folders or Location files, or --github-org ORG');
+    const noToken = await cli(['catalog', 'ingest', '--github-org', 'acme'], { GITHUB_TOKEN: '' });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('Reading GitHub needs credentials: set GITHUB_TOKEN');
+    expect((await cli(['catalog', 'ingest', '--github-org', 'not/an-org'])).code).toBe(2);
+  });
+});

@@ -1,0 +1,165 @@
+import { createHmac } from 'node:crypto';
+import net from 'node:net';
+import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import { startServer, type RunningServer } from '../../src/main';
+import { component, docs } from '../support/catalogFiles';
+import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { useTestDatabase } from '../support/testDatabase';
+import { refs, resetCatalog, TOKEN } from './helpers';
+
+const SECRET = 'github-webhook-secret';
+const db = useTestDatabase();
+let github: FakeGitHub;
+let slack: FakeSlack;
+let server: RunningServer;
+let webhook: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  await resetCatalog(db());
+  github = await startFakeGitHub();
+  github.addRepo('acme', 'billing', { files: { 'catalog-info.yaml': docs(component('billing', { owner: 'payments' })) } });
+  github.addRepo('acme', 'ledger', { files: { 'catalog-info.yaml': docs(component('ledger')) } });
+  github.addRepo('acme', 'search', { files: { 'catalog-info.yaml': docs(component('search')) } });
+  slack = await startFakeSlack();
+  const port = await freePort();
+  webhook = `http://127.0.0.1:${port}/github/webhook`;
+  const config = loadConfig({
+    DATABASE_URL: db().url,
+    PORT: String(port),
+    SLACK_BOT_TOKEN: 'xoxb-e2e',
+    SLACK_SIGNING_SECRET: 'e2e-signing-secret-0123456789',
+    SLACK_API_URL: slack.url,
+    GITHUB_API_URL: github.url,
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_WEBHOOK_SECRET: SECRET,
+    BACKLINE_GITHUB_ORGS: 'acme',
+    // Only the pass at start and webhooks: nothing else refreshes during these tests.
+    BACKLINE_GITHUB_REFRESH_MINUTES: '0',
+  });
+  server = await startServer(config, { logger: silentLogger });
+  await server.github!.idle();
+});
+
+afterAll(async () => {
+  await server.stop();
+  await github.close();
+  await slack.close();
+});
+
+const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+async function deliver(event: string, payload: unknown, options: { signature?: string | null; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = options.raw ?? JSON.stringify(payload);
+  const signature = options.signature === undefined ? sign(body) : options.signature;
+  const response = await fetch(webhook, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': `d-${Math.random()}`, ...(signature !== null && { 'x-hub-signature-256': signature }) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const repository = (name: string) => ({ name, full_name: `acme/${name}`, default_branch: 'main', owner: { login: 'acme', name: 'acme' } });
+const push = (name: string, files: string[], ref = 'refs/heads/main') => ({ ref, repository: repository(name), commits: [{ id: 'c1', added: [], modified: files, removed: [] }] });
+
+/** Polls until `check` passes, failing after `ms`: the refresh runs after the answer. */
+async function within(ms: number, check: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const ownerOf = async (name: string) => ((await PgCatalogStore.create({ pool: db().pool }).getByRef(`component:default/${name}`))?.entity.spec as { owner?: string } | undefined)?.owner;
+
+describe('POST /github/webhook', () => {
+  it('has the organisation in the catalog from the pass at start', async () => {
+    expect(await refs(db())).toEqual(['component:default/billing', 'component:default/ledger', 'component:default/search']);
+  });
+
+  it('refreshes a repository within seconds of a push to its default branch that touches the catalog file', async () => {
+    github.setFile('acme', 'billing', 'catalog-info.yaml', docs(component('billing', { owner: 'team-b' })));
+    const answer = await deliver('push', push('billing', ['catalog-info.yaml']));
+    expect(answer).toEqual({ status: 202, body: { status: 'refreshing', repository: 'acme/billing' } });
+    await within(5000, async () => expect(await ownerOf('billing')).toBe('team-b'));
+  });
+
+  it('ignores a push that does not touch the catalog file, and a push to another branch', async () => {
+    github.resetRecords();
+    expect(await deliver('push', push('ledger', ['src/index.ts']))).toEqual({ status: 202, body: { status: 'ignored', reason: 'the push to acme/ledger does not touch catalog-info.yaml' } });
+    expect(await deliver('push', push('ledger', ['catalog-info.yaml'], 'refs/heads/feature'))).toEqual({ status: 202, body: { status: 'ignored', reason: 'a push to refs/heads/feature, not to the default branch of acme/ledger' } });
+    await server.github!.idle();
+    expect(github.requests).toEqual([]);
+  });
+
+  it('removes the entities of a repository that was deleted, and of one that was archived', async () => {
+    github.deleteRepo('acme', 'ledger');
+    expect((await deliver('repository', { action: 'deleted', repository: repository('ledger') })).status).toBe(202);
+    await within(5000, async () => expect(await refs(db())).toEqual(['component:default/billing', 'component:default/search']));
+
+    github.archiveRepo('acme', 'search');
+    expect((await deliver('repository', { action: 'archived', repository: repository('search') })).status).toBe(202);
+    await within(5000, async () => expect(await refs(db())).toEqual(['component:default/billing']));
+  });
+
+  it('follows a renamed repository to its new name', async () => {
+    github.deleteRepo('acme', 'billing');
+    github.addRepo('acme', 'billing-service', { files: { 'catalog-info.yaml': docs(component('billing', { owner: 'team-b' })) } });
+    expect((await deliver('repository', { action: 'renamed', changes: { repository: { name: { from: 'billing' } } }, repository: repository('billing-service') })).status).toBe(202);
+    await within(5000, async () => {
+      const { rows } = await db().pool.query<{ location_key: string }>("SELECT location_key FROM entities WHERE ref_key = 'component:default/billing'");
+      expect(rows).toEqual([{ location_key: `url:${github.web}/acme/billing-service/blob/main/catalog-info.yaml` }]);
+    });
+  });
+
+  it('adds a new repository on its first push, and takes it out when it is transferred to another organisation', async () => {
+    github.addRepo('acme', 'radar', { files: { 'catalog-info.yaml': docs(component('radar')) } });
+    expect((await deliver('push', push('radar', ['catalog-info.yaml']))).status).toBe(202);
+    await within(5000, async () => expect(await refs(db())).toContain('component:default/radar'));
+
+    github.deleteRepo('acme', 'radar');
+    github.addRepo('globex', 'radar', { files: { 'catalog-info.yaml': docs(component('radar')) } });
+    const moved = { action: 'transferred', changes: { owner: { from: { organization: { login: 'acme' } } } }, repository: { ...repository('radar'), owner: { login: 'globex' } } };
+    expect(await deliver('repository', moved)).toEqual({ status: 202, body: { status: 'refreshing', repository: 'globex/radar' } });
+    await within(5000, async () => expect(await refs(db())).not.toContain('component:default/radar'));
+  });
+
+  it('rejects a delivery without a signature, or signed with another secret, with 401', async () => {
+    const payload = push('billing', ['catalog-info.yaml']);
+    expect(await deliver('push', payload, { signature: null })).toMatchObject({ status: 401, body: { status: 'rejected', reason: expect.stringContaining('X-Hub-Signature-256 is missing') } });
+    expect(await deliver('push', payload, { signature: sign(JSON.stringify(payload), 'another-secret') })).toMatchObject({ status: 401, body: { reason: expect.stringContaining('does not match') } });
+    expect(await deliver('push', payload, { signature: 'sha256=abc' })).toMatchObject({ status: 401 });
+    expect(await deliver('push', payload, { signature: 'sha1=0123456789abcdef0123456789abcdef01234567' })).toMatchObject({ status: 401 });
+  });
+
+  it('answers a signed delivery that is not JSON with 400', async () => {
+    expect(await deliver('push', undefined, { raw: '{"ref": "refs/heads/main", ' })).toEqual({ status: 400, body: { status: 'rejected', reason: 'the body is not a JSON webhook payload' } });
+  });
+
+  it('answers other events with 202 and does nothing, and a ping with 200', async () => {
+    github.resetRecords();
+    expect(await deliver('issues', { action: 'opened', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'ignored', reason: 'issues event' } });
+    expect(await deliver('repository', { action: 'edited', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'ignored', reason: 'repository edited' } });
+    expect(await deliver('push', { ...push('radar', ['catalog-info.yaml']), repository: { ...repository('radar'), owner: { login: 'globex' } } })).toEqual({ status: 202, body: { status: 'ignored', reason: 'globex is not one of the organisations in BACKLINE_GITHUB_ORGS' } });
+    expect(await deliver('ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).toEqual({ status: 200, body: { status: 'pong' } });
+    await server.github!.idle();
+    expect(github.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,435 @@
+/**
+ * A loopback fake of GitHub's REST API, as GitHub Enterprise lays it out (`url` ends in /api/v3, web
+ * URLs are at `web`), for tests and benchmarks that run the real octokit transport against it.
+ *
+ * It serves what discovery and team import read (organisation repositories, contents, git trees,
+ * teams, members, users, and a GitHub App's installation tokens), with GitHub's behaviour where it
+ * matters to Backline: Link-header pagination, ETags and 304 answers to If-None-Match, rate-limit
+ * headers, primary and secondary rate limits on demand, and 401 for requests without valid
+ * credentials. It records every request, and the most requests it ever had in flight at once.
+ */
+import { createHash, createVerify, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRepoOptions {
+  files?: Record<string, string>;
+  defaultBranch?: string;
+  archived?: boolean;
+  fork?: boolean;
+}
+
+interface FakeRepo {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  archived: boolean;
+  fork: boolean;
+  pushedAt: string;
+  files: Map<string, string>;
+}
+
+export interface FakeTeam {
+  slug: string;
+  name?: string;
+  description?: string;
+  parent?: string;
+  /** Members added to this team itself; GitHub's members list adds those of child teams. */
+  members?: string[];
+}
+
+export interface FakeUser {
+  login: string;
+  name?: string;
+  email?: string;
+}
+
+export interface RecordedGitHubRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  authorization: string | undefined;
+  ifNoneMatch: string | undefined;
+  status: number;
+}
+
+export interface FakeGitHubOptions {
+  /** Personal access tokens that authenticate. Default: ['ghp_backline_test']. */
+  tokens?: string[];
+  /** A GitHub App: its ID, its public key (to verify JWTs), and installation IDs by organisation. */
+  app?: { id: string; publicKey: string; installations: Record<string, number> };
+  /** Milliseconds before each answer. */
+  latencyMs?: number;
+  /** The clock that rate-limit reset times are computed from (a test's fake clock). */
+  now?: () => number;
+  /** Requests per hour before GitHub answers 403 (304s are free). Default 5000. */
+  rateLimit?: number;
+}
+
+export interface FakeGitHub {
+  /** The REST API base, for GITHUB_API_URL. */
+  url: string;
+  /** The web host of blob URLs. */
+  web: string;
+  requests: RecordedGitHubRequest[];
+  /** The most requests that were ever being answered at once. */
+  maxInFlight: number;
+  addRepo(org: string, name: string, options?: FakeRepoOptions): void;
+  /** Writes a file on the default branch: a push, which moves pushed_at. */
+  setFile(org: string, repo: string, path: string, content: string): void;
+  removeFile(org: string, repo: string, path: string): void;
+  deleteRepo(org: string, repo: string): void;
+  archiveRepo(org: string, repo: string): void;
+  addTeam(org: string, team: FakeTeam): void;
+  setTeamMembers(org: string, slug: string, members: string[]): void;
+  addUser(user: FakeUser): void;
+  /** The next `times` requests answer 403 with x-ratelimit-remaining: 0, resetting `resetInSeconds` from now. */
+  exhaustRateLimit(resetInSeconds: number, times?: number): void;
+  /** The next `times` requests answer 403 with `retry-after`. */
+  secondaryRateLimit(retryAfterSeconds: number, times?: number): void;
+  /** The next `times` requests answer `status`. */
+  failNext(status: number, times?: number): void;
+  /** Every request to `path` (under the API base) answers `status`, until `refuse(path, undefined)`. */
+  refuse(path: string, status: number | undefined, message?: string): void;
+  /** Leaves `remaining` requests in the current rate-limit window, which resets `resetInSeconds` from now. */
+  limitRemaining(remaining: number, resetInSeconds: number): void;
+  /** Forgets recorded requests and the in-flight maximum. */
+  resetRecords(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TOKEN = 'ghp_backline_test';
+const PUSHED_EPOCH = Date.UTC(2025, 0, 1);
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const fake = new FakeGitHubServer(options);
+  await fake.listen();
+  return fake;
+}
+
+type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> };
+
+class FakeGitHubServer implements FakeGitHub {
+  url = '';
+  web = '';
+  readonly requests: RecordedGitHubRequest[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  private readonly server: Server;
+  private readonly repos = new Map<string, FakeRepo>();
+  private readonly teams = new Map<string, FakeTeam[]>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly tokens: Set<string>;
+  /** Installation tokens handed out, and the organisation each is good for. */
+  private readonly installationTokens = new Map<string, string>();
+  private readonly planned: Array<() => Reply> = [];
+  private readonly refused = new Map<string, Reply>();
+  private readonly now: () => number;
+  private sequence = 0;
+  private remaining: number;
+  private resetAt = 0;
+
+  constructor(private readonly options: FakeGitHubOptions) {
+    this.tokens = new Set(options.tokens ?? [DEFAULT_TOKEN]);
+    this.now = options.now ?? Date.now;
+    this.remaining = options.rateLimit ?? 5000;
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.web = `http://127.0.0.1:${port}`;
+    this.url = `${this.web}/api/v3`;
+  }
+
+  addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
+    this.repos.set(key(org, name), {
+      id: ++this.sequence,
+      owner: org,
+      name,
+      defaultBranch: options.defaultBranch ?? 'main',
+      archived: options.archived ?? false,
+      fork: options.fork ?? false,
+      pushedAt: this.nextPush(),
+      files: new Map(Object.entries(options.files ?? {})),
+    });
+  }
+
+  setFile(org: string, repo: string, path: string, content: string): void {
+    const found = this.repo(org, repo);
+    found.files.set(path, content);
+    found.pushedAt = this.nextPush();
+  }
+
+  removeFile(org: string, repo: string, path: string): void {
+    const found = this.repo(org, repo);
+    found.files.delete(path);
+    found.pushedAt = this.nextPush();
+  }
+
+  deleteRepo(org: string, repo: string): void {
+    this.repos.delete(key(org, repo));
+  }
+
+  archiveRepo(org: string, repo: string): void {
+    this.repo(org, repo).archived = true;
+  }
+
+  addTeam(org: string, team: FakeTeam): void {
+    this.teams.set(org.toLowerCase(), [...(this.teams.get(org.toLowerCase()) ?? []), team]);
+  }
+
+  setTeamMembers(org: string, slug: string, members: string[]): void {
+    const team = this.teams.get(org.toLowerCase())?.find((candidate) => candidate.slug === slug);
+    if (!team) throw new Error(`fake GitHub has no team ${org}/${slug}`);
+    team.members = members;
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.login.toLowerCase(), user);
+  }
+
+  exhaustRateLimit(resetInSeconds: number, times = 1): void {
+    for (let i = 0; i < times; i++) {
+      this.planned.push(() => ({
+        status: 403,
+        body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(this.now() / 1000) + resetInSeconds) },
+      }));
+    }
+  }
+
+  secondaryRateLimit(retryAfterSeconds: number, times = 1): void {
+    for (let i = 0; i < times; i++) {
+      this.planned.push(() => ({ status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': String(retryAfterSeconds) } }));
+    }
+  }
+
+  failNext(status: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.planned.push(() => ({ status, body: { message: `Fake failure ${status}` } }));
+  }
+
+  refuse(path: string, status: number | undefined, message = 'Resource not accessible by integration'): void {
+    if (status === undefined) this.refused.delete(path);
+    else this.refused.set(path, { status, body: { message } });
+  }
+
+  limitRemaining(remaining: number, resetInSeconds: number): void {
+    this.remaining = remaining;
+    this.resetAt = this.now() + resetInSeconds * 1000;
+  }
+
+  resetRecords(): void {
+    this.requests.length = 0;
+    this.maxInFlight = 0;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    // fetch keeps sockets alive; without this close() would wait for them.
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      for await (const chunk of req) void chunk;
+      if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+      const url = new URL(req.url ?? '/', this.web);
+      const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
+      const query = Object.fromEntries(url.searchParams);
+      const header = (name: string) => (req.headers[name] as string | undefined) ?? undefined;
+      if (this.now() >= this.resetAt) {
+        this.remaining = this.options.rateLimit ?? 5000;
+        this.resetAt = this.now() + 3600_000;
+      }
+      let reply: Reply;
+      try {
+        reply = this.answer(req.method ?? 'GET', path, url, header);
+      } catch (error) {
+        reply = { status: 500, body: { message: `fake GitHub failed: ${String(error)}` } };
+      }
+      const etag = reply.status === 200 ? `"${createHash('sha1').update(reply.raw ?? JSON.stringify(reply.body)).digest('hex')}"` : undefined;
+      if (etag && header('if-none-match') === etag) {
+        // Conditional requests answered 304 do not count against the rate limit.
+        reply = { status: 304, headers: reply.headers };
+      } else if (reply.status !== 401 && !reply.headers?.['x-ratelimit-remaining']) {
+        if (this.remaining <= 0) reply = { status: 403, body: { message: 'API rate limit exceeded for user ID 1.' } };
+        else this.remaining -= 1;
+      }
+      this.requests.push({ method: req.method ?? 'GET', path, query, authorization: header('authorization'), ifNoneMatch: header('if-none-match'), status: reply.status });
+      const headers: Record<string, string> = {
+        'x-ratelimit-limit': String(this.options.rateLimit ?? 5000),
+        'x-ratelimit-remaining': String(this.remaining),
+        'x-ratelimit-reset': String(Math.ceil(this.resetAt / 1000)),
+        ...(reply.status === 200 && etag && { etag }),
+        ...reply.headers,
+      };
+      if (reply.status === 304) {
+        res.writeHead(304, headers);
+        res.end();
+      } else if (reply.raw !== undefined) {
+        res.writeHead(reply.status, { 'content-type': 'application/vnd.github.raw; charset=utf-8', ...headers });
+        res.end(reply.raw);
+      } else {
+        res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(reply.body ?? {}));
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private answer(method: string, path: string, url: URL, header: (name: string) => string | undefined): Reply {
+    const authorization = header('authorization');
+    const appRoute = /^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
+    if (appRoute) return this.appAnswer(method, path, authorization);
+    const owner = /^\/(?:orgs|repos)\/([^/]+)/.exec(path)?.[1];
+    if (!this.authorised(authorization, owner)) return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+    const planned = this.planned.shift();
+    if (planned) return planned();
+    const refused = this.refused.get(path);
+    if (refused) return refused;
+    if (method !== 'GET') return notFound();
+
+    let match: RegExpExecArray | null;
+    if ((match = /^\/orgs\/([^/]+)\/repos$/.exec(path))) {
+      const org = match[1]!;
+      const repos = [...this.repos.values()].filter((repo) => repo.owner.toLowerCase() === org.toLowerCase()).sort((a, b) => a.id - b.id);
+      if (repos.length === 0 && !this.teams.has(org.toLowerCase())) return notFound();
+      if (url.searchParams.get('direction') === 'desc') repos.reverse();
+      return this.page(url, repos.map((repo) => this.repoJson(repo)));
+    }
+    if ((match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
+      const repo = this.repos.get(key(match[1]!, match[2]!));
+      const ref = url.searchParams.get('ref') ?? repo?.defaultBranch;
+      const content = repo && ref === repo.defaultBranch ? repo.files.get(match[3]!) : undefined;
+      if (content === undefined) return notFound();
+      if (header('accept')?.includes('raw')) return { status: 200, raw: content };
+      return { status: 200, body: { type: 'file', path: match[3], encoding: 'base64', size: Buffer.byteLength(content), content: Buffer.from(content).toString('base64') } };
+    }
+    if ((match = /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/(.+)$/.exec(path))) {
+      const repo = this.repos.get(key(match[1]!, match[2]!));
+      if (!repo || match[3] !== repo.defaultBranch) return notFound();
+      if (repo.files.size === 0) return { status: 409, body: { message: 'Git Repository is empty.' } };
+      const folders = new Set([...repo.files.keys()].flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+      const tree = [...[...folders].map((folder) => ({ path: folder, type: 'tree' })), ...[...repo.files.keys()].map((file) => ({ path: file, type: 'blob' }))].sort((a, b) => a.path.localeCompare(b.path));
+      return { status: 200, body: { sha: repo.pushedAt, tree, truncated: false } };
+    }
+    if ((match = /^\/orgs\/([^/]+)\/teams$/.exec(path))) {
+      const teams = this.teams.get(match[1]!.toLowerCase());
+      if (!teams) return notFound();
+      return this.page(url, teams.map((team) => ({ slug: team.slug, name: team.name ?? team.slug, description: team.description ?? null, parent: team.parent ? { slug: team.parent } : null })));
+    }
+    if ((match = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/members$/.exec(path))) {
+      const teams = this.teams.get(match[1]!.toLowerCase()) ?? [];
+      if (!teams.some((team) => team.slug === match![2])) return notFound();
+      return this.page(url, [...this.membersWithChildren(teams, match[2]!)].sort().map((login) => ({ login })));
+    }
+    if ((match = /^\/users\/([^/]+)$/.exec(path))) {
+      const user = this.users.get(match[1]!.toLowerCase());
+      if (!user) return notFound();
+      return { status: 200, body: { login: user.login, name: user.name ?? null, email: user.email ?? null, avatar_url: `${this.web}/avatars/${user.login}` } };
+    }
+    return notFound();
+  }
+
+  private page(url: URL, items: unknown[]): Reply {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30) || 30);
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const target = new URL(url.toString());
+      target.searchParams.set('page', String(n));
+      return `<${target.toString()}>; rel="${rel}"`;
+    };
+    const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(Math.min(page - 1, last), 'prev')] : [])];
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
+  }
+
+  private membersWithChildren(teams: FakeTeam[], slug: string): Set<string> {
+    const team = teams.find((candidate) => candidate.slug === slug);
+    const members = new Set(team?.members ?? []);
+    for (const child of teams.filter((candidate) => candidate.parent === slug)) for (const login of this.membersWithChildren(teams, child.slug)) members.add(login);
+    return members;
+  }
+
+  private repoJson(repo: FakeRepo) {
+    return {
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { login: repo.owner, type: 'Organization' },
+      private: false,
+      html_url: `${this.web}/${repo.owner}/${repo.name}`,
+      default_branch: repo.defaultBranch,
+      archived: repo.archived,
+      fork: repo.fork,
+      disabled: false,
+      pushed_at: repo.pushedAt,
+    };
+  }
+
+  private authorised(authorization: string | undefined, owner: string | undefined): boolean {
+    const token = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return false;
+    if (this.tokens.has(token)) return true;
+    // An installation token is good for its own organisation only.
+    const org = this.installationTokens.get(token);
+    return org !== undefined && (owner === undefined || owner.toLowerCase() === org);
+  }
+
+  /** GitHub App routes: authenticated by the App's JWT (RS256, iss = App ID). */
+  private appAnswer(method: string, path: string, authorization: string | undefined): Reply {
+    const app = this.options.app;
+    const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    if (!app || !jwt || !verifyJwt(jwt, app.publicKey, app.id)) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && (match = /^\/orgs\/([^/]+)\/installation$/.exec(path))) {
+      const id = app.installations[match[1]!.toLowerCase()];
+      return id === undefined ? notFound() : { status: 200, body: { id, account: { login: match[1] } } };
+    }
+    if (method === 'POST' && (match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
+      const org = Object.entries(app.installations).find(([, id]) => id === Number(match![1]))?.[0];
+      if (!org) return notFound();
+      const token = `ghs_${randomBytes(12).toString('hex')}`;
+      this.installationTokens.set(token, org);
+      return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { contents: 'read', members: 'read' }, repository_selection: 'all' } };
+    }
+    return notFound();
+  }
+
+  private repo(org: string, name: string): FakeRepo {
+    const found = this.repos.get(key(org, name));
+    if (!found) throw new Error(`fake GitHub has no repository ${org}/${name}`);
+    return found;
+  }
+
+  private nextPush(): string {
+    return new Date(PUSHED_EPOCH + ++this.sequence * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}
+
+function key(org: string, repo: string): string {
+  return `${org}/${repo}`.toLowerCase();
+}
+
+function notFound(): Reply {
+  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+}
+
+function verifyJwt(jwt: string, publicKey: string, appId: string): boolean {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return false;
+  const verifier = createVerify('RSA-SHA256');
+  verifier.update(`${header}.${payload}`);
+  if (!verifier.verify(publicKey, Buffer.from(signature, 'base64url'))) return false;
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown };
+  return String(claims.iss) === appId;
+}
