@@ -97,11 +97,15 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     );
     const known = [...new Set(corrected.map((row) => row.term).filter((term): term is string => term !== null))];
     if (known.length === 0) return [];
-    const score = `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0), word_similarity($1::text, name_key) * 0.8)`;
+    // A single typed word is scored by how well it matches some word of a name; longer queries by
+    // whole-name similarity, which is cheaper and is what tells near misses apart.
+    const score = words.length + numbers.length === 1
+      ? `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0), word_similarity($1::text, name_key) * 0.8)`
+      : `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0))`;
     // Candidates hold every corrected word (and the numbers), or every word but one, in case a
     // typo was corrected to the wrong word. Each branch is bounded, so common words stay cheap.
     const subsets = [[...known, ...numbers], known, ...(known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [])];
-    const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT 100)`);
+    const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT ${i < 2 ? 100 : 30})`);
     const { rows: ranked } = await this.pool.query<{ ref_key: string; score: number }>(
       `SELECT ref_key, ${score}::float8 AS score FROM (${branches.join(' UNION ')}) candidates ORDER BY score DESC, ref_key LIMIT $2::int`,
       [query, limit, ...subsets],
