@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relationsOf, type Entity } from '../src/catalog/model';
 import { isWord, searchTerms } from '../src/catalog/searchTerms';
+import { Prng } from './lib/prng';
+
+type SeededRandom = Prng;
 
 /**
  * Synthetic catalog for the Slack benchmark (bench/whoowns-slack.bench.ts): ~1% groups with
@@ -16,35 +19,8 @@ import { isWord, searchTerms } from '../src/catalog/searchTerms';
  * benchmark's "did you mean" share drops to 0% when fuzzy lookups find nothing to suggest.
  */
 
-/** mulberry32: a small seeded PRNG. The same seed gives the same catalog and the same requests. */
-export class SeededRandom {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+/** The benchmarks' seeded PRNG (mulberry32): the same seed gives the same catalog and requests. */
+export { Prng as SeededRandom };
 
 const DOMAINS = [
   'payments', 'ledger', 'billing', 'checkout', 'identity', 'search', 'catalog', 'shipping', 'inventory', 'pricing',
@@ -212,7 +188,7 @@ function* documents(p: Plan, rng: SeededRandom): Generator<Entity> {
  * `log` gets progress lines.
  */
 export async function loadCatalog(pool: pg.Pool, options: { total: number; seed: number; batch?: number; log: (line: string) => void }): Promise<PlannedCatalog> {
-  const rng = new SeededRandom(options.seed);
+  const rng = new Prng(options.seed);
   const p = plan(options.total, rng);
   const batchSize = options.batch ?? 5_000;
   await pool.query(

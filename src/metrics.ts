@@ -79,7 +79,6 @@ export function createBacklineMetrics(metrics = new Metrics()) {
     slackCalls: metrics.counter('backline_slack_api_calls_total', 'Slack Web API calls, by method and outcome.'),
     catalogEntities: metrics.gauge('backline_catalog_entities', 'Entities in the catalog.'),
     ingestionErrors: metrics.gauge('backline_catalog_processing_errors', 'Stored catalog processing errors.'),
-    ingestRuns: metrics.counter('backline_ingest_runs_total', 'Catalog ingestion runs, by outcome.'),
   };
 }
 

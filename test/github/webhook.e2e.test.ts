@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import net from 'node:net';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
@@ -7,6 +6,7 @@ import { startServer, type RunningServer } from '../../src/main';
 import { component, docs } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
 import { refs, resetCatalog, TOKEN } from './helpers';
 
@@ -17,14 +17,6 @@ let slack: FakeSlack;
 let server: RunningServer;
 let webhook: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   await resetCatalog(db());

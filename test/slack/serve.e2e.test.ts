@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
@@ -8,6 +7,7 @@ import { DEMO_CATALOG } from '../../src/paths';
 import { checkMessageLimits } from '../../src/slack/blockKitLimits';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
+import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
 
 const SECRET = 'e2e-signing-secret-0123456789';
@@ -16,14 +16,6 @@ let slack: FakeSlack;
 let server: RunningServer;
 let base: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(): Promise<void> {
   const port = await freePort();
