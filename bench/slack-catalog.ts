@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relationsOf, type Entity } from '../src/catalog/model';
 import { isWord, searchTerms } from '../src/catalog/searchTerms';
+import { capitalise, uniqueNames } from './lib/names';
 import { Prng } from './lib/prng';
 
 type SeededRandom = Prng;
@@ -89,23 +90,11 @@ interface Plan {
 }
 
 const pad4 = (n: number) => String(n).padStart(4, '0');
-const cap = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+const cap = capitalise;
 
 function plan(total: number, rng: SeededRandom): Plan {
   const counts = countsFor(total);
-  const taken = new Set<string>();
-  const unique = (make: () => string) => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const name = make();
-      if (!taken.has(name)) {
-        taken.add(name);
-        return name;
-      }
-    }
-    const name = `${make()}-${taken.size}`;
-    taken.add(name);
-    return name;
-  };
+  const unique = uniqueNames(100);
   const departments = DOMAINS.slice(0, Math.min(DOMAINS.length, Math.max(1, Math.round(counts.groups / 25)))).map((d) => unique(() => `${d}-department`));
   const teams = Array.from({ length: counts.groups - departments.length }, () => unique(() => `team-${rng.pick(DOMAINS)}-${rng.pick(WORDS)}`));
   const staffed = new Set(teams.filter(() => !rng.chance(0.03)));

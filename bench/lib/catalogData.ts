@@ -1,3 +1,4 @@
+import { capitalise, uniqueNames } from './names';
 import { Prng } from './prng';
 import { ADJECTIVES, FIRST_NAMES, LAST_NAMES, NOUNS, TAGS, VERBS } from './words';
 
@@ -35,21 +36,8 @@ const RESOURCE_TYPES = ['db', 'queue', 'bucket', 'cache', 'topic'] as const;
 
 export function planCatalog(total: number, seed: number): CatalogPlan {
   const rng = new Prng(seed);
-  const taken = new Set<string>();
-  const unique = (make: () => string): string => {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const name = make();
-      if (!taken.has(name)) {
-        taken.add(name);
-        return name;
-      }
-    }
-    // Dense corner of the name space: make it unique with a counter.
-    const name = `${make()}-${taken.size}`;
-    taken.add(name);
-    return name;
-  };
-  const cap = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  const unique = uniqueNames(50);
+  const cap = capitalise;
   const counts = SHARES.map(([kind, share]) => [kind, Math.max(1, Math.round(total * share))] as const);
   const components = Math.max(1, total - counts.reduce((sum, [, n]) => sum + n, 0));
   const byKind: Record<PlannedKind, PlannedEntity[]> = { Group: [], User: [], System: [], API: [], Resource: [], Component: [] };
