@@ -3,11 +3,13 @@ import type { GitHubAuth } from '../../config';
 
 /** One request to GitHub's REST API. */
 export interface GitHubRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** A path under the API URL with its parameters filled in, e.g. /orgs/acme/repos. */
   path: string;
   query?: Record<string, string | number>;
   headers?: Record<string, string>;
+  /** A JSON body, for the requests that write (creating a repository, git objects, refs). */
+  body?: Record<string, unknown>;
   /** The organisation (or user) the request concerns: a GitHub App answers as its installation there. */
   owner?: string;
 }
@@ -85,7 +87,7 @@ export function createOctokitTransport(options: { apiUrl: string; auth: GitHubAu
       const clientFor = await (clients ??= load());
       const client = await clientFor(request.owner);
       try {
-        const response = await client.request({ method: request.method, url: request.path, ...request.query, headers: request.headers ?? {} });
+        const response = await client.request({ method: request.method, url: request.path, ...request.query, ...(request.body && { data: request.body }), headers: request.headers ?? {} });
         return { status: response.status, headers: response.headers as GitHubResponse['headers'], data: response.data };
       } catch (error) {
         return answerOf(error);

@@ -1,0 +1,70 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IngestReport, RootLocation } from '../../catalog/ingest';
+import { stringifyEntityRef, validateEntity } from '../../catalog/model';
+import { parseYamlDocuments } from '../../catalog/yaml';
+import { ActionError, stringInput, type Action, type ActionContext } from './types';
+
+export interface CatalogRegisterOptions {
+  /** Ingests one location now, through the catalog's ingestion pipeline. */
+  ingest(root: RootLocation): Promise<IngestReport>;
+}
+
+const ACTION = 'catalog:register';
+
+/**
+ * Registers the new repository's catalog file and ingests it at once, so that `/whoowns <name>`
+ * answers as soon as the task finishes. The location stays registered: later refreshes re-read it.
+ */
+export function createCatalogRegister(options: CatalogRegisterOptions): Action {
+  return {
+    id: ACTION,
+    async run(context: ActionContext) {
+      const { input } = context;
+      const catalogInfoUrl = stringInput(input, 'catalogInfoUrl', { action: ACTION });
+      const repoContentsUrl = stringInput(input, 'repoContentsUrl', { action: ACTION });
+      const catalogInfoPath = (stringInput(input, 'catalogInfoPath', { action: ACTION }) ?? '/catalog-info.yaml').replace(/^\/+/, '');
+      if (!catalogInfoUrl && !repoContentsUrl) throw new ActionError(`${ACTION} needs catalogInfoUrl, or repoContentsUrl and catalogInfoPath`);
+      const target = catalogInfoUrl ?? `${repoContentsUrl!.replace(/\/+$/, '')}/${catalogInfoPath}`;
+      const root: RootLocation = target.startsWith('file:') ? { type: 'file', target: fileURLToPath(target) } : { type: 'url', target };
+      const entityRef = await entityRefInWorkspace(context, catalogInfoPath);
+      if (context.dryRun) {
+        context.log(`${ACTION}: dry run, would register ${target}${entityRef ? ` (${entityRef})` : ''}`);
+        return { entityRef, catalogInfoUrl: target };
+      }
+      const report = await options.ingest(root);
+      if (report.errors.length) {
+        throw new ActionError(`${ACTION}: the catalog could not take ${target}: ${report.errors.map((problem) => problem.message).join('; ')}`);
+      }
+      context.log(`${ACTION}: registered ${target}; ${report.entities.added} entity(ies) added${entityRef ? `, ${entityRef} first` : ''}`);
+      return { entityRef, catalogInfoUrl: target };
+    },
+  };
+}
+
+/** The ref of the first valid entity in the catalog file the task rendered, as the output's entityRef. */
+async function entityRefInWorkspace(context: ActionContext, catalogInfoPath: string): Promise<string | null> {
+  const file = path.join(context.workspace, catalogInfoPath);
+  if (!file.startsWith(path.resolve(context.workspace) + path.sep)) return null;
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return null;
+  const parsed = parseYamlDocuments(text);
+  if (!parsed.ok) throw new ActionError(`${ACTION}: the rendered ${catalogInfoPath} is not valid YAML: ${parsed.problem.message}`);
+  for (const document of parsed.documents) {
+    const result = validateEntity(document.value);
+    if (result.valid) return stringifyEntityRef(result.entity);
+  }
+  return null;
+}
+
+export function createDebugLog(): Action {
+  return {
+    id: 'debug:log',
+    async run(context) {
+      const message = context.input.message;
+      if (message !== undefined) context.log(typeof message === 'string' ? message : JSON.stringify(message));
+      return {};
+    },
+  };
+}

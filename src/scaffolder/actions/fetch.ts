@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { relativePathProblem } from '../paths';
+import { renderSkeleton } from '../skeleton';
+import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
+
+const IGNORED_INPUTS = ['cookiecutterCompat', 'replace', 'trimBlocks', 'lstripBlocks', 'token'];
+
+/**
+ * fetch:template renders the skeleton with the step's `values`; fetch:plain copies it as it is.
+ * Only skeletons next to the template (`url: ./skeleton`) are fetched: a remote URL is refused by name.
+ */
+export function createFetchActions(): Action[] {
+  return [
+    { id: 'fetch:template', run: (context) => fetchSkeleton(context, 'fetch:template', true) },
+    { id: 'fetch:plain', run: (context) => fetchSkeleton(context, 'fetch:plain', false) },
+  ];
+}
+
+async function fetchSkeleton(context: ActionContext, action: string, templated: boolean): Promise<Record<string, unknown>> {
+  const { input } = context;
+  const url = stringInput(input, 'url', { required: true, action });
+  const skeletonDir = skeletonFolder(context, url, action);
+  for (const name of IGNORED_INPUTS) if (input[name] !== undefined) context.log(`${action}: the input "${name}" is not supported and was ignored`);
+  const values = input.values ?? {};
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
+  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? input.templateFileExtension : undefined;
+  const rendered = await renderSkeleton({
+    skeletonDir,
+    workspace: context.workspace,
+    targetPath: stringInput(input, 'targetPath', { action }),
+    values: values as Record<string, unknown>,
+    // fetch:plain copies every file's content as it is; its paths are not templated either.
+    copyWithoutTemplating: templated ? stringListInput(input, 'copyWithoutTemplating', action) : ['**'],
+    templateFileExtension: templated ? extension : undefined,
+  });
+  context.log(`${action}: wrote ${rendered.files.length} file(s) from ${url}${rendered.skipped.length ? `; left out ${rendered.skipped.length} whose name rendered empty` : ''}`);
+  return { files: rendered.files };
+}
+
+function skeletonFolder(context: ActionContext, url: string, action: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+    throw new ActionError(`${action} cannot fetch ${url}: Backline reads skeletons from the template's own folder only (e.g. url: ./skeleton)`);
+  }
+  if (!context.templateDir) {
+    throw new ActionError(`${action} cannot find ${url}: the template ${context.templateName} has no folder on this machine (templates registered from a URL cannot be run; put it under the templates folder)`);
+  }
+  const relative = url.replace(/^\.\//, '');
+  const problem = relativePathProblem(relative);
+  if (problem) throw new ActionError(`${action}'s url ${JSON.stringify(url)} ${problem}; the skeleton must be inside the template's folder`);
+  return path.join(context.templateDir, relative);
+}

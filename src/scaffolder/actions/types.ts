@@ -1,0 +1,50 @@
+import type { LeftBehind } from '../tasks';
+
+/** A step's action failed; the message is for the person who ran the template. */
+export class ActionError extends Error {
+  override name = 'ActionError';
+}
+
+export interface ActionContext {
+  /** The step's input with its expressions rendered. */
+  input: Record<string, unknown>;
+  /** The task's workspace: what fetch actions write and publish actions send. */
+  workspace: string;
+  /** The template's folder, where relative URLs such as ./skeleton resolve; null when it has none. */
+  templateDir: string | null;
+  templateName: string;
+  /** A line in the task's log. */
+  log(line: string): void;
+  /** What earlier attempts of this task left behind, so that a retry can reuse it. */
+  previouslyLeftBehind: LeftBehind[];
+  /** Records something this attempt created, so that a failure names it and a retry finds it. */
+  leave(item: LeftBehind): void;
+  /** Render and check, but create nothing outside the workspace. */
+  dryRun: boolean;
+}
+
+/** One scaffolder action, e.g. publish:github. Returns the step's output. */
+export interface Action {
+  id: string;
+  run(context: ActionContext): Promise<Record<string, unknown>>;
+}
+
+export function stringInput(input: Record<string, unknown>, name: string, options: { required: true; action: string }): string;
+export function stringInput(input: Record<string, unknown>, name: string, options?: { required?: false; action: string }): string | undefined;
+export function stringInput(input: Record<string, unknown>, name: string, options: { required?: boolean; action: string } = { action: 'the action' }): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null || value === '') {
+    if (options.required) throw new ActionError(`${options.action} needs the input "${name}"`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new ActionError(`${options.action}'s input "${name}" must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  return value;
+}
+
+export function stringListInput(input: Record<string, unknown>, name: string, action: string): string[] {
+  const value = input[name];
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  throw new ActionError(`${action}'s input "${name}" must be a list of text`);
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { IngestReport, RootLocation } from '../catalog/ingest';
+import type { CatalogStore } from '../catalog/store';
+import type { Logger } from '../logger';
+import { createCatalogRegister, createDebugLog } from './actions/catalog';
+import { createFetchActions } from './actions/fetch';
+import { createGitHubPublisher, type GitHubApi } from './actions/publishGithub';
+import { createLocalPublisher } from './actions/publishLocal';
+import type { Action } from './actions/types';
+import { parseRepoUrl } from './expressions';
+import { TemplateLibrary } from './library';
+import { Scaffolder } from './service';
+import type { TaskStore } from './tasks';
+import { qualify } from './template';
+
+export interface ScaffolderSettings {
+  templatesDir: string;
+  /** Where publish:local (and publish:github without GitHub credentials) creates repositories. */
+  localReposDir: string;
+  allowedGroups: string[];
+}
+
+export interface ComposeScaffolderOptions {
+  settings: ScaffolderSettings;
+  store: TaskStore;
+  catalog: Pick<CatalogStore, 'findByName' | 'getByRef' | 'findByNamePrefix'>;
+  /** Ingests one location through the catalog's pipeline (with GitHub's reader when configured). */
+  ingest(root: RootLocation): Promise<IngestReport>;
+  /** GitHub, when credentials are configured: the API for writes, and its web host. */
+  github?: { api: GitHubApi; webUrl: string };
+  logger: Logger;
+  workspaceRoot?: string;
+}
+
+/**
+ * The scaffolder with its actions. Without GitHub credentials, publish:github creates a local git
+ * repository instead and says so in the task's log: the demo and the embedded default still work.
+ */
+export function composeScaffolder(options: ComposeScaffolderOptions): Scaffolder {
+  const { settings, github, catalog } = options;
+  const teamOf = async (ownerRef: string) => {
+    const group = await catalog.getByRef(qualify(ownerRef, 'group', 'default'));
+    return group?.entity.metadata.annotations?.['github.com/team-slug'] ?? null;
+  };
+  const actions: Action[] = [
+    ...createFetchActions(),
+    createLocalPublisher({ reposDir: settings.localReposDir }),
+    github ? createGitHubPublisher({ api: github.api, webUrl: github.webUrl, teamOf }) : createLocalPublisher({ reposDir: settings.localReposDir, id: 'publish:github' }),
+    createCatalogRegister({ ingest: options.ingest }),
+    createDebugLog(),
+  ];
+  const githubHost = github ? new URL(github.webUrl).host : undefined;
+  const repositoryExists = async (repoUrl: string): Promise<boolean> => {
+    const { host, owner, repo } = parseRepoUrl(repoUrl);
+    if (github && (host === githubHost || (host === 'github.com' && githubHost === 'github.com'))) {
+      const answer = await github.api.request({ method: 'GET', path: `/repos/${owner}/${repo}`, owner });
+      if (answer.status !== 200 && answer.status !== 404) options.logger.warn('could not check whether a repository exists', { owner, repo, status: answer.status });
+      return answer.status === 200;
+    }
+    if (!/^[A-Za-z0-9._-]+$/.test(owner) || !/^[A-Za-z0-9._-]+$/.test(repo) || [owner, repo].some((name) => name === '.' || name === '..')) return false;
+    const entries = await fs.readdir(path.join(settings.localReposDir, owner, repo)).catch(() => []);
+    return entries.length > 0;
+  };
+  return new Scaffolder({
+    library: new TemplateLibrary({ folder: settings.templatesDir, catalog }),
+    store: options.store,
+    actions: new Map(actions.map((action) => [action.id, action])),
+    catalog,
+    repositoryExists,
+    allowedGroups: settings.allowedGroups,
+    logger: options.logger,
+    workspaceRoot: options.workspaceRoot,
+  });
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CatalogStore } from '../catalog/store';
+import { UserFacingError } from '../errors';
+import type { Logger } from '../logger';
+import type { Action } from './actions/types';
+import { parseRepoUrl } from './expressions';
+import type { TemplateLibrary, TemplateListing } from './library';
+import { isEmpty, withDefaults, type FieldProblem } from './parameters';
+import { mayRun, type CatalogPerson } from './permissions';
+import { runTemplate, type RunResult } from './runner';
+import type { Requester, Task, TaskStore } from './tasks';
+import type { ScaffolderTemplate } from './template';
+
+export interface ScaffolderOptions {
+  library: TemplateLibrary;
+  store: TaskStore;
+  actions: ReadonlyMap<string, Action>;
+  catalog: Pick<CatalogStore, 'findByName' | 'getByRef'>;
+  /** Whether a repository named by a RepoUrlPicker value exists already (GitHub, or the local folder). */
+  repositoryExists(repoUrl: string): Promise<boolean>;
+  /** Groups that may run every template (BACKLINE_TEMPLATE_ALLOWED_GROUPS). */
+  allowedGroups: string[];
+  logger: Logger;
+  /** Where task workspaces are made; the system's temporary folder by default. */
+  workspaceRoot?: string;
+}
+
+export interface DryRun {
+  template: string;
+  files: string[];
+  /** The rendered workspace, when kept; removed otherwise. */
+  directory: string | null;
+  result: RunResult;
+}
+
+/**
+ * The scaffolder as every surface uses it: the templates, who may run them, checks that need the
+ * world (the repository or the component name is taken), and tasks recorded in the task store.
+ */
+export class Scaffolder {
+  constructor(private readonly options: ScaffolderOptions) {}
+
+  listTemplates(): Promise<TemplateListing> {
+    return this.options.library.list();
+  }
+
+  /** The template by name; a UserFacingError naming the ones there are when it does not exist. */
+  async template(name: string): Promise<ScaffolderTemplate> {
+    const found = await this.options.library.get(name);
+    if (found) return found;
+    const { templates } = await this.options.library.list();
+    throw new UserFacingError(`There is no template called ${name}. ${templates.length ? `There are: ${templates.map((template) => template.name).join(', ')}.` : 'No templates are installed: add one under the templates folder (BACKLINE_TEMPLATES_DIR).'}`);
+  }
+
+  /** Throws a UserFacingError saying who may run the template when this person may not. */
+  authorize(template: ScaffolderTemplate, person: CatalogPerson | null): void {
+    const permission = mayRun(template, person, this.options.allowedGroups);
+    if (!permission.allowed) throw new UserFacingError(permission.reason);
+  }
+
+  /**
+   * What only the world can tell: a repository that exists already (RepoUrlPicker), or a component
+   * name the catalog has (EntityNamePicker). Only fields in `fields` are checked, when given.
+   */
+  async checkAvailability(template: ScaffolderTemplate, values: Record<string, unknown>, fields?: string[]): Promise<FieldProblem[]> {
+    const problems: FieldProblem[] = [];
+    for (const page of template.pages) {
+      for (const [name, schema] of page.properties) {
+        if (fields && !fields.includes(name)) continue;
+        const value = values[name];
+        if (isEmpty(value) || typeof value !== 'string') continue;
+        if (schema['ui:field'] === 'RepoUrlPicker') {
+          let repo: string;
+          try {
+            const parsed = parseRepoUrl(value);
+            repo = `${parsed.owner}/${parsed.repo}`;
+          } catch {
+            continue;
+          }
+          if (await this.options.repositoryExists(value)) problems.push({ field: name, message: `The repository ${repo} already exists. Choose another name.` });
+        }
+        if (schema['ui:field'] === 'EntityNamePicker') {
+          const taken = (await this.options.catalog.findByName(value)).find((entity) => !['user', 'group', 'template', 'location'].includes(entity.kind));
+          if (taken) problems.push({ field: name, message: `${taken.ref} already has the name ${value} in the catalog. Choose another name.` });
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Records a new task; `run` carries it out. */
+  async create(template: ScaffolderTemplate, values: Record<string, unknown>, requestedBy: Requester): Promise<Task> {
+    return this.options.store.create({
+      id: randomUUID(),
+      templateName: template.name,
+      templateSource: template.source,
+      parameters: withDefaults(template, values),
+      requestedBy,
+      steps: template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action })),
+    });
+  }
+
+  /**
+   * Runs an attempt of a task (the first, or a retry after a failure) in a fresh workspace, recording
+   * each step's state and log. `onProgress` hears the task after every change of a step's state.
+   */
+  async run(taskId: string, options: { onProgress?: (task: Task) => Promise<void> } = {}): Promise<Task> {
+    const { store } = this.options;
+    const task = await store.get(taskId);
+    if (!task) throw new UserFacingError(`There is no task ${taskId}.`);
+    if (task.status === 'processing') throw new UserFacingError('This task is running already.');
+    if (task.status === 'completed') throw new UserFacingError('This task finished already; nothing to retry.');
+    const template = await this.template(task.templateName);
+    const logger = this.options.logger.child({ taskId, template: template.name });
+    const progress = async () => {
+      if (!options.onProgress) return;
+      const current = await store.get(taskId);
+      // A progress message that cannot be updated must not fail the task; it is logged instead.
+      if (current) await options.onProgress(current).catch((error: unknown) => logger.warn('could not report task progress', { error }));
+    };
+    const attempt = await store.startAttempt(taskId, template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action })));
+    await progress();
+    const user = task.requestedBy.userRef ? await this.options.catalog.getByRef(task.requestedBy.userRef.toLowerCase()) : undefined;
+    const workspace = await this.workspace();
+    let result: RunResult;
+    try {
+      result = await runTemplate({
+        template,
+        parameters: task.parameters,
+        actions: this.options.actions,
+        user: user ? { ref: user.ref, entity: user.entity } : null,
+        workspace,
+        dryRun: false,
+        previouslyLeftBehind: task.leftBehind,
+        hooks: {
+          step: async (position, status, detail) => {
+            await store.updateStep(taskId, position, { status, output: detail.output, error: detail.error });
+            if (status === 'failed') await store.log(taskId, attempt, template.steps[position]?.id ?? null, `failed: ${detail.error}`);
+            await progress();
+          },
+          log: (stepId, line) => store.log(taskId, attempt, stepId, line),
+          leftBehind: (items) => store.setLeftBehind(taskId, items),
+        },
+      });
+    } catch (error) {
+      logger.error('scaffolder task failed unexpectedly', { error });
+      result = { status: 'failed', steps: [], output: null, error: `Backline failed while running the task: ${(error as Error).message}`, failedStep: null, leftBehind: task.leftBehind };
+    } finally {
+      await fs.rm(workspace, { recursive: true, force: true });
+    }
+    await store.setLeftBehind(taskId, result.leftBehind);
+    await store.finish(taskId, { status: result.status, output: result.output, error: result.error, failedStep: result.failedStep });
+    logger.info(`scaffolder task ${result.status}`, { attempt, failedStep: result.failedStep, error: result.error });
+    const finished = (await store.get(taskId))!;
+    await progress();
+    return finished;
+  }
+
+  /** Renders the template into a temporary folder, publishing and registering nothing. */
+  async dryRun(template: ScaffolderTemplate, values: Record<string, unknown>, options: { keep?: boolean } = {}): Promise<DryRun> {
+    const workspace = await this.workspace();
+    try {
+      const result = await runTemplate({
+        template,
+        parameters: withDefaults(template, values),
+        actions: this.options.actions,
+        user: null,
+        workspace,
+        dryRun: true,
+        previouslyLeftBehind: [],
+        hooks: { step: async () => undefined, log: async () => undefined, leftBehind: async () => undefined },
+      });
+      return { template: template.name, files: await listFiles(workspace), directory: options.keep ? workspace : null, result };
+    } finally {
+      if (!options.keep) await fs.rm(workspace, { recursive: true, force: true });
+    }
+  }
+
+  private async workspace(): Promise<string> {
+    const root = this.options.workspaceRoot ?? os.tmpdir();
+    await fs.mkdir(root, { recursive: true });
+    return fs.mkdtemp(path.join(root, 'backline-task-'));
+  }
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}

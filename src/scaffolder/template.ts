@@ -1,0 +1,191 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { stringifyEntityRef, validateEntity, type Entity, type TemplateSpec } from '../catalog/model';
+import { parseYamlDocuments } from '../catalog/yaml';
+import { ACTION_IDS } from './actionIds';
+
+/** A JSON Schema of one form field, as Backstage templates write them (with `ui:*` hints). */
+export type FieldSchema = Record<string, unknown>;
+
+/** One page of a template's form: Backstage's `parameters` array item. */
+export interface ParameterPage {
+  title: string;
+  description: string | null;
+  required: string[];
+  /** In the order the template lists them. */
+  properties: Array<[name: string, schema: FieldSchema]>;
+}
+
+export interface TemplateStepDefinition {
+  id: string;
+  name: string;
+  action: string;
+  input: Record<string, unknown>;
+  if: unknown;
+}
+
+/** A scaffolder template, ready for a form and a task. */
+export interface ScaffolderTemplate {
+  name: string;
+  title: string;
+  description: string;
+  /** The template's own ref, e.g. template:default/typescript-service. */
+  ref: string;
+  /** spec.owner as a ref, or null. */
+  owner: string | null;
+  type: string;
+  tags: string[];
+  pages: ParameterPage[];
+  steps: TemplateStepDefinition[];
+  output: Record<string, unknown>;
+  /** Where `./skeleton` and other relative URLs in steps resolve; null when the template has no folder on disk. */
+  baseDir: string | null;
+  /** Where it came from: its template.yaml, or its catalog location. */
+  source: string;
+  /** Groups allowed to run it besides its owner (annotation backline.dev/allowed-groups). */
+  allowedGroups: string[];
+  /** Template features Backline does not support, each named with what happens instead. */
+  unsupported: string[];
+  entity: Entity;
+}
+
+/** The form widgets `ui:field` may name; anything else is shown as a text input and reported. */
+export const SUPPORTED_FIELDS = ['OwnerPicker', 'EntityPicker', 'OwnedEntityPicker', 'MultiEntityPicker', 'RepoUrlPicker', 'EntityNamePicker', 'EntityTagsPicker'] as const;
+
+const UNSUPPORTED_SCHEMA_KEYWORDS = ['dependencies', 'oneOf', 'anyOf', 'allOf', 'if', '$ref'];
+
+export const ALLOWED_GROUPS_ANNOTATION = 'backline.dev/allowed-groups';
+
+export class TemplateLoadError extends Error {
+  override name = 'TemplateLoadError';
+}
+
+/** Reads one template.yaml: the first Template document in it, validated as the catalog validates it. */
+export async function loadTemplateFile(file: string): Promise<ScaffolderTemplate> {
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new TemplateLoadError(error.code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read: ${error.message}`);
+  });
+  const parsed = parseYamlDocuments(text);
+  if (!parsed.ok) throw new TemplateLoadError(`${file} is not valid YAML${parsed.problem.line ? ` (line ${parsed.problem.line})` : ''}: ${parsed.problem.message}`);
+  const document = parsed.documents.find((candidate) => (candidate.value as { kind?: unknown } | null)?.kind === 'Template');
+  if (!document) throw new TemplateLoadError(`${file} has no document of kind Template`);
+  return templateFromEntity(document.value, { baseDir: path.dirname(file), source: file });
+}
+
+/**
+ * A Template entity (from a file or the catalog) as a ScaffolderTemplate. Throws TemplateLoadError
+ * with the catalog's own validation messages when it is not a valid v1beta3 Template.
+ */
+export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string }): ScaffolderTemplate {
+  const validated = validateEntity(value);
+  if (!validated.valid) throw new TemplateLoadError(`${where.source} is not a valid Template: ${validated.errors.join('; ')}`);
+  const entity = validated.entity;
+  if (entity.kind !== 'Template' || entity.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
+    throw new TemplateLoadError(`${where.source} is a ${entity.kind} (${entity.apiVersion}); Backline runs Templates of scaffolder.backstage.io/v1beta3`);
+  }
+  const spec = entity.spec as TemplateSpec;
+  const unsupported: string[] = [];
+  const rawPages = spec.parameters === undefined ? [] : Array.isArray(spec.parameters) ? spec.parameters : [spec.parameters];
+  const pages = rawPages.map((page, index) => toPage(page, index, unsupported));
+  const steps = spec.steps.map((step, index) => ({
+    id: typeof step.id === 'string' && step.id ? step.id : `step-${index + 1}`,
+    name: typeof step.name === 'string' && step.name ? step.name : (typeof step.id === 'string' && step.id) || step.action,
+    action: step.action,
+    input: (step.input ?? {}) as Record<string, unknown>,
+    if: step.if,
+  }));
+  for (const step of steps) {
+    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (it runs ${ACTION_IDS.join(', ')}): the form works, but running the template stops before any step.`);
+  }
+  for (const key of ['secrets', 'formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
+    if (spec[key] !== undefined) unsupported.push(`spec.${key} is ignored.`);
+  }
+  const annotations = entity.metadata.annotations ?? {};
+  const owner = typeof spec.owner === 'string' && spec.owner.trim() ? qualify(spec.owner, 'group', entity.metadata.namespace ?? 'default') : null;
+  return {
+    name: entity.metadata.name,
+    title: typeof entity.metadata.title === 'string' ? entity.metadata.title : entity.metadata.name,
+    description: typeof entity.metadata.description === 'string' ? entity.metadata.description : '',
+    ref: stringifyEntityRef(entity),
+    owner,
+    type: spec.type,
+    tags: Array.isArray(entity.metadata.tags) ? entity.metadata.tags : [],
+    pages,
+    steps,
+    output: (spec.output ?? {}) as Record<string, unknown>,
+    baseDir: where.baseDir,
+    source: where.source,
+    allowedGroups: (annotations[ALLOWED_GROUPS_ANNOTATION] ?? '')
+      .split(',')
+      .map((ref) => ref.trim())
+      .filter(Boolean)
+      .map((ref) => qualify(ref, 'group', entity.metadata.namespace ?? 'default')),
+    unsupported,
+    entity,
+  };
+}
+
+function toPage(page: Record<string, unknown>, index: number, unsupported: string[]): ParameterPage {
+  const title = typeof page.title === 'string' && page.title ? page.title : `Step ${index + 1}`;
+  const properties = isRecord(page.properties) ? Object.entries(page.properties).filter((entry): entry is [string, FieldSchema] => isRecord(entry[1])) : [];
+  for (const keyword of UNSUPPORTED_SCHEMA_KEYWORDS) {
+    if (page[keyword] !== undefined) unsupported.push(`Page "${title}" uses ${keyword}: conditional and composed fields are not supported, so every field of the page is shown at once.`);
+  }
+  for (const [name, schema] of properties) {
+    const field = schema['ui:field'];
+    if (typeof field === 'string' && !(SUPPORTED_FIELDS as readonly string[]).includes(field)) {
+      unsupported.push(`Field "${name}" uses ui:field ${field}, which Backline does not have: it is shown as a text input.`);
+    }
+    if (schema.type === 'object') unsupported.push(`Field "${name}" is an object: nested forms are not supported, so it is left out of the form.`);
+    if (schema.type === 'array' && !isRecord(schema.items) && field !== 'MultiEntityPicker' && field !== 'EntityTagsPicker') {
+      unsupported.push(`Field "${name}" is an array without items: it is shown as a text input of comma-separated values.`);
+    }
+  }
+  return {
+    title,
+    description: typeof page.description === 'string' ? page.description : null,
+    required: Array.isArray(page.required) ? page.required.filter((name): name is string => typeof name === 'string') : [],
+    properties,
+  };
+}
+
+/** `team-a` → `group:default/team-a`; `user:guest` → `user:default/guest`. */
+export function qualify(ref: string, defaultKind: string, namespace: string): string {
+  const colon = ref.indexOf(':');
+  const kind = colon === -1 ? defaultKind : ref.slice(0, colon);
+  const rest = colon === -1 ? ref : ref.slice(colon + 1);
+  const slash = rest.indexOf('/');
+  return `${kind.toLowerCase()}:${slash === -1 ? namespace : rest.slice(0, slash)}/${slash === -1 ? rest : rest.slice(slash + 1)}`.toLowerCase();
+}
+
+export interface TemplateFolderReport {
+  templates: ScaffolderTemplate[];
+  problems: Array<{ file: string; message: string }>;
+}
+
+/** Every `<folder>/<name>/template.yaml`; one that fails to load is reported, its siblings still load. */
+export async function loadTemplateFolder(folder: string): Promise<TemplateFolderReport> {
+  const entries = await fs.readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new TemplateLoadError(`The templates folder ${folder} cannot be read: ${error.message}`);
+  });
+  const report: TemplateFolderReport = { templates: [], problems: [] };
+  for (const entry of entries.filter((candidate) => candidate.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(folder, entry.name, 'template.yaml');
+    try {
+      await fs.access(file);
+    } catch {
+      continue;
+    }
+    try {
+      report.templates.push(await loadTemplateFile(file));
+    } catch (error) {
+      report.problems.push({ file, message: (error as Error).message });
+    }
+  }
+  return report;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,4 @@
+/** ${{ values.description }} */
+export function greet(name: string): string {
+  return `Hello, ${name}, from ${{ values.name }}`;
+}
