@@ -1,5 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { UserFacingError } from '../src/errors';
+import { findDocs, type DocsPorts } from './docs';
+import { DOCS_ACTIONS, docsSummaryText, renderDocs } from './docs.blocks';
 import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
 import { parseWhoOwnsInput, whoOwns, whoOwnsByTeam, type WhoOwnsPorts } from './whoowns';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText, WHOOWNS_ACTIONS } from './whoowns.blocks';
@@ -41,7 +43,11 @@ export interface CommandSet {
   suggest(actionId: string, typed: string): Promise<PickerOption[] | undefined>;
 }
 
-export type CommandPorts = WhoOwnsPorts & { catalog: WhoOwnsPorts['catalog'] & Parameters<typeof suggestEntities>[1] };
+export type CommandPorts = WhoOwnsPorts & {
+  catalog: WhoOwnsPorts['catalog'] & Parameters<typeof suggestEntities>[1];
+  /** TechDocs sites and their cache: /docs, and the docs line of /whoowns. */
+  docs?: DocsPorts['docs'];
+};
 
 export const COMMANDS: CommandInfo[] = [
   { name: '/whoowns', usage: '/whoowns <service | repo | #channel | @person>', description: 'Who owns something, their channel and people.' },
@@ -50,7 +56,7 @@ export const COMMANDS: CommandInfo[] = [
   { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
 ];
 
-const AVAILABLE = new Set(['/whoowns']);
+const AVAILABLE = new Set(['/whoowns', '/docs']);
 
 export interface CommandSetOptions {
   /** Show people by name instead of as Slack mentions: for surfaces outside Slack. */
@@ -66,12 +72,19 @@ export function createCommandSet(ports: CommandPorts, settings: CommandSetOption
     return { text: summaryText(result), blocks, visibility: 'ephemeral' };
   };
 
+  const docs = async (text: string): Promise<CommandReply> => {
+    if (!ports.docs) throw new UserFacingError('/docs is not set up in this Backline: whoever runs it needs to configure TECHDOCS_BASE_URL.');
+    const result = await findDocs(text, { catalog: ports.catalog, docs: ports.docs });
+    return { text: docsSummaryText(result), blocks: renderDocs(result), visibility: 'ephemeral' };
+  };
+
   return {
     commands: COMMANDS,
 
     async run(command, text, context) {
       const name = command.trim().toLowerCase();
       if (name === '/whoowns') return whoowns(text, context);
+      if (name === '/docs') return docs(text);
       const known = COMMANDS.find((info) => info.name === name);
       if (known && !AVAILABLE.has(name)) {
         throw new UserFacingError(`${known.name} is not available in this Backline yet. Try /whoowns, which is.`);
@@ -80,6 +93,8 @@ export function createCommandSet(ports: CommandPorts, settings: CommandSetOption
     },
 
     async act(actionId, value, context) {
+      if (actionId === DOCS_ACTIONS.open) return undefined;
+      if (actionId.startsWith(`${DOCS_ACTIONS.lookup}:`)) return { ...(await docs(decodeTarget(value))), replaceOriginal: true };
       if (actionId.startsWith(`${WHOOWNS_ACTIONS.lookup}:`)) {
         return { ...(await whoowns(decodeTarget(value), context)), replaceOriginal: true };
       }

@@ -41,8 +41,8 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   fields.push(`*On call*\nnot configured`);
   const repo = repositoryOf(entity);
   if (repo) fields.push(`*Repository*\n<${repo.url}|${escape(repo.label)}>`);
-  const docs = docsLinkOf(entity);
-  if (docs) fields.push(`*Docs*\n<${docs.url}|${escape(docs.label)}>`);
+  const docs = result.docs !== undefined ? result.docs : docsLinkOf(entity);
+  if (docs) fields.push(`*Docs*\n${docsLine(docs)}`);
   const placement = result.placement;
   if (placement?.system || placement?.domain) fields.push(`*System*\n${[placement.system, placement.domain].filter(Boolean).map((ref) => nameOf(ref!)).join(' · ')}`);
   if (placement && (placement.dependsOn || placement.dependencyOf || placement.providesApis || placement.consumesApis)) {
@@ -197,6 +197,15 @@ export function repositoryOf(entity: StoredEntity): { url: string; label: string
     if (/^https?:\/\//.test(url)) return { url, label: url.replace(/^https?:\/\//, '').replace(/\/tree\/.*$/, '') };
   }
   return null;
+}
+
+/** The docs link, with the build's age and a warning when stale or unreachable, from the docs cache. */
+function docsLine(docs: { url: string; label: string; builtAgo?: string | null; stale?: boolean | null; unreachable?: boolean }): string {
+  const parts = [`<${docs.url}|${escape(docs.label)}>`];
+  if (docs.builtAgo) parts.push(`built ${docs.builtAgo}`);
+  if (docs.stale) parts.push(':warning: stale');
+  if (docs.unreachable) parts.push(':warning: unreachable');
+  return parts.join(' · ');
 }
 
 export function docsLinkOf(entity: StoredEntity): { url: string; label: string } | null {

@@ -1,4 +1,5 @@
 import type { CatalogStore, RelationRow, StoredEntity } from '../src/catalog/store';
+import type { DocsLibrary, DocsLine } from '../src/docs/library';
 import type { SlackDirectory } from '../src/slack/identity';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
@@ -6,6 +7,8 @@ export interface WhoOwnsPorts {
   catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
   /** Resolves members' emails to Slack users; without it, people show by name. */
   directory?: SlackDirectory;
+  /** The docs line from the docs cache (no network); without it, the card shows metadata.links. */
+  docs?: Pick<DocsLibrary, 'lineOf'>;
 }
 
 /** What the user typed, as Slack escapes it: a channel, a person, nothing, or free text. */
@@ -76,6 +79,8 @@ export interface WhoOwnsResult {
   warnings: string[];
   /** Near misses by trigram similarity, best first, when nothing matched exactly. */
   suggestions: Array<{ ref: string; title: string | null; similarity: number }>;
+  /** The built docs and their age, when a docs library was given; null when the entity has no docs. */
+  docs?: DocsLine | null;
 }
 
 // When a name is shared, the thing people ask about first wins: software before the people and
@@ -108,6 +113,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   // the two then proceed side by side.
   const relations = await ports.catalog.relationsFrom(match!.refKey, ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
   [result.owner, result.placement] = await Promise.all([resolveOwner(match!, relations, ports, result.warnings), placementOf(relations, ports)]);
+  if (ports.docs) result.docs = await ports.docs.lineOf(match!);
   if (result.owner) {
     await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
     const left = result.owner.members.filter((member) => member.leftSlack);

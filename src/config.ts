@@ -65,6 +65,18 @@ const EnvSchema = z.object({
   BACKLINE_GITHUB_INCLUDE_FORKS: booleanFlag,
   BACKLINE_GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: z.coerce.number().int().min(0).default(900),
+  TECHDOCS_BASE_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://docs.example.com/techdocs or file:///srv/techdocs')
+    .refine((value) => /^(https?|file):/i.test(value), 'must be an http(s):// or file:// URL')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  BACKLINE_DOCS_DIR: z.string().trim().min(1).optional(),
+  BACKLINE_DOCS_MAX_AGE_DAYS: z.coerce.number().positive().optional(),
+  BACKLINE_DOCS_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(3),
+  BACKLINE_DOCS_MAX_INDEX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  BACKLINE_DOCS_REFRESH_MINUTES: z.coerce.number().min(0).default(60),
 });
 
 const WHERE_TO_GET: Record<string, string> = {
@@ -84,6 +96,12 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
   BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
+  TECHDOCS_BASE_URL: 'Where your TechDocs sites are published: the URL of the folder that holds <namespace>/<kind>/<name>/ (your TechDocs storage bucket\'s public URL, or https://HOST/techdocs when `serve` hosts BACKLINE_DOCS_DIR).',
+  BACKLINE_DOCS_DIR: 'A folder in the TechDocs storage layout (<namespace>/<kind>/<name>/ with techdocs_metadata.json), which `serve` hosts at /techdocs/.',
+  BACKLINE_DOCS_MAX_AGE_DAYS: 'Days after which a docs build counts as stale, e.g. 90; unset for no age limit.',
+  BACKLINE_DOCS_TIMEOUT_SECONDS: 'Seconds to wait for a docs site (and GitHub) to answer, e.g. 3.',
+  BACKLINE_DOCS_MAX_INDEX_BYTES: 'The largest search/search_index.json Backline reads, in bytes, e.g. 20971520 for 20 MiB.',
+  BACKLINE_DOCS_REFRESH_MINUTES: 'Minutes between refreshes of every docs site by `serve`; 0 turns the schedule off.',
 };
 
 export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string };
@@ -106,6 +124,18 @@ export interface GitHubConfig {
   maxRateLimitWaitSeconds: number;
 }
 
+export interface DocsConfig {
+  /** Where TechDocs sites are published, without a trailing slash; null when not configured. */
+  baseUrl: string | null;
+  /** A local folder in the TechDocs layout that `serve` hosts at /techdocs/. */
+  dir: string | null;
+  maxAgeDays: number | null;
+  timeoutMs: number;
+  maxIndexBytes: number;
+  /** Minutes between `serve`'s refreshes of every site; 0 means never. */
+  refreshMinutes: number;
+}
+
 export interface SlackConfig {
   botToken: string;
   signingSecret: string | undefined;
@@ -121,6 +151,7 @@ export interface Config {
   port: number;
   slack: Partial<SlackConfig>;
   github: GitHubConfig;
+  docs: DocsConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -153,6 +184,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       includeForks: values.BACKLINE_GITHUB_INCLUDE_FORKS,
       concurrency: values.BACKLINE_GITHUB_CONCURRENCY,
       maxRateLimitWaitSeconds: values.BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT,
+    },
+    docs: {
+      baseUrl: values.TECHDOCS_BASE_URL ?? null,
+      dir: values.BACKLINE_DOCS_DIR ? path.resolve(values.BACKLINE_DOCS_DIR) : null,
+      maxAgeDays: values.BACKLINE_DOCS_MAX_AGE_DAYS ?? null,
+      timeoutMs: Math.round(values.BACKLINE_DOCS_TIMEOUT_SECONDS * 1000),
+      maxIndexBytes: values.BACKLINE_DOCS_MAX_INDEX_BYTES,
+      refreshMinutes: values.BACKLINE_DOCS_REFRESH_MINUTES,
     },
   };
 }

@@ -1,11 +1,18 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ingest, rootFromPath, type IngestReport } from './catalog/ingest';
 import { PgCatalogStore } from './catalog/PgCatalogStore';
 import { createCommandSet } from '../commands';
 import { requireGitHubAuth, requireSlackConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
+import { createGitHubDocsChanges } from './docs/githubDocsChanges';
+import { DocsLibrary } from './docs/library';
+import { PgDocsStore } from './docs/PgDocsStore';
+import { createDocsSite } from './docs/site';
+import { TECHDOCS_PATH } from './docs/staticSite';
 import type { Logger } from './logger';
 import { createBacklineMetrics } from './metrics';
-import { DEMO_CATALOG } from './paths';
+import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
 import type { SlackServer } from './slack/app';
 import { createSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
@@ -59,6 +66,37 @@ export function openGitHub(backline: Backline, options: { logger?: Logger; clock
   });
 }
 
+/**
+ * TechDocs sites over this database's docs cache. `baseUrl` overrides TECHDOCS_BASE_URL (serve and
+ * the shell default it to the folder they host or read). With GitHub credentials, freshness also
+ * compares builds with the last commit to each docs folder.
+ */
+export function openDocs(backline: Backline, options: { baseUrl?: string | null; logger?: Logger } = {}): DocsLibrary {
+  const { docs } = backline.config;
+  const github = openGitHub(backline, { logger: options.logger });
+  return new DocsLibrary({
+    baseUrl: options.baseUrl !== undefined ? options.baseUrl : docs.baseUrl,
+    site: createDocsSite({ timeoutMs: docs.timeoutMs, maxIndexBytes: docs.maxIndexBytes }),
+    store: PgDocsStore.create({ pool: backline.database.pool }),
+    changes: github && createGitHubDocsChanges(github.client),
+    githubWebUrl: github?.hosts.webUrl,
+    maxAgeDays: docs.maxAgeDays,
+    timeoutMs: docs.timeoutMs,
+  });
+}
+
+/**
+ * Where local surfaces (the shell, the CLI) read TechDocs: TECHDOCS_BASE_URL; else BACKLINE_DOCS_DIR
+ * from disk; else, when the catalog is the demo's, the demo's own sites in examples/demo-techdocs.
+ */
+export async function localDocsBaseUrl(backline: Backline): Promise<string | null> {
+  const { docs } = backline.config;
+  if (docs.baseUrl) return docs.baseUrl;
+  const demoRoot = (await backline.catalog.getByRef('group:default/northwind-labs'))?.locationKey.startsWith(`file:${path.dirname(DEMO_CATALOG)}${path.sep}`);
+  const dir = docs.dir ?? (demoRoot ? DEMO_TECHDOCS : null);
+  return dir ? pathToFileURL(dir).toString().replace(/\/+$/, '') : null;
+}
+
 export interface RunningServer {
   slack: SlackServer;
   /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
@@ -88,6 +126,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
   };
   const github = startGitHub(backline, config, logger.child({ component: 'github' }));
+  // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
+  const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }) });
   const server = createSlackApp({
     bot,
     slack,
@@ -100,7 +140,9 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       createCommandSet({
         catalog: backline.catalog,
         directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
+        docs,
       }),
+    ...(config.docs.dir && { techdocsDir: config.docs.dir }),
     healthy: async () => {
       try {
         await pool.query('SELECT 1');
@@ -129,6 +171,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const gauges = setInterval(() => void refreshGauges().catch((error: unknown) => logger.warn('could not refresh catalog metrics', { error })), 30_000);
   gauges.unref();
   github?.start();
+  const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
@@ -138,8 +181,36 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         clearInterval(gauges);
         await server.stop();
         await github?.stop();
+        await docsRefresh.stop();
         await backline.close();
       })()),
+  };
+}
+
+/**
+ * Every documented entity's TechDocs site, read once at start and then every
+ * BACKLINE_DOCS_REFRESH_MINUTES, so cards show current build ages and searches cover every site.
+ */
+function startDocsRefresh(docs: DocsLibrary, config: Config, logger: Logger): { stop(): Promise<void> } {
+  if (!docs.baseUrl || config.docs.refreshMinutes <= 0) return { stop: async () => undefined };
+  let running: Promise<void> | undefined;
+  const refresh = () => {
+    running ??= docs
+      .refreshAll()
+      .then(
+        ({ sites, failed }) => logger.info(`read ${sites} docs site(s)${failed ? `, ${failed} with problems (see /docs <entity>)` : ''}`),
+        (error: unknown) => logger.error('docs refresh failed', { error }),
+      )
+      .finally(() => (running = undefined));
+  };
+  refresh();
+  const timer = setInterval(refresh, config.docs.refreshMinutes * 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }
 

@@ -8,3 +8,4 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', ...(__dirname.split(pa
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 export const DEMO_CATALOG = path.join(PROJECT_ROOT, 'examples', 'demo-catalog', 'catalog-info.yaml');
+export const DEMO_TECHDOCS = path.join(PROJECT_ROOT, 'examples', 'demo-techdocs');

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { findDocs } from '../../commands/docs';
 import { whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../catalog/ingest';
 import { validateFiles } from '../catalog/validateFiles';
@@ -8,9 +9,10 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, openBackline, openGitHub, startServer, type Backline } from '../main';
+import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, startServer, type Backline } from '../main';
 import { runShell } from '../shell/shell';
 import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
+import { docsExitCode, docsJson, formatDocs } from './formatDocs';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -152,6 +154,21 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('docs')
+    .description("Where an entity's built docs are, when they were built, whether they are stale, and with words its best pages.")
+    .argument('<entity>', 'an entity name or ref (or, alone or with words, words to search every cached docs site)')
+    .argument('[words...]', 'words to search its docs for')
+    .option('--json', 'print one JSON document')
+    .action(async (entity: string, words: string[], options: { json?: boolean }) => {
+      await withBackline(async (backline) => {
+        const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
+        const result = await findDocs([entity, ...words].join(' '), { catalog: backline.catalog, docs });
+        io.stdout(options.json ? `${JSON.stringify(docsJson(result))}\n` : formatDocs(result));
+        setExitCode(docsExitCode(result));
+      });
+    });
+
+  program
     .command('shell')
     .description('A local console that answers the same commands as the Slack app; loads the demo catalog into an empty database.')
     .action(async () => {
@@ -159,7 +176,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         const demo = await loadDemoCatalogIfEmpty(backline);
         if (demo) log(`Loaded the demo catalog (Northwind Labs): ${demo.entities.added} entities.`);
         const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog }, { plainNames: true }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
+        const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
+        // Sites on disk read in moments: index them all, so that /docs <words> searches every one.
+        if (docs.baseUrl?.startsWith('file:')) await docs.refreshAll();
+        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs }, { plainNames: true }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
       });
     });
 

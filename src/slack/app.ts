@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { createTechDocsHandler, TECHDOCS_PATH } from '../docs/staticSite';
 import { ConfigError } from '../errors';
 import type { CommandSet } from '../../commands';
 import type { SlackConfig } from '../config';
@@ -25,6 +26,8 @@ export interface SlackAppOptions {
   ackBudgetMs?: number;
   /** Served at POST /github/webhook when set: verifies and applies a GitHub delivery (src/sources/github/webhook.ts). */
   githubWebhook?: (request: { headers: IncomingMessage['headers']; body: Buffer }) => { status: number; body: unknown };
+  /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
+  techdocsDir?: string;
 }
 
 // GitHub caps webhook payloads at 25 MB.
@@ -63,6 +66,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       },
     },
     ...(options.githubWebhook ? [githubWebhookRoute(options.githubWebhook, logger)] : []),
+    ...(options.techdocsDir ? [{ path: `${TECHDOCS_PATH}{/*path}`, method: ['GET', 'HEAD'], handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
   const clientOptions = { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 } };
