@@ -3,6 +3,9 @@ import { UserFacingError } from '../src/errors';
 import { findDocs, type DocsPorts } from './docs';
 import { DOCS_ACTIONS, docsSummaryText, renderDocs } from './docs.blocks';
 import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
+import type { ViewerTimeZone } from '../src/oncall/viewerTimeZone';
+import { onCall } from './oncall';
+import { ONCALL_ACTIONS, onCallSummaryText, renderOnCall } from './oncall.blocks';
 import { parseWhoOwnsInput, whoOwns, whoOwnsByTeam, type WhoOwnsPorts } from './whoowns';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText, WHOOWNS_ACTIONS } from './whoowns.blocks';
 
@@ -56,14 +59,16 @@ export const COMMANDS: CommandInfo[] = [
   { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
 ];
 
-const AVAILABLE = new Set(['/whoowns', '/docs']);
+const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs']);
 
 export interface CommandSetOptions {
   /** Show people by name instead of as Slack mentions: for surfaces outside Slack. */
   plainNames?: boolean;
+  /** The time zone for /oncall times when the asker's is unknown (the shell: the machine's). */
+  timeZone?: string;
 }
 
-export function createCommandSet(ports: CommandPorts, settings: CommandSetOptions = {}): CommandSet {
+export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTimeZone }, settings: CommandSetOptions = {}): CommandSet {
   const plainNames = settings.plainNames ?? false;
   const whoowns = async (text: string, context: CommandContext): Promise<CommandReply> => {
     const input = parseWhoOwnsInput(text, { channelId: context.channelId ?? undefined, channelName: context.channelName ?? undefined });
@@ -78,12 +83,20 @@ export function createCommandSet(ports: CommandPorts, settings: CommandSetOption
     return { text: docsSummaryText(result), blocks: renderDocs(result), visibility: 'ephemeral' };
   };
 
+  const oncall = async (text: string, context: CommandContext): Promise<CommandReply> => {
+    if (!ports.oncall) throw new UserFacingError('/oncall is not set up in this Backline: it needs the on-call resolver (see README, On-call).');
+    const query = { text, channelId: context.channelId, channelName: context.channelName, userId: context.userId, defaultTimeZone: settings.timeZone };
+    const result = await onCall(query, { catalog: ports.catalog, oncall: ports.oncall, directory: ports.directory, timeZoneOf: ports.timeZoneOf });
+    return { text: onCallSummaryText(result), blocks: renderOnCall(result, { plainNames }), visibility: 'ephemeral' };
+  };
+
   return {
     commands: COMMANDS,
 
     async run(command, text, context) {
       const name = command.trim().toLowerCase();
       if (name === '/whoowns') return whoowns(text, context);
+      if (name === '/oncall') return oncall(text, context);
       if (name === '/docs') return docs(text);
       const known = COMMANDS.find((info) => info.name === name);
       if (known && !AVAILABLE.has(name)) {
@@ -93,6 +106,8 @@ export function createCommandSet(ports: CommandPorts, settings: CommandSetOption
     },
 
     async act(actionId, value, context) {
+      if (actionId === ONCALL_ACTIONS.page) return undefined;
+      if (actionId.startsWith(`${ONCALL_ACTIONS.lookup}:`)) return { ...(await oncall(decodeTarget(value), context)), replaceOriginal: true };
       if (actionId === DOCS_ACTIONS.open) return undefined;
       if (actionId.startsWith(`${DOCS_ACTIONS.lookup}:`)) return { ...(await docs(decodeTarget(value))), replaceOriginal: true };
       if (actionId.startsWith(`${WHOOWNS_ACTIONS.lookup}:`)) {

@@ -2,6 +2,7 @@ import type { KnownBlock, SectionBlock, ActionsBlock, Button } from '@slack/type
 import { limitList, truncate } from '../src/slack/blockKitLimits';
 import type { StoredEntity } from '../src/catalog/store';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from './whoowns';
+import { onCallField } from './oncall.blocks';
 
 /** Action ids the whoowns card uses; listeners route on the `whoowns:` prefix. */
 export const WHOOWNS_ACTIONS = {
@@ -38,7 +39,7 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
 
   const fields: string[] = [];
   if (result.owner) fields.push(`*Owner*\n${teamLine(result.owner, options.plainNames)}`);
-  fields.push(`*On call*\nnot configured`);
+  fields.push(`*On call*\n${onCallField(result.oncall, { plainNames: options.plainNames })}`);
   const repo = repositoryOf(entity);
   if (repo) fields.push(`*Repository*\n<${repo.url}|${escape(repo.label)}>`);
   const docs = result.docs !== undefined ? result.docs : docsLinkOf(entity);

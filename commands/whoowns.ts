@@ -1,4 +1,5 @@
 import type { CatalogStore, RelationRow, StoredEntity } from '../src/catalog/store';
+import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
 import type { SlackDirectory } from '../src/slack/identity';
 
@@ -7,6 +8,8 @@ export interface WhoOwnsPorts {
   catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
   /** Resolves members' emails to Slack users; without it, people show by name. */
   directory?: SlackDirectory;
+  /** Who is on call (cached, time-bounded); without it, the card says on-call is not configured. */
+  oncall?: Pick<OnCallResolver, 'resolve'>;
   /** The docs line from the docs cache (no network); without it, the card shows metadata.links. */
   docs?: Pick<DocsLibrary, 'lineOf'>;
 }
@@ -79,6 +82,8 @@ export interface WhoOwnsResult {
   warnings: string[];
   /** Near misses by trigram similarity, best first, when nothing matched exactly. */
   suggestions: Array<{ ref: string; title: string | null; similarity: number }>;
+  /** Who is on call for the entity, when an on-call resolver was given. */
+  oncall?: OnCallAnswer;
   /** The built docs and their age, when a docs library was given; null when the entity has no docs. */
   docs?: DocsLine | null;
 }
@@ -112,7 +117,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   // One read of the entity's relations serves both its owner and its place in the architecture;
   // the two then proceed side by side.
   const relations = await ports.catalog.relationsFrom(match!.refKey, ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
-  [result.owner, result.placement] = await Promise.all([resolveOwner(match!, relations, ports, result.warnings), placementOf(relations, ports)]);
+  [result.owner, result.placement, result.oncall] = await Promise.all([resolveOwner(match!, relations, ports, result.warnings), placementOf(relations, ports), ports.oncall?.resolve(match!)]);
   if (ports.docs) result.docs = await ports.docs.lineOf(match!);
   if (result.owner) {
     await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
@@ -208,7 +213,8 @@ async function ownedBy(owner: StoredEntity, ports: WhoOwnsPorts): Promise<Stored
   return rank(await ports.catalog.getManyByRef(refs));
 }
 
-async function findEntity(query: string, ports: WhoOwnsPorts): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
+/** Finds what a query names: a repository, a ref, a name or a title, best-known kinds first. */
+export async function findEntity(query: string, ports: Pick<WhoOwnsPorts, 'catalog'>): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
   const { catalog } = ports;
   const repository = GITHUB_URL.exec(query) ?? (query.includes(':') ? null : REPO_SLUG.exec(query));
   if (repository) {

@@ -65,6 +65,12 @@ const EnvSchema = z.object({
   BACKLINE_GITHUB_INCLUDE_FORKS: booleanFlag,
   BACKLINE_GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: z.coerce.number().int().min(0).default(900),
+  PAGERDUTY_TOKEN: z.string().trim().min(1).optional(),
+  PAGERDUTY_API_URL: z.string().trim().url('must be a URL such as https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
+  OPSGENIE_API_KEY: z.string().trim().min(1).optional(),
+  OPSGENIE_API_URL: z.string().trim().url('must be a URL such as https://api.opsgenie.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.opsgenie.com'),
+  BACKLINE_ONCALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+  BACKLINE_ONCALL_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TECHDOCS_BASE_URL: z
     .string()
     .trim()
@@ -96,6 +102,12 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
   BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
+  PAGERDUTY_TOKEN: 'Create a read-only REST API key in PagerDuty → Integrations → API Access Keys.',
+  PAGERDUTY_API_URL: 'Leave it unset for https://api.pagerduty.com; EU accounts use https://api.eu.pagerduty.com.',
+  OPSGENIE_API_KEY: 'Create an API integration in Opsgenie → Settings → Integrations → API, with read access.',
+  OPSGENIE_API_URL: 'Leave it unset for https://api.opsgenie.com; EU accounts use https://api.eu.opsgenie.com.',
+  BACKLINE_ONCALL_TIMEOUT_MS: 'Milliseconds an on-call provider may take to answer, 100 to 30000, e.g. 2000.',
+  BACKLINE_ONCALL_CACHE_SECONDS: 'Seconds an on-call answer is reused before the provider is asked again, 0 to 3600, e.g. 60.',
   TECHDOCS_BASE_URL: 'Where your TechDocs sites are published: the URL of the folder that holds <namespace>/<kind>/<name>/ (your TechDocs storage bucket\'s public URL, or https://HOST/techdocs when `serve` hosts BACKLINE_DOCS_DIR).',
   BACKLINE_DOCS_DIR: 'A folder in the TechDocs storage layout (<namespace>/<kind>/<name>/ with techdocs_metadata.json), which `serve` hosts at /techdocs/.',
   BACKLINE_DOCS_MAX_AGE_DAYS: 'Days after which a docs build counts as stale, e.g. 90; unset for no age limit.',
@@ -136,6 +148,15 @@ export interface DocsConfig {
   refreshMinutes: number;
 }
 
+export interface OnCallConfig {
+  pagerDuty: { token: string; apiUrl: string } | undefined;
+  opsgenie: { apiKey: string; apiUrl: string } | undefined;
+  /** Bound on one provider lookup. */
+  timeoutMs: number;
+  /** How long a provider answer is reused. */
+  cacheTtlMs: number;
+}
+
 export interface SlackConfig {
   botToken: string;
   signingSecret: string | undefined;
@@ -151,6 +172,7 @@ export interface Config {
   port: number;
   slack: Partial<SlackConfig>;
   github: GitHubConfig;
+  oncall: OnCallConfig;
   docs: DocsConfig;
 }
 
@@ -184,6 +206,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       includeForks: values.BACKLINE_GITHUB_INCLUDE_FORKS,
       concurrency: values.BACKLINE_GITHUB_CONCURRENCY,
       maxRateLimitWaitSeconds: values.BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT,
+    },
+    oncall: {
+      pagerDuty: values.PAGERDUTY_TOKEN ? { token: values.PAGERDUTY_TOKEN, apiUrl: values.PAGERDUTY_API_URL } : undefined,
+      opsgenie: values.OPSGENIE_API_KEY ? { apiKey: values.OPSGENIE_API_KEY, apiUrl: values.OPSGENIE_API_URL } : undefined,
+      timeoutMs: values.BACKLINE_ONCALL_TIMEOUT_MS,
+      cacheTtlMs: values.BACKLINE_ONCALL_CACHE_SECONDS * 1000,
     },
     docs: {
       baseUrl: values.TECHDOCS_BASE_URL ?? null,

@@ -17,6 +17,13 @@ import type { SlackServer } from './slack/app';
 import { createSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
+import type { SlackDirectory } from './slack/identity';
+import { createOpsgenieProvider } from './oncall/opsgenie';
+import { createPagerDutyProvider } from './oncall/pagerduty';
+import { PgOnCallCacheStore } from './oncall/PgOnCallCacheStore';
+import type { OnCallProvider } from './oncall/provider';
+import { createOnCallResolver, type OnCallResolver } from './oncall/resolve';
+import { createSlackTimeZones } from './oncall/viewerTimeZone';
 import type { Clock } from './sources/github/client';
 import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration } from './sources/github/integration';
 import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
@@ -97,6 +104,26 @@ export async function localDocsBaseUrl(backline: Backline): Promise<string | nul
   return dir ? pathToFileURL(dir).toString().replace(/\/+$/, '') : null;
 }
 
+/**
+ * Who is on call: the configured providers (PAGERDUTY_TOKEN, OPSGENIE_API_KEY) and catalog Rotations,
+ * with answers cached in this database.
+ */
+export function openOnCall(backline: Backline, options: { directory?: SlackDirectory; logger?: Logger } = {}): OnCallResolver {
+  const { oncall } = backline.config;
+  const providers: OnCallProvider[] = [];
+  if (oncall.pagerDuty) providers.push(createPagerDutyProvider(oncall.pagerDuty));
+  if (oncall.opsgenie) providers.push(createOpsgenieProvider(oncall.opsgenie));
+  return createOnCallResolver({
+    catalog: backline.catalog,
+    providers,
+    cache: PgOnCallCacheStore.create({ pool: backline.database.pool }),
+    directory: options.directory,
+    timeoutMs: oncall.timeoutMs,
+    cacheTtlMs: oncall.cacheTtlMs,
+    logger: options.logger,
+  });
+}
+
 export interface RunningServer {
   slack: SlackServer;
   /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
@@ -140,6 +167,11 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       createCommandSet({
         catalog: backline.catalog,
         directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
+        oncall: openOnCall(backline, {
+          directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
+          logger: logger.child({ component: 'oncall' }),
+        }),
+        timeZoneOf: createSlackTimeZones({ client, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
         docs,
       }),
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),

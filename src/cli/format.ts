@@ -1,3 +1,4 @@
+import { onCallPersonJson } from '../../commands/oncall';
 import type { TeamInfo, WhoOwnsResult } from '../../commands/whoowns';
 import type { IngestReport } from '../catalog/ingest';
 import type { CatalogProblem } from '../catalog/processing';
@@ -54,7 +55,7 @@ export function whoOwnsJson(result: WhoOwnsResult): object {
           members: result.owner.members.map((member) => member.ref),
           slackChannel: result.owner.slackChannel,
           escalation: result.owner.escalation ? { ref: result.owner.escalation.ref, members: result.owner.escalation.members.map((member) => member.ref) } : null,
-          oncall: [],
+          oncall: result.oncall ? result.oncall.oncall.map(onCallPersonJson) : [],
         }
       : null,
     alternatives: result.alternatives.map((entity) => entity.ref),
@@ -76,6 +77,7 @@ export function formatWhoOwns(result: WhoOwnsResult): string {
   const facts = ['type', 'lifecycle'].filter((key) => typeof spec[key] === 'string').map((key) => `${key} ${spec[key]}`);
   if (facts.length) lines.push(`  ${facts.join(', ')}`);
   if (result.owner) lines.push('', ...describeTeam('Owner', result.owner));
+  if (result.oncall?.oncall.length) lines.push(`On call: ${result.oncall.oncall.map((p) => `${p.name} (level ${p.level}${p.until !== null ? `, until ${new Date(p.until).toISOString()}` : ''})`).join(', ')}`);
   if (result.owner?.escalation) lines.push(...describeTeam('Nearest team with people', result.owner.escalation));
   if (result.warnings.length) lines.push('', ...result.warnings.map((warning) => `! ${warning}`));
   if (result.alternatives.length) lines.push('', `Also named "${result.query}": ${result.alternatives.map((alt) => alt.ref).join(', ')}`);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { findDocs } from '../../commands/docs';
+import { onCall, onCallJson } from '../../commands/oncall';
 import { whoOwns } from '../../commands/whoowns';
+import { isIsoDate, isIsoDateTime } from '../catalog/model/schemas/rotation';
 import { ingest, rootFromPath } from '../catalog/ingest';
 import { validateFiles } from '../catalog/validateFiles';
 import { GITHUB_LOGIN, loadConfig, requireGitHubAuth, type Config } from '../config';
@@ -9,7 +11,8 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, startServer, type Backline } from '../main';
+import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, startServer, type Backline } from '../main';
+import { formatOnCall } from './formatOnCall';
 import { runShell } from '../shell/shell';
 import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
 import { docsExitCode, docsJson, formatDocs } from './formatDocs';
@@ -31,6 +34,11 @@ function lineLogger(log: (line: string) => void): Logger {
   const write = (message: string) => log(`backline: ${message}`);
   const logger: Logger = { debug: () => undefined, info: write, warn: write, error: write, child: () => logger };
   return logger;
+}
+
+/** The machine's time zone, for surfaces without a Slack profile to ask. */
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /** Exit codes: 0 success, 1 the command ran and found problems, 2 usage or configuration error. */
@@ -147,9 +155,31 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON document')
     .action(async (words: string[], options: { json?: boolean }) => {
       await withBackline(async (backline) => {
-        const result = await whoOwns(words.join(' '), { catalog: backline.catalog });
+        const result = await whoOwns(words.join(' '), { catalog: backline.catalog, oncall: openOnCall(backline, { logger: lineLogger(log) }) });
         io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : formatWhoOwns(result));
         setExitCode(result.match ? 0 : 1);
+      });
+    });
+
+  program
+    .command('oncall')
+    .description('Who is on call for a team or service, until when, and who is next: from PagerDuty, Opsgenie or a catalog Rotation.')
+    .argument('<query...>', 'a team, service, ref or #channel name')
+    .option('--json', 'print one JSON document')
+    .option('--at <iso-8601>', 'answer for this instant instead of now, e.g. 2026-03-29T01:30:00Z (no offset means UTC)')
+    .action(async (words: string[], options: { json?: boolean; at?: string }, command: Command) => {
+      let at: number | undefined;
+      if (options.at !== undefined) {
+        const text = options.at.trim();
+        if (!isIsoDateTime(text) && !isIsoDate(text)) command.error(`--at must be an ISO 8601 date-time such as 2026-03-29T09:00:00Z or 2026-03-29T09:00:00+02:00; got "${options.at}"`, { exitCode: 2 });
+        at = Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(text) || isIsoDate(text) ? text : `${text}Z`);
+      }
+      await withBackline(async (backline) => {
+        const oncall = openOnCall(backline, { logger: lineLogger(log) });
+        const result = await onCall({ text: words.join(' '), at, defaultTimeZone: localTimeZone() }, { catalog: backline.catalog, oncall });
+        io.stdout(options.json ? `${JSON.stringify(onCallJson(result))}\n` : formatOnCall(result));
+        // 0 when there is someone to call; 1 when nothing matched or nobody is on call.
+        setExitCode(result.answer?.oncall.length ? 0 : 1);
       });
     });
 
@@ -179,7 +209,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
         // Sites on disk read in moments: index them all, so that /docs <words> searches every one.
         if (docs.baseUrl?.startsWith('file:')) await docs.refreshAll();
-        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs }, { plainNames: true }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
+        const oncall = openOnCall(backline, { logger: lineLogger(log) });
+        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs, oncall }, { plainNames: true, timeZone: localTimeZone() }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
       });
     });
 

@@ -1,0 +1,145 @@
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { OnCallAnswer, OnCallPerson } from '../src/oncall/resolve';
+import { limitList, truncate } from '../src/slack/blockKitLimits';
+import type { OnCallResult } from './oncall';
+
+/** Action ids the /oncall card uses. */
+export const ONCALL_ACTIONS = {
+  lookup: 'oncall:lookup',
+  page: 'oncall:page',
+} as const;
+
+export interface OnCallRenderOptions {
+  /** Names instead of Slack mentions: the local shell. */
+  plainNames?: boolean;
+}
+
+const SOURCE_NAMES: Record<NonNullable<OnCallAnswer['source']>, string> = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', rotation: 'Rotation' };
+const PEOPLE_LIMIT = 10;
+
+/** The /oncall card: who is on call now by level, until when, who is next, from where, and a page link. */
+export function renderOnCall(result: OnCallResult, options: OnCallRenderOptions = {}): KnownBlock[] {
+  if (!result.target) return result.query ? notFound(result) : usage(result.warnings);
+  const answer = result.answer!;
+  const title = result.target.entity.metadata.title;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(`On call for ${typeof title === 'string' && title.trim() ? title : result.target.name}`, 150), emoji: true } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(sourceLine(answer), 3000) }] },
+  ];
+  const clock = timeFormat(result.timeZone);
+  if (answer.oncall.length) {
+    const { shown, more } = limitList(answer.oncall, PEOPLE_LIMIT);
+    const lines = shown.map((person) => `*Level ${person.level}*  ${mention(person, options.plainNames)}  ${person.until === null ? '_no end set_' : `until ${clock(person.until)}`}`);
+    if (more) lines.push(`…and ${more} more`);
+    blocks.push(section(lines.join('\n')));
+  } else if (answer.source) {
+    blocks.push(section('*Nobody is on call right now.*'));
+  }
+  if (answer.next.length) {
+    const next = answer.next.map((person) => `${mention(person, options.plainNames)}${person.from !== null ? ` from ${clock(person.from)}` : ''}${person.until !== null ? ` until ${clock(person.until)}` : ''}`);
+    blocks.push(section(`*Next:* ${next.join('; ')}`));
+  }
+  const warnings = [...result.warnings, ...answer.warnings];
+  if (warnings.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(warnings.map((warning) => `:warning: ${escape(warning)}`).join('\n'), 3000) }] });
+  if (answer.pageUrl && answer.source && answer.source !== 'rotation') {
+    blocks.push({ type: 'actions', block_id: 'oncall:card', elements: [urlButton(answer.source === 'pagerduty' ? 'Page in PagerDuty' : `Open in ${SOURCE_NAMES[answer.source]}`, ONCALL_ACTIONS.page, answer.pageUrl)] });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Times in ${escape(result.timeZone)}${freshness(answer, clock)}` }] });
+  return blocks;
+}
+
+/** The one-line summary for notifications: who to call first. */
+export function onCallSummaryText(result: OnCallResult): string {
+  if (!result.target) return result.query ? `Nothing in the catalog is called "${result.query}"` : 'Which team or service?';
+  const first = result.answer?.oncall[0];
+  if (!first) return `Nobody is on call for ${result.target.ref}`;
+  return `${first.name} is on call for ${result.target.ref}${first.until !== null ? ` until ${timeFormat(result.timeZone)(first.until)}` : ''}`;
+}
+
+/**
+ * The on-call field of the /whoowns card. Times use Slack's date token, which Slack renders in each
+ * viewer's own time zone, so the card costs no users.info call; the shell gets plain UTC text.
+ */
+export function onCallField(answer: OnCallAnswer | undefined, options: OnCallRenderOptions = {}): string {
+  if (!answer?.source) return 'not configured';
+  const source = SOURCE_NAMES[answer.source];
+  if (answer.oncall.length === 0) return `nobody now (${source})${answer.warnings.length ? `\n:warning: ${escape(answer.warnings[0]!)}` : ''}`;
+  const clock = timeFormat('UTC');
+  const until = (at: number) => (options.plainNames ? clock(at) : `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${clock(at)}>`);
+  const people = answer.oncall.filter((person) => person.level === answer.oncall[0]!.level).slice(0, 3);
+  const line = people.map((person) => `${mention(person, options.plainNames)}${person.until !== null ? ` until ${until(person.until)}` : ''}`).join(', ');
+  const stale = answer.servedFrom === 'stale' ? ' :warning: provider unreachable, last known' : '';
+  return `${line} (${source})${stale}`;
+}
+
+function sourceLine(answer: OnCallAnswer): string {
+  if (!answer.source || !answer.origin) return 'No on-call set up';
+  const where = answer.origin.relation === 'itself' ? '' : ` · set on ${answer.origin.relation === 'owner' ? 'its owner' : 'the parent team'} *${escape(answer.origin.displayName)}*`;
+  return `${SOURCE_NAMES[answer.source]}${answer.label ? ` · ${escape(answer.label)}` : ''}${where}`;
+}
+
+function freshness(answer: OnCallAnswer, clock: (at: number) => string): string {
+  if (answer.servedFrom === 'cache' && answer.fetchedAt !== null) return ` · as ${SOURCE_NAMES[answer.source!]} said at ${clock(answer.fetchedAt)}`;
+  if (answer.servedFrom === 'stale' && answer.fetchedAt !== null) return ` · last known answer, from ${clock(answer.fetchedAt)}`;
+  return '';
+}
+
+function usage(warnings: string[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    section('*Who is on call?* Ask about a team or a service:'),
+    section('• `/oncall payments`: a team\n• `/oncall payments-service`: a service, through its owning team\n• `/oncall #team-payments`: the team of a channel\n• `/oncall` in a team channel: that team'),
+  ];
+  if (warnings.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(warnings.map((warning) => `:warning: ${escape(warning)}`).join('\n'), 3000) }] });
+  return blocks;
+}
+
+function notFound(result: OnCallResult): KnownBlock[] {
+  const blocks: KnownBlock[] = [section(`Nothing in the catalog is called *${escape(truncate(result.query, 200))}*.`)];
+  if (result.suggestions.length) {
+    blocks.push(section('Did you mean:'));
+    const buttons: ActionsBlock = {
+      type: 'actions',
+      block_id: 'oncall:lookup',
+      // action_id must be unique within a block, so each button carries its position.
+      elements: result.suggestions.slice(0, 5).map((suggestion, index) => button(suggestion.title ?? suggestion.ref.slice(suggestion.ref.lastIndexOf('/') + 1), `${ONCALL_ACTIONS.lookup}:${index}`, `ref:${suggestion.ref}`)),
+    };
+    blocks.push(buttons);
+  } else {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Try a team or service name, or a `#channel`.' }] });
+  }
+  return blocks;
+}
+
+function mention(person: OnCallPerson, plainNames = false): string {
+  return person.slackUserId && !plainNames ? `<@${person.slackUserId}>` : escape(person.name);
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Mon 11 May, 10:00 BST" in the given zone. */
+export function timeFormat(timeZone: string): (at: number) => string {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    formats.set(timeZone, format);
+  }
+  const chosen = format;
+  return (at) => chosen.format(at);
+}
+
+function button(text: string, actionId: string, value: string): Button {
+  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, value: truncate(value, 2000) };
+}
+
+function urlButton(text: string, actionId: string, url: string): Button {
+  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, url: truncate(url, 3000), style: 'danger' };
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+}
+
+/** Slack mrkdwn treats &, < and > as control characters; catalog and provider text must not become markup. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
