@@ -1,5 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import { UserFacingError } from '../src/errors';
+import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewSubmission } from './createService';
+import { CREATE_SERVICE } from './createService.blocks';
 import { findDocs, type DocsPorts } from './docs';
 import { DOCS_ACTIONS, docsSummaryText, renderDocs } from './docs.blocks';
 import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
@@ -23,6 +25,15 @@ export interface CommandReply {
   visibility: 'ephemeral' | 'in_channel';
   /** For button presses: replace the message the button was on, rather than add one. */
   replaceOriginal?: boolean;
+  /** Work to start once the reply is delivered (a retried task that keeps updating the message). */
+  followUp?: () => Promise<void>;
+}
+
+/** A command that answers with a modal: opened at once with a loading view, then `load`ed. */
+export interface ModalRequest {
+  callbackId: string;
+  title: string;
+  load(): Promise<View>;
 }
 
 export interface CommandInfo {
@@ -44,12 +55,18 @@ export interface CommandSet {
   home(slackUserId: string): Promise<KnownBlock[]>;
   /** Options for an external select (block_suggestion): undefined when the action is not ours. */
   suggest(actionId: string, typed: string): Promise<PickerOption[] | undefined>;
+  /** The modal a command opens in Slack, or undefined when the command answers with a message. */
+  modal?(command: string, text: string, context: CommandContext): ModalRequest | undefined;
+  /** A modal's view_submission: undefined when the callback id is not ours. */
+  submit?(submission: ViewSubmission): Promise<SubmissionAnswer | undefined>;
 }
 
 export type CommandPorts = WhoOwnsPorts & {
   catalog: WhoOwnsPorts['catalog'] & Parameters<typeof suggestEntities>[1];
   /** TechDocs sites and their cache: /docs, and the docs line of /whoowns. */
   docs?: DocsPorts['docs'];
+  /** Templates and tasks: /create-service. */
+  createService?: CreateServicePorts;
 };
 
 export const COMMANDS: CommandInfo[] = [
@@ -59,7 +76,7 @@ export const COMMANDS: CommandInfo[] = [
   { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
 ];
 
-const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs']);
+const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs', '/create-service']);
 
 export interface CommandSetOptions {
   /** Show people by name instead of as Slack mentions: for surfaces outside Slack. */
@@ -83,6 +100,14 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     return { text: docsSummaryText(result), blocks: renderDocs(result), visibility: 'ephemeral' };
   };
 
+  const createService = ports.createService && createServiceFlow(ports.createService);
+  // Outside Slack there is no modal: point at the CLI, which runs the same templates.
+  const createServiceElsewhere = async (): Promise<CommandReply> => {
+    const names = ports.createService ? (await ports.createService.scaffolder.listTemplates()).templates.map((template) => template.name) : [];
+    const text = `/create-service opens a form in Slack. Here, use the CLI: \`backline template list\`, then \`backline template run <name> --values values.json\`.${names.length ? ` Templates: ${names.join(', ')}.` : ''}`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], visibility: 'ephemeral' };
+  };
+
   const oncall = async (text: string, context: CommandContext): Promise<CommandReply> => {
     if (!ports.oncall) throw new UserFacingError('/oncall is not set up in this Backline: it needs the on-call resolver (see README, On-call).');
     const query = { text, channelId: context.channelId, channelName: context.channelName, userId: context.userId, defaultTimeZone: settings.timeZone };
@@ -98,6 +123,7 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
       if (name === '/whoowns') return whoowns(text, context);
       if (name === '/oncall') return oncall(text, context);
       if (name === '/docs') return docs(text);
+      if (name === '/create-service') return createServiceElsewhere();
       const known = COMMANDS.find((info) => info.name === name);
       if (known && !AVAILABLE.has(name)) {
         throw new UserFacingError(`${known.name} is not available in this Backline yet. Try /whoowns, which is.`);
@@ -106,6 +132,11 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     },
 
     async act(actionId, value, context) {
+      if (actionId === CREATE_SERVICE.retryAction) {
+        if (!createService || !context.userId) throw new UserFacingError('Retrying a task needs Slack: run it again with `backline template run`.');
+        return { ...(await createService.retry(value, context.userId)), visibility: 'ephemeral', replaceOriginal: true };
+      }
+      if (actionId.startsWith('create-service:link:')) return undefined;
       if (actionId === ONCALL_ACTIONS.page) return undefined;
       if (actionId.startsWith(`${ONCALL_ACTIONS.lookup}:`)) return { ...(await oncall(decodeTarget(value), context)), replaceOriginal: true };
       if (actionId === DOCS_ACTIONS.open) return undefined;
@@ -126,6 +157,16 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
 
     async home(slackUserId) {
       return renderHome(await whoOwnsByTeam({ kind: 'person', slackUserId }, ports));
+    },
+
+    modal(command, text, context) {
+      if (command.trim().toLowerCase() !== '/create-service' || !createService || !context.userId) return undefined;
+      const userId = context.userId;
+      return { callbackId: CREATE_SERVICE.pickCallback, title: 'Create a service', load: () => createService.open(text, userId) };
+    },
+
+    async submit(submission) {
+      return createService?.submit(submission);
     },
 
     async suggest(actionId, typed) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { TEMPLATES_DIR } from './paths';
 
 /** A GitHub user or organisation name: letters, digits and single hyphens, at most 39 characters. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -65,6 +66,13 @@ const EnvSchema = z.object({
   BACKLINE_GITHUB_INCLUDE_FORKS: booleanFlag,
   BACKLINE_GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: z.coerce.number().int().min(0).default(900),
+  BACKLINE_TEMPLATES_DIR: z.string().trim().min(1).optional(),
+  BACKLINE_LOCAL_REPOS_DIR: z.string().trim().min(1).optional(),
+  BACKLINE_TEMPLATE_ALLOWED_GROUPS: z
+    .string()
+    .transform((value) => value.split(',').map((ref) => ref.trim()).filter(Boolean))
+    .refine((refs) => refs.every((ref) => /^(group:)?([a-z0-9-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/i.test(ref)), 'must be group refs separated by commas, e.g. group:default/engineering,platform-engineering')
+    .default(''),
   PAGERDUTY_TOKEN: z.string().trim().min(1).optional(),
   PAGERDUTY_API_URL: z.string().trim().url('must be a URL such as https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
   OPSGENIE_API_KEY: z.string().trim().min(1).optional(),
@@ -102,6 +110,9 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
   BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
+  BACKLINE_TEMPLATES_DIR: 'A folder of scaffolder templates, one <name>/template.yaml (with skeleton/) per template; by default the templates/ folder that ships with Backline.',
+  BACKLINE_LOCAL_REPOS_DIR: 'Where publish:local creates git repositories (and publish:github when GitHub is not configured); by default BACKLINE_DATA_DIR/repositories.',
+  BACKLINE_TEMPLATE_ALLOWED_GROUPS: 'Groups whose members (and members of the teams below them) may run every template, besides each template\'s owner.',
   PAGERDUTY_TOKEN: 'Create a read-only REST API key in PagerDuty → Integrations → API Access Keys.',
   PAGERDUTY_API_URL: 'Leave it unset for https://api.pagerduty.com; EU accounts use https://api.eu.pagerduty.com.',
   OPSGENIE_API_KEY: 'Create an API integration in Opsgenie → Settings → Integrations → API, with read access.',
@@ -157,6 +168,13 @@ export interface OnCallConfig {
   cacheTtlMs: number;
 }
 
+export interface ScaffolderConfig {
+  templatesDir: string;
+  localReposDir: string;
+  /** Group refs allowed to run every template, besides each template's owner. */
+  allowedGroups: string[];
+}
+
 export interface SlackConfig {
   botToken: string;
   signingSecret: string | undefined;
@@ -172,6 +190,7 @@ export interface Config {
   port: number;
   slack: Partial<SlackConfig>;
   github: GitHubConfig;
+  scaffolder: ScaffolderConfig;
   oncall: OnCallConfig;
   docs: DocsConfig;
 }
@@ -206,6 +225,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       includeForks: values.BACKLINE_GITHUB_INCLUDE_FORKS,
       concurrency: values.BACKLINE_GITHUB_CONCURRENCY,
       maxRateLimitWaitSeconds: values.BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT,
+    },
+    scaffolder: {
+      templatesDir: values.BACKLINE_TEMPLATES_DIR ? path.resolve(values.BACKLINE_TEMPLATES_DIR) : TEMPLATES_DIR,
+      localReposDir: path.resolve(values.BACKLINE_LOCAL_REPOS_DIR ?? path.join(values.BACKLINE_DATA_DIR, 'repositories')),
+      allowedGroups: values.BACKLINE_TEMPLATE_ALLOWED_GROUPS.map((ref) => (ref.includes(':') ? ref : `group:${ref}`)).map((ref) => (ref.includes('/') ? ref : ref.replace(':', ':default/')).toLowerCase()),
     },
     oncall: {
       pagerDuty: values.PAGERDUTY_TOKEN ? { token: values.PAGERDUTY_TOKEN, apiUrl: values.PAGERDUTY_API_URL } : undefined,

@@ -28,6 +28,10 @@ import type { Clock } from './sources/github/client';
 import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration } from './sources/github/integration';
 import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
 import { handleGitHubWebhook } from './sources/github/webhook';
+import { composeScaffolder, createGitHubWriter, repoTargetOf } from './scaffolder/compose';
+import { PgTaskStore } from './scaffolder/PgTaskStore';
+import type { Scaffolder } from './scaffolder/service';
+import { createSlackProgressMessenger } from './slack/progressMessages';
 
 /**
  * The one composition root: configuration → database → stores → (later) clients and the Slack app.
@@ -124,6 +128,28 @@ export function openOnCall(backline: Backline, options: { directory?: SlackDirec
   });
 }
 
+/**
+ * The scaffolder: templates from BACKLINE_TEMPLATES_DIR and the catalog, tasks in this database,
+ * publishing to GitHub when credentials are configured (else to local git repositories), and
+ * registration through the same ingestion pipeline as everything else.
+ */
+export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration }): Scaffolder {
+  const { config } = backline;
+  const github = options.github ?? openGitHub(backline, { logger: options.logger });
+  const base = { store: backline.catalog, maxBytes: config.maxFileBytes };
+  return composeScaffolder({
+    settings: config.scaffolder,
+    store: PgTaskStore.create({ pool: backline.database.pool }),
+    catalog: backline.catalog,
+    ingest: (root) => ingest([root], github ? github.ingestDependencies(base) : base),
+    github:
+      github && config.github.auth
+        ? { api: createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth: config.github.auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) }), webUrl: github.hosts.webUrl }
+        : undefined,
+    logger: options.logger,
+  });
+}
+
 export interface RunningServer {
   slack: SlackServer;
   /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
@@ -153,6 +179,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
   };
   const github = startGitHub(backline, config, logger.child({ component: 'github' }));
+  const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }) });
   // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
   const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }) });
   const server = createSlackApp({
@@ -173,6 +200,13 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         }),
         timeZoneOf: createSlackTimeZones({ client, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
         docs,
+        createService: {
+          scaffolder,
+          catalog: backline.catalog,
+          directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
+          messenger: createSlackProgressMessenger(client, (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' })),
+          repoTarget: repoTargetOf(config.github),
+        },
       }),
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
     healthy: async () => {

@@ -2,7 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestReport, RootLocation } from '../catalog/ingest';
 import type { CatalogStore } from '../catalog/store';
+import type { GitHubAuth } from '../config';
 import type { Logger } from '../logger';
+import type { GitHubCacheStore } from '../sources/github/cache';
+import { GitHubClient } from '../sources/github/client';
+import { createOctokitTransport } from '../sources/github/transport';
+import { githubHosts } from '../sources/github/urls';
 import { createCatalogRegister, createDebugLog } from './actions/catalog';
 import { createFetchActions } from './actions/fetch';
 import { createGitHubPublisher, type GitHubApi } from './actions/publishGithub';
@@ -72,4 +77,18 @@ export function composeScaffolder(options: ComposeScaffolderOptions): Scaffolder
     logger: options.logger,
     workspaceRoot: options.workspaceRoot,
   });
+}
+
+/**
+ * A GitHub client for publishing: octokit with Backline's rate-limit handling, but no automatic
+ * retries, since repeating a POST that GitHub may have carried out (creating a repository) is not
+ * safe; a failed publish is retried by the person, with what it left behind taken into account.
+ */
+export function createGitHubWriter(options: { apiUrl: string; auth: GitHubAuth; cache: GitHubCacheStore }): GitHubApi {
+  return new GitHubClient({ transport: createOctokitTransport({ apiUrl: options.apiUrl, auth: options.auth }), cache: options.cache, retries: 0 });
+}
+
+/** Where the RepoUrlPicker creates repositories: the GitHub host (github.com without GitHub) and the configured organisations. */
+export function repoTargetOf(github: { apiUrl: string; auth: unknown; orgs: string[] }): { host: string; orgs: string[] } {
+  return { host: github.auth ? new URL(githubHosts(github.apiUrl).webUrl).host : 'github.com', orgs: github.orgs };
 }

@@ -91,6 +91,18 @@ export class Scaffolder {
     return problems;
   }
 
+  /** A task by id; a UserFacingError when there is none. */
+  async task(taskId: string): Promise<Task> {
+    const task = await this.options.store.get(taskId);
+    if (!task) throw new UserFacingError('That task no longer exists. Run /create-service again.');
+    return task;
+  }
+
+  /** Remembers where the task's progress message is, so that a retry updates the same message. */
+  recordProgressMessage(taskId: string, message: { channel: string; ts: string }): Promise<void> {
+    return this.options.store.setProgressMessage(taskId, message);
+  }
+
   /** Records a new task; `run` carries it out. */
   async create(template: ScaffolderTemplate, values: Record<string, unknown>, requestedBy: Requester): Promise<Task> {
     return this.options.store.create({

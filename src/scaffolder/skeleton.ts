@@ -54,21 +54,20 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
   const written: string[] = [];
   const skipped: string[] = [];
   for (const relative of files) {
-    let renderedPath: string;
+    let segments: string[];
     try {
-      renderedPath = relative
-        .split('/')
-        .map((segment) => handlebars.render(segment, scope, relative))
-        .join('/');
+      segments = relative.split('/').map((segment) => handlebars.render(segment, scope, relative));
     } catch (error) {
       throw new SkeletonError(`The skeleton file name ${relative} cannot be rendered: ${(error as Error).message}`);
     }
-    const unsafe = relativePathProblem(renderedPath);
-    if (unsafe) throw new UnsafePathError(`The skeleton file ${relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
-    if (renderedPath.split('/').some((segment) => segment.trim() === '')) {
+    // A file or folder name that renders empty leaves the file out: how templates make files optional.
+    if (segments.some((segment) => segment.trim() === '')) {
       skipped.push(relative);
       continue;
     }
+    let renderedPath = segments.join('/');
+    const unsafe = relativePathProblem(renderedPath);
+    if (unsafe) throw new UnsafePathError(`The skeleton file ${relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
     const asIs = copiedAsIs(relative);
     let templated = !asIs;
     if (options.templateFileExtension) {
@@ -76,8 +75,6 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
       templated = templated && renderedPath.endsWith(extension);
       if (renderedPath.endsWith(extension)) renderedPath = renderedPath.slice(0, -extension.length);
     }
-    const problem = relativePathProblem(renderedPath);
-    if (problem) throw new UnsafePathError(`The skeleton file ${relative} renders to ${JSON.stringify(renderedPath)}, which ${problem}; paths must stay inside the workspace`);
     const workspaceRelative = normaliseRelative(targetPath ? `${targetPath}/${renderedPath}` : renderedPath);
     const destination = resolveInside(options.workspace, workspaceRelative, `The skeleton file ${relative} renders to`);
     const source = path.join(options.skeletonDir, relative);

@@ -3,6 +3,8 @@ import type { CommandContext, CommandReply, CommandSet } from '../../commands';
 import type { Logger } from '../logger';
 import type { BacklineMetrics } from '../metrics';
 import type { EventReceiptStore } from './PgEventReceiptStore';
+import type { SubmissionAnswer, ViewStateValues } from '../../commands/createService';
+import { openModalThenLoad } from './modals';
 import { answerWithin, failureReply } from './replies';
 
 export interface ListenerDependencies {
@@ -33,11 +35,27 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     await next();
   });
 
-  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+  app.command(/^\/.+/, async ({ command, ack, respond, client }) => {
     const started = performance.now();
     const context: CommandContext = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name ?? null };
     const logger = deps.logger.child({ command: command.command, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id });
     let outcome = 'ok';
+    const modal = commands.modal?.(command.command, command.text ?? '', context);
+    if (modal) {
+      await ack();
+      const opening = openModalThenLoad(client, command.trigger_id, modal, modal.load)
+        .catch(async (error: unknown) => {
+          outcome = 'error';
+          await deliver(respond, failureReply(error, { what: command.command, logger, fields: { text: command.text } }), metrics);
+        })
+        .finally(() => {
+          metrics.requests.inc({ command: command.command, outcome });
+          metrics.latency.observe({ command: command.command }, (performance.now() - started) / 1000);
+        });
+      deps.track(opening);
+      await opening;
+      return;
+    }
     const work = answerWithin(
       deps.ackBudgetMs,
       () => commands.run(command.command, command.text ?? '', context),
@@ -83,6 +101,28 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       metrics.latency.observe({ command: `action:${actionId.split(':').slice(0, 2).join(':')}` }, (performance.now() - started) / 1000);
     }
     if (reply && body.response_url) await deliver(respond, reply, metrics);
+    if (reply?.followUp) deps.track(reply.followUp());
+  });
+
+  // Modal submissions: inline errors, the next page, or close and start the work.
+  app.view(/.*/, async ({ ack, body, view }) => {
+    const logger = deps.logger.child({ view: view.callback_id, userId: body.user.id });
+    let answer: SubmissionAnswer | undefined;
+    try {
+      answer = await commands.submit?.({ callbackId: view.callback_id, privateMetadata: view.private_metadata, values: view.state.values as ViewStateValues, userId: body.user.id });
+    } catch (error) {
+      const reply = failureReply(error, { what: 'that form', logger, fields: { callbackId: view.callback_id } });
+      await ack({ response_action: 'update', view: { type: 'modal', title: { type: 'plain_text', text: 'Backline' }, close: { type: 'plain_text', text: 'Close' }, blocks: reply.blocks } });
+      return;
+    }
+    metrics.requests.inc({ command: `view:${view.callback_id}`, outcome: answer ? answer.action : 'ignored' });
+    if (!answer) await ack();
+    else if (answer.action === 'errors') await ack({ response_action: 'errors', errors: answer.errors });
+    else if (answer.action === 'update') await ack({ response_action: 'update', view: answer.view });
+    else {
+      await ack({ response_action: 'clear' });
+      if (answer.followUp) deps.track(answer.followUp());
+    }
   });
 
   app.options({ type: 'block_suggestion' }, async ({ ack, body }) => {

@@ -28,6 +28,33 @@ interface FakeRepo {
   fork: boolean;
   pushedAt: string;
   files: Map<string, string>;
+  description?: string;
+  private?: boolean;
+  topics?: string[];
+  /** Team slug → permission, from PUT /orgs/{org}/teams/{slug}/repos/{owner}/{repo}. */
+  teams?: Map<string, string>;
+  /** Git objects written through the git data API. */
+  git?: FakeGitObjects;
+}
+
+interface FakeGitObjects {
+  blobs: Map<string, string>;
+  trees: Map<string, Map<string, string>>;
+  commits: Map<string, { tree: string; parents: string[]; message: string }>;
+  refs: Map<string, string>;
+}
+
+/** A repository as a test sees it after publishing: what GitHub would show. */
+export interface FakeRepositoryState {
+  description: string | undefined;
+  private: boolean | undefined;
+  topics: string[];
+  defaultBranch: string;
+  /** Files on the default branch. */
+  files: Record<string, string>;
+  teams: Record<string, string>;
+  /** Commits reachable from the default branch. */
+  commitsOnDefaultBranch: number;
 }
 
 export interface FakeTeam {
@@ -76,6 +103,10 @@ export interface FakeGitHub {
   /** The most requests that were ever being answered at once. */
   maxInFlight: number;
   addRepo(org: string, name: string, options?: FakeRepoOptions): void;
+  /** An organisation that exists without repositories yet (repositories can be created in it). */
+  addOrg(org: string): void;
+  /** A repository's state, or undefined when it does not exist. */
+  repository(org: string, name: string): FakeRepositoryState | undefined;
   /** Writes a file on the default branch: a push, which moves pushed_at. */
   setFile(org: string, repo: string, path: string, content: string): void;
   removeFile(org: string, repo: string, path: string): void;
@@ -120,6 +151,7 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly repos = new Map<string, FakeRepo>();
   private readonly teams = new Map<string, FakeTeam[]>();
   private readonly users = new Map<string, FakeUser>();
+  private readonly orgs = new Set<string>();
   private readonly tokens: Set<string>;
   /** Installation tokens handed out, and the organisation each is good for. */
   private readonly installationTokens = new Map<string, string>();
@@ -142,6 +174,26 @@ class FakeGitHubServer implements FakeGitHub {
     const { port } = this.server.address() as AddressInfo;
     this.web = `http://127.0.0.1:${port}`;
     this.url = `${this.web}/api/v3`;
+  }
+
+  addOrg(org: string): void {
+    this.orgs.add(org.toLowerCase());
+  }
+
+  repository(org: string, name: string): FakeRepositoryState | undefined {
+    const repo = this.repos.get(key(org, name));
+    if (!repo) return undefined;
+    let commits = 0;
+    for (let sha = repo.git?.refs.get(repo.defaultBranch); sha; sha = repo.git?.commits.get(sha)?.parents[0]) commits++;
+    return {
+      description: repo.description,
+      private: repo.private,
+      topics: repo.topics ?? [],
+      defaultBranch: repo.defaultBranch,
+      files: Object.fromEntries(repo.files),
+      teams: Object.fromEntries(repo.teams ?? []),
+      commitsOnDefaultBranch: commits,
+    };
   }
 
   addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
@@ -239,7 +291,15 @@ class FakeGitHubServer implements FakeGitHub {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      for await (const chunk of req) void chunk;
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: Record<string, unknown> = {};
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        body = {};
+      }
       if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
       const url = new URL(req.url ?? '/', this.web);
       const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
@@ -251,7 +311,7 @@ class FakeGitHubServer implements FakeGitHub {
       }
       let reply: Reply;
       try {
-        reply = this.answer(req.method ?? 'GET', path, url, header);
+        reply = this.answer(req.method ?? 'GET', path, url, header, body);
       } catch (error) {
         reply = { status: 500, body: { message: `fake GitHub failed: ${String(error)}` } };
       }
@@ -286,7 +346,7 @@ class FakeGitHubServer implements FakeGitHub {
     }
   }
 
-  private answer(method: string, path: string, url: URL, header: (name: string) => string | undefined): Reply {
+  private answer(method: string, path: string, url: URL, header: (name: string) => string | undefined, body: Record<string, unknown> = {}): Reply {
     const authorization = header('authorization');
     const appRoute = /^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
     if (appRoute) return this.appAnswer(method, path, authorization);
@@ -296,6 +356,8 @@ class FakeGitHubServer implements FakeGitHub {
     if (planned) return planned();
     const refused = this.refused.get(path);
     if (refused) return refused;
+    const written = this.gitDataAnswer(method, path, body);
+    if (written) return written;
     if (method !== 'GET') return notFound();
 
     let match: RegExpExecArray | null;
@@ -338,6 +400,133 @@ class FakeGitHubServer implements FakeGitHub {
       return { status: 200, body: { login: user.login, name: user.name ?? null, email: user.email ?? null, avatar_url: `${this.web}/avatars/${user.login}` } };
     }
     return notFound();
+  }
+
+  /**
+   * Creating repositories and writing to them as publishing does: POST /orgs/{org}/repos (auto_init
+   * makes a README commit), the git data API (blobs, trees with inline content, commits, refs),
+   * topics, the default branch, and team access. Moving the default branch's ref changes the files
+   * that contents and trees answer with, as a push would.
+   */
+  private gitDataAnswer(method: string, path: string, body: Record<string, unknown>): Reply | undefined {
+    let match: RegExpExecArray | null;
+    if (method === 'POST' && (match = /^\/orgs\/([^/]+)\/repos$/.exec(path))) {
+      const org = match[1]!;
+      const known = this.orgs.has(org.toLowerCase()) || this.teams.has(org.toLowerCase()) || [...this.repos.values()].some((repo) => repo.owner.toLowerCase() === org.toLowerCase());
+      if (!known) return notFound();
+      const name = String(body.name ?? '');
+      if (!/^[A-Za-z0-9._-]+$/.test(name)) return { status: 422, body: { message: 'Repository creation failed.', errors: [{ field: 'name', code: 'invalid' }] } };
+      if (this.repos.has(key(org, name))) return { status: 422, body: { message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }] } };
+      this.addRepo(org, name);
+      const repo = this.repo(org, name);
+      repo.description = typeof body.description === 'string' ? body.description : undefined;
+      repo.private = body.private === true;
+      repo.git = { blobs: new Map(), trees: new Map(), commits: new Map(), refs: new Map() };
+      if (body.auto_init === true) {
+        const readme = `# ${name}\n`;
+        const tree = this.gitSha('tree', `README.md:${readme}`);
+        repo.git.trees.set(tree, new Map([['README.md', readme]]));
+        const commit = this.gitSha('commit', `${tree}:Initial commit`);
+        repo.git.commits.set(commit, { tree, parents: [], message: 'Initial commit' });
+        repo.git.refs.set(repo.defaultBranch, commit);
+        repo.files = new Map([['README.md', readme]]);
+      }
+      return { status: 201, body: { ...this.repoJson(repo), description: repo.description ?? null } };
+    }
+    match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!match) {
+      if (method === 'PUT' && (match = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
+        const team = this.teams.get(match[1]!.toLowerCase())?.find((candidate) => candidate.slug === match![2]);
+        const repo = this.repos.get(key(match[3]!, match[4]!));
+        if (!team || !repo) return notFound();
+        (repo.teams ??= new Map()).set(team.slug, String(body.permission ?? 'push'));
+        return { status: 204 };
+      }
+      return undefined;
+    }
+    const repo = this.repos.get(key(match[1]!, match[2]!));
+    const rest = match[3] ?? '';
+    if (method === 'GET' && rest === '') return repo ? { status: 200, body: { ...this.repoJson(repo), description: repo.description ?? null } } : notFound();
+    if (!repo || method === 'GET') return undefined;
+    const git = (repo.git ??= { blobs: new Map(), trees: new Map(), commits: new Map(), refs: new Map() });
+    if (git.refs.size === 0 && rest.startsWith('/git/')) return { status: 409, body: { message: 'Git Repository is empty.' } };
+    if (method === 'POST' && rest === '/git/blobs') {
+      const content = body.encoding === 'base64' ? Buffer.from(String(body.content ?? ''), 'base64').toString('utf8') : String(body.content ?? '');
+      const sha = this.gitSha('blob', content);
+      git.blobs.set(sha, content);
+      return { status: 201, body: { sha, url: `${this.url}${path}/${sha}` } };
+    }
+    if (method === 'POST' && rest === '/git/trees') {
+      const files = new Map<string, string>(body.base_tree ? git.trees.get(String(body.base_tree)) ?? [] : []);
+      for (const entry of (body.tree ?? []) as Array<{ path: string; mode: string; type: string; content?: string; sha?: string | null }>) {
+        if (typeof entry.content === 'string') files.set(entry.path, entry.content);
+        else if (entry.sha && git.blobs.has(entry.sha)) files.set(entry.path, git.blobs.get(entry.sha)!);
+        else return { status: 422, body: { message: `tree.sha ${entry.sha} is not a valid blob` } };
+      }
+      const sha = this.gitSha('tree', JSON.stringify([...files]));
+      git.trees.set(sha, files);
+      return { status: 201, body: { sha, tree: [...files.keys()].map((file) => ({ path: file, type: 'blob' })) } };
+    }
+    if (method === 'POST' && rest === '/git/commits') {
+      const tree = String(body.tree ?? '');
+      if (!git.trees.has(tree)) return { status: 422, body: { message: 'Tree SHA does not exist' } };
+      const parents = (body.parents ?? []) as string[];
+      const sha = this.gitSha('commit', `${tree}:${parents.join(',')}:${String(body.message)}:${++this.sequence}`);
+      git.commits.set(sha, { tree, parents, message: String(body.message ?? '') });
+      return { status: 201, body: { sha, tree: { sha: tree }, parents: parents.map((parent) => ({ sha: parent })) } };
+    }
+    const moveRef = (branch: string, sha: string): Reply => {
+      const commit = git.commits.get(sha);
+      if (!commit) return { status: 422, body: { message: 'Object does not exist' } };
+      git.refs.set(branch, sha);
+      if (branch === repo.defaultBranch) {
+        repo.files = new Map(git.trees.get(commit.tree));
+        repo.pushedAt = this.nextPush();
+      }
+      return { status: 200, body: { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } } };
+    };
+    let ref: RegExpExecArray | null;
+    if (method === 'PATCH' && (ref = /^\/git\/refs\/heads\/(.+)$/.exec(rest))) {
+      const branch = ref[1]!;
+      const current = git.refs.get(branch);
+      if (!current) return { status: 422, body: { message: 'Reference does not exist' } };
+      if (body.force !== true && !this.descendsFrom(git, String(body.sha), current)) return { status: 422, body: { message: 'Update is not a fast forward' } };
+      return moveRef(branch, String(body.sha));
+    }
+    if (method === 'POST' && rest === '/git/refs') {
+      const branch = String(body.ref ?? '').replace(/^refs\/heads\//, '');
+      if (git.refs.has(branch)) return { status: 422, body: { message: 'Reference already exists' } };
+      const moved = moveRef(branch, String(body.sha));
+      return moved.status === 200 ? { ...moved, status: 201 } : moved;
+    }
+    if (method === 'DELETE' && (ref = /^\/git\/refs\/heads\/(.+)$/.exec(rest))) {
+      if (!git.refs.delete(ref[1]!)) return { status: 422, body: { message: 'Reference does not exist' } };
+      return { status: 204 };
+    }
+    if (method === 'PATCH' && rest === '') {
+      if (typeof body.default_branch === 'string') {
+        const head = git.refs.get(body.default_branch);
+        if (!head) return { status: 422, body: { message: 'Validation Failed' } };
+        repo.defaultBranch = body.default_branch;
+        repo.files = new Map(git.trees.get(git.commits.get(head)!.tree));
+      }
+      if (typeof body.description === 'string') repo.description = body.description;
+      return { status: 200, body: this.repoJson(repo) };
+    }
+    if (method === 'PUT' && rest === '/topics') {
+      repo.topics = ((body.names ?? []) as string[]).map(String);
+      return { status: 200, body: { names: repo.topics } };
+    }
+    return undefined;
+  }
+
+  private descendsFrom(git: FakeGitObjects, sha: string, ancestor: string): boolean {
+    for (let current: string | undefined = sha; current; current = git.commits.get(current)?.parents[0]) if (current === ancestor) return true;
+    return false;
+  }
+
+  private gitSha(kind: string, content: string): string {
+    return createHash('sha1').update(`${kind} ${content}`).digest('hex');
   }
 
   private page(url: URL, items: unknown[]): Reply {
