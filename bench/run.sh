@@ -3,6 +3,7 @@
 #
 #   bench/run.sh ingest [--files 5000] [--per-file 10] [--seed 42] [--runs 2] [--no-embedded] [--profile] [--keep]
 #   bench/run.sh lookup [--entities 1000000] [--seed 42] [--exact 2000] [--fuzzy 500] [--words 100] [--budget 150]
+#   bench/run.sh docs [--sites 200] [--pages 500] [--queries 200] [--seed 42]
 #   bench/run.sh generate [--files N] [--per-file K] [--seed S] <folder>
 #   bench/run.sh all
 #
@@ -18,8 +19,8 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | generate | all) ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ingest | lookup | docs | generate | all) ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 cd "$ROOT"
@@ -43,6 +44,7 @@ case "$what" in
   generate) node "$OUT/bench/generate.js" "$@" ;;
   ingest) node "$OUT/bench/ingest.bench.js" "$@" ;;
   lookup) node "$OUT/bench/lookup.bench.js" "$@" ;;
+  docs) node "$OUT/bench/docs.bench.js" "$@" ;;
   all)
     node "$OUT/bench/ingest.bench.js"
     node "$OUT/bench/lookup.bench.js"
