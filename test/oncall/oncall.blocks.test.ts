@@ -1,0 +1,79 @@
+import { onCallField, onCallSummaryText, renderOnCall } from '../../commands/oncall.blocks';
+import type { OnCallResult } from '../../commands/oncall';
+import type { StoredEntity } from '../../src/catalog/store';
+import type { OnCallAnswer } from '../../src/oncall/resolve';
+import { checkMessageLimits } from '../../src/slack/blockKitLimits';
+
+const payments: StoredEntity = {
+  ref: 'group:default/payments',
+  refKey: 'group:default/payments',
+  kind: 'group',
+  namespace: 'default',
+  name: 'payments',
+  locationKey: 'file:test',
+  entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'payments', title: 'Payments' }, spec: { type: 'team', children: [] } },
+};
+
+const answer: OnCallAnswer = {
+  target: 'group:default/payments',
+  source: 'pagerduty',
+  origin: { ref: 'group:default/payments', displayName: 'Payments', relation: 'itself' },
+  label: 'service Payments API',
+  oncall: [
+    { name: 'Ben Okafor', email: 'ben@example.com', userRef: 'user:default/ben', slackUserId: 'U0BEN', level: 1, from: null, until: Date.parse('2026-05-11T09:00:00Z') },
+    { name: 'Marcus <Webb>', email: null, userRef: null, slackUserId: null, level: 2, from: null, until: null },
+  ],
+  next: [{ name: 'Ana Silva', email: 'ana@example.com', userRef: 'user:default/ana', slackUserId: 'U0ANA', level: 1, from: Date.parse('2026-05-11T09:00:00Z'), until: Date.parse('2026-05-18T09:00:00Z') }],
+  pageUrl: 'https://northwind.pagerduty.com/service-directory/PQ7K2ZL',
+  servedFrom: 'stale',
+  fetchedAt: Date.parse('2026-05-06T11:55:00Z'),
+  warnings: ['PagerDuty answered 503 Service Unavailable; showing what it said 5 min ago.'],
+  at: Date.parse('2026-05-06T12:00:00Z'),
+};
+
+const result: OnCallResult = { query: 'payments', target: payments, answer, suggestions: [], timeZone: 'Europe/London', warnings: [] };
+
+describe('the /oncall card', () => {
+  it('lists levels in order with times in the viewer time zone, who is next, warnings, the page button and where the answer came from', () => {
+    const blocks = renderOnCall(result);
+    expect(blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'On call for Payments', emoji: true } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API' }] },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Level 1*  <@U0BEN>  until Mon 11 May, 10:00 BST\n*Level 2*  Marcus &lt;Webb&gt;  _no end set_' } },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Next:* <@U0ANA> from Mon 11 May, 10:00 BST until Mon 18 May, 10:00 BST' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':warning: PagerDuty answered 503 Service Unavailable; showing what it said 5 min ago.' }] },
+      { type: 'actions', block_id: 'oncall:card', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Page in PagerDuty', emoji: true }, action_id: 'oncall:page', url: 'https://northwind.pagerduty.com/service-directory/PQ7K2ZL', style: 'danger' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Times in Europe/London · last known answer, from Wed 6 May, 12:55 BST' }] },
+    ]);
+    expect(checkMessageLimits({ text: onCallSummaryText(result), blocks })).toEqual([]);
+  });
+
+  it('says where the setting came from when it is a parent team', () => {
+    const fromParent = renderOnCall({ ...result, answer: { ...answer, origin: { ref: 'group:default/money', displayName: 'Money Movement', relation: 'parent' } } });
+    expect(fromParent[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API · set on the parent team *Money Movement*' }] });
+  });
+
+  it('shows names rather than mentions in the shell', () => {
+    expect(JSON.stringify(renderOnCall(result, { plainNames: true }))).toContain('*Level 1*  Ben Okafor  until');
+  });
+
+  it('summarises who to call first for notifications', () => {
+    expect(onCallSummaryText(result)).toBe('Ben Okafor is on call for group:default/payments until Mon 11 May, 10:00 BST');
+    expect(onCallSummaryText({ ...result, answer: { ...answer, oncall: [] } })).toBe('Nobody is on call for group:default/payments');
+  });
+});
+
+describe('the on-call field of /whoowns', () => {
+  it('says "not configured" without an on-call setting', () => {
+    expect(onCallField(undefined)).toBe('not configured');
+    expect(onCallField({ ...answer, source: null })).toBe('not configured');
+  });
+
+  it('names the first level with a Slack date token, and flags an answer the provider could not refresh', () => {
+    expect(onCallField(answer)).toBe('<@U0BEN> until <!date^1778490000^{date_short_pretty} {time}|Mon 11 May, 09:00 UTC> (PagerDuty) :warning: provider unreachable, last known');
+  });
+
+  it('says nobody is on call, with the reason', () => {
+    expect(onCallField({ ...answer, oncall: [], warnings: ['PagerDuty did not answer in 2 s.'] })).toBe('nobody now (PagerDuty)\n:warning: PagerDuty did not answer in 2 s.');
+  });
+});
