@@ -11,8 +11,9 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, startServer, type Backline } from '../main';
+import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
+import { registerTemplateCommands } from './templateCommands';
 import { runShell } from '../shell/shell';
 import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
 import { docsExitCode, docsJson, formatDocs } from './formatDocs';
@@ -234,6 +235,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
+
+  registerTemplateCommands(program, {
+    stdout: io.stdout,
+    log,
+    setExitCode,
+    logger: lineLogger(log),
+    withScaffolder: (work) => withBackline((backline) => work(openScaffolder(backline, { logger: lineLogger(log) }), backline)),
+  });
 
   return program;
 }
