@@ -42,10 +42,10 @@ beforeEach(async () => {
 function library(options: Partial<DocsLibraryOptions> = {}): DocsLibrary {
   return new DocsLibrary({
     baseUrl: sites.baseUrl,
-    site: createDocsSite({ timeoutMs: 500, maxIndexBytes: 20 * 1024 * 1024 }),
+    site: createDocsSite({ timeoutMs: 5000, maxIndexBytes: 20 * 1024 * 1024 }),
     store: PgDocsStore.create({ pool: db().pool }),
     maxAgeDays: null,
-    timeoutMs: 500,
+    timeoutMs: 5000,
     now: () => NOW,
     ...options,
   });
@@ -183,7 +183,8 @@ describe('/docs <entity> <words>', () => {
 });
 
 describe('broken sites', () => {
-  const brokenLibrary = () => library({ baseUrl: broken.baseUrl, timeoutMs: 300, site: createDocsSite({ timeoutMs: 300, maxIndexBytes: 20 * 1024 * 1024 }) });
+  // Short for the server that never answers; long enough elsewhere to read 20 MB on a busy machine.
+  const brokenLibrary = (timeoutMs = 300) => library({ baseUrl: broken.baseUrl, timeoutMs, site: createDocsSite({ timeoutMs, maxIndexBytes: 20 * 1024 * 1024 }) });
   const site = (name: string) => `${broken.baseUrl}/default/component/${name}/`;
 
   it.each([
@@ -203,7 +204,7 @@ describe('broken sites', () => {
     ['declared by content-length', 'huge', 'search/search_index.json is 50.0 MB, more than the 20.0 MB Backline reads (BACKLINE_DOCS_MAX_INDEX_BYTES)'],
     ['streamed without a length', 'huge-chunked', 'search/search_index.json is larger than the 20.0 MB Backline reads (BACKLINE_DOCS_MAX_INDEX_BYTES)'],
   ])('refuse a 50 MB search index %s, and still give the build time', async (_how, name, problem) => {
-    const result = await ask(`${name} anything`, brokenLibrary());
+    const result = await ask(`${name} anything`, brokenLibrary(15_000));
     expect(result.site).toMatchObject({ siteName: 'Broken', builtAt: new Date(Date.UTC(2026, 10, 20)) });
     expect(result.warnings).toEqual([`Search is unavailable for ${site(name)}: ${problem}.`]);
     expect(result.pages).toEqual([]);
