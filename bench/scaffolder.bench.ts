@@ -1,0 +1,155 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../src/logger';
+import { createGitHubPublisher } from '../src/scaffolder/actions/publishGithub';
+import { composeScaffolder, createGitHubWriter } from '../src/scaffolder/compose';
+import type { TaskStore } from '../src/scaffolder/tasks';
+import { MemoryGitHubCacheStore } from '../src/sources/github/cache';
+import { startFakeGitHub } from '../test/support/fakeGithub';
+import { Prng } from './lib/prng';
+import { ms, ratio, summarise } from './lib/stats';
+
+/**
+ * The scaffolder: a dry run of a 200-file skeleton (render into a temporary folder and list the
+ * files) against a plain copy of the same files measured in the same run, and the GitHub calls one
+ * publish makes for 10, 50 and 200 files against the loopback fake GitHub.
+ *
+ *   node <out>/bench/scaffolder.bench.js [--files 200] [--runs 7] [--seed 42]
+ */
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(args[at + 1]);
+};
+const FILES = option('files', 200);
+const RUNS = option('runs', 7);
+const SEED = option('seed', 42);
+
+/** A skeleton of `files` seeded text files in nested folders: most templated, some with Helm-style braces. */
+async function writeSkeleton(root: string, name: string, files: number, seed: number): Promise<string> {
+  const prng = new Prng(seed);
+  const dir = path.join(root, name);
+  await fs.mkdir(path.join(dir, 'skeleton'), { recursive: true });
+  await fs.writeFile(
+    path.join(dir, 'template.yaml'),
+    `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: ${name} }
+spec:
+  type: service
+  parameters:
+    - required: [name, repoUrl]
+      properties:
+        name: { type: string }
+        owner: { type: string }
+        repoUrl: { type: string, ui:field: RepoUrlPicker }
+  steps:
+    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        copyWithoutTemplating: [.github/workflows/*]
+        values: { name: '\${{ parameters.name }}', owner: '\${{ parameters.owner }}' }
+`,
+  );
+  for (let i = 0; i < files; i++) {
+    const folder = i % 10 === 0 ? '.github/workflows' : `src/area-${prng.int(1, 12)}/part-${prng.int(1, 4)}`;
+    const lines: string[] = [];
+    const count = prng.int(10, 80);
+    for (let line = 0; line < count; line++) {
+      const kind = prng.int(0, 9);
+      lines.push(kind < 5 ? `export const value${line} = '\${{ values.name }}-${line}';` : kind < 7 ? `# owner: \${{ values.owner | upper }}` : kind < 8 ? `image: {{ .Values.image }}:${line}` : `// line ${line} of a plain file ${prng.int(0, 1e6)}`);
+    }
+    await fs.mkdir(path.join(dir, 'skeleton', folder), { recursive: true });
+    await fs.writeFile(path.join(dir, 'skeleton', folder, i % 17 === 0 ? `\${{ values.name }}-${i}.ts` : `file-${i}.ts`), `${lines.join('\n')}\n`);
+  }
+  return dir;
+}
+
+// The dry run and the call counting need no database: nothing is stored.
+const noStore = new Proxy({}, { get: () => () => Promise.reject(new Error('the benchmark stores nothing')) }) as TaskStore;
+const emptyCatalog = { findByName: async () => [], getByRef: async () => undefined, findByNamePrefix: async () => [] };
+
+async function main(): Promise<void> {
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-scaffolder-bench-'));
+  try {
+    console.log(`== ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}, node ${process.version}`);
+    const templates = path.join(scratch, 'templates');
+    const big = await writeSkeleton(templates, 'bench-200', FILES, SEED);
+    const scaffolder = composeScaffolder({
+      settings: { templatesDir: templates, localReposDir: path.join(scratch, 'repos'), allowedGroups: [] },
+      store: noStore,
+      catalog: emptyCatalog,
+      ingest: async () => Promise.reject(new Error('not in a dry run')),
+      logger: silentLogger,
+      workspaceRoot: path.join(scratch, 'work'),
+    });
+    const template = await scaffolder.template('bench-200');
+    const values = { name: 'ledger', owner: 'group:default/payments', repoUrl: 'github.com?owner=acme&repo=ledger' };
+
+    // Warm up both paths once (module loading, Handlebars compilation of the first file).
+    await scaffolder.dryRun(template, values);
+    await fs.cp(path.join(big, 'skeleton'), path.join(scratch, 'copy-warm'), { recursive: true });
+
+    const dry: number[] = [];
+    const copy: number[] = [];
+    let files = 0;
+    for (let run = 0; run < RUNS; run++) {
+      let started = performance.now();
+      const result = await scaffolder.dryRun(template, values);
+      dry.push(performance.now() - started);
+      files = result.files.length;
+      if (result.result.status !== 'completed') throw new Error(`dry run failed: ${result.result.error}`);
+      const target = path.join(scratch, `copy-${run}`);
+      started = performance.now();
+      await fs.cp(path.join(big, 'skeleton'), target, { recursive: true });
+      await fs.readdir(target, { recursive: true });
+      copy.push(performance.now() - started);
+      await fs.rm(target, { recursive: true, force: true });
+    }
+    const dryMedian = summarise(dry).p50;
+    const copyMedian = summarise(copy).p50;
+    console.log(`dry-run of a ${files}-file skeleton: median ${ms(dryMedian)} ms (p95 ${ms(summarise(dry).p95)} ms) over ${RUNS} runs`);
+    console.log(`baseline, a plain copy of the same files and a listing: median ${ms(copyMedian)} ms; dry-run / copy = ${ratio(dryMedian, copyMedian)}`);
+
+    // GitHub calls per publish, against the loopback fake.
+    const github = await startFakeGitHub();
+    github.addOrg('acme');
+    try {
+      const api = createGitHubWriter({ apiUrl: github.url, auth: { kind: 'token', token: 'ghp_backline_test' }, cache: new MemoryGitHubCacheStore() });
+      const publisher = createGitHubPublisher({ api, webUrl: github.web });
+      console.log('files  GitHub calls  ms');
+      for (const size of [10, 50, FILES]) {
+        const dir = await writeSkeleton(path.join(scratch, `calls-${size}`), `calls-${size}`, size, SEED);
+        const workspace = path.join(dir, 'skeleton');
+        github.resetRecords();
+        const started = performance.now();
+        await publisher.run({
+          input: { repoUrl: `${new URL(github.web).host}?owner=acme&repo=calls-${size}`, description: 'bench' },
+          workspace,
+          templateDir: dir,
+          templateName: `calls-${size}`,
+          log: () => undefined,
+          previouslyLeftBehind: [],
+          leave: () => undefined,
+          dryRun: false,
+        });
+        const elapsed = performance.now() - started;
+        const published = Object.keys(github.repository('acme', `calls-${size}`)?.files ?? {}).length;
+        console.log(`${String(published).padStart(5)}  ${String(github.requests.length).padStart(12)}  ${ms(elapsed)}`);
+      }
+    } finally {
+      await github.close();
+    }
+    console.log(`== load average after ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
