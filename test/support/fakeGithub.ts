@@ -3,7 +3,9 @@
  * URLs are at `web`), for tests and benchmarks that run the real octokit transport against it.
  *
  * It serves what discovery and team import read (organisation repositories, contents, git trees,
- * teams, members, users, and a GitHub App's installation tokens), with GitHub's behaviour where it
+ * teams, members, users, and a GitHub App's installation tokens), and what publishing writes
+ * (repositories created in an organisation, the git data API's blobs, trees, commits and refs,
+ * topics, the default branch, team access), with GitHub's behaviour where it
  * matters to Backline: Link-header pagination, ETags and 304 answers to If-None-Match, rate-limit
  * headers, primary and secondary rate limits on demand, and 401 for requests without valid
  * credentials. It records every request, and the most requests it ever had in flight at once.
