@@ -6,7 +6,7 @@ import { findEntity, parseWhoOwnsInput } from './whoowns';
 
 /** The ports /oncall needs: the catalog to find what was asked about, and the on-call resolver. */
 export interface OnCallPorts {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
+  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findByNameOrTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
   oncall: OnCallResolver;
   directory?: SlackDirectory;
   /** The asker's time zone (Slack's users.info); without it, times show in `defaultTimeZone`. */

@@ -1,11 +1,12 @@
-import type { CatalogStore, RelationRow, StoredEntity } from '../src/catalog/store';
+import { answeringFrom } from '../src/catalog/neighbourhood';
+import type { CatalogStore, NeighbourhoodRequest, RelationRow, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
 import type { SlackDirectory } from '../src/slack/identity';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
 export interface WhoOwnsPorts {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findSimilar' | 'relationsFrom' | 'findByAnnotation' | 'findUsersByEmail'>;
+  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findByNameOrTitle' | 'findSimilar' | 'relationsFrom' | 'neighbourhood' | 'findByAnnotation' | 'findUsersByEmail'>;
   /** Resolves members' emails to Slack users; without it, people show by name. */
   directory?: SlackDirectory;
   /** Who is on call (cached, time-bounded); without it, the card says on-call is not configured. */
@@ -92,6 +93,14 @@ export interface WhoOwnsResult {
 // groups that own it.
 const KIND_PRIORITY = ['component', 'api', 'resource', 'system', 'domain', 'group', 'user', 'template', 'rotation', 'location'];
 const SUGGESTION_LIMIT = 5;
+// What a card shows: the owner (a group itself, a user's team, or what `ownedBy` names) with its
+// members and parent, and the system with its domain.
+const CARD_NEIGHBOURHOOD: NeighbourhoodRequest = {
+  relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
+  follow: ['ownedBy', 'memberOf', 'partOf'],
+  nextRelations: ['hasMember', 'childOf', 'partOf'],
+  nextFollow: ['hasMember'],
+};
 const GITHUB_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/\s]+)\/([^/\s#?]+?)(?:\.git)?\/?(?:[#?].*)?$/i;
 const REPO_SLUG = /^([A-Za-z0-9][-A-Za-z0-9_.]*)\/([A-Za-z0-9][-A-Za-z0-9_.]*)$/;
 
@@ -114,11 +123,17 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  // One read of the entity's relations serves both its owner and its place in the architecture;
-  // the two then proceed side by side.
-  const relations = await ports.catalog.relationsFrom(match!.refKey, ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi']);
-  [result.owner, result.placement, result.oncall] = await Promise.all([resolveOwner(match!, relations, ports, result.warnings), placementOf(relations, ports), ports.oncall?.resolve(match!)]);
-  if (ports.docs) result.docs = await ports.docs.lineOf(match!);
+  // One read brings the entity's relations, its owner, the owner's people and its system; the
+  // steps below then read from memory, and go to the store only for what is rarer (a parent team).
+  const neighbourhood = await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
+  const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, neighbourhood) };
+  const relations = await local.catalog.relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
+  [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
+    resolveOwner(match!, relations, local, result.warnings),
+    placementOf(relations, local),
+    ports.oncall?.resolve(match!),
+    ports.docs?.lineOf(match!),
+  ]);
   if (result.owner) {
     await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
     const left = result.owner.members.filter((member) => member.leftSlack);
@@ -214,7 +229,7 @@ async function ownedBy(owner: StoredEntity, ports: WhoOwnsPorts): Promise<Stored
 }
 
 /** Finds what a query names: a repository, a ref, a name or a title, best-known kinds first. */
-export async function findEntity(query: string, ports: Pick<WhoOwnsPorts, 'catalog'>): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
+export async function findEntity(query: string, ports: { catalog: Pick<CatalogStore, 'findByAnnotation' | 'getByRef' | 'findByNameOrTitle'> }): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
   const { catalog } = ports;
   const repository = GITHUB_URL.exec(query) ?? (query.includes(':') ? null : REPO_SLUG.exec(query));
   if (repository) {
@@ -229,9 +244,8 @@ export async function findEntity(query: string, ports: Pick<WhoOwnsPorts, 'catal
       if (entity) return { entities: [entity], by: 'ref' };
     }
   }
-  const byName = await catalog.findByName(query);
+  const { byName, byTitle } = await catalog.findByNameOrTitle(query);
   if (byName.length) return { entities: rank(byName), by: 'name' };
-  const byTitle = await catalog.findByTitle(query);
   if (byTitle.length) return { entities: rank(byTitle), by: 'title' };
   return undefined;
 }

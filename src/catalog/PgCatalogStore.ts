@@ -3,7 +3,7 @@ import { withTransaction } from '../db/pool';
 import { isWord, searchTerms } from './searchTerms';
 import type { Entity } from './model';
 import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
-import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, RelationRow, StoredEntity, WriteCounts } from './store';
+import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity, WriteCounts } from './store';
 
 // Serialises concurrent ingestion writers, so two processes cannot both claim one ref.
 const INGEST_LOCK = 727_002;
@@ -76,6 +76,16 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return rows.map(toEntity);
   }
 
+  async findByNameOrTitle(text: string): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[] }> {
+    const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>(
+      `(SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
+       UNION ALL
+       (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50)`,
+      [text.toLowerCase()],
+    );
+    return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
+  }
+
   async findByTitle(title: string): Promise<StoredEntity[]> {
     const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50`, [title.toLowerCase()]);
     return rows.map(toEntity);
@@ -106,25 +116,21 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     // typo was corrected to the wrong word. Each branch is bounded, so common words stay cheap.
     const subsets = [[...known, ...numbers], known, ...(known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [])];
     const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT ${i < 2 ? 100 : 30})`);
-    const { rows: ranked } = await this.pool.query<{ ref_key: string; score: number }>(
-      `SELECT ref_key, ${score}::float8 AS score FROM (${branches.join(' UNION ')}) candidates ORDER BY score DESC, ref_key LIMIT $2::int`,
-      [query, limit, ...subsets],
-    );
+    // The best few come back whole, so suggestions cost no further read.
+    const withEntities = (candidates: string, limitParam: string) =>
+      `SELECT ${ENTITY_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}, best.score
+       FROM (SELECT ref_key, ${score}::float8 AS score FROM (${candidates}) candidates ORDER BY score DESC, ref_key LIMIT ${limitParam}) best
+       JOIN entities e USING (ref_key) ORDER BY best.score DESC, e.ref_key`;
+    const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>(withEntities(branches.join(' UNION '), '$2::int'), [query, limit, ...subsets]);
     if (ranked.length === 0) {
       // Nothing holds the words together: anything holding one of them, scored the same way.
-      const { rows: any } = await this.pool.query<{ ref_key: string; score: number }>(
-        `SELECT ref_key, ${score}::float8 AS score FROM (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300) candidates
-         ORDER BY score DESC, ref_key LIMIT $3::int`,
+      const { rows: any } = await this.pool.query<EntityRow & { score: number }>(
+        withEntities('SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300', '$3::int'),
         [query, known, limit],
       );
       ranked.push(...any);
     }
-    const best = ranked.filter((row) => row.score >= SIMILARITY_FLOOR).slice(0, limit);
-    const entities = new Map((await this.getManyByRef(best.map((row) => row.ref_key))).map((entity) => [entity.refKey, entity]));
-    return best.flatMap((row) => {
-      const entity = entities.get(row.ref_key);
-      return entity ? [{ entity, similarity: row.score }] : [];
-    });
+    return ranked.filter((row) => row.score >= SIMILARITY_FLOOR).slice(0, limit).map((row) => ({ entity: toEntity(row), similarity: row.score }));
   }
 
   async findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]> {
@@ -144,6 +150,48 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
       [refKey.toLowerCase(), types ?? null],
     );
     return rows.map((row) => ({ type: row.type, sourceRef: row.source_ref, targetRef: row.target_ref }));
+  }
+
+  async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
+    const rootKey = refKey.toLowerCase();
+    const rootTypes = [...new Set([...request.relations, ...request.nextRelations])];
+    // One statement, so a card costs one round trip however far it looks: the entity's relations,
+    // the relations of the targets it follows, and every entity those reach.
+    const { rows } = await this.pool.query<{ relations: Array<[string, string, string, string]>; followed: string[]; reached: string[]; entities: Array<[string, string, string, string, string, Entity, string]> }>(
+      `WITH root AS (
+         SELECT DISTINCT source_key, type, source_ref, target_ref, target_key FROM relations
+         WHERE source_key = $1::text AND type = ANY($2::text[])
+       ), followed AS (
+         SELECT DISTINCT target_key AS ref_key FROM root WHERE type = ANY($3::text[]) AND target_key <> $1::text
+       ), onward AS (
+         SELECT DISTINCT source_key, type, source_ref, target_ref, target_key FROM relations
+         WHERE source_key IN (SELECT ref_key FROM followed) AND type = ANY($4::text[])
+       ), reached AS (
+         SELECT $1::text AS ref_key
+         UNION SELECT ref_key FROM followed
+         UNION SELECT target_key FROM root WHERE type = ANY($5::text[])
+         UNION SELECT target_key FROM onward WHERE type = ANY($5::text[])
+       )
+       SELECT
+         (SELECT coalesce(json_agg(json_build_array(source_key, type, source_ref, target_ref) ORDER BY source_key, type, target_ref), '[]')
+            FROM (SELECT * FROM root UNION SELECT * FROM onward) read) AS relations,
+         (SELECT coalesce(json_agg(ref_key), '[]') FROM followed) AS followed,
+         (SELECT coalesce(json_agg(ref_key), '[]') FROM reached) AS reached,
+         (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]')
+            FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`,
+      [rootKey, rootTypes, request.follow, request.nextRelations, request.nextFollow],
+    );
+    const row = rows[0]!;
+    const relations = new Map<string, RelationRow[]>();
+    for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
+      const list = relations.get(sourceKey) ?? [];
+      list.push({ type, sourceRef, targetRef });
+      relations.set(sourceKey, list);
+    }
+    const relationTypesRead = new Map<string, string[]>([[rootKey, rootTypes]]);
+    for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
+    const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
+    return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
   }
 
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {

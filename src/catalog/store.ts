@@ -76,6 +76,33 @@ export interface RelationRow {
   targetRef: string;
 }
 
+/**
+ * A walk two steps out from one entity: which relations to read at each step, and which of them
+ * lead on. Everything it reaches comes back from one read.
+ */
+export interface NeighbourhoodRequest {
+  /** Relation types read from the entity itself. */
+  relations: string[];
+  /** Of those, the types whose targets are read next, together with the entity itself. */
+  follow: string[];
+  /** Relation types read from the entity and the targets followed. */
+  nextRelations: string[];
+  /** Of those, the types whose targets are loaded as entities too. */
+  nextFollow: string[];
+}
+
+/** What a neighbourhood read found, and what it looked at, so absences are known too. */
+export interface Neighbourhood {
+  /** Every entity reached that exists in the catalog. */
+  entities: StoredEntity[];
+  /** The ref keys whose entities were read, found or not. */
+  entityKeysRead: string[];
+  /** Relations read, by source ref key. */
+  relations: Map<string, RelationRow[]>;
+  /** For each source ref key read, the relation types that were read from it. */
+  relationTypesRead: Map<string, string[]>;
+}
+
 /** The read side of the catalog, used by every command. */
 export interface CatalogStore {
   /** Case-insensitive lookup by full ref (`component:default/x`). */
@@ -85,12 +112,16 @@ export interface CatalogStore {
   findByName(name: string): Promise<StoredEntity[]>;
   /** Entities whose metadata.title equals `title`, ignoring case. */
   findByTitle(title: string): Promise<StoredEntity[]>;
+  /** Both of the above in one read: entities named `text`, and entities titled `text`. */
+  findByNameOrTitle(text: string): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[] }>;
   /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
   findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
   /** Entities whose name starts with `prefix`, ignoring case, optionally of the given kinds. */
   findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]>;
   /** Relations whose source is the entity, optionally of the given types. */
   relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
+  /** The entities and relations around one entity, two steps out, in one read. */
+  neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood>;
   /** Entities with an annotation of the given value (e.g. github.com/project-slug). */
   findByAnnotation(key: string, value: string): Promise<StoredEntity[]>;
   /** User entities whose spec.profile.email is the given address, ignoring case. */

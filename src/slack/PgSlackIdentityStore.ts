@@ -8,8 +8,8 @@ export interface CachedIdentity {
 
 /** The cache of Slack identities looked up by email. */
 export interface SlackIdentityStore {
-  /** Unexpired entries for the given (lower-cased) emails. */
-  fresh(emails: string[], now: Date): Promise<Map<string, CachedIdentity>>;
+  /** Unexpired entries for the given (lower-cased) emails, with when each expires. */
+  fresh(emails: string[], now: Date): Promise<Map<string, CachedIdentity & { expiresAt: Date }>>;
   save(identities: Array<CachedIdentity & { displayName: string | null; expiresAt: Date }>): Promise<void>;
   /** The email cached for a Slack user, if any lookup has seen them. */
   emailOf(slackUserId: string): Promise<string | undefined>;
@@ -22,13 +22,13 @@ export class PgSlackIdentityStore implements SlackIdentityStore {
     return new PgSlackIdentityStore(options.pool);
   }
 
-  async fresh(emails: string[], now: Date): Promise<Map<string, CachedIdentity>> {
+  async fresh(emails: string[], now: Date): Promise<Map<string, CachedIdentity & { expiresAt: Date }>> {
     if (emails.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ email: string; slack_user_id: string | null; deleted: boolean }>(
-      'SELECT email, slack_user_id, deleted FROM slack_identities WHERE email = ANY($1::text[]) AND expires_at > $2::timestamptz',
+    const { rows } = await this.pool.query<{ email: string; slack_user_id: string | null; deleted: boolean; expires_at: Date }>(
+      'SELECT email, slack_user_id, deleted, expires_at FROM slack_identities WHERE email = ANY($1::text[]) AND expires_at > $2::timestamptz',
       [emails, now],
     );
-    return new Map(rows.map((row) => [row.email, { email: row.email, slackUserId: row.slack_user_id, deleted: row.deleted }]));
+    return new Map(rows.map((row) => [row.email, { email: row.email, slackUserId: row.slack_user_id, deleted: row.deleted, expiresAt: row.expires_at }]));
   }
 
   async save(identities: Array<CachedIdentity & { displayName: string | null; expiresAt: Date }>): Promise<void> {

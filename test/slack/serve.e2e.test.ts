@@ -47,6 +47,13 @@ afterEach(() => {
 });
 
 const events = () => `${base}/slack/events`;
+
+/** Forgets every Slack identity: the shared cache in Postgres, and what the running server remembers. */
+async function coldIdentityCache(): Promise<void> {
+  await db().pool.query('DELETE FROM slack_identities');
+  await server.stop();
+  await start();
+}
 const command = (text: string, extra: Record<string, string> = {}) => postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text, response_url: slack.responseUrl(), ...extra }));
 const blocksText = (blocks: unknown) => JSON.stringify(blocks);
 
@@ -64,7 +71,7 @@ describe('a signed /whoowns', () => {
   });
 
   it('mentions members found by email and caches the lookup in Postgres', async () => {
-    await db().pool.query('DELETE FROM slack_identities');
+    await coldIdentityCache();
     const first = (await command('payments-service')).json as { blocks: unknown[] };
     expect(blocksText(first.blocks)).toContain('<@U0CHLOE>');
     expect(blocksText(first.blocks)).toContain('Tomáš Novák');
@@ -113,7 +120,7 @@ describe('a signed /whoowns', () => {
   });
 
   it('answers through response_url when a dependency is slow, with the ack still inside 3 s', async () => {
-    await db().pool.query('DELETE FROM slack_identities');
+    await coldIdentityCache();
     slack.delay('users.lookupByEmail', 3500, 2);
     const started = Date.now();
     const response = await command('payments-service');
@@ -143,7 +150,7 @@ describe('talking to Slack', () => {
     const port = await freePort();
     const late = await startServer(loadConfig({ DATABASE_URL: db().url, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url }), { logger: silentLogger, ackBudgetMs: 3300 });
     try {
-      await db().pool.query('DELETE FROM slack_identities');
+      await coldIdentityCache();
       slack.delay('users.lookupByEmail', 3600, 2);
       const response = await postSignedToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, SECRET, slashCommandBody({ text: 'payments-service', response_url: slack.responseUrl() }));
       expect(response.status).toBe(404);
@@ -223,7 +230,7 @@ describe('errors', () => {
     const port = Number(new URL(base).port);
     const config = loadConfig({ DATABASE_URL: db().url, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
     server = await startServer(config, { logger: silentLogger });
-    const broken = jest.spyOn(PgCatalogStore.prototype, 'findByName').mockRejectedValueOnce(Object.assign(new Error('connection terminated unexpectedly'), { stack: 'Error: at secret/internal/file.ts:1' }));
+    const broken = jest.spyOn(PgCatalogStore.prototype, 'findByNameOrTitle').mockRejectedValueOnce(Object.assign(new Error('connection terminated unexpectedly'), { stack: 'Error: at secret/internal/file.ts:1' }));
     try {
       const body = (await command('payments-service')).json as { response_type: string; text: string };
       expect(body.response_type).toBe('ephemeral');
@@ -263,7 +270,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
 
 describe('shutting down', () => {
   it('finishes answers already under way before closing the database', async () => {
-    await db().pool.query('DELETE FROM slack_identities');
+    await coldIdentityCache();
     slack.delay('users.lookupByEmail', 2600, 2);
     const acked = await command('payments-service');
     expect(acked.text).toBe('');

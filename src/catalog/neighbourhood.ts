@@ -1,0 +1,37 @@
+import type { CatalogStore, Neighbourhood, RelationRow, StoredEntity } from './store';
+
+type CatalogReads = Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsFrom'>;
+
+/**
+ * The catalog as seen after reading a neighbourhood: reads the neighbourhood covers are answered
+ * from memory, including "not in the catalog"; anything else goes to the store. Cores keep asking
+ * one question at a time, and a whole card still costs one round trip.
+ */
+export function answeringFrom<C extends CatalogReads>(catalog: C, neighbourhood: Neighbourhood): C {
+  const entities = new Map<string, StoredEntity>(neighbourhood.entities.map((entity) => [entity.refKey, entity]));
+  const keysRead = new Set(neighbourhood.entityKeysRead);
+
+  const getByRef = async (refKey: string): Promise<StoredEntity | undefined> => {
+    const key = refKey.toLowerCase();
+    return keysRead.has(key) ? entities.get(key) : catalog.getByRef(key);
+  };
+
+  const getManyByRef = async (refKeys: string[]): Promise<StoredEntity[]> => {
+    const keys = [...new Set(refKeys.map((key) => key.toLowerCase()))];
+    const unread = keys.filter((key) => !keysRead.has(key));
+    const fetched = unread.length ? await catalog.getManyByRef(unread) : [];
+    const found = [...keys.flatMap((key) => (keysRead.has(key) && entities.has(key) ? [entities.get(key)!] : [])), ...fetched];
+    // The store answers in ref-key order; so does this.
+    return found.sort((a, b) => (a.refKey < b.refKey ? -1 : a.refKey > b.refKey ? 1 : 0));
+  };
+
+  const relationsFrom = async (refKey: string, types?: string[]): Promise<RelationRow[]> => {
+    const key = refKey.toLowerCase();
+    const typesRead = neighbourhood.relationTypesRead.get(key);
+    if (!typesRead || !types || !types.every((type) => typesRead.includes(type))) return catalog.relationsFrom(key, types);
+    return (neighbourhood.relations.get(key) ?? []).filter((relation) => types.includes(relation.type));
+  };
+
+  // Everything else the caller's catalog offers stays as it was: the view inherits from it.
+  return Object.assign(Object.create(catalog) as C, { getByRef, getManyByRef, relationsFrom });
+}

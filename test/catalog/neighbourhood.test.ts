@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import { ingest, rootFromPath } from '../../src/catalog/ingest';
+import { answeringFrom } from '../../src/catalog/neighbourhood';
+import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import type { NeighbourhoodRequest } from '../../src/catalog/store';
+import { DEMO_CATALOG } from '../../src/paths';
+import { useTestDatabase } from '../support/testDatabase';
+
+const db = useTestDatabase();
+let catalog: PgCatalogStore;
+
+const CARD: NeighbourhoodRequest = {
+  relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
+  follow: ['ownedBy', 'memberOf', 'partOf'],
+  nextRelations: ['hasMember', 'childOf', 'partOf'],
+  nextFollow: ['hasMember'],
+};
+
+beforeAll(async () => {
+  catalog = PgCatalogStore.create({ pool: db().pool });
+  const report = await ingest([await rootFromPath(DEMO_CATALOG)], { store: catalog, maxBytes: 1024 * 1024 });
+  expect(report.errors).toEqual([]);
+});
+
+/** Counts the statements sent through the pool while `work` runs. */
+async function queriesDuring(pool: pg.Pool, work: () => Promise<unknown>): Promise<number> {
+  const original = pool.query.bind(pool);
+  let count = 0;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    count += 1;
+    return (original as (...a: unknown[]) => unknown)(...args);
+  };
+  try {
+    await work();
+  } finally {
+    (pool as { query: unknown }).query = original;
+  }
+  return count;
+}
+
+async function allRefKeys(): Promise<string[]> {
+  const { rows } = await db().pool.query<{ ref_key: string }>('SELECT ref_key FROM entities ORDER BY ref_key');
+  return rows.map((row) => row.ref_key);
+}
+
+describe('a neighbourhood read', () => {
+  it('brings a service, its owner team with every member, and its system with its domain, in one statement', async () => {
+    let hood!: Awaited<ReturnType<PgCatalogStore['neighbourhood']>>;
+    expect(await queriesDuring(db().pool, async () => (hood = await catalog.neighbourhood('Component:default/Payments-Service', CARD)))).toBe(1);
+
+    const refs = hood.entities.map((entity) => entity.ref);
+    expect(refs).toContain('component:default/payments-service');
+    expect(refs).toContain('group:default/payments');
+    const members = (await catalog.relationsFrom('group:default/payments', ['hasMember'])).map((relation) => relation.targetRef);
+    expect(members.length).toBeGreaterThan(1);
+    for (const member of members) expect(refs).toContain(member);
+    const system = (await catalog.relationsFrom('component:default/payments-service', ['partOf']))[0]!.targetRef;
+    expect(refs).toContain(system);
+    expect(hood.relations.get(system.toLowerCase())?.some((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('domain:'))).toBe(true);
+  });
+
+  it('answers, for every entity of the demo catalog, exactly what the store answers, without asking it again', async () => {
+    for (const refKey of await allRefKeys()) {
+      const hood = await catalog.neighbourhood(refKey, CARD);
+      const view = answeringFrom(catalog, hood);
+      const rootRelations = await catalog.relationsFrom(refKey, CARD.relations);
+      const followed = [...new Set(rootRelations.filter((relation) => CARD.follow.includes(relation.type)).map((relation) => relation.targetRef.toLowerCase()))];
+
+      let fromView: unknown[] = [];
+      const asked = await queriesDuring(db().pool, async () => {
+        fromView = [
+          await view.getByRef(refKey),
+          await view.relationsFrom(refKey, CARD.relations),
+          await view.relationsFrom(refKey, ['hasMember', 'childOf']),
+          ...(await Promise.all(followed.map((key) => view.getByRef(key)))),
+          ...(await Promise.all(followed.map((key) => view.relationsFrom(key, ['hasMember', 'childOf'])))),
+        ];
+      });
+      const fromStore = [
+        await catalog.getByRef(refKey),
+        rootRelations,
+        await catalog.relationsFrom(refKey, ['hasMember', 'childOf']),
+        ...(await Promise.all(followed.map((key) => catalog.getByRef(key)))),
+        ...(await Promise.all(followed.map((key) => catalog.relationsFrom(key, ['hasMember', 'childOf'])))),
+      ];
+      expect({ refKey, answers: fromView }).toEqual({ refKey, answers: fromStore });
+      expect({ refKey, asked }).toEqual({ refKey, asked: 0 });
+    }
+  });
+
+  it('knows an owner that is missing from the catalog is missing, without asking again', async () => {
+    const { rows } = await db().pool.query<{ source_key: string; target_key: string }>(
+      `SELECT source_key, target_key FROM relations r WHERE type = 'ownedBy' AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.ref_key = r.target_key) LIMIT 1`,
+    );
+    expect(rows).toHaveLength(1);
+    const view = answeringFrom(catalog, await catalog.neighbourhood(rows[0]!.source_key, CARD));
+    expect(await queriesDuring(db().pool, async () => expect(await view.getByRef(rows[0]!.target_key)).toBeUndefined())).toBe(0);
+  });
+
+  it('goes to the store for what it did not read', async () => {
+    const view = answeringFrom(catalog, await catalog.neighbourhood('component:default/payments-service', CARD));
+    let dependents: unknown;
+    expect(await queriesDuring(db().pool, async () => (dependents = await view.relationsFrom('group:default/payments', ['ownerOf'])))).toBe(1);
+    expect(dependents).toEqual(await catalog.relationsFrom('group:default/payments', ['ownerOf']));
+    const members = await view.getManyByRef(['user:default/nobody-here', 'group:default/payments']);
+    expect(members.map((entity) => entity.ref)).toEqual(['group:default/payments']);
+  });
+});

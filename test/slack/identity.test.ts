@@ -1,0 +1,99 @@
+import { WebClient } from '@slack/web-api';
+import { createSlackDirectory } from '../../src/slack/identity';
+import { PgSlackIdentityStore, type SlackIdentityStore } from '../../src/slack/PgSlackIdentityStore';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { useTestDatabase } from '../support/testDatabase';
+
+const database = useTestDatabase();
+let slack: FakeSlack;
+
+beforeAll(async () => {
+  slack = await startFakeSlack({
+    users: {
+      'ada@northwind.example': { id: 'U0ADA', real_name: 'Ada Lovelace' },
+      'left@northwind.example': { id: 'U0LEFT', real_name: 'Gone Person', deleted: true },
+    },
+  });
+});
+afterAll(() => slack.close());
+beforeEach(async () => {
+  slack.reset();
+  await database().pool.query('TRUNCATE slack_identities');
+});
+
+/** The real store, counting how often the directory reads it. */
+function countingStore(): SlackIdentityStore & { reads: number } {
+  const store = PgSlackIdentityStore.create({ pool: database().pool });
+  const counting = {
+    reads: 0,
+    fresh: (emails: string[], now: Date) => {
+      counting.reads += 1;
+      return store.fresh(emails, now);
+    },
+    save: store.save.bind(store),
+    emailOf: store.emailOf.bind(store),
+  };
+  return counting;
+}
+
+function directoryAt(clock: { now: number }, store: SlackIdentityStore, options: { memoryTtlMs?: number; foundTtlMs?: number } = {}) {
+  const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+  return createSlackDirectory({ client, store, now: () => new Date(clock.now), ...options });
+}
+
+describe('the Slack directory', () => {
+  it('answers people it has just looked up from memory, asking neither Slack nor the database again', async () => {
+    const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
+    const store = countingStore();
+    const directory = directoryAt(clock, store);
+
+    const first = await directory.accountsByEmail(['Ada@northwind.example', 'left@northwind.example', 'nobody@northwind.example']);
+    expect(first.get('ada@northwind.example')).toEqual({ slackUserId: 'U0ADA', deactivated: false });
+    expect(first.get('left@northwind.example')).toEqual({ slackUserId: null, deactivated: true });
+    expect(first.get('nobody@northwind.example')).toEqual({ slackUserId: null, deactivated: false });
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(3);
+    expect(store.reads).toBe(1);
+
+    clock.now += 60_000;
+    const again = await directory.accountsByEmail(['ada@northwind.example', 'left@northwind.example', 'nobody@northwind.example']);
+    expect(again).toEqual(first);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(3);
+    expect(store.reads).toBe(1);
+  });
+
+  it('reads the shared cache again once its memory of an answer is old, so other replicas’ updates are seen', async () => {
+    const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
+    const store = countingStore();
+    await directoryAt(clock, store, { memoryTtlMs: 5 * 60_000 }).accountsByEmail(['ada@northwind.example']);
+    const directory = directoryAt(clock, store, { memoryTtlMs: 5 * 60_000 });
+    await directory.accountsByEmail(['ada@northwind.example']);
+    expect(store.reads).toBe(2);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(1);
+
+    // Another replica learns that Ada left; this one sees it after its memory expires.
+    await database().pool.query(`UPDATE slack_identities SET deleted = true WHERE email = 'ada@northwind.example'`);
+    clock.now += 4 * 60_000;
+    expect((await directory.accountsByEmail(['ada@northwind.example'])).get('ada@northwind.example')).toEqual({ slackUserId: 'U0ADA', deactivated: false });
+    clock.now += 2 * 60_000;
+    expect((await directory.accountsByEmail(['ada@northwind.example'])).get('ada@northwind.example')).toEqual({ slackUserId: null, deactivated: true });
+    expect(store.reads).toBe(3);
+  });
+
+  it('never trusts its memory past the answer’s own expiry', async () => {
+    const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
+    const store = countingStore();
+    const directory = directoryAt(clock, store, { foundTtlMs: 60_000, memoryTtlMs: 60 * 60_000 });
+    await directory.accountsByEmail(['ada@northwind.example']);
+    clock.now += 61_000;
+    await directory.accountsByEmail(['ada@northwind.example']);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(2);
+  });
+
+  it('does not remember an answer Slack could not give, and asks again next time', async () => {
+    const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
+    const directory = directoryAt(clock, countingStore());
+    slack.failNext('users.lookupByEmail', 'internal_error', { status: 500 });
+    expect((await directory.accountsByEmail(['ada@northwind.example'])).get('ada@northwind.example')).toEqual({ slackUserId: null, deactivated: false });
+    expect((await directory.accountsByEmail(['ada@northwind.example'])).get('ada@northwind.example')).toEqual({ slackUserId: 'U0ADA', deactivated: false });
+  });
+});
