@@ -223,18 +223,17 @@ async function rawInsert(pool: pg.Pool, rows: GeneratedRow[]): Promise<number> {
 
 /** The relation rows the CLI stored, read back and written again raw: the same volume without indexes or logic. */
 async function rawRelations(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ origin_key: string; source_key: string; type: string; target_key: string; source_ref: string; target_ref: string }>(
-    'SELECT origin_key, source_key, type, target_key, source_ref, target_ref FROM relations',
+  const { rows } = await pool.query<{ source_key: string; type: string; target_key: string; source_ref: string; target_ref: string }>(
+    'SELECT source_key, type, target_key, source_ref, target_ref FROM relations',
   );
   const client = await pool.connect();
   try {
-    await client.query('CREATE TABLE bench_relations (origin_key text, source_key text, type text, target_key text, source_ref text, target_ref text)');
+    await client.query('CREATE TABLE bench_relations (source_key text, type text, target_key text, source_ref text, target_ref text)');
     const started = performance.now();
     await client.query('BEGIN');
     for (let i = 0; i < rows.length; i += 20_000) {
       const chunk = rows.slice(i, i + 20_000);
-      await client.query('INSERT INTO bench_relations SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])', [
-        chunk.map((row) => row.origin_key),
+      await client.query('INSERT INTO bench_relations SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])', [
         chunk.map((row) => row.source_key),
         chunk.map((row) => row.type),
         chunk.map((row) => row.target_key),

@@ -14,8 +14,8 @@ type SeededRandom = Prng;
  * (`payments-ledger-sync-0412`), so a misspelled name has near neighbours, as in a real catalog.
  * Loaded straight into `entities`/`relations` with batched unnest INSERTs: this measures lookups,
  * not ingestion. Relations come from the project's own `relationsOf`, and search terms from its
- * `searchTerms`, so rows have the shapes ingestion would write (relations in both directions with
- * origin_key = the entity whose spec declared them; entities.search_terms and search_vocabulary as
+ * `searchTerms`, so rows have the shapes ingestion would write (each relation once, with the entity
+ * whose spec declared it as source; entities.search_terms and search_vocabulary as
  * PgCatalogStore.writeLocations fills them). If the store's write path changes, change this too: the
  * benchmark's "did you mean" share drops to 0% when fuzzy lookups find nothing to suggest.
  */
@@ -197,7 +197,7 @@ export async function loadCatalog(pool: pg.Pool, options: { total: number; seed:
     });
     const rels = rows.flatMap((row) => {
       if (row.relations.errors.length) throw new Error(`bad relations in ${row.ref}: ${row.relations.errors.join('; ')}`);
-      return row.relations.relations.map((r) => ({ origin: row.refKey, source: r.source, type: r.type, target: r.target }));
+      return row.relations.relations.filter((r) => r.source.toLowerCase() === row.refKey).map((r) => ({ source: r.source, type: r.type, target: r.target }));
     });
     const client = await pool.connect();
     try {
@@ -220,9 +220,9 @@ export async function loadCatalog(pool: pg.Pool, options: { total: number; seed:
       );
       await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...new Set(rows.flatMap((r) => r.terms).filter(isWord))]]);
       await client.query(
-        `INSERT INTO relations (origin_key, source_key, type, target_key, source_ref, target_ref)
-         SELECT origin, lower(source), type, lower(target), source, target FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(origin, source, type, target)`,
-        [rels.map((r) => r.origin), rels.map((r) => r.source), rels.map((r) => r.type), rels.map((r) => r.target)],
+        `INSERT INTO relations (source_key, type, target_key, source_ref, target_ref)
+         SELECT lower(source), type, lower(target), source, target FROM unnest($1::text[], $2::text[], $3::text[]) AS r(source, type, target)`,
+        [rels.map((r) => r.source), rels.map((r) => r.type), rels.map((r) => r.target)],
       );
       await client.query('COMMIT');
     } catch (error) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool';
 import { isWord, searchTerms } from './searchTerms';
-import type { Entity } from './model';
+import { INVERSE_RELATION, type Entity } from './model';
 import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
 import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity, WriteCounts } from './store';
 
@@ -43,6 +43,20 @@ interface ProblemRow {
 }
 
 const ENTITY_COLUMNS = 'ref, ref_key, kind, namespace, name, body, location_key';
+const RELATION_TYPES = Object.keys(INVERSE_RELATION);
+
+/**
+ * SQL for the relations leaving the given entities, in both directions: each relation is stored
+ * once, with its origin as source, so the reverse direction is read through relations_target and
+ * named by relation_inverse(). `sources` is a key expression or a subquery of keys; `types` an array.
+ */
+function edgesFrom(sources: string, types: string): string {
+  return `SELECT source_key, type, source_ref, target_ref, target_key FROM relations
+          WHERE source_key IN (${sources}) AND type = ANY(${types})
+          UNION ALL
+          SELECT target_key, relation_inverse(type), target_ref, source_ref, source_key FROM relations
+          WHERE target_key IN (${sources}) AND type = ANY(ARRAY(SELECT relation_inverse(t) FROM unnest(${types}) t))`;
+}
 // Below this, a "suggestion" shares too little with what was typed to help.
 const SIMILARITY_FLOOR = 0.2;
 
@@ -144,10 +158,8 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
 
   async relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]> {
     const { rows } = await this.pool.query<{ type: string; source_ref: string; target_ref: string }>(
-      `SELECT DISTINCT type, source_ref, target_ref FROM relations
-       WHERE source_key = $1::text AND ($2::text[] IS NULL OR type = ANY($2::text[]))
-       ORDER BY type, target_ref`,
-      [refKey.toLowerCase(), types ?? null],
+      `SELECT DISTINCT type, source_ref, target_ref FROM (${edgesFrom('$1::text', '$2::text[]')}) edges ORDER BY type, target_ref`,
+      [refKey.toLowerCase(), types ?? RELATION_TYPES],
     );
     return rows.map((row) => ({ type: row.type, sourceRef: row.source_ref, targetRef: row.target_ref }));
   }
@@ -159,13 +171,11 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     // the relations of the targets it follows, and every entity those reach.
     const { rows } = await this.pool.query<{ relations: Array<[string, string, string, string]>; followed: string[]; reached: string[]; entities: Array<[string, string, string, string, string, Entity, string]> }>(
       `WITH root AS (
-         SELECT DISTINCT source_key, type, source_ref, target_ref, target_key FROM relations
-         WHERE source_key = $1::text AND type = ANY($2::text[])
+         SELECT DISTINCT * FROM (${edgesFrom('$1::text', '$2::text[]')}) edges
        ), followed AS (
          SELECT DISTINCT target_key AS ref_key FROM root WHERE type = ANY($3::text[]) AND target_key <> $1::text
        ), onward AS (
-         SELECT DISTINCT source_key, type, source_ref, target_ref, target_key FROM relations
-         WHERE source_key IN (SELECT ref_key FROM followed) AND type = ANY($4::text[])
+         SELECT DISTINCT * FROM (${edgesFrom('SELECT ref_key FROM followed', '$4::text[]')}) edges
        ), reached AS (
          SELECT $1::text AS ref_key
          UNION SELECT ref_key FROM followed
@@ -311,7 +321,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
 
       // New entities have no relations yet; only replaced and removed ones need theirs cleared.
       const replaced = [...removed, ...upserts.filter((u) => current.has(u.entity.refKey)).map((u) => u.entity.refKey)];
-      if (replaced.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [replaced]);
+      if (replaced.length) await client.query('DELETE FROM relations WHERE source_key = ANY($1::text[])', [replaced]);
       if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
       if (upserts.length) {
         const terms = upserts.map((u) => searchTerms(u.entity.name, u.entity.title));
@@ -332,12 +342,13 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
         );
         const vocabulary = [...new Set(terms.flat().filter(isWord))];
         await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
-        const relations = upserts.flatMap((u) => u.entity.relations.map((relation) => ({ origin: u.entity.refKey, ...relation })));
+        // Each relation once, as its entity stated it; the other direction is read backwards.
+        const relations = upserts.flatMap((u) => u.entity.relations.filter((relation) => relation.sourceKey === u.entity.refKey));
         if (relations.length) {
           await client.query(
-            `INSERT INTO relations (origin_key, source_key, type, target_key, source_ref, target_ref)
-             SELECT o, s, t, g, sr, gr FROM jsonb_to_recordset($1::jsonb) AS r(o text, s text, t text, g text, sr text, gr text)`,
-            [JSON.stringify(relations.map((r) => ({ o: r.origin, s: r.sourceKey, t: r.type, g: r.targetKey, sr: r.sourceRef, gr: r.targetRef })))],
+            `INSERT INTO relations (source_key, type, target_key, source_ref, target_ref)
+             SELECT s, t, g, sr, gr FROM jsonb_to_recordset($1::jsonb) AS r(s text, t text, g text, sr text, gr text)`,
+            [JSON.stringify(relations.map((r) => ({ s: r.sourceKey, t: r.type, g: r.targetKey, sr: r.sourceRef, gr: r.targetRef })))],
           );
         }
       }
@@ -373,7 +384,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
       );
       const subtree = rows.map((row) => row.key);
       const { rows: gone } = await client.query<{ ref_key: string }>('DELETE FROM entities WHERE location_key = ANY($1::text[]) RETURNING ref_key', [subtree]);
-      if (gone.length) await client.query('DELETE FROM relations WHERE origin_key = ANY($1::text[])', [gone.map((row) => row.ref_key)]);
+      if (gone.length) await client.query('DELETE FROM relations WHERE source_key = ANY($1::text[])', [gone.map((row) => row.ref_key)]);
       await client.query('DELETE FROM locations WHERE key = ANY($1::text[])', [subtree]);
       return gone.length;
     });

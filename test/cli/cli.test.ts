@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { main } from '../../src/cli/main';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { CONFORMANCE } from '../support/catalogFiles';
@@ -74,7 +75,8 @@ describe('backline catalog ingest', () => {
     const { code, stdout } = await cli('catalog', 'ingest', corpus('all.yaml'), corpus('acme-corp.yaml'));
     expect(code).toBe(1);
     for (const broken of ['apis/spotify-api.yaml', 'apis/swapi-graphql.yaml', 'ai-resources/code-review-plugin.yaml']) expect(stdout).toContain(corpus(broken));
-    const relation = async (source: string, type: string) => (await db().pool.query<{ target_ref: string }>('SELECT DISTINCT target_ref FROM relations WHERE source_key = $1 AND type = $2 ORDER BY target_ref', [source, type])).rows.map((row) => row.target_ref);
+    // Read as every command reads them: each direction, whichever way the relation is stored.
+    const relation = async (source: string, type: string) => (await PgCatalogStore.create({ pool: db().pool }).relationsFrom(source, [type])).map((row) => row.targetRef);
     expect(await relation('component:default/artist-lookup', 'ownedBy')).toEqual(['group:default/team-a']);
     expect(await relation('component:default/artist-lookup', 'partOf')).toEqual(['system:default/artist-engagement-portal']);
     expect(await relation('group:default/team-a', 'ownerOf')).toContain('component:default/artist-lookup');

@@ -17,6 +17,24 @@ export const RELATION_HAS_MEMBER = 'hasMember';
 export const RELATION_PART_OF = 'partOf';
 export const RELATION_HAS_PART = 'hasPart';
 
+/** Each relation type and its reverse: what the same relation is called read from its target. */
+export const INVERSE_RELATION: Readonly<Record<string, string>> = {
+  [RELATION_OWNED_BY]: RELATION_OWNER_OF,
+  [RELATION_OWNER_OF]: RELATION_OWNED_BY,
+  [RELATION_PART_OF]: RELATION_HAS_PART,
+  [RELATION_HAS_PART]: RELATION_PART_OF,
+  [RELATION_DEPENDS_ON]: RELATION_DEPENDENCY_OF,
+  [RELATION_DEPENDENCY_OF]: RELATION_DEPENDS_ON,
+  [RELATION_PROVIDES_API]: RELATION_API_PROVIDED_BY,
+  [RELATION_API_PROVIDED_BY]: RELATION_PROVIDES_API,
+  [RELATION_CONSUMES_API]: RELATION_API_CONSUMED_BY,
+  [RELATION_API_CONSUMED_BY]: RELATION_CONSUMES_API,
+  [RELATION_MEMBER_OF]: RELATION_HAS_MEMBER,
+  [RELATION_HAS_MEMBER]: RELATION_MEMBER_OF,
+  [RELATION_CHILD_OF]: RELATION_PARENT_OF,
+  [RELATION_PARENT_OF]: RELATION_CHILD_OF,
+};
+
 /** A spec field that names other entities, and the relation pair it produces. */
 interface RelationField {
   field: string;

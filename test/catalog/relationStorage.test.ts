@@ -1,0 +1,87 @@
+import pg from 'pg';
+import { ingest, rootFromPath } from '../../src/catalog/ingest';
+import { INVERSE_RELATION } from '../../src/catalog/model';
+import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import { migrate, readMigrations } from '../../src/db/migrate';
+import { CatalogFolder, component, docs } from '../support/catalogFiles';
+import { useTestDatabase } from '../support/testDatabase';
+
+const db = useTestDatabase();
+
+describe('relations are stored once and read both ways', () => {
+  it('has PostgreSQL name the reverse of every relation type as the catalog model does', async () => {
+    const types = Object.keys(INVERSE_RELATION);
+    const { rows } = await db().pool.query<{ type: string; inverse: string; back: string }>(
+      'SELECT t AS type, relation_inverse(t) AS inverse, relation_inverse(relation_inverse(t)) AS back FROM unnest($1::text[]) t',
+      [types],
+    );
+    expect(rows).toEqual(types.map((type) => ({ type, inverse: INVERSE_RELATION[type], back: type })));
+  });
+
+  it('writes one row per relation an entity states, and answers both directions from it', async () => {
+    const folder = new CatalogFolder();
+    try {
+      folder.write('catalog-info.yaml', docs(component('checkout', { owner: 'team-shop', dependsOn: ['component:basket'] }), component('basket', { owner: 'team-shop' })));
+      const catalog = PgCatalogStore.create({ pool: db().pool });
+      await ingest([await rootFromPath(folder.path('catalog-info.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+
+      const { rows } = await db().pool.query<{ source_key: string; type: string; target_key: string }>(
+        `SELECT source_key, type, target_key FROM relations WHERE source_key LIKE 'component:%' ORDER BY source_key, type, target_key`,
+      );
+      expect(rows).toEqual([
+        { source_key: 'component:default/basket', type: 'ownedBy', target_key: 'group:default/team-shop' },
+        { source_key: 'component:default/checkout', type: 'dependsOn', target_key: 'component:default/basket' },
+        { source_key: 'component:default/checkout', type: 'ownedBy', target_key: 'group:default/team-shop' },
+      ]);
+      expect(await catalog.relationsFrom('group:default/team-shop')).toEqual([
+        { type: 'ownerOf', sourceRef: 'group:default/team-shop', targetRef: 'component:default/basket' },
+        { type: 'ownerOf', sourceRef: 'group:default/team-shop', targetRef: 'component:default/checkout' },
+      ]);
+      expect(await catalog.relationsFrom('component:default/basket', ['dependencyOf', 'ownedBy'])).toEqual([
+        { type: 'dependencyOf', sourceRef: 'component:default/basket', targetRef: 'component:default/checkout' },
+        { type: 'ownedBy', sourceRef: 'component:default/basket', targetRef: 'group:default/team-shop' },
+      ]);
+
+      // Replacing the entity that stated a relation takes it away in both directions.
+      folder.write('catalog-info.yaml', docs(component('checkout', { owner: 'team-shop' }), component('basket', { owner: 'team-shop' })));
+      await ingest([await rootFromPath(folder.path('catalog-info.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+      expect(await catalog.relationsFrom('component:default/basket', ['dependencyOf'])).toEqual([]);
+      expect(await catalog.relationsFrom('component:default/checkout', ['dependsOn'])).toEqual([]);
+    } finally {
+      folder.dispose();
+    }
+  });
+
+  it('keeps, when upgrading a database that stored both directions, one row per relation and every answer', async () => {
+    const admin = new pg.Pool({ connectionString: process.env.BACKLINE_TEST_ADMIN_URL, max: 1 });
+    const name = `relations_upgrade_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.BACKLINE_TEST_ADMIN_URL!);
+    url.pathname = `/${name}`;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+    try {
+      const all = readMigrations();
+      const once = all.findIndex((migration) => migration.name === 'relations_once');
+      expect(once).toBeGreaterThan(0);
+      await migrate(pool, all.slice(0, once));
+      await pool.query(`INSERT INTO locations (key, type, target) VALUES ('file:/c.yaml', 'file', '/c.yaml')`);
+      await pool.query(
+        `INSERT INTO relations (origin_key, source_key, type, target_key, source_ref, target_ref) VALUES
+           ('component:default/a', 'component:default/a', 'ownedBy', 'group:default/g', 'component:default/a', 'group:default/g'),
+           ('component:default/a', 'group:default/g', 'ownerOf', 'component:default/a', 'group:default/g', 'component:default/a'),
+           ('user:default/u', 'user:default/u', 'memberOf', 'group:default/g', 'user:default/u', 'group:default/g'),
+           ('user:default/u', 'group:default/g', 'hasMember', 'user:default/u', 'group:default/g', 'user:default/u')`,
+      );
+      await migrate(pool, all);
+      expect((await pool.query('SELECT count(*)::int AS n FROM relations')).rows[0].n).toBe(2);
+      expect(await PgCatalogStore.create({ pool }).relationsFrom('group:default/g')).toEqual([
+        { type: 'hasMember', sourceRef: 'group:default/g', targetRef: 'user:default/u' },
+        { type: 'ownerOf', sourceRef: 'group:default/g', targetRef: 'component:default/a' },
+      ]);
+    } finally {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
