@@ -335,9 +335,13 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
              name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
              location_key = excluded.location_key, updated_at = now()`,
           [
-            JSON.stringify(
-              upserts.map((u, i) => ({ r: u.entity.refKey, f: u.entity.ref, k: u.entity.kind, n: u.entity.namespace, m: u.entity.name, t: u.entity.title ?? null, s: terms[i]!.join(' '), b: u.entity.entity, h: u.entity.hash, l: u.locationKey })),
-            ),
+            // Each body goes in as the JSON text processing already made, rather than serialised again.
+            `[${upserts
+              .map((u, i) => {
+                const row = { r: u.entity.refKey, f: u.entity.ref, k: u.entity.kind, n: u.entity.namespace, m: u.entity.name, t: u.entity.title ?? null, s: terms[i]!.join(' '), h: u.entity.hash, l: u.locationKey };
+                return `${JSON.stringify(row).slice(0, -1)},"b":${u.entity.json}}`;
+              })
+              .join(',')}]`,
           ],
         );
         const vocabulary = [...new Set(terms.flat().filter(isWord))];

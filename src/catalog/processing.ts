@@ -34,6 +34,8 @@ export interface ProcessedEntity {
   name: string;
   title: string | undefined;
   entity: Entity;
+  /** The entity as JSON, made once: its hash is of this text, and the store writes it as is. */
+  json: string;
   hash: string;
   relations: StoredRelation[];
   document: number;
@@ -144,6 +146,7 @@ export async function processCatalogText(text: string, options: ProcessOptions):
 
     verdict.valid = true;
     const compound = refOf(entity);
+    const json = JSON.stringify(entity);
     entities.push({
       refKey,
       ref,
@@ -152,7 +155,8 @@ export async function processCatalogText(text: string, options: ProcessOptions):
       name: compound.name,
       title: typeof entity.metadata.title === 'string' ? entity.metadata.title : undefined,
       entity,
-      hash: sha256(JSON.stringify(entity)),
+      json,
+      hash: sha256(json),
       relations: derived.relations.map((relation) => ({
         sourceKey: relation.source.toLowerCase(),
         type: relation.type,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ingest, rootFromPath, type IngestReport } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
@@ -180,6 +181,7 @@ describe('ingesting bad input', () => {
     ['duplicate keys', () => folder.write('dupes.yaml', 'kind: Component\nkind: API\n'), /dupes\.yaml is not valid YAML: duplicated mapping key/],
     ['an alias bomb', () => folder.write('bomb.yaml', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]', 'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]'].join('\n')), /bomb\.yaml.*document 1 expands to more than 100000 values/],
     ['deep nesting', () => folder.write('deep.yaml', `${'['.repeat(200)}${']'.repeat(200)}\n`), /deep\.yaml is not valid YAML: it is nested too deeply/],
+    ['a named pipe, which would never finish reading', () => (execFileSync('mkfifo', [folder.path('pipe.yaml')]), folder.path('pipe.yaml')), /pipe\.yaml is not a regular file/],
   ])('reports %s clearly, naming the file, and keeps the catalog', async (_what, makePath, message) => {
     await seeded();
     const report = await run(makePath());

@@ -96,15 +96,17 @@ export function relationsOf(entity: Entity): RelationsResult {
 
   const self = refOf(entity);
   const selfRef = stringifyEntityRef(self);
+  const selfKey = entityRefKey(self);
   const spec = entity.spec ?? {};
   const relations: EntityRelation[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
-  const add = (type: string, source: CompoundEntityRef, target: CompoundEntityRef): void => {
-    const key = `${type} ${entityRefKey(source)} ${entityRefKey(target)}`;
+  // Each ref is keyed and spelled once, and serves both directions of its relation.
+  const add = (type: string, sourceRef: string, sourceKey: string, targetRef: string, targetKey: string): void => {
+    const key = `${type} ${sourceKey} ${targetKey}`;
     if (seen.has(key)) return;
     seen.add(key);
-    relations.push({ type, source: stringifyEntityRef(source), target: stringifyEntityRef(target) });
+    relations.push({ type, source: sourceRef, target: targetRef });
   };
 
   for (const field of fields) {
@@ -121,8 +123,10 @@ export function relationsOf(entity: Entity): RelationsResult {
         errors.push(`${formatPath(path)} of ${selfRef}: ${(error as Error).message}${hint}`);
         continue;
       }
-      add(field.outgoing, self, target);
-      add(field.incoming, target, self);
+      const targetRef = stringifyEntityRef(target);
+      const targetKey = entityRefKey(target);
+      add(field.outgoing, selfRef, selfKey, targetRef, targetKey);
+      add(field.incoming, targetRef, targetKey, selfRef, selfKey);
     }
   }
   return { relations, errors };

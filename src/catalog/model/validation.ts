@@ -14,6 +14,7 @@ import {
 } from './schemas/backstageKinds';
 import { describeIssues, isPlainObject, typeName } from './schemas/common';
 import { envelopeSchema } from './schemas/envelope';
+import { envelopeIsValid } from './schemas/envelopeCheck';
 import { ROTATION_API_VERSIONS, rotationSpecSchema } from './schemas/rotation';
 import { TEMPLATE_API_VERSIONS, templateSpecSchema } from './schemas/template';
 
@@ -60,8 +61,10 @@ export function validateEntity(input: unknown, options: { copy?: boolean } = {})
   }
 
   const errors: string[] = [];
-  const envelope = envelopeSchema.safeParse(input);
-  if (!envelope.success) errors.push(...describeIssues(envelope.error.issues));
+  if (!envelopeIsValid(input)) {
+    const envelope = envelopeSchema.safeParse(input);
+    if (!envelope.success) errors.push(...describeIssues(envelope.error.issues));
+  }
   errors.push(...kindErrors(input));
 
   if (errors.length > 0) return { valid: false, errors };
