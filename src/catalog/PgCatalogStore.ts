@@ -91,12 +91,14 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
   }
 
   async findByNameOrTitle(text: string): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[] }> {
-    const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>(
-      `(SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
+    const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({
+      // Named, so each connection parses and plans it once: every /whoowns starts here.
+      name: 'catalog.findByNameOrTitle',
+      text: `(SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
        UNION ALL
        (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50)`,
-      [text.toLowerCase()],
-    );
+      values: [text.toLowerCase()],
+    });
     return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
   }
 
@@ -169,8 +171,10 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     const rootTypes = [...new Set([...request.relations, ...request.nextRelations])];
     // One statement, so a card costs one round trip however far it looks: the entity's relations,
     // the relations of the targets it follows, and every entity those reach.
-    const { rows } = await this.pool.query<{ relations: Array<[string, string, string, string]>; followed: string[]; reached: string[]; entities: Array<[string, string, string, string, string, Entity, string]> }>(
-      `WITH root AS (
+    const { rows } = await this.pool.query<{ relations: Array<[string, string, string, string]>; followed: string[]; reached: string[]; entities: Array<[string, string, string, string, string, Entity, string]> }>({
+      // Named, so each connection plans this statement once rather than on every card.
+      name: 'catalog.neighbourhood',
+      text: `WITH root AS (
          SELECT DISTINCT * FROM (${edgesFrom('$1::text', '$2::text[]')}) edges
        ), followed AS (
          SELECT DISTINCT target_key AS ref_key FROM root WHERE type = ANY($3::text[]) AND target_key <> $1::text
@@ -189,8 +193,8 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
          (SELECT coalesce(json_agg(ref_key), '[]') FROM reached) AS reached,
          (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]')
             FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`,
-      [rootKey, rootTypes, request.follow, request.nextRelations, request.nextFollow],
-    );
+      values: [rootKey, rootTypes, request.follow, request.nextRelations, request.nextFollow],
+    });
     const row = rows[0]!;
     const relations = new Map<string, RelationRow[]>();
     for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
