@@ -329,7 +329,8 @@ function instrumentQueries(): { stats: Map<string, QueryStat>; slowest: () => St
         stat.ms += ms;
         stats.set(key, stat);
         if (text.trimStart().toUpperCase().startsWith('SELECT') || text.trimStart().toUpperCase().startsWith('WITH')) {
-          if (!slowest || ms > slowest.ms) slowest = { shape: key, text, values: Array.isArray(args[1]) ? (args[1] as unknown[]) : [], ms };
+          const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : ((args[0] as { values?: unknown[] })?.values ?? []);
+          if (!slowest || ms > slowest.ms) slowest = { shape: key, text, values, ms };
         }
       };
       (result as Promise<unknown>).then(done, done);
@@ -345,6 +346,8 @@ function shapeOf(sql: string): string {
   if (flat.includes('search_vocabulary')) return 'findSimilar: correct each word (search_vocabulary)';
   if (flat.includes('search_terms @>')) return 'findSimilar: entities holding all words (GIN)';
   if (flat.includes('search_terms &&')) return 'findSimilar: entities holding any word (GIN)';
+  if (flat.startsWith('WITH root AS')) return 'neighbourhood (entity, owner, members, system: one statement)';
+  if (flat.includes('AS by_name')) return 'findByNameOrTitle';
   if (flat.includes('FROM relations')) return 'relationsFrom';
   if (flat.includes('slack_identities WHERE email = ANY')) return 'slack_identities fresh';
   if (flat.startsWith('INSERT INTO slack_identities')) return 'slack_identities save';
