@@ -304,6 +304,11 @@ function startLimited<T, R>(items: T[], limit: number, work: (item: T) => Promis
   let next = 0;
   const runner = async () => {
     while (next < items.length) {
+      // Back to the event loop between items: work that never waits on I/O (a local file read and
+      // parsed) would otherwise run every item before the database's answers to earlier writes
+      // are even looked at, and reading would no longer overlap writing.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (next >= items.length) break;
       const index = next++;
       try {
         settle[index]!.resolve(await work(items[index]!));
