@@ -6,7 +6,7 @@ import type { SlackDirectory } from '../src/slack/identity';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
 export interface WhoOwnsPorts {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findByNameOrTitle' | 'findSimilar' | 'relationsFrom' | 'neighbourhood' | 'findByAnnotation' | 'findUsersByEmail'>;
+  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'findByName' | 'findByTitle' | 'findByNameOrTitle' | 'findSimilar' | 'relationsFrom' | 'neighbourhood' | 'groupAncestry' | 'findByAnnotation' | 'findUsersByEmail'>;
   /** Resolves members' emails to Slack users; without it, people show by name. */
   directory?: SlackDirectory;
   /** Who is on call (cached, time-bounded); without it, the card says on-call is not configured. */
@@ -131,7 +131,8 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
     resolveOwner(match!, relations, local, result.warnings),
     placementOf(relations, local),
-    ports.oncall?.resolve(match!),
+    // The neighbourhood already holds the owner team, so on-call starts from memory too.
+    ports.oncall?.resolve(match!, { catalog: local.catalog }),
     ports.docs?.lineOf(match!),
   ]);
   if (result.owner) {

@@ -134,9 +134,10 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT ${i < 2 ? 100 : 30})`);
     // The best few come back whole, so suggestions cost no further read.
     const withEntities = (candidates: string, limitParam: string) =>
-      `SELECT ${ENTITY_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}, best.score
+      `SELECT e.*, best.score
        FROM (SELECT ref_key, ${score}::float8 AS score FROM (${candidates}) candidates ORDER BY score DESC, ref_key LIMIT ${limitParam}) best
-       JOIN entities e USING (ref_key) ORDER BY best.score DESC, e.ref_key`;
+       CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = best.ref_key) e
+       ORDER BY best.score DESC, e.ref_key`;
     const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>(withEntities(branches.join(' UNION '), '$2::int'), [query, limit, ...subsets]);
     if (ranked.length === 0) {
       // Nothing holds the words together: anything holding one of them, scored the same way.
@@ -206,6 +207,34 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
     const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
     return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
+  }
+
+  async groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>> {
+    // A parent is stated either way round: a child's spec.parent (childOf) or a parent's
+    // spec.children (parentOf). The first by ref is followed, as describeTeam does.
+    const { rows } = await this.pool.query<EntityRow & { owned: string[] }>({
+      name: 'catalog.groupAncestry',
+      text: `WITH RECURSIVE chain(ref_key, depth, path) AS (
+         SELECT $1::text, 0, ARRAY[$1::text]
+         UNION ALL
+         SELECT up.parent, chain.depth + 1, chain.path || up.parent
+         FROM chain CROSS JOIN LATERAL (
+           SELECT parent FROM (
+             SELECT target_key AS parent FROM relations WHERE source_key = chain.ref_key AND type = 'childOf'
+             UNION SELECT source_key FROM relations WHERE target_key = chain.ref_key AND type = 'parentOf'
+           ) parents ORDER BY parent LIMIT 1
+         ) up
+         WHERE chain.depth < $3::int AND NOT up.parent = ANY(chain.path)
+       )
+       SELECT e.*, ARRAY(
+           SELECT r.source_ref FROM relations r
+           WHERE r.target_key = chain.ref_key AND r.type = 'ownedBy' AND split_part(r.source_key, ':', 1) = ANY($2::text[])
+           ORDER BY r.source_key) AS owned
+       FROM chain CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = chain.ref_key AND kind = 'group') e
+       ORDER BY chain.depth`,
+      values: [groupRefKey.toLowerCase(), options.ownedKinds.map((kind) => kind.toLowerCase()), options.maxDepth],
+    });
+    return rows.map((row) => ({ group: toEntity(row), owned: row.owned }));
   }
 
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {

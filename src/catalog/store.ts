@@ -122,6 +122,11 @@ export interface CatalogStore {
   relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
   /** The entities and relations around one entity, two steps out, in one read. */
   neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood>;
+  /**
+   * A group and its ancestors (first parent at each level, nearest first, at most `maxDepth` up,
+   * stopping at a cycle), each with the refs of the entities of `ownedKinds` it owns, in one read.
+   */
+  groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>>;
   /** Entities with an annotation of the given value (e.g. github.com/project-slug). */
   findByAnnotation(key: string, value: string): Promise<StoredEntity[]>;
   /** User entities whose spec.profile.email is the given address, ignoring case. */

@@ -48,11 +48,14 @@ export interface OnCallAnswer {
 
 export interface OnCallResolver {
   /** Who is on call for an entity at `at` (default now). Never rejects for provider failures. */
-  resolve(entity: StoredEntity, options?: { at?: number }): Promise<OnCallAnswer>;
+  resolve(entity: StoredEntity, options?: { at?: number; catalog?: OnCallCatalog }): Promise<OnCallAnswer>;
 }
 
+/** What finding an entity's on-call reads of the catalog. A caller holding a view of it (a card's neighbourhood) can pass that. */
+export type OnCallCatalog = Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsFrom' | 'groupAncestry'>;
+
 export interface OnCallResolverOptions {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsFrom' | 'findUsersByEmail'>;
+  catalog: OnCallCatalog & Pick<CatalogStore, 'findUsersByEmail'>;
   /** Configured providers only. */
   providers: OnCallProvider[];
   cache: OnCallCacheStore;
@@ -87,7 +90,7 @@ export function createOnCallResolver(options: OnCallResolverOptions): OnCallReso
   // Concurrent requests for the same thing share one provider call.
   const inFlight = new Map<string, Promise<CachedOnCall>>();
 
-  async function findSetting(entity: StoredEntity): Promise<Setting | null> {
+  async function findSetting(entity: StoredEntity, reads: OnCallCatalog): Promise<Setting | null> {
     if (entity.kind === 'rotation') return { kind: 'rotation', origin: originOf(entity, 'itself'), rotations: [entity] };
     let group: StoredEntity | undefined;
     let relation: OnCallOrigin['relation'] = 'itself';
@@ -95,27 +98,22 @@ export function createOnCallResolver(options: OnCallResolverOptions): OnCallReso
     else {
       const own = providerSetting(entity, originOf(entity, 'itself'));
       if (own) return own;
-      const ownerRef = (await catalog.relationsFrom(entity.refKey, [entity.kind === 'user' ? 'memberOf' : 'ownedBy']))[0]?.targetRef;
-      const owner = ownerRef ? await catalog.getByRef(ownerRef.toLowerCase()) : undefined;
+      const ownerRef = (await reads.relationsFrom(entity.refKey, [entity.kind === 'user' ? 'memberOf' : 'ownedBy']))[0]?.targetRef;
+      const owner = ownerRef ? await reads.getByRef(ownerRef.toLowerCase()) : undefined;
       if (owner?.kind !== 'group') return null;
       group = owner;
       relation = 'owner';
     }
-    const seen = new Set<string>();
-    for (let depth = 0; group && depth <= MAX_PARENTS && !seen.has(group.refKey); depth++) {
-      seen.add(group.refKey);
-      const origin = originOf(group, relation);
-      const annotated = providerSetting(group, origin);
+    // The team, then its parents, each with the Rotations it owns: one read however far up it goes.
+    const ancestry = await reads.groupAncestry(group.refKey, { ownedKinds: ['rotation'], maxDepth: MAX_PARENTS });
+    for (const [depth, { group: level, owned }] of ancestry.entries()) {
+      const origin = originOf(level, depth === 0 ? relation : 'parent');
+      const annotated = providerSetting(level, origin);
       if (annotated) return annotated;
-      const relations = await catalog.relationsFrom(group.refKey, ['ownerOf', 'childOf']);
-      const rotationRefs = relations.filter((r) => r.type === 'ownerOf' && r.targetRef.toLowerCase().startsWith('rotation:')).map((r) => r.targetRef.toLowerCase());
-      if (rotationRefs.length) {
-        const rotations = (await catalog.getManyByRef(rotationRefs)).sort((a, b) => a.refKey.localeCompare(b.refKey));
+      if (owned.length) {
+        const rotations = (await reads.getManyByRef(owned.map((ref) => ref.toLowerCase()))).sort((a, b) => a.refKey.localeCompare(b.refKey));
         if (rotations.length) return { kind: 'rotation', origin, rotations };
       }
-      const parentRef = relations.find((r) => r.type === 'childOf')?.targetRef;
-      group = parentRef ? await catalog.getByRef(parentRef.toLowerCase()) : undefined;
-      relation = 'parent';
     }
     return null;
   }
@@ -253,7 +251,7 @@ export function createOnCallResolver(options: OnCallResolverOptions): OnCallReso
     async resolve(entity, resolveOptions = {}) {
       const at = resolveOptions.at ?? now();
       const answer: OnCallAnswer = { target: entity.ref, source: null, origin: null, label: null, oncall: [], next: [], pageUrl: null, servedFrom: null, fetchedAt: null, warnings: [], at };
-      const setting = await findSetting(entity);
+      const setting = await findSetting(entity, resolveOptions.catalog ?? catalog);
       if (!setting) {
         answer.warnings.push(`No on-call is set up for ${entity.ref} or its team: add a pagerduty.com/service-id or opsgenie.com/team annotation to the team's Group, or a Rotation owned by the team.`);
         return answer;

@@ -3,7 +3,7 @@ import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { INVERSE_RELATION } from '../../src/catalog/model';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { migrate, readMigrations } from '../../src/db/migrate';
-import { CatalogFolder, component, docs } from '../support/catalogFiles';
+import { CatalogFolder, component, docs, group } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
 
 const db = useTestDatabase();
@@ -82,6 +82,36 @@ describe('relations are stored once and read both ways', () => {
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+    }
+  });
+});
+
+describe('a group’s ancestry', () => {
+  const rotation = (name: string, owner: string) =>
+    ['apiVersion: backline.dev/v1alpha1', 'kind: Rotation', 'metadata:', `  name: ${name}`, 'spec:', `  owner: ${owner}`, '  timezone: Europe/Berlin', '  handoff: { weekday: monday, time: "09:00" }', '  start: "2026-01-05"', '  members: [user:ada]'].join('\n');
+  const parentOfBy = (name: string, children: string[]) =>
+    ['apiVersion: backstage.io/v1alpha1', 'kind: Group', 'metadata:', `  name: ${name}`, 'spec:', '  type: org', `  children: [${children.join(', ')}]`, '  parent: team-shop'].join('\n');
+
+  it('climbs parents stated either way round, stops at a cycle, and names the rotations each level owns', async () => {
+    const folder = new CatalogFolder();
+    try {
+      // team-shop → commerce (its spec.parent) → company (which lists commerce among its children),
+      // and company's own parent is team-shop again: a cycle.
+      folder.write('groups.yaml', docs(group('team-shop', { parent: 'commerce' }), group('commerce'), parentOfBy('company', ['commerce']), rotation('commerce-weekly', 'group:commerce'), rotation('commerce-daily', 'commerce')));
+      const catalog = PgCatalogStore.create({ pool: db().pool });
+      const report = await ingest([await rootFromPath(folder.path('groups.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+      expect(report.errors).toEqual([]);
+
+      const ancestry = await catalog.groupAncestry('Group:default/Team-Shop', { ownedKinds: ['Rotation'], maxDepth: 8 });
+      expect(ancestry.map(({ group: level, owned }) => [level.ref, owned])).toEqual([
+        ['group:default/team-shop', []],
+        ['group:default/commerce', ['rotation:default/commerce-daily', 'rotation:default/commerce-weekly']],
+        ['group:default/company', []],
+      ]);
+      expect((await catalog.groupAncestry('group:default/team-shop', { ownedKinds: ['rotation'], maxDepth: 1 })).map(({ group: level }) => level.name)).toEqual(['team-shop', 'commerce']);
+      expect(await catalog.groupAncestry('group:default/nobody', { ownedKinds: ['rotation'], maxDepth: 8 })).toEqual([]);
+    } finally {
+      folder.dispose();
     }
   });
 });
