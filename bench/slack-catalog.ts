@@ -241,6 +241,8 @@ export async function loadCatalog(pool: pg.Pool, options: { total: number; seed:
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  // As ingestion leaves it (PgCatalogStore.afterWrites): the GIN pending list folded in.
+  await pool.query(`SELECT gin_clean_pending_list('entities_search_terms'::regclass)`);
   await pool.query('ANALYZE');
   const names = [...p.departments, ...p.teams, ...p.users, ...p.domains, ...p.systems, ...p.apis, ...p.resources, ...p.components];
   return {

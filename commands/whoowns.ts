@@ -1,5 +1,5 @@
 import { answeringFrom } from '../src/catalog/neighbourhood';
-import type { CatalogStore, NeighbourhoodRequest, RelationRow, StoredEntity } from '../src/catalog/store';
+import type { CatalogStore, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
 import type { SlackDirectory } from '../src/slack/identity';
@@ -113,7 +113,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   const result: WhoOwnsResult = { kind: 'entity', query, match: null, matchedBy: null, alternatives: [], owner: null, placement: null, warnings: [], suggestions: [] };
   if (query === '') return result;
 
-  const found = await findEntity(query, ports);
+  const found = await findEntity(query, ports, CARD_NEIGHBOURHOOD);
   if (!found) {
     const similar = await ports.catalog.findSimilar(query, SUGGESTION_LIMIT);
     result.suggestions = similar.map(({ entity, similarity }) => ({ ref: entity.ref, title: titleOf(entity), similarity: Math.round(similarity * 100) / 100 }));
@@ -123,9 +123,10 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  // One read brings the entity's relations, its owner, the owner's people and its system; the
-  // steps below then read from memory, and go to the store only for what is rarer (a parent team).
-  const neighbourhood = await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
+  // One read brings the entity's relations, its owner, the owner's people and its system (a lookup
+  // by name or title made that read already); the steps below then read from memory, and go to the
+  // store only for what is rarer (a parent team).
+  const neighbourhood = found.neighbourhood?.relationTypesRead.has(match!.refKey) ? found.neighbourhood : await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
   const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, neighbourhood) };
   const relations = await local.catalog.relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
   [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
@@ -230,7 +231,12 @@ async function ownedBy(owner: StoredEntity, ports: WhoOwnsPorts): Promise<Stored
 }
 
 /** Finds what a query names: a repository, a ref, a name or a title, best-known kinds first. */
-export async function findEntity(query: string, ports: { catalog: Pick<CatalogStore, 'findByAnnotation' | 'getByRef' | 'findByNameOrTitle'> }): Promise<{ entities: StoredEntity[]; by: MatchKind } | undefined> {
+export async function findEntity(
+  query: string,
+  ports: { catalog: Pick<CatalogStore, 'findByAnnotation' | 'getByRef' | 'findByNameOrTitle'> },
+  /** What to read around a match by name or title, in the same round trip. */
+  around?: NeighbourhoodRequest,
+): Promise<{ entities: StoredEntity[]; by: MatchKind; neighbourhood?: Neighbourhood } | undefined> {
   const { catalog } = ports;
   const repository = GITHUB_URL.exec(query) ?? (query.includes(':') ? null : REPO_SLUG.exec(query));
   if (repository) {
@@ -245,9 +251,9 @@ export async function findEntity(query: string, ports: { catalog: Pick<CatalogSt
       if (entity) return { entities: [entity], by: 'ref' };
     }
   }
-  const { byName, byTitle } = await catalog.findByNameOrTitle(query);
-  if (byName.length) return { entities: rank(byName), by: 'name' };
-  if (byTitle.length) return { entities: rank(byTitle), by: 'title' };
+  const { byName, byTitle, neighbourhood } = await catalog.findByNameOrTitle(query, around);
+  if (byName.length) return { entities: rank(byName), by: 'name', neighbourhood };
+  if (byTitle.length) return { entities: rank(byTitle), by: 'title', neighbourhood };
   return undefined;
 }
 

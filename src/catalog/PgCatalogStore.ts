@@ -90,16 +90,30 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return rows.map(toEntity);
   }
 
-  async findByNameOrTitle(text: string): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[] }> {
-    const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({
-      // Named, so each connection parses and plans it once: every /whoowns starts here.
-      name: 'catalog.findByNameOrTitle',
-      text: `(SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
-       UNION ALL
-       (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50)`,
-      values: [text.toLowerCase()],
+  async findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }> {
+    const named = `named AS (
+         (SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
+         UNION ALL
+         (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50))`;
+    if (!around) {
+      const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({ name: 'catalog.findByNameOrTitle', text: `WITH ${named} SELECT * FROM named`, values: [text.toLowerCase()] });
+      return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
+    }
+    // The lookup and the neighbourhood of what it finds, in one round trip: the card of an exact
+    // name costs one statement. Names are read around when there are a few of them, else titles.
+    const roots = `roots AS (SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS})`;
+    const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[string, string, string, string, string, Entity, string, boolean]> }>({
+      name: 'catalog.findByNameOrTitle.around',
+      text: neighbourhoodStatement(`${named}, ${roots}`, `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named,`),
+      values: [text.toLowerCase(), ...neighbourhoodValues(around)],
     });
-    return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
+    const row = rows[0]!;
+    const found = row.named.map(([ref, ref_key, kind, namespace, name, body, location_key, byName]) => ({ entity: toEntity({ ref, ref_key, kind, namespace, name, body, location_key }), byName }));
+    return {
+      byName: found.filter((item) => item.byName).map((item) => item.entity),
+      byTitle: found.filter((item) => !item.byName).map((item) => item.entity),
+      neighbourhood: toNeighbourhood(row, around),
+    };
   }
 
   async findByTitle(title: string): Promise<StoredEntity[]> {
@@ -168,45 +182,13 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
   }
 
   async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
-    const rootKey = refKey.toLowerCase();
-    const rootTypes = [...new Set([...request.relations, ...request.nextRelations])];
-    // One statement, so a card costs one round trip however far it looks: the entity's relations,
-    // the relations of the targets it follows, and every entity those reach.
-    const { rows } = await this.pool.query<{ relations: Array<[string, string, string, string]>; followed: string[]; reached: string[]; entities: Array<[string, string, string, string, string, Entity, string]> }>({
+    const { rows } = await this.pool.query<NeighbourhoodRow>({
       // Named, so each connection plans this statement once rather than on every card.
       name: 'catalog.neighbourhood',
-      text: `WITH root AS (
-         SELECT DISTINCT * FROM (${edgesFrom('$1::text', '$2::text[]')}) edges
-       ), followed AS (
-         SELECT DISTINCT target_key AS ref_key FROM root WHERE type = ANY($3::text[]) AND target_key <> $1::text
-       ), onward AS (
-         SELECT DISTINCT * FROM (${edgesFrom('SELECT ref_key FROM followed', '$4::text[]')}) edges
-       ), reached AS (
-         SELECT $1::text AS ref_key
-         UNION SELECT ref_key FROM followed
-         UNION SELECT target_key FROM root WHERE type = ANY($5::text[])
-         UNION SELECT target_key FROM onward WHERE type = ANY($5::text[])
-       )
-       SELECT
-         (SELECT coalesce(json_agg(json_build_array(source_key, type, source_ref, target_ref) ORDER BY source_key, type, target_ref), '[]')
-            FROM (SELECT * FROM root UNION SELECT * FROM onward) read) AS relations,
-         (SELECT coalesce(json_agg(ref_key), '[]') FROM followed) AS followed,
-         (SELECT coalesce(json_agg(ref_key), '[]') FROM reached) AS reached,
-         (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]')
-            FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`,
-      values: [rootKey, rootTypes, request.follow, request.nextRelations, request.nextFollow],
+      text: neighbourhoodStatement('roots AS (SELECT $1::text AS ref_key)'),
+      values: [refKey.toLowerCase(), ...neighbourhoodValues(request)],
     });
-    const row = rows[0]!;
-    const relations = new Map<string, RelationRow[]>();
-    for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
-      const list = relations.get(sourceKey) ?? [];
-      list.push({ type, sourceRef, targetRef });
-      relations.set(sourceKey, list);
-    }
-    const relationTypesRead = new Map<string, string[]>([[rootKey, rootTypes]]);
-    for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
-    const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
-    return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
+    return toNeighbourhood(rows[0]!, request);
   }
 
   async groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>> {
@@ -427,6 +409,18 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     });
   }
 
+  async afterWrites(): Promise<void> {
+    // New entries of the search-terms GIN index wait in its pending list, which every fuzzy lookup
+    // scans in full until autovacuum folds it in; after a large ingest that made suggestions several
+    // times slower. Folding it in now, in bulk, is what the list is for.
+    try {
+      await this.pool.query(`SELECT gin_clean_pending_list('entities_search_terms'::regclass)`);
+    } catch (error) {
+      // Only the index's owner may do this; another role leaves it to autovacuum.
+      if ((error as { code?: string }).code !== '42501') throw error;
+    }
+  }
+
   async problemsOf(locationKeys: string[]): Promise<CatalogProblem[]> {
     if (locationKeys.length === 0) return [];
     const { rows } = await this.pool.query<ProblemRow>(
@@ -461,6 +455,63 @@ async function insertProblems(client: pg.PoolClient, problems: Array<CatalogProb
       problems.map((p) => p.message),
     ],
   );
+}
+
+// Beyond this many entities of one name, only the one the card shows is read around.
+const NAMED_ROOTS = 5;
+
+interface NeighbourhoodRow {
+  relations: Array<[string, string, string, string]>;
+  roots: string[];
+  followed: string[];
+  reached: string[];
+  entities: Array<[string, string, string, string, string, Entity, string]>;
+}
+
+/**
+ * One statement for a neighbourhood read, from the entities a `roots` CTE names ($2–$5 are the
+ * request): their relations, the relations of the targets they follow, and every entity reached.
+ */
+function neighbourhoodStatement(rootsCte: string, extraColumns = ''): string {
+  return `WITH ${rootsCte}, root AS (
+       SELECT DISTINCT * FROM (${edgesFrom('SELECT ref_key FROM roots', '$2::text[]')}) edges
+     ), followed AS (
+       SELECT DISTINCT target_key AS ref_key FROM root WHERE type = ANY($3::text[]) AND target_key NOT IN (SELECT ref_key FROM roots)
+     ), onward AS (
+       SELECT DISTINCT * FROM (${edgesFrom('SELECT ref_key FROM followed', '$4::text[]')}) edges
+     ), reached AS (
+       SELECT ref_key FROM roots
+       UNION SELECT ref_key FROM followed
+       UNION SELECT target_key FROM root WHERE type = ANY($5::text[])
+       UNION SELECT target_key FROM onward WHERE type = ANY($5::text[])
+     )
+     SELECT ${extraColumns}
+       (SELECT coalesce(json_agg(json_build_array(source_key, type, source_ref, target_ref) ORDER BY source_key, type, target_ref), '[]')
+          FROM (SELECT * FROM root UNION SELECT * FROM onward) read) AS relations,
+       (SELECT coalesce(json_agg(ref_key), '[]') FROM roots) AS roots,
+       (SELECT coalesce(json_agg(ref_key), '[]') FROM followed) AS followed,
+       (SELECT coalesce(json_agg(ref_key), '[]') FROM reached) AS reached,
+       (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]')
+          FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`;
+}
+
+function neighbourhoodValues(request: NeighbourhoodRequest): unknown[] {
+  return [[...new Set([...request.relations, ...request.nextRelations])], request.follow, request.nextRelations, request.nextFollow];
+}
+
+function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): Neighbourhood {
+  const relations = new Map<string, RelationRow[]>();
+  for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
+    const list = relations.get(sourceKey) ?? [];
+    list.push({ type, sourceRef, targetRef });
+    relations.set(sourceKey, list);
+  }
+  const rootTypes = [...new Set([...request.relations, ...request.nextRelations])];
+  const relationTypesRead = new Map<string, string[]>();
+  for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
+  for (const key of row.roots) relationTypesRead.set(key, rootTypes);
+  const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
+  return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
 }
 
 function toEntity(row: EntityRow): StoredEntity {

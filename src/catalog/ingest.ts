@@ -77,6 +77,7 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
     const again = await ingestPass(first.conflicted, deps, report);
     for (const key of again.visited) visited.add(key);
   }
+  if (report.entities.added + report.entities.updated > 0) await deps.store.afterWrites();
   report.errors = await deps.store.problemsOf([...visited]);
   report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
   return report;

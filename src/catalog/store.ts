@@ -57,6 +57,8 @@ export interface IngestionStore {
   removeLocations(keys: string[]): Promise<number>;
   /** Stored problems of the given locations, in file order. */
   problemsOf(locationKeys: string[]): Promise<CatalogProblem[]>;
+  /** Tidies up after a pass that wrote entities, so the lookups that follow are as fast as usual. */
+  afterWrites(): Promise<void>;
 }
 
 /** A catalog entity as stored, with the ref in Backstage's spelling. */
@@ -112,8 +114,11 @@ export interface CatalogStore {
   findByName(name: string): Promise<StoredEntity[]>;
   /** Entities whose metadata.title equals `title`, ignoring case. */
   findByTitle(title: string): Promise<StoredEntity[]>;
-  /** Both of the above in one read: entities named `text`, and entities titled `text`. */
-  findByNameOrTitle(text: string): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[] }>;
+  /**
+   * Both of the above in one read: entities named `text`, and entities titled `text`. With `around`,
+   * the same read also brings the neighbourhood of what it found (the names, else the titles).
+   */
+  findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }>;
   /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
   findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
   /** Entities whose name starts with `prefix`, ignoring case, optionally of the given kinds. */

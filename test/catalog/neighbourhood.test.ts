@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
@@ -106,3 +107,30 @@ describe('a neighbourhood read', () => {
     expect(members.map((entity) => entity.ref)).toEqual(['group:default/payments']);
   });
 });
+
+describe('a /whoowns card', () => {
+  it('costs one statement for an exact name: the lookup brings the neighbourhood with it', async () => {
+    let result!: Awaited<ReturnType<typeof whoOwns>>;
+    const statements = await queriesDuring(db().pool, async () => (result = await whoOwns('payments-service', { catalog })));
+    expect(result.match?.ref).toBe('component:default/payments-service');
+    expect(result.owner?.members.length).toBeGreaterThan(1);
+    expect(result.placement?.domain).toMatch(/^domain:/);
+    expect(statements).toBe(1);
+  });
+
+  it('reads the neighbourhood of a match by title or ref as well, and agrees with reading step by step', async () => {
+    for (const query of ['Hosted Checkout', 'component:default/payments-service', 'api:payments-api']) {
+      const card = await whoOwns(query, { catalog });
+      const stepByStep = await whoOwns(query, { catalog: withoutNeighbourhoods(catalog) });
+      expect(card).toEqual(stepByStep);
+    }
+  });
+});
+
+/** The store as it would answer without neighbourhood reads: every question asked on its own. */
+function withoutNeighbourhoods(store: PgCatalogStore): PgCatalogStore {
+  return Object.assign(Object.create(store) as PgCatalogStore, {
+    neighbourhood: async (refKey: string) => ({ entities: [], entityKeysRead: [], relations: new Map(), relationTypesRead: new Map([[refKey.toLowerCase(), []]]) }),
+    findByNameOrTitle: (text: string) => store.findByNameOrTitle(text),
+  });
+}

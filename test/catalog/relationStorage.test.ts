@@ -115,3 +115,30 @@ describe('a group’s ancestry', () => {
     }
   });
 });
+
+describe('after an ingest that wrote entities', () => {
+  it('leaves nothing in the search index’s pending list, which fuzzy lookups would otherwise scan', async () => {
+    await db().pool.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+    const pendingPages = async () =>
+      (await db().pool.query<{ pages: string }>(`SELECT n_pending_pages::text AS pages FROM gin_metapage_info(get_raw_page('entities_search_terms', 0))`)).rows[0]!.pages;
+    const folder = new CatalogFolder();
+    try {
+      folder.write('many.yaml', docs(...Array.from({ length: 400 }, (_, i) => component(`service-${i}-with-several-words-${i % 7}`, { title: `Service number ${i} of the shop` }))));
+      const catalog = PgCatalogStore.create({ pool: db().pool });
+      // Without the tidy-up, these rows sit in the pending list.
+      await db().pool.query(`INSERT INTO locations (key, type, target) VALUES ('file:/probe.yaml', 'file', '/probe.yaml')`);
+      await db().pool.query(
+        `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, search_terms, body, hash, location_key)
+         SELECT 'component:default/probe-' || i, 'component:default/probe-' || i, 'component', 'default', 'probe-' || i, 'probe-' || i, ARRAY['probe', i::text], '{}', 'x', 'file:/probe.yaml' FROM generate_series(1, 500) i`,
+      );
+      expect(Number(await pendingPages())).toBeGreaterThan(0);
+
+      const report = await ingest([await rootFromPath(folder.path('many.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+      expect(report.entities.added).toBe(400);
+      expect(await pendingPages()).toBe('0');
+      expect((await catalog.findSimilar('service 12 with severl words', 3)).length).toBeGreaterThan(0);
+    } finally {
+      folder.dispose();
+    }
+  });
+});
