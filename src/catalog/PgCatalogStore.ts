@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { copyRows } from '../db/copy';
 import { withTransaction } from '../db/pool';
 import { isWord, searchTerms } from './searchTerms';
 import { INVERSE_RELATION, type Entity } from './model';
@@ -340,36 +341,45 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
       if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
       if (upserts.length) {
         const terms = upserts.map((u) => searchTerms(u.entity.name, u.entity.title));
-        // One JSON document per batch: pg escapes every quote of a text[] parameter in JavaScript,
-        // which for entity bodies cost more than PostgreSQL's own work on them.
-        await client.query(
-          `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key)
-           SELECT r, f, k, n, m, lower(m), lower(t), string_to_array(s, ' '), b, h, l
-           FROM jsonb_to_recordset($1::jsonb) AS e(r text, f text, k text, n text, m text, t text, s text, b jsonb, h text, l text)
-           ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
-             name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
-             location_key = excluded.location_key, updated_at = now()`,
-          [
-            // Each body goes in as the JSON text processing already made, rather than serialised again.
-            `[${upserts
-              .map((u, i) => {
-                const row = { r: u.entity.refKey, f: u.entity.ref, k: u.entity.kind, n: u.entity.namespace, m: u.entity.name, t: u.entity.title ?? null, s: terms[i]!.join(' '), h: u.entity.hash, l: u.locationKey };
-                return `${JSON.stringify(row).slice(0, -1)},"b":${u.entity.json}}`;
-              })
-              .join(',')}]`,
-          ],
+        // Keys are lower-cased here, as lookups lower-case what they are given: both sides agree.
+        const rows = upserts.map((u, i) => ({ upsert: u, terms: terms[i]!, nameKey: u.entity.name.toLowerCase(), titleKey: u.entity.title?.toLowerCase() ?? null }));
+        const added = rows.filter((row) => !current.has(row.upsert.entity.refKey));
+        const changed = rows.filter((row) => current.has(row.upsert.entity.refKey));
+        // Entities new to the catalog (every one, on a first ingestion) go in through COPY; under
+        // the ingestion lock nothing else can have written their refs since `existing` was read.
+        await copyRows(
+          client,
+          'entities',
+          ['ref_key', 'ref', 'kind', 'namespace', 'name', 'name_key', 'title_key', 'search_terms', 'body', 'hash', 'location_key'],
+          added.map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => [entity.refKey, entity.ref, entity.kind, entity.namespace, entity.name, nameKey, titleKey, arrayLiteral(words), entity.json, entity.hash, locationKey]),
         );
-        const vocabulary = [...new Set(terms.flat().filter(isWord))];
-        await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
-        // Each relation once, as its entity stated it; the other direction is read backwards.
-        const relations = upserts.flatMap((u) => u.entity.relations.filter((relation) => relation.sourceKey === u.entity.refKey));
-        if (relations.length) {
+        if (changed.length) {
+          // One JSON document per batch: pg escapes every quote of a text[] parameter in JavaScript,
+          // which for entity bodies cost more than PostgreSQL's own work on them.
           await client.query(
-            `INSERT INTO relations (source_key, type, target_key, source_ref, target_ref)
-             SELECT s, t, g, sr, gr FROM jsonb_to_recordset($1::jsonb) AS r(s text, t text, g text, sr text, gr text)`,
-            [JSON.stringify(relations.map((r) => ({ s: r.sourceKey, t: r.type, g: r.targetKey, sr: r.sourceRef, gr: r.targetRef })))],
+            `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key)
+             SELECT r, f, k, n, m, mk, tk, string_to_array(s, ' '), b, h, l
+             FROM jsonb_to_recordset($1::jsonb) AS e(r text, f text, k text, n text, m text, mk text, tk text, s text, b jsonb, h text, l text)
+             ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
+               name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
+               location_key = excluded.location_key, updated_at = now()`,
+            [
+              // Each body goes in as the JSON text processing already made, rather than serialised again.
+              `[${changed
+                .map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => {
+                  const row = { r: entity.refKey, f: entity.ref, k: entity.kind, n: entity.namespace, m: entity.name, mk: nameKey, tk: titleKey, s: words.join(' '), h: entity.hash, l: locationKey };
+                  return `${JSON.stringify(row).slice(0, -1)},"b":${entity.json}}`;
+                })
+                .join(',')}]`,
+            ],
           );
         }
+        const vocabulary = [...new Set(terms.flat().filter(isWord))];
+        await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
+        // Each relation once, as its entity stated it; the other direction is read backwards. They
+        // are the most rows an ingestion writes, so they go through COPY.
+        const relations = upserts.flatMap((u) => u.entity.relations.filter((relation) => relation.sourceKey === u.entity.refKey));
+        await copyRows(client, 'relations', ['source_key', 'type', 'target_key', 'source_ref', 'target_ref'], relations.map((r) => [r.sourceKey, r.type, r.targetKey, r.sourceRef, r.targetRef]));
       }
 
       await client.query('DELETE FROM processing_errors WHERE location_key = ANY($1::text[])', [locationKeys]);
@@ -512,6 +522,11 @@ function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): 
   for (const key of row.roots) relationTypesRead.set(key, rootTypes);
   const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
   return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
+}
+
+/** A text[] literal for COPY. Every element is quoted, so a term such as "null" stays a word. */
+function arrayLiteral(items: string[]): string {
+  return `{${items.map((item) => `"${item.replace(/["\\]/g, (character) => `\\${character}`)}"`).join(',')}}`;
 }
 
 function toEntity(row: EntityRow): StoredEntity {

@@ -142,3 +142,19 @@ describe('after an ingest that wrote entities', () => {
     }
   });
 });
+
+describe('entities written in bulk', () => {
+  it('keep every search term as a word, even one that reads like NULL', async () => {
+    const folder = new CatalogFolder();
+    try {
+      folder.write('odd.yaml', docs(component('null-checker', { title: 'Null Checker for "quoted" things' })));
+      const catalog = PgCatalogStore.create({ pool: db().pool });
+      await ingest([await rootFromPath(folder.path('odd.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+      const { rows } = await db().pool.query<{ search_terms: string[]; title_key: string }>(`SELECT search_terms, title_key FROM entities WHERE ref_key = 'component:default/null-checker'`);
+      expect(rows[0]).toEqual({ search_terms: ['null', 'checker', 'for', 'quoted', 'things'], title_key: 'null checker for "quoted" things' });
+      expect((await catalog.findSimilar('nul checker', 3)).map((found) => found.entity.ref)).toContain('component:default/null-checker');
+    } finally {
+      folder.dispose();
+    }
+  });
+});

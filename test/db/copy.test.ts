@@ -1,0 +1,60 @@
+import { copyRows } from '../../src/db/copy';
+import { useTestDatabase } from '../support/testDatabase';
+
+const db = useTestDatabase();
+
+describe('COPY through pg', () => {
+  beforeAll(async () => {
+    await db().pool.query('CREATE TABLE copied (id text PRIMARY KEY, note text, tags text[], doc jsonb)');
+  });
+
+  it('writes every row exactly, whatever characters the values hold', async () => {
+    const awkward = ['tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash', '\\N is not null here', 'ünïcødé ✓', ''];
+    const client = await db().pool.connect();
+    try {
+      const rows = awkward.map((note, i) => [`row-${i}`, note, '{alpha,beta}', JSON.stringify({ note, n: i })]);
+      expect(await copyRows(client, 'copied', ['id', 'note', 'tags', 'doc'], [...rows, ['row-null', null, null, null]])).toBe(awkward.length + 1);
+    } finally {
+      client.release();
+    }
+    const { rows } = await db().pool.query<{ id: string; note: string | null; tags: string[] | null; doc: { note: string } | null }>('SELECT id, note, tags, doc FROM copied ORDER BY id');
+    expect(rows.find((row) => row.id === 'row-null')).toEqual({ id: 'row-null', note: null, tags: null, doc: null });
+    for (const [i, note] of awkward.entries()) {
+      expect(rows.find((row) => row.id === `row-${i}`)).toEqual({ id: `row-${i}`, note, tags: ['alpha', 'beta'], doc: { note, n: i } });
+    }
+  });
+
+  it('writes rows spread over many protocol messages', async () => {
+    const client = await db().pool.connect();
+    try {
+      const many = Array.from({ length: 5_000 }, (_, i) => [`bulk-${i}`, 'x'.repeat(100), null, null]);
+      expect(await copyRows(client, 'copied', ['id', 'note', 'tags', 'doc'], many)).toBe(5_000);
+    } finally {
+      client.release();
+    }
+    expect((await db().pool.query(`SELECT count(*)::int AS n FROM copied WHERE id LIKE 'bulk-%'`)).rows[0].n).toBe(5_000);
+  });
+
+  it('rejects with PostgreSQL’s error and leaves the connection usable, the transaction rolled back', async () => {
+    const client = await db().pool.connect();
+    try {
+      await client.query('BEGIN');
+      await copyRows(client, 'copied', ['id', 'note'], [['fresh-1', 'kept?']]);
+      await expect(copyRows(client, 'copied', ['id', 'note'], [['row-0', 'duplicate']])).rejects.toThrow(/duplicate key value violates unique constraint/);
+      await client.query('ROLLBACK');
+      expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      client.release();
+    }
+    expect((await db().pool.query(`SELECT count(*)::int AS n FROM copied WHERE id = 'fresh-1'`)).rows[0].n).toBe(0);
+  });
+
+  it('does nothing for no rows', async () => {
+    const client = await db().pool.connect();
+    try {
+      expect(await copyRows(client, 'copied', ['id'], [])).toBe(0);
+    } finally {
+      client.release();
+    }
+  });
+});
