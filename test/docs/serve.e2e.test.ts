@@ -10,6 +10,7 @@ import { freePort } from '../support/net';
 import { postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';
 import { useTestDatabase } from '../support/testDatabase';
 import { BROKEN_CATALOG, DOCS_CATALOG, FIXTURE_SITES, serveBrokenSites, type LoopbackSite } from './helpers';
+import { waitUntil } from '../support/waitFor';
 
 const SECRET = 'docs-e2e-signing-secret-0123456789';
 const db = useTestDatabase();
@@ -46,13 +47,7 @@ afterEach(() => {
 const command = (url: string, name: string, text: string) => postSignedToSlackEndpoint(`${url}/slack/events`, SECRET, slashCommandBody({ command: name, text, response_url: slack.responseUrl() }));
 type Reply = { response_type: string; text: string; blocks: unknown[] };
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs = 5000) => waitUntil(condition, timeoutMs, 'the answer');
 
 describe('serve with BACKLINE_DOCS_DIR', () => {
   it('hosts the TechDocs folder at /techdocs/, with index pages, and nothing outside it', async () => {

@@ -11,6 +11,7 @@ import { freePort } from '../support/net';
 import { interactionBody, postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';
 import { useTestDatabase } from '../support/testDatabase';
 import { PAGERDUTY, PD_TOKEN, pagerDutyService } from './providerFakes';
+import { waitUntil } from '../support/waitFor';
 
 const SECRET = 'oncall-e2e-signing-secret-0123';
 const db = useTestDatabase();
@@ -62,13 +63,7 @@ afterEach(() => {
 const command = (name: string, text: string, extra: Record<string, string> = {}) => postSignedToSlackEndpoint(events, SECRET, slashCommandBody({ command: name, text, response_url: slack.responseUrl(), ...extra }));
 const text = (blocks: unknown) => JSON.stringify(blocks);
 
-async function waitFor(condition: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the answer through response_url');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const waitFor = (condition: () => boolean, timeoutMs = 8000) => waitUntil(condition, timeoutMs, 'the answer through response_url');
 
 describe('/oncall over signed Slack requests', () => {
   it('names the level-1 person first, until when in the asker\'s time zone, who is next, and links to PagerDuty', async () => {

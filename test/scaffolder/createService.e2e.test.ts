@@ -12,6 +12,7 @@ import { expectNoViolations, startFakeSlack, type FakeSlack, type FakeSlackMessa
 import { freePort } from '../support/net';
 import { interactionBody, postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';
 import { useTestDatabase } from '../support/testDatabase';
+import { waitUntil } from '../support/waitFor';
 
 const SECRET = 'create-service-signing-secret-0123';
 const REQUESTER = 'U0TESTER';
@@ -154,13 +155,7 @@ async function waitForTask(name: string, outcome: 'is ready' | 'failed'): Promis
   return progressMessage(name)!;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for Backline');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const waitFor = (condition: () => boolean, timeoutMs = 5000) => waitUntil(condition, timeoutMs, 'Backline');
 
 describe('/create-service', () => {
   it('opens a template picker listing the shipped templates', async () => {

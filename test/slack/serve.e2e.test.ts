@@ -9,6 +9,7 @@ import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/f
 import { interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
 import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
+import { waitUntil } from '../support/waitFor';
 
 const SECRET = 'e2e-signing-secret-0123456789';
 const db = useTestDatabase();
@@ -260,13 +261,7 @@ function blockAction(element: { action_id: string; value: string }) {
   };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for Slack to be called');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const waitFor = (condition: () => boolean, timeoutMs = 3000) => waitUntil(condition, timeoutMs, 'Slack to be called');
 
 describe('shutting down', () => {
   it('finishes answers already under way before closing the database', async () => {
