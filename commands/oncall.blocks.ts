@@ -63,7 +63,10 @@ export function onCallSummaryText(result: OnCallResult): string {
 export function onCallField(answer: OnCallAnswer | undefined, options: OnCallRenderOptions = {}): string {
   if (!answer?.source) return 'not configured';
   const source = SOURCE_NAMES[answer.source];
-  if (answer.oncall.length === 0) return `nobody now (${source})${answer.warnings.length ? `\n:warning: ${escape(answer.warnings[0]!)}` : ''}`;
+  const warning = answer.warnings.length ? `\n:warning: ${escape(answer.warnings[0]!)}` : '';
+  // No answer at all (the provider is not connected, or failed with nothing cached) is not the same
+  // as an answer naming nobody.
+  if (answer.oncall.length === 0) return `${answer.servedFrom === null ? 'unknown' : 'nobody now'} (${source})${warning}`;
   const clock = timeFormat('UTC');
   const until = (at: number) => (options.plainNames ? clock(at) : `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${clock(at)}>`);
   const people = answer.oncall.filter((person) => person.level === answer.oncall[0]!.level).slice(0, 3);

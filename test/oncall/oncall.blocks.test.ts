@@ -75,5 +75,9 @@ describe('the on-call field of /whoowns', () => {
 
   it('says nobody is on call, with the reason', () => {
     expect(onCallField({ ...answer, oncall: [], warnings: ['PagerDuty did not answer in 2 s.'] })).toBe('nobody now (PagerDuty)\n:warning: PagerDuty did not answer in 2 s.');
+    expect(onCallField({ ...answer, oncall: [], servedFrom: null, warnings: ['Backline cannot ask PagerDuty: set PAGERDUTY_TOKEN.'] })).toBe(
+      'unknown (PagerDuty)\n:warning: Backline cannot ask PagerDuty: set PAGERDUTY_TOKEN.',
+    );
+    expect(onCallField({ ...answer, source: 'rotation', oncall: [], servedFrom: 'catalog', warnings: [] })).toBe('nobody now (Rotation)');
   });
 });
