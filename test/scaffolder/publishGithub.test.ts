@@ -18,7 +18,7 @@ let scratch: string;
 let scaffolder: Scaffolder;
 
 /** A template whose skeleton has `files` text files (and one binary file when asked). */
-async function writeTemplate(name: string, files: number, options: { binary?: boolean } = {}): Promise<void> {
+async function writeTemplate(name: string, files: number, options: { binary?: boolean; allowedHosts?: string[] } = {}): Promise<void> {
   const dir = path.join(scratch, 'templates', name);
   await fs.mkdir(path.join(dir, 'skeleton', 'src'), { recursive: true });
   await fs.writeFile(
@@ -39,7 +39,7 @@ spec:
       input: { url: ./skeleton, values: { name: '\${{ parameters.name }}' } }
     - id: publish
       action: publish:github
-      input: { repoUrl: '\${{ parameters.repoUrl }}', description: Made by a test }
+      input: { repoUrl: '\${{ parameters.repoUrl }}', description: Made by a test${options.allowedHosts ? `, allowedHosts: ${JSON.stringify(options.allowedHosts)}` : ''} }
 `,
   );
   await fs.writeFile(path.join(dir, 'skeleton', 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: { type: service, lifecycle: experimental, owner: team-a }\n');
@@ -54,6 +54,8 @@ beforeAll(async () => {
   await writeTemplate('five-files', 5);
   await writeTemplate('sixty-files', 60);
   await writeTemplate('with-binary', 5, { binary: true });
+  await writeTemplate('github-com-only', 1, { allowedHosts: ['github.com'] });
+  await writeTemplate('this-host-only', 1, { allowedHosts: [new URL(github.web).host] });
   const catalog = PgCatalogStore.create({ pool: db().pool });
   const integration = connect(github, db());
   scaffolder = composeScaffolder({
@@ -111,5 +113,19 @@ describe('publish:github', () => {
     const log = await PgTaskStore.create({ pool: db().pool }).logOf(task.id);
     expect(log.map((line) => line.stepId)).toEqual(['fetch', 'publish']);
     expect(log[1]!.line).toMatch(/^publish:github: created acme\/logged with 5 file\(s\) in commit [0-9a-f]{12} on main$/);
+  });
+
+  it('refuses a host the step does not allow, even when the allowed hosts name github.com', async () => {
+    const { task, calls } = await publish('github-com-only', 'elsewhere');
+    expect(task.status).toBe('failed');
+    expect(task.error).toBe(`publish:github: ${new URL(github.web).host} is not one of the template's allowedHosts (github.com)`);
+    expect(calls).toEqual([]);
+    expect(github.repository('acme', 'elsewhere')).toBeUndefined();
+  });
+
+  it('publishes to the configured host when the step allows it by name', async () => {
+    const { task } = await publish('this-host-only', 'allowed');
+    expect(task.status).toBe('completed');
+    expect(github.repository('acme', 'allowed')).toBeDefined();
   });
 });

@@ -44,10 +44,12 @@ export function createGitHubPublisher(options: GitHubPublisherOptions): Action {
       const owner = checkName(parsed.owner, 'organisation', ACTION);
       const repo = checkName(parsed.repo, 'repository name', ACTION);
       const allowedHosts = stringListInput(input, 'allowedHosts', ACTION);
-      if (parsed.host !== webHost && !(parsed.host === 'github.com' && webHost === 'github.com')) {
+      // Host names compare without case; otherwise exactly: listing github.com allows github.com only.
+      const host = parsed.host.toLowerCase();
+      if (host !== webHost.toLowerCase()) {
         throw new ActionError(`${ACTION}: the repository is on ${parsed.host}, but Backline publishes to ${webHost} (GITHUB_API_URL)`);
       }
-      if (allowedHosts.length && !allowedHosts.includes(parsed.host) && !allowedHosts.includes('github.com')) {
+      if (allowedHosts.length && !allowedHosts.some((allowed) => allowed.toLowerCase() === host)) {
         throw new ActionError(`${ACTION}: ${parsed.host} is not one of the template's allowedHosts (${allowedHosts.join(', ')})`);
       }
       const description = stringInput(input, 'description', { action: ACTION });
