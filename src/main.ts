@@ -93,6 +93,7 @@ export function openDocs(backline: Backline, options: { baseUrl?: string | null;
     githubWebUrl: github?.hosts.webUrl,
     maxAgeDays: docs.maxAgeDays,
     timeoutMs: docs.timeoutMs,
+    logger: options.logger,
   });
 }
 
@@ -190,24 +191,25 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     metrics,
     receipts: PgEventReceiptStore.create({ pool }),
     ackBudgetMs: options.ackBudgetMs,
-    commands: (client) =>
-      createCommandSet({
+    commands: (client) => {
+      const countSlackCall = (method: string, ok: boolean) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' });
+      // One directory for every command, so people looked up for one card are known to the next.
+      const directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
+      return createCommandSet({
         catalog: backline.catalog,
-        directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
-        oncall: openOnCall(backline, {
-          directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
-          logger: logger.child({ component: 'oncall' }),
-        }),
-        timeZoneOf: createSlackTimeZones({ client, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
+        directory,
+        oncall: openOnCall(backline, { directory, logger: logger.child({ component: 'oncall' }) }),
+        timeZoneOf: createSlackTimeZones({ client, onApiCall: countSlackCall }),
         docs,
         createService: {
           scaffolder,
           catalog: backline.catalog,
-          directory: createSlackDirectory({ client, store: identities, onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }) }),
-          messenger: createSlackProgressMessenger(client, (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' })),
+          directory,
+          messenger: createSlackProgressMessenger(client, countSlackCall),
           repoTarget: repoTargetOf(config.github),
         },
-      }),
+      });
+    },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
     healthy: async () => {
       try {

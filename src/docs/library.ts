@@ -1,4 +1,5 @@
 import type { StoredEntity } from '../catalog/store';
+import type { Logger } from '../logger';
 import { ageText, docsSourceOf, judgeFreshness, type DocsChanges } from './freshness';
 import { resolveDocs, type DocsSiteRef } from './resolve';
 import type { DocsSite, TechDocsMetadata } from './site';
@@ -18,6 +19,7 @@ export interface DocsLibraryOptions {
   /** The longest Backline waits for GitHub's answer about the last docs commit. */
   timeoutMs: number;
   now?: () => Date;
+  logger?: Logger;
 }
 
 /** A site as far as Backline could tell just now: what it read, or what it had cached. */
@@ -131,8 +133,14 @@ export class DocsLibrary {
     let failed = 0;
     const worker = async () => {
       for (let site = queue.shift(); site; site = queue.shift()) {
-        const state = await this.refresh(site, { index: true });
-        if (state.warnings.length) failed++;
+        // One site that cannot be stored must not stop the others from being read.
+        try {
+          const state = await this.refresh(site, { index: true });
+          if (state.warnings.length) failed++;
+        } catch (error) {
+          failed++;
+          this.options.logger?.warn('could not refresh a docs site', { site: site.url, error });
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, queue.length) }, worker));

@@ -81,7 +81,8 @@ export function parseSearchIndex(text: string): SiteRead<SearchIndexEntry[]> {
   const entries: SearchIndexEntry[] = [];
   for (const doc of docs) {
     const { location, title, text: body } = (doc ?? {}) as Record<string, unknown>;
-    if (typeof location !== 'string') continue;
+    // PostgreSQL text cannot hold NUL: a location with one is not a page anyone can open.
+    if (typeof location !== 'string' || location.includes('\u0000')) continue;
     entries.push({
       location,
       title: typeof title === 'string' ? plainText(title) : '',
@@ -120,11 +121,17 @@ function plainText(html: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&#(\d+);/g, (_, code: string) => characterOf(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => characterOf(parseInt(code, 16)))
     .replace(/&amp;/g, '&')
+    .replace(/\u0000/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The character a numeric reference names; a space for NUL or a number beyond Unicode, which text cannot hold. */
+function characterOf(code: number): string {
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
 }
 
 /**

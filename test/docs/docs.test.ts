@@ -139,6 +139,25 @@ describe('/docs <entity> <words>', () => {
     expect(page?.snippet).toContain('replayed & never charged twice');
   });
 
+  it('reads an index with references no text can hold (NUL, beyond Unicode) and still finds its pages', async () => {
+    rebuildSite(fixture.root, 'default/component/payments-service', {
+      etag: 'etag-odd-characters',
+      builtAt: new Date('2026-11-21T06:00:00Z'),
+      docs: [
+        { location: 'odd/', title: 'Settlement &#99999999; files &#0; explained', text: 'Settlement files arrive nightly\u0000 &#x110000; from the acquirer.' },
+        { location: 'bad\u0000location/', title: 'Unreachable', text: 'A location with NUL cannot be opened.' },
+      ],
+    });
+    try {
+      const result = await ask('payments-service settlement');
+      expect(result.warnings).toEqual([]);
+      expect(result.pages.map((page) => page.title)).toEqual(['Settlement files explained']);
+      expect(result.pages[0]!.snippet).toContain('Settlement files arrive nightly from the acquirer');
+    } finally {
+      fs.cpSync(FIXTURE_SITES, fixture.root, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the index in Postgres and reads it again only when the build etag changes', async () => {
     await ask('payments-service refunds');
     await ask('payments-service rollback');
