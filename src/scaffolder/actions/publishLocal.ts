@@ -70,9 +70,23 @@ export function createLocalPublisher(options: LocalPublisherOptions): Action {
   };
 }
 
+/**
+ * git's environment: only what it needs to run. Backline's own environment holds secrets (tokens,
+ * DATABASE_URL) that git and its hooks have no business seeing, and GIT_* variables that would
+ * change what is committed (author, git dir) — the identity is fixed on the command line instead.
+ */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  return {
+    ...(process.env.PATH !== undefined && { PATH: process.env.PATH }),
+    ...(process.env.HOME !== undefined && { HOME: process.env.HOME }),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
 async function git(args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('git', args, { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' } });
+    const { stdout } = await run('git', args, { env: gitEnvironment() });
     return stdout;
   } catch (error) {
     const failed = error as { code?: string; stderr?: string; message: string };

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ingest } from '../../src/catalog/ingest';
+import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import { silentLogger } from '../../src/logger';
+import { composeScaffolder } from '../../src/scaffolder/compose';
+import { PgTaskStore } from '../../src/scaffolder/PgTaskStore';
+import type { Scaffolder } from '../../src/scaffolder/service';
+import { useTestDatabase } from '../support/testDatabase';
+
+const db = useTestDatabase();
+let scratch: string;
+let scaffolder: Scaffolder;
+
+const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: local-repo }
+spec:
+  type: service
+  parameters:
+    - required: [name, repoUrl]
+      properties:
+        name: { type: string }
+        repoUrl: { type: string, ui:field: RepoUrlPicker }
+  steps:
+    - id: fetch
+      action: fetch:template
+      input: { url: ./skeleton, values: { name: '\${{ parameters.name }}' } }
+    - id: publish
+      action: publish:local
+      input: { repoUrl: '\${{ parameters.repoUrl }}' }
+`;
+
+function compose(options: { workspaceRoot?: string } = {}): Scaffolder {
+  const catalog = PgCatalogStore.create({ pool: db().pool });
+  return composeScaffolder({
+    settings: { templatesDir: path.join(scratch, 'templates'), localReposDir: path.join(scratch, 'repositories'), allowedGroups: [] },
+    store: PgTaskStore.create({ pool: db().pool }),
+    catalog,
+    ingest: (root) => ingest([root], { store: catalog, maxBytes: 64 * 1024 }),
+    logger: silentLogger,
+    workspaceRoot: options.workspaceRoot,
+  });
+}
+
+beforeAll(async () => {
+  scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-tasks-'));
+  const dir = path.join(scratch, 'templates', 'local-repo');
+  await fs.mkdir(path.join(dir, 'skeleton'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'template.yaml'), TEMPLATE);
+  await fs.writeFile(path.join(dir, 'skeleton', 'README.md'), '# ${{ values.name }}\n');
+  scaffolder = compose();
+});
+
+afterAll(() => fs.rm(scratch, { recursive: true, force: true }));
+
+async function newTask(name: string, on: Scaffolder = scaffolder) {
+  return on.create(await on.template('local-repo'), { name, repoUrl: `github.com?owner=acme&repo=${name}` }, { slackUserId: null, userRef: null });
+}
+
+describe('publish:local', () => {
+  it("commits as Backline whatever git identity Backline's own environment carries, since git sees only PATH and HOME", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { GIT_AUTHOR_NAME: 'From The Environment', GIT_AUTHOR_EMAIL: 'env@example.com', GIT_COMMITTER_NAME: 'From The Environment', GIT_COMMITTER_EMAIL: 'env@example.com' });
+    try {
+      const task = await newTask('env-free');
+      expect((await scaffolder.run(task.id)).status).toBe('completed');
+    } finally {
+      for (const name of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+    const repository = path.join(scratch, 'repositories', 'acme', 'env-free');
+    expect(execFileSync('git', ['-C', repository, 'log', '--format=%an <%ae> / %cn <%ce>'], { encoding: 'utf8' }).trim()).toBe('Backline <backline@localhost> / Backline <backline@localhost>');
+  });
+});
