@@ -47,14 +47,15 @@ export class PgTaskStore implements TaskStore {
     return (await this.get(task.id))!;
   }
 
-  async startAttempt(taskId: string, steps: StepPlan): Promise<number> {
+  async startAttempt(taskId: string, steps: StepPlan): Promise<number | null> {
     return withTransaction(this.pool, async (client) => {
+      // The status check and the change are one statement: of two Retry presses, one gets the row.
       const { rows } = await client.query<{ attempts: number }>(
         `UPDATE scaffolder_tasks SET status = 'processing', attempts = attempts + 1, started_at = now(), finished_at = NULL, error = NULL, failed_step = NULL, output = NULL
-         WHERE id = $1::text RETURNING attempts`,
+         WHERE id = $1::text AND status IN ('open', 'failed') RETURNING attempts`,
         [taskId],
       );
-      if (!rows[0]) throw new Error(`There is no scaffolder task ${taskId}`);
+      if (!rows[0]) return null;
       await client.query('DELETE FROM scaffolder_task_steps WHERE task_id = $1::text', [taskId]);
       await insertSteps(client, taskId, steps);
       return rows[0].attempts;

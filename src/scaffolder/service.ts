@@ -134,11 +134,18 @@ export class Scaffolder {
       if (current) await options.onProgress(current).catch((error: unknown) => logger.warn('could not report task progress', { error }));
     };
     const attempt = await store.startAttempt(taskId, template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action })));
-    await progress();
-    const user = task.requestedBy.userRef ? await this.options.catalog.getByRef(task.requestedBy.userRef.toLowerCase()) : undefined;
-    const workspace = await this.workspace();
+    if (attempt === null) {
+      // Another run started (or finished) it between the read above and now.
+      const now = await store.get(taskId);
+      throw new UserFacingError(now?.status === 'completed' ? 'This task finished already; nothing to retry.' : 'This task is running already.');
+    }
+    let workspace: string | undefined;
     let result: RunResult;
+    // Everything after startAttempt is inside the try: a throw must end the task as failed, not leave it processing.
     try {
+      await progress();
+      const user = task.requestedBy.userRef ? await this.options.catalog.getByRef(task.requestedBy.userRef.toLowerCase()) : undefined;
+      workspace = await this.workspace();
       result = await runTemplate({
         template,
         parameters: task.parameters,
@@ -161,7 +168,7 @@ export class Scaffolder {
       logger.error('scaffolder task failed unexpectedly', { error });
       result = { status: 'failed', steps: [], output: null, error: `Backline failed while running the task: ${(error as Error).message}`, failedStep: null, leftBehind: task.leftBehind };
     } finally {
-      await fs.rm(workspace, { recursive: true, force: true });
+      if (workspace) await fs.rm(workspace, { recursive: true, force: true });
     }
     await store.setLeftBehind(taskId, result.leftBehind);
     await store.finish(taskId, { status: result.status, output: result.output, error: result.error, failedStep: result.failedStep });

@@ -63,8 +63,12 @@ export interface Task {
 /** Where tasks, their steps and logs are kept. */
 export interface TaskStore {
   create(task: { id: string; templateName: string; templateSource: string; parameters: Record<string, unknown>; requestedBy: Requester; steps: Array<Omit<TaskStep, 'status' | 'error'>> }): Promise<Task>;
-  /** Begins an attempt: status processing, attempts + 1, every step pending again. Returns the attempt number. */
-  startAttempt(taskId: string, steps: Array<Omit<TaskStep, 'status' | 'error'>>): Promise<number>;
+  /**
+   * Begins an attempt of an open or failed task, atomically: status processing, attempts + 1, every
+   * step pending again. Returns the attempt number, or null when the task is not open or failed
+   * (running, finished, or gone).
+   */
+  startAttempt(taskId: string, steps: Array<Omit<TaskStep, 'status' | 'error'>>): Promise<number | null>;
   updateStep(taskId: string, position: number, change: { status: StepStatus; output?: Record<string, unknown> | null; error?: string | null }): Promise<void>;
   log(taskId: string, attempt: number, stepId: string | null, line: string): Promise<void>;
   setLeftBehind(taskId: string, leftBehind: LeftBehind[]): Promise<void>;

@@ -77,3 +77,37 @@ describe('publish:local', () => {
     expect(execFileSync('git', ['-C', repository, 'log', '--format=%an <%ae> / %cn <%ce>'], { encoding: 'utf8' }).trim()).toBe('Backline <backline@localhost> / Backline <backline@localhost>');
   });
 });
+
+describe('task attempts', () => {
+  it('starts an attempt only of an open or failed task, in one statement', async () => {
+    const task = await newTask('attempted-once');
+    const store = PgTaskStore.create({ pool: db().pool });
+    const steps = task.steps.map((step) => ({ id: step.id, name: step.name, action: step.action }));
+    expect(await store.startAttempt(task.id, steps)).toBe(1);
+    expect(await store.startAttempt(task.id, steps)).toBeNull();
+    await store.finish(task.id, { status: 'failed', output: null, error: 'it broke', failedStep: 'publish' });
+    expect(await store.startAttempt(task.id, steps)).toBe(2);
+  });
+
+  it('runs a task once when two runs of it start together, and refuses the other as running already', async () => {
+    const task = await newTask('pressed-twice');
+    const runs = await Promise.allSettled([scaffolder.run(task.id), scaffolder.run(task.id)]);
+    const fulfilled = runs.filter((run) => run.status === 'fulfilled');
+    const rejected = runs.filter((run): run is PromiseRejectedResult => run.status === 'rejected');
+    expect(fulfilled.map((run) => run.value.status)).toEqual(['completed']);
+    expect(rejected.map((run) => (run.reason as Error).message)).toEqual(['This task is running already.']);
+    expect((await scaffolder.task(task.id)).attempts).toBe(1);
+  });
+
+  it('marks the task failed when its workspace cannot be made, rather than leaving it processing', async () => {
+    const blocker = path.join(scratch, 'not-a-folder');
+    await fs.writeFile(blocker, 'a file where the workspace root should be');
+    const broken = compose({ workspaceRoot: path.join(blocker, 'workspaces') });
+    const task = await newTask('no-workspace', broken);
+    const finished = await broken.run(task.id);
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toMatch(/^Backline failed while running the task: ENOTDIR/);
+    const { rows } = await db().pool.query('SELECT status FROM scaffolder_tasks WHERE id = $1::text', [task.id]);
+    expect(rows).toEqual([{ status: 'failed' }]);
+  });
+});
