@@ -44,6 +44,12 @@ export interface ViewSubmission {
 /** How a view submission is answered: Slack's response_action, plus work to start once it is sent. */
 export type SubmissionAnswer = { action: 'errors'; errors: Record<string, string> } | { action: 'update'; view: View } | { action: 'clear'; followUp?: () => Promise<void> };
 
+/**
+ * Slack drops a view_submission not acked within 3 s, and the repository check asks GitHub before the
+ * ack: past this it is skipped (publishing refuses an existing repository anyway).
+ */
+const REPOSITORY_CHECK_MS = 1500;
+
 const PageState = z.object({ t: z.string(), p: z.number().int().min(0), v: z.record(z.unknown()) });
 
 /**
@@ -76,8 +82,13 @@ export function createServiceFlow(ports: CreateServicePorts) {
   const runWithProgress = async (task: Task, template: ScaffolderTemplate, slackUserId: string): Promise<void> => {
     let message = task.progressMessage;
     if (ports.messenger && !message) {
-      message = await ports.messenger.post(slackUserId, renderTaskProgress(task, template));
-      await ports.scaffolder.recordProgressMessage(task.id, message);
+      try {
+        message = await ports.messenger.post(slackUserId, renderTaskProgress(task, template));
+      } catch (error) {
+        // The modal has closed and the task is recorded: Slack refusing the message must not leave it unrun.
+        ports.scaffolder.logger.child({ command: '/create-service', taskId: task.id, userId: slackUserId }).warn('could not post the progress message; running the task without one', { error });
+      }
+      if (message) await ports.scaffolder.recordProgressMessage(task.id, message);
     }
     await ports.scaffolder.run(task.id, {
       onProgress: async (current) => {
@@ -120,7 +131,7 @@ export function createServiceFlow(ports: CreateServicePorts) {
         const values = { ...state.v, ...readPage(template, state.p, submission.values, ports.repoTarget) };
         const problems = validateParameters(template, values, [state.p]);
         const fields = current.properties.map(([name]) => name);
-        const found = problems.length ? problems : await ports.scaffolder.checkAvailability(template, values, fields);
+        const found = problems.length ? problems : await ports.scaffolder.checkAvailability(template, values, fields, { repositoryTimeLimitMs: REPOSITORY_CHECK_MS });
         if (found.length) return { action: 'errors', errors: errorsByBlock(template, found) };
         if (state.p + 1 < template.pages.length) return { action: 'update', view: page(template, state.p + 1, values) };
         return finish(template, values, submission.userId);

@@ -83,9 +83,11 @@ export function composeScaffolder(options: ComposeScaffolderOptions): Scaffolder
  * A GitHub client for publishing: octokit with Backline's rate-limit handling, but no automatic
  * retries, since repeating a POST that GitHub may have carried out (creating a repository) is not
  * safe; a failed publish is retried by the person, with what it left behind taken into account.
+ * No waits for a rate limit either: a form submission asks it whether a repository exists before
+ * Slack's 3 s ack, so a rate limit fails the request at once (and a task, which can be retried).
  */
 export function createGitHubWriter(options: { apiUrl: string; auth: GitHubAuth; cache: GitHubCacheStore }): GitHubApi {
-  return new GitHubClient({ transport: createOctokitTransport({ apiUrl: options.apiUrl, auth: options.auth }), cache: options.cache, retries: 0 });
+  return new GitHubClient({ transport: createOctokitTransport({ apiUrl: options.apiUrl, auth: options.auth }), cache: options.cache, retries: 0, maxRateLimitWaitMs: 0 });
 }
 
 /** Where the RepoUrlPicker creates repositories: the GitHub host (github.com without GitHub) and the configured organisations. */

@@ -43,6 +43,11 @@ export interface DryRun {
 export class Scaffolder {
   constructor(private readonly options: ScaffolderOptions) {}
 
+  /** Where the surfaces running tasks log what goes wrong around them (a progress message Slack refused). */
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
   listTemplates(): Promise<TemplateListing> {
     return this.options.library.list();
   }
@@ -65,7 +70,7 @@ export class Scaffolder {
    * What only the world can tell: a repository that exists already (RepoUrlPicker), or a component
    * name the catalog has (EntityNamePicker). Only fields in `fields` are checked, when given.
    */
-  async checkAvailability(template: ScaffolderTemplate, values: Record<string, unknown>, fields?: string[]): Promise<FieldProblem[]> {
+  async checkAvailability(template: ScaffolderTemplate, values: Record<string, unknown>, fields?: string[], options: { repositoryTimeLimitMs?: number } = {}): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
     for (const page of template.pages) {
       for (const [name, schema] of page.properties) {
@@ -80,7 +85,7 @@ export class Scaffolder {
           } catch {
             continue;
           }
-          if (await this.options.repositoryExists(value)) problems.push({ field: name, message: `The repository ${repo} already exists. Choose another name.` });
+          if (await this.repositoryExists(value, repo, options.repositoryTimeLimitMs)) problems.push({ field: name, message: `The repository ${repo} already exists. Choose another name.` });
         }
         if (schema['ui:field'] === 'EntityNamePicker') {
           const taken = (await this.options.catalog.findByName(value)).find((entity) => !['user', 'group', 'template', 'location'].includes(entity.kind));
@@ -89,6 +94,28 @@ export class Scaffolder {
       }
     }
     return problems;
+  }
+
+  /**
+   * Whether the repository exists; with a time limit, false when the answer does not come in time or
+   * cannot be had. Skipping the check is safe: publishing refuses an existing repository by name.
+   */
+  private async repositoryExists(repoUrl: string, repo: string, timeLimitMs: number | undefined): Promise<boolean> {
+    if (timeLimitMs === undefined) return this.options.repositoryExists(repoUrl);
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<'time up'>((resolve) => {
+      timer = setTimeout(() => resolve('time up'), timeLimitMs);
+    });
+    try {
+      const answer = await Promise.race([this.options.repositoryExists(repoUrl), timeUp]);
+      if (answer === 'time up') this.options.logger.warn('skipped checking whether a repository exists: no answer in time', { repo, timeLimitMs });
+      return answer === true;
+    } catch (error) {
+      this.options.logger.warn('skipped checking whether a repository exists: the check failed', { repo, error });
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A task by id; a UserFacingError when there is none. */
