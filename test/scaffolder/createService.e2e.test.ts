@@ -198,8 +198,8 @@ describe('/create-service', () => {
     expect(repo.teams).toEqual({ 'checkout-squad': 'admin' });
     expect(Object.keys(repo.files).sort()).toEqual(['.github/workflows/ci.yml', '.gitignore', 'Dockerfile', 'README.md', 'catalog-info.yaml', 'docs/index.md', 'mkdocs.yml', 'package.json', 'src/server.ts', 'test/server.test.ts', 'tsconfig.json']);
     expect(repo.files['.github/workflows/ci.yml']).toContain('docker build -t ${{ github.repository }}:${{ github.sha }} .');
-    expect(repo.files['catalog-info.yaml']).toContain('  name: checkout-gateway\n');
-    expect(repo.files['catalog-info.yaml']).toContain('  owner: group:default/checkout-squad\n');
+    expect(repo.files['catalog-info.yaml']).toContain('  name: "checkout-gateway"\n');
+    expect(repo.files['catalog-info.yaml']).toContain('  owner: "group:default/checkout-squad"\n');
 
     const writes = github.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path}`);
     expect(writes).toEqual([
