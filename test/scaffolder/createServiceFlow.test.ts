@@ -16,6 +16,7 @@ import { encodePrivateMetadata } from '../../src/slack/modals';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { useTestDatabase } from '../support/testDatabase';
+import { minimalTemplate } from './templateFixtures';
 
 const db = useTestDatabase();
 const TOKEN = 'ghp_backline_test';
@@ -26,24 +27,7 @@ let slack: FakeSlack;
 let slowGitHub: FakeGitHub;
 let github: FakeGitHub;
 
-const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata: { name: one-page }
-spec:
-  type: service
-  parameters:
-    - required: [name, repoUrl]
-      properties:
-        name: { type: string }
-        repoUrl: { type: string, ui:field: RepoUrlPicker }
-  steps:
-    - id: fetch
-      action: fetch:template
-      input: { url: ./skeleton, values: { name: '\${{ parameters.name }}' } }
-    - id: publish
-      action: publish:github
-      input: { repoUrl: '\${{ parameters.repoUrl }}' }
-`;
+const TEMPLATE = minimalTemplate('one-page', { action: 'publish:github' });
 
 beforeAll(async () => {
   scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-create-service-flow-'));

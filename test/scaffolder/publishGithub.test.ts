@@ -11,6 +11,7 @@ import { PgGitHubCacheStore } from '../../src/sources/github/PgGitHubCacheStore'
 import { connect, MAX_BYTES, TOKEN } from '../github/helpers';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { useTestDatabase } from '../support/testDatabase';
+import { minimalTemplate } from './templateFixtures';
 
 const db = useTestDatabase();
 let github: FakeGitHub;
@@ -23,24 +24,7 @@ async function writeTemplate(name: string, files: number, options: { binary?: bo
   await fs.mkdir(path.join(dir, 'skeleton', 'src'), { recursive: true });
   await fs.writeFile(
     path.join(dir, 'template.yaml'),
-    `apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata: { name: ${name} }
-spec:
-  type: service
-  parameters:
-    - required: [name, repoUrl]
-      properties:
-        name: { type: string }
-        repoUrl: { type: string, ui:field: RepoUrlPicker }
-  steps:
-    - id: fetch
-      action: fetch:template
-      input: { url: ./skeleton, values: { name: '\${{ parameters.name }}' } }
-    - id: publish
-      action: publish:github
-      input: { repoUrl: '\${{ parameters.repoUrl }}', description: Made by a test${options.allowedHosts ? `, allowedHosts: ${JSON.stringify(options.allowedHosts)}` : ''} }
-`,
+    minimalTemplate(name, { action: 'publish:github', input: { description: 'Made by a test', ...(options.allowedHosts && { allowedHosts: options.allowedHosts }) } }),
   );
   await fs.writeFile(path.join(dir, 'skeleton', 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec: { type: service, lifecycle: experimental, owner: team-a }\n');
   for (let i = 1; i < files; i++) await fs.writeFile(path.join(dir, 'skeleton', 'src', `module-${i}.ts`), `export const module${i} = '\${{ values.name }}-${i}';\n`);

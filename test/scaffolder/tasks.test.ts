@@ -9,29 +9,13 @@ import { composeScaffolder } from '../../src/scaffolder/compose';
 import { PgTaskStore } from '../../src/scaffolder/PgTaskStore';
 import type { Scaffolder } from '../../src/scaffolder/service';
 import { useTestDatabase } from '../support/testDatabase';
+import { minimalTemplate } from './templateFixtures';
 
 const db = useTestDatabase();
 let scratch: string;
 let scaffolder: Scaffolder;
 
-const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata: { name: local-repo }
-spec:
-  type: service
-  parameters:
-    - required: [name, repoUrl]
-      properties:
-        name: { type: string }
-        repoUrl: { type: string, ui:field: RepoUrlPicker }
-  steps:
-    - id: fetch
-      action: fetch:template
-      input: { url: ./skeleton, values: { name: '\${{ parameters.name }}' } }
-    - id: publish
-      action: publish:local
-      input: { repoUrl: '\${{ parameters.repoUrl }}' }
-`;
+const TEMPLATE = minimalTemplate('local-repo', { action: 'publish:local' });
 
 function compose(options: { workspaceRoot?: string } = {}): Scaffolder {
   const catalog = PgCatalogStore.create({ pool: db().pool });
