@@ -103,13 +103,13 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     // The lookup and the neighbourhood of what it finds, in one round trip: the card of an exact
     // name costs one statement. Names are read around when there are a few of them, else titles.
     const roots = `roots AS (SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS})`;
-    const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[string, string, string, string, string, Entity, string, boolean]> }>({
+    const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
       name: 'catalog.findByNameOrTitle.around',
       text: neighbourhoodStatement(`${named}, ${roots}`, `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named,`),
       values: [text.toLowerCase(), ...neighbourhoodValues(around)],
     });
     const row = rows[0]!;
-    const found = row.named.map(([ref, ref_key, kind, namespace, name, body, location_key, byName]) => ({ entity: toEntity({ ref, ref_key, kind, namespace, name, body, location_key }), byName }));
+    const found = row.named.map((columns) => ({ entity: entityFromArray(columns), byName: columns[7] }));
     return {
       byName: found.filter((item) => item.byName).map((item) => item.entity),
       byTitle: found.filter((item) => !item.byName).map((item) => item.entity),
@@ -475,7 +475,7 @@ interface NeighbourhoodRow {
   roots: string[];
   followed: string[];
   reached: string[];
-  entities: Array<[string, string, string, string, string, Entity, string]>;
+  entities: EntityArray[];
 }
 
 /**
@@ -505,8 +505,20 @@ function neighbourhoodStatement(rootsCte: string, extraColumns = ''): string {
           FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`;
 }
 
+/** The relation types read from the roots themselves: their own, and the next step's. */
+function rootTypesOf(request: NeighbourhoodRequest): string[] {
+  return [...new Set([...request.relations, ...request.nextRelations])];
+}
+
 function neighbourhoodValues(request: NeighbourhoodRequest): unknown[] {
-  return [[...new Set([...request.relations, ...request.nextRelations])], request.follow, request.nextRelations, request.nextFollow];
+  return [rootTypesOf(request), request.follow, request.nextRelations, request.nextFollow];
+}
+
+type EntityArray = [string, string, string, string, string, Entity, string];
+
+/** An entity that came back as `json_build_array(ENTITY_COLUMNS, …)`; columns after these are the caller's. */
+function entityFromArray([ref, ref_key, kind, namespace, name, body, location_key]: readonly [...EntityArray, ...unknown[]]): StoredEntity {
+  return toEntity({ ref, ref_key, kind, namespace, name, body, location_key });
 }
 
 function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): Neighbourhood {
@@ -516,11 +528,11 @@ function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): 
     list.push({ type, sourceRef, targetRef });
     relations.set(sourceKey, list);
   }
-  const rootTypes = [...new Set([...request.relations, ...request.nextRelations])];
+  const rootTypes = rootTypesOf(request);
   const relationTypesRead = new Map<string, string[]>();
   for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
   for (const key of row.roots) relationTypesRead.set(key, rootTypes);
-  const entities = row.entities.map(([ref, ref_key, kind, namespace, name, body, location_key]) => toEntity({ ref, ref_key, kind, namespace, name, body, location_key }));
+  const entities = row.entities.map(entityFromArray);
   return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
 }
 
