@@ -303,12 +303,15 @@ function startLimited<T, R>(items: T[], limit: number, work: (item: T) => Promis
   // yet from being reported as unhandled.
   for (const result of results) result.catch(() => undefined);
   let next = 0;
+  // Back to the event loop before each item, one item per turn: work that never waits on I/O (a
+  // local file read and parsed) would otherwise run item after item while the database's answers
+  // to earlier writes wait, and PostgreSQL would sit idle between the statements of a batch.
+  // Immediates queued in one turn all run in that turn, so the runners take turns through a chain.
+  let turn = Promise.resolve();
+  const nextTurn = () => (turn = turn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
   const runner = async () => {
     while (next < items.length) {
-      // Back to the event loop between items: work that never waits on I/O (a local file read and
-      // parsed) would otherwise run every item before the database's answers to earlier writes
-      // are even looked at, and reading would no longer overlap writing.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (next >= items.length) break;
       const index = next++;
       try {

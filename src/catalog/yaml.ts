@@ -83,12 +83,36 @@ function measure(root: unknown, limits: YamlLimits): string | undefined {
 /** Line numbers (1-based) where each document begins: the first line, then after each `---`. */
 function documentStartLines(text: string): number[] {
   const starts: number[] = [];
-  for (const [i, raw] of text.split('\n').entries()) {
-    const line = raw.replace(/\r$/, '');
-    // A document begins on the line after a bare `---`, or on the separator line when content follows it.
-    if (/^---\s*$/.test(line)) starts.push(i + 2);
-    else if (/^---\s/.test(line)) starts.push(i + 1);
-    else if (starts.length === 0 && line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) starts.push(i + 1);
+  // Every line is looked at until the first document begins; after that only lines starting with
+  // `---` can matter, so the scan jumps between them and counts the newlines it passes.
+  let lineStart = 0;
+  let lineNumber = 1;
+  while (lineStart <= text.length) {
+    const end = text.indexOf('\n', lineStart);
+    const lineEnd = end === -1 ? text.length : end;
+    if (starts.length === 0 || text.startsWith('---', lineStart)) {
+      const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+      // A document begins on the line after a bare `---`, or on the separator line when content follows it.
+      if (/^---\s*$/.test(line)) starts.push(lineNumber + 1);
+      else if (/^---\s/.test(line)) starts.push(lineNumber);
+      else if (starts.length === 0 && line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) starts.push(lineNumber);
+    }
+    if (end === -1) break;
+    if (starts.length > 0) {
+      const separator = text.indexOf('\n---', lineEnd);
+      if (separator === -1) break;
+      lineNumber += countNewlines(text, lineEnd, separator + 1);
+      lineStart = separator + 1;
+    } else {
+      lineNumber++;
+      lineStart = end + 1;
+    }
   }
   return starts.length ? starts : [1];
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }

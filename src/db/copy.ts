@@ -17,12 +17,21 @@ export async function copyRows(client: pg.PoolClient, table: string, columns: st
 const SPECIAL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
+/**
+ * Most values (every entity body, which JSON.stringify made) hold none of the four characters; four
+ * indexOf scans find that several times faster than the regular expression's own scan.
+ */
+function escapeValue(value: string): string {
+  if (value.indexOf('\\') === -1 && value.indexOf('\n') === -1 && value.indexOf('\t') === -1 && value.indexOf('\r') === -1) return value;
+  return value.replace(SPECIAL, (character) => ESCAPES[character]!);
+}
+
 function encodeRows(rows: Array<Array<string | null>>): Buffer[] {
   const chunks: Buffer[] = [];
   let lines: string[] = [];
   let size = 0;
   for (const row of rows) {
-    const line = `${row.map((value) => (value === null ? '\\N' : value.replace(SPECIAL, (character) => ESCAPES[character]!))).join('\t')}\n`;
+    const line = `${row.map((value) => (value === null ? '\\N' : escapeValue(value))).join('\t')}\n`;
     lines.push(line);
     size += line.length;
     // CopyData messages of about 64 KB, as psql sends them.
