@@ -1,7 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { DEFAULT_CHECKS, DEFAULT_SCORECARD } from './health/defaultScorecard';
+import { FACT_NAMES, FACT_TYPES } from './health/facts/names';
+import { LEVELS, type CheckDefinition, type Scorecard } from './health/model';
 import { TEMPLATES_DIR } from './paths';
+
+/** When `serve` collects health facts and scores, unless backline.yaml says otherwise: hourly. */
+export const DEFAULT_HEALTH_SCHEDULE = '0 * * * *';
 
 /** A GitHub user or organisation name: letters, digits and single hyphens, at most 39 characters. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -91,6 +99,7 @@ const EnvSchema = z.object({
   BACKLINE_DOCS_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(3),
   BACKLINE_DOCS_MAX_INDEX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   BACKLINE_DOCS_REFRESH_MINUTES: z.coerce.number().min(0).default(60),
+  BACKLINE_CONFIG: z.string().trim().min(1).optional(),
 });
 
 const WHERE_TO_GET: Record<string, string> = {
@@ -125,6 +134,7 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_DOCS_TIMEOUT_SECONDS: 'Seconds to wait for a docs site (and GitHub) to answer, e.g. 3.',
   BACKLINE_DOCS_MAX_INDEX_BYTES: 'The largest search/search_index.json Backline reads, in bytes, e.g. 20971520 for 20 MiB.',
   BACKLINE_DOCS_REFRESH_MINUTES: 'Minutes between refreshes of every docs site by `serve`; 0 turns the schedule off.',
+  BACKLINE_CONFIG: 'The path of a backline.yaml (health checks and scorecards); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
 };
 
 export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string };
@@ -193,6 +203,7 @@ export interface Config {
   scaffolder: ScaffolderConfig;
   oncall: OnCallConfig;
   docs: DocsConfig;
+  health: HealthConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -245,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIndexBytes: values.BACKLINE_DOCS_MAX_INDEX_BYTES,
       refreshMinutes: values.BACKLINE_DOCS_REFRESH_MINUTES,
     },
+    health: loadHealthConfig(values.BACKLINE_CONFIG),
   };
 }
 
@@ -282,4 +294,147 @@ export function requireSlackConfig(config: Config): SlackConfig {
     );
   }
   return { botToken: config.slack.botToken!, signingSecret: config.slack.signingSecret, appToken: config.slack.appToken, apiUrl: config.slack.apiUrl };
+}
+
+// ---- backline.yaml ----------------------------------------------------------------------------
+
+const OPERATORS = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'exists'] as const;
+const COMPARISONS: readonly string[] = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+const KINDS = ['Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Rotation'];
+const scalar = z.union([z.boolean(), z.number(), z.string(), z.null()]);
+const words = z.array(z.string().trim().min(1)).min(1, 'must list at least one value (or leave the field out to match everything)');
+
+const ConditionSchema = z
+  .object({ fact: z.string(), operator: z.string(), value: z.union([scalar, z.array(scalar)]).optional() })
+  .strict()
+  .superRefine((condition, context) => {
+    const problem = (path: string, message: string) => context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+    const type = FACT_TYPES.get(condition.fact);
+    if (!type) return problem('fact', `unknown fact "${condition.fact}"; valid facts: ${FACT_NAMES.join(', ')}`);
+    if (!(OPERATORS as readonly string[]).includes(condition.operator)) return problem('operator', `unknown operator "${condition.operator}"; valid operators: ${OPERATORS.join(', ')}`);
+    const { operator, value } = condition;
+    if (operator === 'exists') {
+      if (value !== undefined && typeof value !== 'boolean') problem('value', 'with exists, value must be true (the default: the fact has a value) or false');
+    } else if (operator === 'in' || operator === 'notIn') {
+      if (!Array.isArray(value)) problem('value', `with ${operator}, value must be a list, e.g. [production, experimental]`);
+      else if (value.some((item) => item !== null && typeof item !== type)) problem('value', `${condition.fact} is a ${type}: every value in the list must be a ${type}`);
+    } else if (COMPARISONS.includes(operator)) {
+      if (type !== 'number') problem('operator', `${operator} compares numbers, and ${condition.fact} is a ${type}; use equal, notEqual, in, notIn or exists`);
+      else if (typeof value !== 'number') problem('value', `with ${operator}, value must be a number`);
+    } else if (value === undefined || Array.isArray(value) || (value !== null && typeof value !== type)) {
+      problem('value', `${condition.fact} is a ${type}: value must be a ${type}${type === 'boolean' ? ' (true or false)' : ''}`);
+    }
+  });
+
+type RuleInput = { all: Array<RuleInput | z.infer<typeof ConditionSchema>> } | { any: Array<RuleInput | z.infer<typeof ConditionSchema>> };
+const RuleSchema: z.ZodType<RuleInput> = z.lazy(() => {
+  const part = z.union([ConditionSchema, RuleSchema], { errorMap: () => ({ message: 'each item must be a condition {fact, operator, value} or a nested {all: […]} / {any: […]}' }) });
+  return z.union([z.object({ all: z.array(part).min(1) }).strict(), z.object({ any: z.array(part).min(1) }).strict()], {
+    errorMap: () => ({ message: 'must be {all: [conditions]} or {any: [conditions]}, each condition {fact, operator, value}' }),
+  });
+});
+
+const CheckSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, e.g. has-readme'),
+    title: z.string().trim().min(1, 'must say what the check asks, e.g. "Has a README"'),
+    why: z.string().trim().min(1, 'must say why the check matters, in a sentence owners will read'),
+    fix: z.object({ text: z.string().trim().min(1, 'must say how to fix it'), url: z.string().url('must be a URL, e.g. https://backstage.io/docs/…').optional() }).strict(),
+    appliesTo: z
+      .object({
+        kinds: words.refine((kinds) => kinds.every((kind) => KINDS.some((known) => known.toLowerCase() === kind.toLowerCase())), `must be catalog kinds: ${KINDS.join(', ')}`).optional(),
+        types: words.optional(),
+        lifecycles: words.optional(),
+        tags: words.optional(),
+      })
+      .strict()
+      .default({}),
+    rule: RuleSchema,
+    level: z.enum(LEVELS, { errorMap: () => ({ message: `must be one of ${LEVELS.join(', ')}` }) }),
+  })
+  .strict();
+
+const BacklineFileSchema = z
+  .object({
+    health: z
+      .object({
+        /** Start from Backline's default scorecard (true) or only from the checks listed here. */
+        defaultChecks: z.boolean().default(true),
+        disable: z.array(z.string()).default([]),
+        /** When `serve` collects facts and scores, as a cron expression. */
+        schedule: z.string().trim().refine((value) => /^(\S+\s+){4,5}\S+$/.test(value), 'must be a cron expression of 5 or 6 fields, e.g. "0 * * * *" (hourly)').default(DEFAULT_HEALTH_SCHEDULE),
+        checks: z.array(CheckSchema).default([]),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export interface HealthConfig {
+  /** The backline.yaml read, or null when there is none. */
+  configFile: string | null;
+  scorecard: Scorecard;
+  schedule: string;
+}
+
+/**
+ * backline.yaml's health section, validated: the default checks (unless `defaultChecks: false`),
+ * minus `disable`, with `checks` added (a check with a default check's id replaces it). Errors name
+ * the file, the check and the field, and say what would be valid.
+ */
+export function parseBacklineFile(text: string, file: string): HealthConfig {
+  let raw: unknown;
+  try {
+    raw = yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  const parsed = BacklineFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `- ${describeIssuePath(raw, issue.path)}: ${issue.message}.`);
+    throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}\nSee backline.example.yaml for the format.`);
+  }
+  const { health } = parsed.data;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const check of health.checks) {
+    if (seen.has(check.id)) problems.push(`- check "${check.id}": the id is used twice in health.checks; give each check its own id.`);
+    seen.add(check.id);
+  }
+  const base = health.defaultChecks ? DEFAULT_CHECKS : [];
+  const known = new Set([...base.map((check) => check.id), ...seen]);
+  for (const id of health.disable) if (!known.has(id)) problems.push(`- health.disable: there is no check "${id}"; checks: ${[...known].join(', ')}.`);
+  if (problems.length) throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}`);
+  const added = new Map(health.checks.map((check) => [check.id, check as CheckDefinition]));
+  const checks = [...base.map((check) => added.get(check.id) ?? check), ...health.checks.filter((check) => !base.some((b) => b.id === check.id)).map((check) => check as CheckDefinition)].filter(
+    (check) => !health.disable.includes(check.id),
+  );
+  return { configFile: file, scorecard: { checks }, schedule: health.schedule };
+}
+
+/** `health.checks[2] (check "has-readme") rule.all[0].fact`: where in the file, by the check's id when it has one. */
+function describeIssuePath(raw: unknown, issuePath: Array<string | number>): string {
+  if (issuePath[0] === 'health' && issuePath[1] === 'checks' && typeof issuePath[2] === 'number') {
+    const id = (raw as { health?: { checks?: Array<{ id?: unknown }> } }).health?.checks?.[issuePath[2]]?.id;
+    const rest = pathText(issuePath.slice(3));
+    return `check ${typeof id === 'string' ? `"${id}"` : `#${issuePath[2] + 1}`} (health.checks[${issuePath[2]}])${rest ? `, field ${rest}` : ''}`;
+  }
+  return pathText(issuePath) || 'the file';
+}
+
+function pathText(parts: Array<string | number>): string {
+  return parts.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${part}`)).join('');
+}
+
+/** BACKLINE_CONFIG, else ./backline.yaml when it exists; the default scorecard without either. */
+function loadHealthConfig(configPath: string | undefined): HealthConfig {
+  const file = path.resolve(configPath ?? 'backline.yaml');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (configPath === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { configFile: null, scorecard: DEFAULT_SCORECARD, schedule: DEFAULT_HEALTH_SCHEDULE };
+    throw new ConfigError(`Backline's configuration is invalid:\n- BACKLINE_CONFIG: ${file} cannot be read (${(error as Error).message}). ${WHERE_TO_GET.BACKLINE_CONFIG}`);
+  }
+  return parseBacklineFile(text, file);
 }

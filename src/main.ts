@@ -6,7 +6,14 @@ import { createCommandSet } from '../commands';
 import { requireGitHubAuth, requireSlackConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { createGitHubDocsChanges } from './docs/githubDocsChanges';
+import { resolveDocs } from './docs/resolve';
 import { DocsLibrary } from './docs/library';
+import { createHealthJob } from './health/job';
+import type { HealthReader, Scorecard } from './health/model';
+import { PgHealthStore } from './health/PgHealthStore';
+import { createHealthReader } from './health/reader';
+import { createHealthService, type HealthService } from './health/service';
+import type { ScheduledJob } from './scheduler/ports';
 import { PgDocsStore } from './docs/PgDocsStore';
 import { createDocsSite } from './docs/site';
 import { TECHDOCS_PATH } from './docs/staticSite';
@@ -127,6 +134,55 @@ export function openOnCall(backline: Backline, options: { directory?: SlackDirec
     cacheTtlMs: oncall.cacheTtlMs,
     logger: options.logger,
   });
+}
+
+export interface OpenHealth {
+  /** What digests, nudges, App Home and the CLI read (and where waivers are written). */
+  reader: HealthReader;
+  /** Collects facts and scores: everything (`collectAndScore`) or a few entities now (`evaluate`). */
+  service: HealthService;
+  scorecard: Scorecard;
+  /** The scheduled evaluation, on backline.yaml's `health.schedule` (hourly by default), for the scheduler. */
+  job: ScheduledJob;
+}
+
+/**
+ * Health checks and scorecards over this database: the scorecard of backline.yaml (else the
+ * default one), facts from the catalog, the docs cache (through `docs`, default openDocs), on-call
+ * (through `oncall`, default openOnCall) and GitHub when configured.
+ */
+export function openHealth(backline: Backline, options: { logger?: Logger; docs?: DocsLibrary; oncall?: OnCallResolver; github?: GitHubIntegration; timezone?: string } = {}): OpenHealth {
+  const { pool } = backline.database;
+  const { scorecard, schedule } = backline.config.health;
+  const store = PgHealthStore.create({ pool });
+  const docs = options.docs ?? openDocs(backline, { logger: options.logger });
+  const docsCache = PgDocsStore.create({ pool });
+  const github = options.github ?? openGitHub(backline, { logger: options.logger });
+  const service = createHealthService({
+    catalog: backline.catalog,
+    store,
+    scorecard,
+    github: github && { client: github.client, hosts: github.hosts },
+    docs: {
+      baseUrl: docs.baseUrl,
+      maxAgeDays: docs.maxAgeDays,
+      getSites: (urls) => docsCache.getSites(urls),
+      // An evaluation asked for now reads its few sites first, so it does not depend on serve's refresh.
+      refresh: async (entities) => {
+        const sites = new Map(entities.map((entity) => resolveDocs(entity, docs.baseUrl).site).filter((site) => site !== null).map((site) => [site.url, site]));
+        await Promise.all([...sites.values()].map((site) => docs.refresh(site, { index: false })));
+      },
+    },
+    oncall: options.oncall ?? openOnCall(backline, { logger: options.logger }),
+    concurrency: backline.config.github.concurrency,
+    logger: options.logger,
+  });
+  return {
+    reader: createHealthReader({ catalog: backline.catalog, store, scorecard }),
+    service,
+    scorecard,
+    job: createHealthJob(service, { cron: schedule, timezone: options.timezone, logger: options.logger }),
+  };
 }
 
 /**

@@ -220,6 +220,28 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return rows.map((row) => ({ group: toEntity(row), owned: row.owned }));
   }
 
+  async listEntities(options: { kinds?: string[] } = {}): Promise<StoredEntity[]> {
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE $1::text[] IS NULL OR kind = ANY($1::text[]) ORDER BY ref_key`,
+      [options.kinds?.map((kind) => kind.toLowerCase()) ?? null],
+    );
+    return rows.map(toEntity);
+  }
+
+  async listRelations(types: string[]): Promise<RelationRow[]> {
+    if (types.length === 0) return [];
+    // Each relation is stored once; the other direction is the same row read backwards.
+    const { rows } = await this.pool.query<{ type: string; source_ref: string; target_ref: string }>(
+      `SELECT DISTINCT type, source_ref, target_ref FROM (
+         SELECT type, source_ref, target_ref FROM relations WHERE type = ANY($1::text[])
+         UNION ALL
+         SELECT relation_inverse(type), target_ref, source_ref FROM relations WHERE type = ANY(ARRAY(SELECT relation_inverse(t) FROM unnest($1::text[]) t))
+       ) edges`,
+      [types],
+    );
+    return rows.map((row) => ({ type: row.type, sourceRef: row.source_ref, targetRef: row.target_ref }));
+  }
+
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {
     // The annotations /whoowns looks up have expression indexes; their SQL names the key literally
     // (from this fixed list, never from input) so that the planner can use them.

@@ -137,4 +137,11 @@ export interface CatalogStore {
   /** User entities whose spec.profile.email is the given address, ignoring case. */
   findUsersByEmail(email: string): Promise<StoredEntity[]>;
   countEntities(): Promise<number>;
+  /**
+   * Every entity, optionally only of the given kinds (lower-case), ordered by ref key, in one read:
+   * for work over the whole catalog (health facts) that must not cost a query per entity.
+   */
+  listEntities(options?: { kinds?: string[] }): Promise<StoredEntity[]>;
+  /** Every relation of the given types, in both directions as relationsFrom reads them, in one read. */
+  listRelations(types: string[]): Promise<RelationRow[]>;
 }
