@@ -79,6 +79,9 @@ export function createBacklineMetrics(metrics = new Metrics()) {
     slackCalls: metrics.counter('backline_slack_api_calls_total', 'Slack Web API calls, by method and outcome.'),
     catalogEntities: metrics.gauge('backline_catalog_entities', 'Entities in the catalog.'),
     ingestionErrors: metrics.gauge('backline_catalog_processing_errors', 'Stored catalog processing errors.'),
+    outboxMessages: metrics.counter('backline_outbox_messages_total', 'Scheduled messages settled, by purpose and outcome (sent, found_after_restart, failed).'),
+    outboxRetries: metrics.counter('backline_outbox_retries_total', 'Scheduled messages put back to try again, by purpose and reason (transient, rate_limited, blocked).'),
+    slackRateLimited: metrics.counter('backline_slack_rate_limited_total', 'Slack Web API calls answered 429 or ratelimited, by method.'),
   };
 }
 

@@ -5,7 +5,11 @@
  * It records every call, enforces Block Kit limits on every message and view (a violation answers
  * `invalid_blocks` *and* is kept in `slack.violations`, so a test that swallows the error still fails
  * `expectNoViolations`), and plays Slack's failure modes on demand: 429 with Retry-After, `{ ok: false }`
- * errors, bad tokens, reused trigger_ids, over-used response_urls.
+ * errors, bad tokens, reused trigger_ids, over-used response_urls. With `enforceChannelRateLimit` it
+ * plays Slack's chat.postMessage limit of one message per second per channel: a faster post gets 429
+ * with Retry-After (kept in `slack.channelRateLimits`), and a post that comes back before that
+ * Retry-After has passed is a violation. Messages keep their metadata, and conversations.history
+ * answers from them.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +76,8 @@ export interface FakeSlackMessage {
   text?: string;
   blocks?: unknown[];
   attachments?: unknown[];
+  /** Message metadata as posted: `{ event_type, event_payload }`. */
+  metadata?: Record<string, unknown>;
   /** How many times chat.update changed it. */
   edits: number;
 }
@@ -83,6 +89,19 @@ export interface FakeSlackOptions {
   users?: Record<string, FakeSlackUser>;
   channels?: FakeSlackChannel[];
   usergroups?: FakeSlackUsergroup[];
+  /**
+   * Play Slack's rate limit of one chat.postMessage per second per channel: a post within a second
+   * of the channel's last accepted one answers 429 with Retry-After: 1; posting there again before
+   * that Retry-After has passed is also recorded as a violation.
+   */
+  enforceChannelRateLimit?: boolean;
+}
+
+/** A 429 the fake answered to keep a channel within one message per second. */
+export interface FakeSlackRateLimit {
+  channel: string;
+  at: number;
+  retryAfterSeconds: number;
 }
 
 export interface FakeSlack {
@@ -99,6 +118,8 @@ export interface FakeSlack {
   messages: FakeSlackMessage[];
   /** Views by id, as views.open/push/update/publish left them. */
   views: Map<string, Record<string, unknown>>;
+  /** The 429s answered under `enforceChannelRateLimit`, in order. */
+  channelRateLimits: FakeSlackRateLimit[];
   /** A loopback URL that records what is posted to it, like a slash command's response_url. */
   responseUrl(id?: string): string;
   callsTo(method: string): RecordedCall[];
@@ -108,6 +129,11 @@ export interface FakeSlack {
   failNext(method: string, error: string, options?: { status?: number; times?: number }): void;
   /** The next `times` calls to `method` are answered only after `ms` milliseconds: a slow Slack. */
   delay(method: string, ms: number, times?: number): void;
+  /**
+   * The next `times` calls to `method` take effect at once (a message is posted) but are answered
+   * only after `ms` milliseconds: a client that dies meanwhile never learns that they happened.
+   */
+  delayAnswer(method: string, ms: number, times?: number): void;
   /** Forgets calls, responses, violations and pending failures; keeps users, channels and groups. */
   reset(): void;
   close(): Promise<void>;
@@ -145,11 +171,16 @@ class FakeSlackServer implements FakeSlack {
   readonly usergroups: FakeSlackUsergroup[];
   readonly messages: FakeSlackMessage[] = [];
   readonly views = new Map<string, Record<string, unknown>>();
+  readonly channelRateLimits: FakeSlackRateLimit[] = [];
 
   private readonly server: Server;
   private readonly tokens: ReadonlySet<string> | undefined;
   private readonly rateLimits = new Map<string, Array<number>>();
   private readonly delays = new Map<string, Array<number>>();
+  private readonly answerDelays = new Map<string, Array<number>>();
+  private readonly enforceChannelRateLimit: boolean;
+  /** Per channel id: when the last post was accepted, and until when a 429's Retry-After runs. */
+  private readonly channelPace = new Map<string, { acceptedAt: number; retryAfterUntil: number }>();
   private readonly failures = new Map<string, Array<{ error: string; status: number }>>();
   private readonly usedTriggers = new Set<string>();
   private readonly homeViewIds = new Map<string, string>();
@@ -162,6 +193,7 @@ class FakeSlackServer implements FakeSlack {
     this.users = new Map(Object.entries(options.users ?? {}));
     this.channels = new Map((options.channels ?? []).map((c) => [c.id, c]));
     this.usergroups = [...(options.usergroups ?? [])];
+    this.enforceChannelRateLimit = options.enforceChannelRateLimit ?? false;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.handlers = {
       'auth.test': () => ({
@@ -199,6 +231,8 @@ class FakeSlackServer implements FakeSlack {
         if (!first) return { error: 'users_list_not_supplied' };
         return { channel: { id: `D${first.slice(1)}` } };
       },
+      'conversations.history': (args) => this.history(args),
+      'conversations.list': (args) => this.listChannels(args),
       'conversations.info': (args) => {
         const channel = this.channels.get(str(args.channel) ?? '');
         if (!channel) return { error: 'channel_not_found' };
@@ -262,8 +296,17 @@ class FakeSlackServer implements FakeSlack {
     this.delays.set(method, queue);
   }
 
+  delayAnswer(method: string, ms: number, times = 1): void {
+    const queue = this.answerDelays.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(ms);
+    this.answerDelays.set(method, queue);
+  }
+
   reset(): void {
     this.delays.clear();
+    this.answerDelays.clear();
+    this.channelRateLimits.length = 0;
+    this.channelPace.clear();
     this.calls.length = 0;
     this.responses.length = 0;
     this.violations.length = 0;
@@ -288,9 +331,12 @@ class FakeSlackServer implements FakeSlack {
     let reply: Reply;
     try {
       if (req.method === 'POST' && path.startsWith('/api/')) {
-        const wait = this.delays.get(decodeURIComponent(path.slice('/api/'.length)))?.shift();
+        const method = decodeURIComponent(path.slice('/api/'.length));
+        const wait = this.delays.get(method)?.shift();
         if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-        reply = this.apiCall(decodeURIComponent(path.slice('/api/'.length)), req, raw);
+        reply = this.apiCall(method, req, raw);
+        const answerWait = this.answerDelays.get(method)?.shift();
+        if (answerWait) await new Promise((resolve) => setTimeout(resolve, answerWait));
       } else if (req.method === 'POST' && path.startsWith('/response/')) {
         reply = this.responsePost(decodeURIComponent(path.slice('/response/'.length)), raw);
       } else {
@@ -329,6 +375,10 @@ class FakeSlackServer implements FakeSlack {
     }
     const failure = this.failures.get(method)?.shift();
     if (failure) return { status: failure.status, body: { ok: false, error: failure.error } };
+    if (method === 'chat.postMessage' && this.enforceChannelRateLimit) {
+      const limited = this.paceChannel(this.channelIdOf(str(args.channel) ?? ''));
+      if (limited) return limited;
+    }
     const result = handler(args);
     return { body: typeof result.error === 'string' ? { ok: false, ...result } : { ok: true, ...result } };
   }
@@ -364,16 +414,79 @@ class FakeSlackServer implements FakeSlack {
 
   // --- chat.* -------------------------------------------------------------------------------------
 
-  private postMessage(args: Args): Record<string, unknown> {
+  /**
+   * One accepted post per channel per second. Slack answers a faster one 429 with Retry-After; a
+   * client that posts there again before that Retry-After has passed ignored it: a violation.
+   */
+  private paceChannel(channel: string): Reply | undefined {
+    const now = Date.now();
+    const pace = this.channelPace.get(channel);
+    if (!pace) return undefined;
+    if (now < pace.retryAfterUntil) {
+      this.violations.push({ method: 'chat.postMessage', problems: [`posted to ${channel} ${pace.retryAfterUntil - now} ms before the Retry-After of an earlier 429 had passed`] });
+    } else if (now - pace.acceptedAt >= 1000) {
+      return undefined;
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil((pace.acceptedAt + 1000 - now) / 1000));
+    pace.retryAfterUntil = now + retryAfterSeconds * 1000;
+    this.channelRateLimits.push({ channel, at: now, retryAfterSeconds });
+    return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
+  }
+
+  /** A channel id for `C…`, `payments` or `#payments` when the fake has that channel seeded; else the value as given. */
+  private channelIdOf(channel: string): string {
+    if (this.channels.has(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    return [...this.channels.values()].find((c) => c.name === name)?.id ?? channel;
+  }
+
+  private history(args: Args): Record<string, unknown> {
     const channel = str(args.channel);
     if (!channel) return { error: 'channel_not_found' };
+    // Slack's history wants the id; a seeded fake also knows which ids exist.
+    if (this.channels.size > 0 && !this.channels.has(channel)) return { error: 'channel_not_found' };
+    const oldest = Number(str(args.oldest) ?? 0);
+    const latest = str(args.latest) ? Number(args.latest) : Infinity;
+    const matching = this.messages.filter((m) => m.channel === channel && !m.thread_ts && Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
+    const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
+    const limit = Math.min(999, Number(str(args.limit) ?? 100) || 100);
+    const page = matching.slice(offset, offset + limit).map((m) => {
+      const json = this.messageJson(m);
+      if (!flag(args.include_all_metadata)) delete json.metadata;
+      return json;
+    });
+    const more = offset + limit < matching.length;
+    return { messages: page, has_more: more, pin_count: 0, response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' } };
+  }
+
+  private listChannels(args: Args): Record<string, unknown> {
+    const types = (str(args.types) ?? 'public_channel').split(',');
+    const all = [...this.channels.values()].filter(
+      (c) => (c.is_private ? types.includes('private_channel') : types.includes('public_channel')) && !(flag(args.exclude_archived) && c.is_archived),
+    );
+    const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
+    const limit = Math.min(1000, Number(str(args.limit) ?? 100) || 100);
+    const more = offset + limit < all.length;
+    return {
+      channels: all.slice(offset, offset + limit).map((c) => ({ is_channel: true, is_private: false, is_archived: false, ...c })),
+      response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' },
+    };
+  }
+
+  private postMessage(args: Args): Record<string, unknown> {
+    const given = str(args.channel);
+    if (!given) return { error: 'channel_not_found' };
+    const channel = this.channelIdOf(given);
+    if (this.channels.get(channel)?.is_archived) return { error: 'is_archived' };
     if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) return { error: 'no_text' };
     const invalid = this.messageProblems('chat.postMessage', args);
     if (invalid) return invalid;
     const message: FakeSlackMessage = { channel, ts: this.nextTs(), edits: 0 };
     copyContent(args, message);
     if (str(args.thread_ts)) message.thread_ts = str(args.thread_ts);
+    if (isRecord(args.metadata)) message.metadata = args.metadata;
     this.messages.push(message);
+    if (this.enforceChannelRateLimit) this.channelPace.set(channel, { acceptedAt: Date.now(), retryAfterUntil: 0 });
     return { channel, ts: message.ts, message: this.messageJson(message) };
   }
 
