@@ -13,6 +13,7 @@ import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
 import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
+import { registerHealthCommand } from './healthCommand';
 import { registerTemplateCommands } from './templateCommands';
 import { runShell } from '../shell/shell';
 import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
@@ -235,6 +236,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
+
+  registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
 
   registerTemplateCommands(program, {
     stdout: io.stdout,
