@@ -2,6 +2,8 @@ import type { KnownBlock, View } from '@slack/types';
 import { UserFacingError } from '../src/errors';
 import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewSubmission } from './createService';
 import { CREATE_SERVICE } from './createService.blocks';
+import { digestFlow, type DigestCommandPorts } from './digest';
+import { DIGEST_ACTIONS } from './digest.blocks';
 import { findDocs, type DocsPorts } from './docs';
 import { DOCS_ACTIONS, docsSummaryText, renderDocs } from './docs.blocks';
 import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
@@ -57,6 +59,8 @@ export interface CommandSet {
   suggest(actionId: string, typed: string): Promise<PickerOption[] | undefined>;
   /** The modal a command opens in Slack, or undefined when the command answers with a message. */
   modal?(command: string, text: string, context: CommandContext): ModalRequest | undefined;
+  /** The modal a button opens in Slack (with the press's trigger_id), or undefined when `act` answers it. */
+  actionModal?(actionId: string, value: string, context: CommandContext): ModalRequest | undefined;
   /** A modal's view_submission: undefined when the callback id is not ours. */
   submit?(submission: ViewSubmission): Promise<SubmissionAnswer | undefined>;
 }
@@ -67,6 +71,8 @@ export type CommandPorts = WhoOwnsPorts & {
   docs?: DocsPorts['docs'];
   /** Templates and tasks: /create-service. */
   createService?: CreateServicePorts;
+  /** Health: the digest and nudge buttons, their modals, and the App Home health section. */
+  digests?: DigestCommandPorts;
 };
 
 export const COMMANDS: CommandInfo[] = [
@@ -75,6 +81,9 @@ export const COMMANDS: CommandInfo[] = [
   { name: '/docs', usage: '/docs <service> [words]', description: 'Where the docs are, how fresh, and the best page.' },
   { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
 ];
+
+// A Home tab holds at most 100 blocks.
+const HOME_BLOCKS = 100;
 
 const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs', '/create-service']);
 
@@ -101,6 +110,11 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
   };
 
   const createService = ports.createService && createServiceFlow(ports.createService);
+  const digests = ports.digests && digestFlow(ports.digests);
+  const requireDigests = () => {
+    if (!digests) throw new UserFacingError('Health digests are not set up in this Backline, so this button does nothing here.');
+    return digests;
+  };
   // Outside Slack there is no modal: point at the CLI, which runs the same templates.
   const createServiceElsewhere = async (): Promise<CommandReply> => {
     const names = ports.createService ? (await ports.createService.scaffolder.listTemplates()).templates.map((template) => template.name) : [];
@@ -137,6 +151,9 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
         return { ...(await createService.retry(value, context.userId)), visibility: 'ephemeral', replaceOriginal: true };
       }
       if (actionId.startsWith('create-service:link:')) return undefined;
+      if (actionId === DIGEST_ACTIONS.snooze) return requireDigests().snooze(value, context.userId);
+      if (actionId === DIGEST_ACTIONS.showAll) return requireDigests().showAllMessage(value);
+      if (actionId === DIGEST_ACTIONS.notApplicable) throw new UserFacingError('Marking a check not applicable asks for a reason in a Slack form: press the button in Slack.');
       if (actionId === ONCALL_ACTIONS.page) return undefined;
       if (actionId.startsWith(`${ONCALL_ACTIONS.lookup}:`)) return { ...(await oncall(decodeTarget(value), context)), replaceOriginal: true };
       if (actionId === DOCS_ACTIONS.open) return undefined;
@@ -156,7 +173,12 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     },
 
     async home(slackUserId) {
-      return renderHome(await whoOwnsByTeam({ kind: 'person', slackUserId }, ports));
+      const teams = await whoOwnsByTeam({ kind: 'person', slackUserId }, ports);
+      const blocks = renderHome(teams);
+      if (!digests || teams.teams.length === 0) return blocks;
+      // Health first: it is what changes from week to week.
+      const health = await digests.home(teams.teams.map(({ team }) => team.ref), HOME_BLOCKS - blocks.length - 1);
+      return health.length ? [...health, { type: 'divider' }, ...blocks] : blocks;
     },
 
     modal(command, text, context) {
@@ -165,8 +187,12 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
       return { callbackId: CREATE_SERVICE.pickCallback, title: 'Create a service', load: () => createService.open(text, userId) };
     },
 
+    actionModal(actionId, value, context) {
+      return digests?.modal(actionId, value, context.userId);
+    },
+
     async submit(submission) {
-      return createService?.submit(submission);
+      return (await digests?.submit(submission)) ?? createService?.submit(submission);
     },
 
     async suggest(actionId, typed) {

@@ -77,7 +77,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     await work;
   });
 
-  app.action({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+  app.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
     await ack();
     const actionId = (action as { action_id?: string }).action_id ?? '';
     const value = (action as { value?: string }).value ?? '';
@@ -85,6 +85,19 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     const logger = deps.logger.child({ action: actionId, userId: body.user.id, channelId: context.channelId });
     const started = performance.now();
     let outcome = 'ok';
+    const modal = commands.actionModal?.(actionId, value, context);
+    if (modal) {
+      const opening = openModalThenLoad(client, body.trigger_id, modal, modal.load)
+        .catch(async (error: unknown) => {
+          outcome = 'error';
+          const failed = { ...failureReply(error, { what: 'that button', logger, fields: { value } }), replaceOriginal: false };
+          if (body.response_url) await deliver(respond, failed, metrics);
+        })
+        .finally(() => metrics.requests.inc({ command: `action:${actionId}`, outcome }));
+      deps.track(opening);
+      await opening;
+      return;
+    }
     let reply: CommandReply | undefined;
     try {
       reply = await commands.act(actionId, value, context);
