@@ -65,7 +65,8 @@ export class PgOutboxStore implements Outbox, OutboxQueue {
          FROM outbox_channels c
          WHERE c.next_post_at <= now()
            AND EXISTS (SELECT 1 FROM outbox o WHERE o.channel = c.channel AND o.status IN ('pending', 'sending') AND o.not_before <= now())
-         ORDER BY c.next_post_at
+         -- Channels never posted to or longest waiting first; ties by their oldest message.
+         ORDER BY c.next_post_at, (SELECT min(o.id) FROM outbox o WHERE o.channel = c.channel AND o.status IN ('pending', 'sending'))
          LIMIT $2::int
          FOR UPDATE OF c SKIP LOCKED
        ), picked AS (

@@ -178,7 +178,7 @@ function classify(error: unknown): Classified {
 
 /** Channel ids (C…, G…, D…) are upper-case; Slack channel names never are. */
 function isChannelId(channel: string): boolean {
-  return /^[CGD][A-Z0-9]{6,}$/.test(channel);
+  return /^[CGD][A-Z0-9]+$/.test(channel);
 }
 
 function describeChannel(channel: string): string {
