@@ -1,5 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { waitUntil } from '../support/waitFor';
 
 // WebClient logs the "[ERROR] …" lines of an invalid_blocks answer; these tests expect them.
 const quietLogger: Logger = {
@@ -313,5 +314,85 @@ describe('the fake Slack Web API', () => {
     slack.reset();
     await client.auth.test();
     expect([slack.calls.length, slack.violations, slack.responses]).toEqual([1, [], []]);
+  });
+});
+
+describe('the fake Slack with the per-channel rate limit', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+
+  beforeEach(async () => {
+    slack = await startFakeSlack({ enforceChannelRateLimit: true, channels: [{ id: 'C0PAY', name: 'payments' }, { id: 'C0RISK', name: 'risk' }] });
+    client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quietLogger });
+  });
+  afterEach(() => slack.close());
+
+  it('answers a second post to a channel within a second with 429 and Retry-After, and records it', async () => {
+    await client.chat.postMessage({ channel: 'C0PAY', text: 'one' });
+    await client.chat.postMessage({ channel: 'C0RISK', text: 'another channel is fine' });
+    const error = await slackError(client.chat.postMessage({ channel: '#payments', text: 'two' }));
+    expect([error.code, error.retryAfter]).toEqual([ErrorCode.RateLimitedError, 1]);
+    expect(slack.channelRateLimits).toEqual([{ channel: 'C0PAY', at: expect.any(Number), retryAfterSeconds: 1 }]);
+    expect(slack.messages.map((m) => m.text)).toEqual(['one', 'another channel is fine']);
+    expectNoViolations(slack);
+  });
+
+  it('records a violation when a client posts again before the Retry-After it was given', async () => {
+    await client.chat.postMessage({ channel: 'C0PAY', text: 'one' });
+    await slackError(client.chat.postMessage({ channel: 'C0PAY', text: 'two' }));
+    await slackError(client.chat.postMessage({ channel: 'C0PAY', text: 'two again' }));
+    expect(slack.violations).toEqual([{ method: 'chat.postMessage', problems: [expect.stringMatching(/^posted to C0PAY \d+ ms before the Retry-After of an earlier 429 had passed$/)] }]);
+  });
+
+  it('posts to a channel by name as its id, and refuses archived channels', async () => {
+    const answer = await client.chat.postMessage({ channel: '#risk', text: 'by name' });
+    expect(answer.channel).toBe('C0RISK');
+    const archived = await startFakeSlack({ channels: [{ id: 'C0OLD', name: 'old', is_archived: true }] });
+    try {
+      const old = new WebClient('xoxb-test', { slackApiUrl: archived.url, retryConfig: { retries: 0 }, logger: quietLogger });
+      expect(((await slackError(old.chat.postMessage({ channel: 'old', text: 'x' }))).data as { error: string }).error).toBe('is_archived');
+    } finally {
+      await archived.close();
+    }
+  });
+
+  it('answers conversations.history newest first from the posted messages, with metadata only when asked, page by page', async () => {
+    const metadata = (key: string) => ({ event_type: 'backline_outbox', event_payload: { key } });
+    await client.chat.postMessage({ channel: 'C0PAY', text: 'first', metadata: metadata('k1') });
+    const firstTs = slack.messages[0]!.ts;
+    slack.reset(); // forgets the channel's pace, so the next post is accepted at once
+    await client.chat.postMessage({ channel: 'C0PAY', text: 'second', metadata: metadata('k2') });
+    slack.reset();
+    await client.chat.postMessage({ channel: 'C0PAY', text: 'third' });
+    const all = await client.conversations.history({ channel: 'C0PAY', include_all_metadata: true, limit: 2 });
+    expect(all.messages!.map((m) => [m.text, m.metadata])).toEqual([
+      ['third', undefined],
+      ['second', metadata('k2')],
+    ]);
+    expect(all.has_more).toBe(true);
+    const rest = await client.conversations.history({ channel: 'C0PAY', include_all_metadata: true, limit: 2, cursor: all.response_metadata!.next_cursor });
+    expect(rest.messages!.map((m) => [m.text, m.metadata])).toEqual([['first', metadata('k1')]]);
+    expect(rest.has_more).toBe(false);
+    const since = await client.conversations.history({ channel: 'C0PAY', oldest: firstTs });
+    expect(since.messages!.map((m) => [m.text, m.metadata])).toEqual([
+      ['third', undefined],
+      ['second', undefined],
+    ]);
+    expect(((await slackError(client.conversations.history({ channel: 'payments' }))).data as { error: string }).error).toBe('channel_not_found');
+  });
+
+  it('lists its channels with conversations.list', async () => {
+    const answer = await client.conversations.list({ types: 'public_channel,private_channel', limit: 1 });
+    expect(answer.channels!.map((c) => [c.id, c.name])).toEqual([['C0PAY', 'payments']]);
+    const next = await client.conversations.list({ types: 'public_channel,private_channel', limit: 1, cursor: answer.response_metadata!.next_cursor });
+    expect(next.channels!.map((c) => [c.id, c.name])).toEqual([['C0RISK', 'risk']]);
+    expect(next.response_metadata!.next_cursor).toBe('');
+  });
+
+  it('takes a delayed-answer call at once and answers it later', async () => {
+    slack.delayAnswer('chat.postMessage', 200);
+    const posting = client.chat.postMessage({ channel: 'C0PAY', text: 'landed' });
+    await waitUntil(() => slack.messages.length === 1, 2_000, 'the message to land');
+    expect((await posting).ok).toBe(true);
   });
 });
