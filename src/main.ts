@@ -13,11 +13,18 @@ import type { HealthReader, Scorecard } from './health/model';
 import { PgHealthStore } from './health/PgHealthStore';
 import { createHealthReader } from './health/reader';
 import { createHealthService, type HealthService } from './health/service';
-import type { ScheduledJob } from './scheduler/ports';
+import type { Outbox, ScheduledJob } from './scheduler/ports';
+import { renderDigest, renderNudge } from '../commands/digest.blocks';
+import type { DigestCommandPorts } from '../commands/digest';
+import type { TeamDigest } from './health/digest';
+import { digestJob, dryRunDigests } from './health/digestJob';
+import { gatherDigest } from './health/digestSources';
+import { nudgeJob } from './health/nudges';
+import { PgDigestStore } from './health/PgDigestStore';
 import { PgDocsStore } from './docs/PgDocsStore';
 import { createDocsSite } from './docs/site';
 import { TECHDOCS_PATH } from './docs/staticSite';
-import type { Logger } from './logger';
+import { silentLogger, type Logger } from './logger';
 import { createBacklineMetrics } from './metrics';
 import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
 import type { SlackServer } from './slack/app';
@@ -182,6 +189,37 @@ export function openHealth(backline: Backline, options: { logger?: Logger; docs?
     service,
     scorecard,
     job: createHealthJob(service, { cron: schedule, timezone: options.timezone, logger: options.logger }),
+  };
+}
+
+export interface OpenDigests {
+  /** createCommandSet's `digests` port: the Snooze / Not applicable / Show all buttons, their modals, App Home's health section. */
+  commandPorts(options?: { directory?: SlackDirectory }): DigestCommandPorts;
+  /** For startDelivery's `jobs`: the due-digest job (every minute) and the nudge job (hourly), queueing into `outbox`. */
+  jobs(outbox: Outbox, options?: { directory?: SlackDirectory }): ScheduledJob[];
+  /** `backline digest --dry-run`: each owning team's digest (or one team's) as it would be composed now; records nothing. */
+  dryRun(options: { team?: string; now?: Date }): Promise<TeamDigest[]>;
+}
+
+/**
+ * Health digests and nudges over this database: read through `health` (default openHealth's
+ * reader), remembered in the digests and nudges tables. Teams without a backline.dev/timezone
+ * annotation get theirs on `defaultTimeZone` (default UTC). A Slack directory, when given, also
+ * names members whose Slack account was deactivated.
+ */
+export function openDigests(backline: Backline, options: { health?: HealthReader; logger?: Logger; defaultTimeZone?: string; catchUpMs?: number; now?: () => Date } = {}): OpenDigests {
+  const logger = options.logger ?? silentLogger;
+  const health = options.health ?? openHealth(backline, { logger }).reader;
+  const store = PgDigestStore.create({ pool: backline.database.pool });
+  const schedule = { defaultTimeZone: options.defaultTimeZone ?? 'UTC', catchUpMs: options.catchUpMs };
+  const reads = (directory?: SlackDirectory) => ({ health, store, catalog: backline.catalog, directory });
+  return {
+    commandPorts: ({ directory } = {}) => ({ health, now: options.now, digestOf: (team, now) => gatherDigest(team, now, reads(directory)) }),
+    jobs: (outbox, { directory } = {}) => [
+      digestJob({ ...reads(directory), outbox, render: renderDigest, logger: logger.child({ component: 'digests' }) }, schedule),
+      nudgeJob({ health, store, outbox, render: renderNudge, logger: logger.child({ component: 'nudges' }) }),
+    ],
+    dryRun: ({ team, now }) => dryRunDigests(now ?? options.now?.() ?? new Date(), reads(), { team, defaultTimeZone: schedule.defaultTimeZone }),
   };
 }
 

@@ -11,9 +11,10 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, startServer, type Backline } from '../main';
+import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
 import { registerHealthCommand } from './healthCommand';
+import { registerDigestCommand } from './digestCommand';
 import { registerTemplateCommands } from './templateCommands';
 import { runShell } from '../shell/shell';
 import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './format';
@@ -238,6 +239,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
+  registerDigestCommand(program, { stdout: io.stdout, setExitCode, dryRun: (options) => withBackline((backline) => openDigests(backline, { logger: lineLogger(log) }).dryRun(options)) });
 
   registerTemplateCommands(program, {
     stdout: io.stdout,
