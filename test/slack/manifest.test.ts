@@ -89,6 +89,8 @@ describe('manifest.yml', () => {
         'usergroups:read',
         'channels:read',
         'groups:read',
+        'channels:history',
+        'groups:history',
         'im:write',
       ].sort(),
     );
