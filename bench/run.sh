@@ -6,6 +6,7 @@
 #   bench/run.sh docs [--sites 200] [--pages 500] [--queries 200] [--seed 42]
 #   bench/run.sh oncall [--requests 100] [--latency 80] [--seed 42]
 #   bench/run.sh scaffolder [--files 200] [--runs 7] [--seed 42]
+#   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]
 #   bench/run.sh health [--teams 1000] [--entities 20000] [--reruns 3] [--seed 42]
 #   bench/run.sh generate [--files N] [--per-file K] [--seed S] <folder>
 #   bench/run.sh all
@@ -22,8 +23,8 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | docs | oncall | scaffolder | health | generate | all) ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ingest | lookup | docs | oncall | scaffolder | fanout | health | generate | all) ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 cd "$ROOT"
@@ -50,6 +51,7 @@ case "$what" in
   docs) node "$OUT/bench/docs.bench.js" "$@" ;;
   oncall) node "$OUT/bench/oncall.bench.js" "$@" ;;
   scaffolder) node "$OUT/bench/scaffolder.bench.js" "$@" ;;
+  fanout) node "$OUT/bench/fanout.bench.js" "$@" ;;
   health) node "$OUT/bench/health.bench.js" "$@" ;;
   all)
     node "$OUT/bench/ingest.bench.js"
