@@ -62,7 +62,9 @@ export async function dueTeams(now: Date, ports: Pick<DigestJobPorts, 'health' |
 
 export async function runDueDigests(now: Date, ports: DigestJobPorts, options: DigestScheduleOptions): Promise<Array<{ team: string; slot: Date; sent: boolean; reason: string }>> {
   const outcomes: Array<{ team: string; slot: Date; sent: boolean; reason: string }> = [];
-  for (const { team, slot } of await dueTeams(now, ports, options)) {
+  for (const { team, slot, cadence } of await dueTeams(now, ports, options)) {
+    // Once per decided slot, not every minute: the team's annotations need fixing, the default is used.
+    for (const warning of cadence.warnings) ports.logger.warn(`${team}: ${warning}`);
     try {
       const digest = await gatherDigest(team, now, ports);
       if (!digest) continue;

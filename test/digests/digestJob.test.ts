@@ -5,10 +5,11 @@ import { digestJob, dryRunDigests, runDueDigests, type DigestJobPorts } from '..
 import { gatherDigest } from '../../src/health/digestSources';
 import { PgDigestStore } from '../../src/health/PgDigestStore';
 import { silentLogger } from '../../src/logger';
+import { PgOutboxStore } from '../../src/scheduler/PgOutboxStore';
 import type { SlackAccount } from '../../src/slack/identity';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
-import { entity, memoryHealth, memoryOutbox, team, type MemoryHealth, type MemoryOutbox } from './fakes';
+import { entity, memoryHealth, team, type MemoryHealth } from './fakes';
 
 const db = useTestDatabase();
 const folder = new CatalogFolder();
@@ -75,7 +76,7 @@ spec:
 );
 
 let health: MemoryHealth;
-let outbox: MemoryOutbox;
+let outbox: PgOutboxStore;
 let ports: DigestJobPorts;
 
 beforeAll(async () => {
@@ -96,13 +97,19 @@ beforeAll(async () => {
     team('quiet', [entity('lamp', { 'has-description': 'pass' })]),
     team('muted', [entity('bell', { 'has-description': 'fail' })]),
   ]);
-  outbox = memoryOutbox();
+  outbox = PgOutboxStore.create({ pool: db().pool });
   ports = { health, store: PgDigestStore.create({ pool: db().pool }), catalog, directory, outbox, render: renderDigest, logger: silentLogger };
 });
 
 afterAll(() => folder.dispose());
 
-const keys = () => outbox.messages.map((message) => message.idempotencyKey);
+/** What the outbox holds, oldest first, as the sender will read it. */
+async function queued(): Promise<Array<{ idempotencyKey: string; channel: string; purpose: string; text: string; blocks: unknown[] }>> {
+  const { rows } = await db().pool.query<{ idempotency_key: string; channel: string; purpose: string; payload: { text: string; blocks: unknown[] } }>('SELECT idempotency_key, channel, purpose, payload FROM outbox ORDER BY id');
+  return rows.map((row) => ({ idempotencyKey: row.idempotency_key, channel: row.channel, purpose: row.purpose, text: row.payload.text, blocks: row.payload.blocks }));
+}
+
+const keys = async () => (await queued()).map((message) => message.idempotencyKey);
 const decisions = async () =>
   (await db().pool.query<{ team_ref: string; slot: Date; sent: boolean; reason: string }>('SELECT team_ref, slot, sent, reason FROM digests ORDER BY slot, team_ref')).rows.map((row) => [row.team_ref, row.slot.toISOString(), row.sent, row.reason]);
 
@@ -117,8 +124,8 @@ describe('the due-digest job', () => {
       ['group:default/payments', true],
       ['group:default/quiet', false],
     ]);
-    expect(keys()).toEqual(['digest:group:default/payments:2026-11-23T09:30Z']);
-    expect(outbox.messages[0]).toMatchObject({ channel: 'payments', purpose: 'digest', text: 'Health digest for Payments: Below bronze, score 50, 1 failing check' });
+    expect(await keys()).toEqual(['digest:group:default/payments:2026-11-23T09:30Z']);
+    expect((await queued())[0]).toMatchObject({ channel: 'payments', purpose: 'digest', text: 'Health digest for Payments: Below bronze, score 50, 1 failing check' });
     expect(await decisions()).toEqual([
       ['group:default/payments', '2026-11-23T09:30:00.000Z', true, '1 failing check, 1 catalog problem, 2 members who left'],
       ['group:default/quiet', '2026-11-23T09:30:00.000Z', false, 'nothing fails and nothing changed since the last digest'],
@@ -128,27 +135,27 @@ describe('the due-digest job', () => {
   it('does not decide a slot twice: the next minutes queue nothing', async () => {
     await runDueDigests(new Date('2026-11-23T09:31:00Z'), ports, OPTIONS);
     await runDueDigests(new Date('2026-11-23T12:00:00Z'), ports, OPTIONS);
-    expect(keys()).toEqual(['digest:group:default/payments:2026-11-23T09:30Z']);
+    expect(await keys()).toEqual(['digest:group:default/payments:2026-11-23T09:30Z']);
     expect(await decisions()).toHaveLength(2);
   });
 
   it("sends on the team's own schedule and time zone, and never when it turned digests off", async () => {
     // Friday 17:00 in New York is 22:00 UTC in November.
     await runDueDigests(new Date('2026-11-27T21:59:00Z'), ports, OPTIONS);
-    expect(keys()).not.toContain('digest:group:default/search:2026-11-27T22:00Z');
+    expect(await keys()).not.toContain('digest:group:default/search:2026-11-27T22:00Z');
     await runDueDigests(new Date('2026-11-27T22:00:00Z'), ports, OPTIONS);
-    expect(keys()).toContain('digest:group:default/search:2026-11-27T22:00Z');
-    expect(keys().some((key) => key.includes('muted'))).toBe(false);
+    expect(await keys()).toContain('digest:group:default/search:2026-11-27T22:00Z');
+    expect((await keys()).some((key) => key.includes('muted'))).toBe(false);
   });
 
   it('catches up a slot missed while Backline was down, within hours, and never sends an old slot', async () => {
     // Down from Monday 08:00 to 13:00: the 09:30 slot goes out at 13:00, once.
     await runDueDigests(new Date('2026-11-30T13:00:00Z'), ports, OPTIONS);
     await runDueDigests(new Date('2026-11-30T13:01:00Z'), ports, OPTIONS);
-    expect(keys().filter((key) => key.includes('2026-11-30'))).toEqual(['digest:group:default/payments:2026-11-30T09:30Z']);
+    expect((await keys()).filter((key) => key.includes('2026-11-30'))).toEqual(['digest:group:default/payments:2026-11-30T09:30Z']);
     // Down all of the next Monday morning until 16:00: that slot is skipped, not sent late.
     await runDueDigests(new Date('2026-12-07T16:00:00Z'), ports, OPTIONS);
-    expect(keys().filter((key) => key.includes('2026-12-07'))).toEqual([]);
+    expect((await keys()).filter((key) => key.includes('2026-12-07'))).toEqual([]);
   });
 
   it('compares with the last digest sent, so a fix since then is reported as an improvement', async () => {
@@ -171,7 +178,7 @@ describe('the due-digest job', () => {
   });
 
   it('composes dry runs without queueing or recording anything, saying which teams turned digests off', async () => {
-    const before = { queued: keys().length, decided: (await decisions()).length };
+    const before = { queued: (await keys()).length, decided: (await decisions()).length };
     const digests = await dryRunDigests(new Date('2026-12-21T09:30:00Z'), ports, OPTIONS);
     expect(digests.map((digest) => [digest.team, digest.send])).toEqual([
       ['group:default/payments', true],
@@ -180,6 +187,6 @@ describe('the due-digest job', () => {
       ['group:default/muted', false],
     ]);
     expect(digests[3]!.reason).toBe('digests are off for this team (backline.dev/digest-schedule: off)');
-    expect({ queued: keys().length, decided: (await decisions()).length }).toEqual(before);
+    expect({ queued: (await keys()).length, decided: (await decisions()).length }).toEqual(before);
   });
 });

@@ -1,9 +1,8 @@
 /**
- * In-memory stand-ins for the health and delivery ports, for the pure cores' tests: a HealthReader
- * over fixed team health, transitions and waivers, and an outbox that keeps what it was given.
+ * An in-memory HealthReader over fixed team health, transitions and waivers, for the cores' tests:
+ * each test sets exactly which check changed when. The end-to-end and CLI tests use the real one.
  */
 import type { CheckDefinition, CheckStatus, CheckTransition, EntityHealth, HealthReader, Level, NewWaiver, TeamHealth, Waiver } from '../../src/health/model';
-import type { OutgoingMessage, Outbox } from '../../src/scheduler/ports';
 
 export const CHECKS: CheckDefinition[] = [
   { id: 'has-description', title: 'Has a description', why: 'People read it first.', fix: { text: 'Add metadata.description.' }, appliesTo: {}, rule: { all: [] }, level: 'bronze' },
@@ -89,24 +88,4 @@ export function memoryHealth(teams: TeamHealth[], options: { now?: () => Date } 
     },
   };
   return health;
-}
-
-export interface MemoryOutbox extends Outbox {
-  messages: OutgoingMessage[];
-}
-
-export function memoryOutbox(): MemoryOutbox {
-  const messages: OutgoingMessage[] = [];
-  return {
-    messages,
-    async enqueue(batch) {
-      let queued = 0;
-      for (const message of batch) {
-        if (messages.some((known) => known.idempotencyKey === message.idempotencyKey)) continue;
-        messages.push(message);
-        queued += 1;
-      }
-      return { queued, alreadyQueued: batch.length - queued };
-    },
-  };
 }

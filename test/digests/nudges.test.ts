@@ -2,8 +2,9 @@ import { renderNudge } from '../../commands/digest.blocks';
 import { PgDigestStore } from '../../src/health/PgDigestStore';
 import { nudgeJob, sendNudges, type NudgeJobPorts } from '../../src/health/nudges';
 import { silentLogger } from '../../src/logger';
+import { PgOutboxStore } from '../../src/scheduler/PgOutboxStore';
 import { useTestDatabase } from '../support/testDatabase';
-import { entity, memoryHealth, memoryOutbox, team, type MemoryHealth, type MemoryOutbox } from './fakes';
+import { entity, memoryHealth, team, type MemoryHealth } from './fakes';
 
 const db = useTestDatabase();
 const LEDGER = 'component:default/ledger';
@@ -13,11 +14,12 @@ const SEARCH = 'component:default/indexer';
 const at = (iso: string) => new Date(iso);
 
 let health: MemoryHealth;
-let outbox: MemoryOutbox;
+let outbox: PgOutboxStore;
 let ports: NudgeJobPorts;
 
 beforeEach(async () => {
   await db().pool.query('DELETE FROM nudges');
+  await db().pool.query('DELETE FROM outbox');
   health = memoryHealth(
     [
       team('payments', [
@@ -29,11 +31,17 @@ beforeEach(async () => {
     ],
     { now: () => at('2026-11-23T10:00:00Z') },
   );
-  outbox = memoryOutbox();
+  outbox = PgOutboxStore.create({ pool: db().pool });
   ports = { health, store: PgDigestStore.create({ pool: db().pool }), outbox, render: renderNudge, logger: silentLogger };
 });
 
-const items = (index: number) => (outbox.messages[index]!.blocks as Array<{ type: string; block_id?: string }>).filter((block) => block.type === 'actions').map((block) => block.block_id);
+/** What the outbox holds, oldest first, as the sender will read it. */
+async function queued(): Promise<Array<{ idempotencyKey: string; channel: string; purpose: string; text: string; blocks: unknown[] }>> {
+  const { rows } = await db().pool.query<{ idempotency_key: string; channel: string; purpose: string; payload: { text: string; blocks: unknown[] } }>('SELECT idempotency_key, channel, purpose, payload FROM outbox ORDER BY id');
+  return rows.map((row) => ({ idempotencyKey: row.idempotency_key, channel: row.channel, purpose: row.purpose, text: row.payload.text, blocks: row.payload.blocks }));
+}
+
+const items = async (index: number) => ((await queued())[index]!.blocks as Array<{ type: string; block_id?: string }>).filter((block) => block.type === 'actions').map((block) => block.block_id);
 
 describe('nudges', () => {
   it('run at the top of every hour as one job', () => {
@@ -46,12 +54,12 @@ describe('nudges', () => {
     health.setStatus(VAULT, 'has-runbook', 'fail', at('2026-11-23T09:40:00Z'));
     health.setStatus(SEARCH, 'has-runbook', 'fail', at('2026-11-23T09:50:00Z'));
     expect(await sendNudges(at('2026-11-23T10:00:00Z'), ports)).toEqual({ batches: 2, nudges: 4 });
-    expect(outbox.messages.map((message) => [message.idempotencyKey, message.channel, message.purpose])).toEqual([
+    expect((await queued()).map((message) => [message.idempotencyKey, message.channel, message.purpose])).toEqual([
       ['nudge:group:default/payments:2026-11-23T10', 'payments', 'nudge'],
       ['nudge:group:default/search:2026-11-23T10', 'search', 'nudge'],
     ]);
-    expect(outbox.messages[0]!.text).toBe('3 checks started failing on production for Payments');
-    expect(items(0)).toEqual([`nudge:${LEDGER}:has-runbook`, `nudge:${LEDGER}:has-oncall`, `nudge:${VAULT}:has-runbook`]);
+    expect((await queued())[0]!.text).toBe('3 checks started failing on production for Payments');
+    expect(await items(0)).toEqual([`nudge:${LEDGER}:has-runbook`, `nudge:${LEDGER}:has-oncall`, `nudge:${VAULT}:has-runbook`]);
   });
 
   it('never repeat a nudge while nothing changed, and nudge again when a check fails anew', async () => {
@@ -62,7 +70,7 @@ describe('nudges', () => {
     health.setStatus(LEDGER, 'has-runbook', 'pass', at('2026-11-23T12:10:00Z'));
     health.setStatus(LEDGER, 'has-runbook', 'fail', at('2026-11-23T12:30:00Z'));
     await sendNudges(at('2026-11-23T13:00:00Z'), ports);
-    expect(outbox.messages.map((message) => message.idempotencyKey)).toEqual(['nudge:group:default/payments:2026-11-23T10', 'nudge:group:default/payments:2026-11-23T13']);
+    expect((await queued()).map((message) => message.idempotencyKey)).toEqual(['nudge:group:default/payments:2026-11-23T10', 'nudge:group:default/payments:2026-11-23T13']);
     const { rows } = await db().pool.query('SELECT entity_ref, check_id, transition_at, team_ref FROM nudges ORDER BY transition_at');
     expect(rows).toEqual([
       { entity_ref: LEDGER, check_id: 'has-runbook', transition_at: at('2026-11-23T09:10:00Z'), team_ref: 'group:default/payments' },
@@ -79,7 +87,7 @@ describe('nudges', () => {
     await health.addWaivers({ entityRefs: [LEDGER], checkId: 'has-runbook', kind: 'snooze', reason: null, createdBy: 'U0ANA', expiresAt: at('2026-12-07T10:00:00Z') });
     await health.addWaivers({ entityRefs: [LEDGER], checkId: 'has-oncall', kind: 'not_applicable', reason: 'batch job', createdBy: 'U0ANA', expiresAt: null });
     expect(await sendNudges(at('2026-11-23T10:00:00Z'), ports)).toEqual({ batches: 0, nudges: 0 });
-    expect(outbox.messages).toEqual([]);
+    expect(await queued()).toEqual([]);
   });
 
   it('catch up transitions from hours missed while Backline was down', async () => {
