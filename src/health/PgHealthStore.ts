@@ -51,6 +51,10 @@ export class PgHealthStore implements HealthStore {
         [keys],
       );
       const factRows: Array<{ k: string; r: string; f: Facts }> = [];
+      // Entities seen for the first time (every one, on a first evaluation) go in through COPY:
+      // under the lock nothing else can have written their rows since they were read.
+      const newEntityRows: Array<Array<string | null>> = [];
+      const newResultRows: Array<Array<string | null>> = [];
       const changeRows: Array<Array<string | null>> = [];
       const resultRows: Array<{ k: string; r: string; c: string; s: CheckStatus }> = [];
       const transitionRows: Array<Array<string | null>> = [];
@@ -60,7 +64,8 @@ export class PgHealthStore implements HealthStore {
         const entity = byKey.get(key)!;
         const changes = factChanges(before, entity.facts);
         if (changes) {
-          factRows.push({ k: key, r: entity.ref, f: entity.facts });
+          if (before === null) newEntityRows.push([key, entity.ref, JSON.stringify(entity.facts), atText, atText]);
+          else factRows.push({ k: key, r: entity.ref, f: entity.facts });
           changeRows.push([key, atText, JSON.stringify(changes)]);
         }
         const previous = new Map(results ?? []);
@@ -68,12 +73,15 @@ export class PgHealthStore implements HealthStore {
           const was = previous.get(checkId);
           previous.delete(checkId);
           if (was === status) continue;
-          resultRows.push({ k: key, r: entity.ref, c: checkId, s: status });
+          if (results === null) newResultRows.push([key, entity.ref, checkId, status, atText]);
+          else resultRows.push({ k: key, r: entity.ref, c: checkId, s: status });
           transitionRows.push([key, entity.ref, checkId, was ?? null, status, atText]);
         }
         // Checks removed from the scorecard, or that no longer apply: no current result any more.
         for (const checkId of previous.keys()) goneResults.push({ k: key, c: checkId });
       }
+      await copyRows(client, 'health_entities', ['entity_key', 'entity_ref', 'facts', 'facts_changed_at', 'evaluated_at'], newEntityRows);
+      await copyRows(client, 'health_fact_changes', ['entity_key', 'at', 'changes'], changeRows);
       if (factRows.length) {
         await client.query(
           `INSERT INTO health_entities (entity_key, entity_ref, facts, facts_changed_at, evaluated_at)
@@ -81,10 +89,11 @@ export class PgHealthStore implements HealthStore {
            ON CONFLICT (entity_key) DO UPDATE SET entity_ref = excluded.entity_ref, facts = excluded.facts, facts_changed_at = excluded.facts_changed_at, evaluated_at = excluded.evaluated_at`,
           [JSON.stringify(factRows), at],
         );
-        await copyRows(client, 'health_fact_changes', ['entity_key', 'at', 'changes'], changeRows);
       }
       // Entities whose facts did not change only move their evaluation time.
       await client.query('UPDATE health_entities SET evaluated_at = $2::timestamptz WHERE entity_key = ANY($1::text[]) AND evaluated_at <> $2::timestamptz', [keys, at]);
+      await copyRows(client, 'health_results', ['entity_key', 'entity_ref', 'check_id', 'status', 'since'], newResultRows);
+      await copyRows(client, 'health_transitions', ['entity_key', 'entity_ref', 'check_id', 'from_status', 'to_status', 'at'], transitionRows);
       if (resultRows.length) {
         await client.query(
           `INSERT INTO health_results (entity_key, entity_ref, check_id, status, since)
@@ -92,7 +101,6 @@ export class PgHealthStore implements HealthStore {
            ON CONFLICT (entity_key, check_id) DO UPDATE SET entity_ref = excluded.entity_ref, status = excluded.status, since = excluded.since`,
           [JSON.stringify(resultRows), at],
         );
-        await copyRows(client, 'health_transitions', ['entity_key', 'entity_ref', 'check_id', 'from_status', 'to_status', 'at'], transitionRows);
       }
       if (goneResults.length) {
         await client.query(
