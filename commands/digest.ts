@@ -54,10 +54,11 @@ export function digestFlow(ports: DigestCommandPorts) {
 
   return {
     async snooze(value: string, userId: string | null): Promise<CommandReply> {
-      const { title, entities } = await failing(parseTarget(value));
+      const target = parseTarget(value);
+      const { title, entities } = await failing(target);
       const until = new Date(now().getTime() + SNOOZE_DAYS * DAY);
       const by = userId ?? 'backline shell';
-      await ports.health.addWaivers({ entityRefs: entities.map((entity) => entity.ref), checkId: parseTarget(value).checkId, kind: 'snooze', reason: null, createdBy: by, expiresAt: until });
+      await ports.health.addWaivers({ entityRefs: entities.map((entity) => entity.ref), checkId: target.checkId, kind: 'snooze', reason: null, createdBy: by, expiresAt: until });
       return { ...snoozeConfirmation({ title, entities: entities.map((entity) => entity.displayName), userId: by, until }), visibility: 'ephemeral', replaceOriginal: false };
     },
 
