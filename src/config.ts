@@ -7,6 +7,7 @@ import { DEFAULT_CHECKS, DEFAULT_SCORECARD } from './health/defaultScorecard';
 import { FACT_NAMES, FACT_TYPES } from './health/facts/names';
 import { LEVELS, type CheckDefinition, type Scorecard } from './health/model';
 import { TEMPLATES_DIR } from './paths';
+import { isTimeZone } from './health/cadence';
 
 /** When `serve` collects health facts and scores, unless backline.yaml says otherwise: hourly. */
 export const DEFAULT_HEALTH_SCHEDULE = '0 * * * *';
@@ -100,6 +101,11 @@ const EnvSchema = z.object({
   BACKLINE_DOCS_MAX_INDEX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   BACKLINE_DOCS_REFRESH_MINUTES: z.coerce.number().min(0).default(60),
   BACKLINE_CONFIG: z.string().trim().min(1).optional(),
+  BACKLINE_DIGEST_TIMEZONE: z
+    .string()
+    .trim()
+    .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin or America/New_York')
+    .default('UTC'),
 });
 
 const WHERE_TO_GET: Record<string, string> = {
@@ -134,6 +140,7 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_DOCS_TIMEOUT_SECONDS: 'Seconds to wait for a docs site (and GitHub) to answer, e.g. 3.',
   BACKLINE_DOCS_MAX_INDEX_BYTES: 'The largest search/search_index.json Backline reads, in bytes, e.g. 20971520 for 20 MiB.',
   BACKLINE_DOCS_REFRESH_MINUTES: 'Minutes between refreshes of every docs site by `serve`; 0 turns the schedule off.',
+  BACKLINE_DIGEST_TIMEZONE: 'The time zone of teams whose Group has no backline.dev/timezone annotation: their digests go out at 09:30 on Mondays there.',
   BACKLINE_CONFIG: 'The path of a backline.yaml (health checks and scorecards); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
 };
 
@@ -204,6 +211,7 @@ export interface Config {
   oncall: OnCallConfig;
   docs: DocsConfig;
   health: HealthConfig;
+  digests: DigestsConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -257,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshMinutes: values.BACKLINE_DOCS_REFRESH_MINUTES,
     },
     health: loadHealthConfig(values.BACKLINE_CONFIG),
+    digests: { defaultTimeZone: values.BACKLINE_DIGEST_TIMEZONE },
   };
 }
 
@@ -369,6 +378,11 @@ const BacklineFileSchema = z
       .default({}),
   })
   .strict();
+
+export interface DigestsConfig {
+  /** For teams without a backline.dev/timezone annotation. */
+  defaultTimeZone: string;
+}
 
 export interface HealthConfig {
   /** The backline.yaml read, or null when there is none. */

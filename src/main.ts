@@ -13,6 +13,7 @@ import type { HealthReader, Scorecard } from './health/model';
 import { PgHealthStore } from './health/PgHealthStore';
 import { createHealthReader } from './health/reader';
 import { createHealthService, type HealthService } from './health/service';
+import { startDelivery } from './scheduler';
 import type { Outbox, ScheduledJob } from './scheduler/ports';
 import { renderDigest, renderNudge } from '../commands/digest.blocks';
 import type { DigestCommandPorts } from '../commands/digest';
@@ -277,6 +278,10 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }) });
   // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
   const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }) });
+  const health = openHealth(backline, { docs, logger: logger.child({ component: 'health' }) });
+  const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
+  // Made with the Slack client below; the scheduled jobs use the same one as the commands.
+  let directory: SlackDirectory | undefined;
   const server = createSlackApp({
     bot,
     slack,
@@ -288,7 +293,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     commands: (client) => {
       const countSlackCall = (method: string, ok: boolean) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' });
       // One directory for every command, so people looked up for one card are known to the next.
-      const directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
+      directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
       return createCommandSet({
         catalog: backline.catalog,
         directory,
@@ -302,6 +307,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
           messenger: createSlackProgressMessenger(client, countSlackCall),
           repoTarget: repoTargetOf(config.github),
         },
+        digests: digests.commandPorts({ directory }),
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
@@ -334,6 +340,16 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   gauges.unref();
   github?.start();
   const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
+  // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges)
+  // runs on one replica only, through cron_runs.
+  const delivery = startDelivery({
+    pool,
+    client: server.app.client,
+    logger: logger.child({ component: 'delivery' }),
+    metrics,
+    jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory })],
+  });
+  const firstEvaluation = evaluateHealthOnStart(health, logger.child({ component: 'health' }));
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
@@ -342,11 +358,27 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       (stopping ??= (async () => {
         clearInterval(gauges);
         await server.stop();
+        await delivery.stop();
+        await firstEvaluation;
         await github?.stop();
         await docsRefresh.stop();
         await backline.close();
       })()),
   };
+}
+
+/**
+ * One evaluation of every entity when serve starts, so App Home, `backline health` and the first
+ * digest have results without waiting for the hourly slot. Replicas starting together each run
+ * one; the health store's lock keeps their writes from interleaving, and a failure is only logged.
+ */
+async function evaluateHealthOnStart(health: OpenHealth, logger: Logger): Promise<void> {
+  try {
+    const report = await health.service.collectAndScore();
+    logger.info(`health: evaluated ${report.entities} entities and ${report.teams} teams at start`);
+  } catch (error) {
+    logger.error('health evaluation at start failed; the next scheduled one will try again', { error });
+  }
 }
 
 /**

@@ -1,0 +1,22 @@
+'use strict';
+/**
+ * `backline serve` from the TypeScript sources, in a child process: the same CLI entry point, the
+ * same environment variables (DATABASE_URL, SLACK_*, PORT …). Ready once GET /healthz answers;
+ * SIGTERM stops it gracefully (exit code 0).
+ *
+ *   node test/support/serveProcess.js
+ */
+const path = require('node:path');
+require('./transpileOnRequire');
+
+const { main } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'));
+
+main(['node', 'backline', 'serve']).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 1;
+  },
+);
