@@ -179,8 +179,10 @@ class FakeSlackServer implements FakeSlack {
   private readonly delays = new Map<string, Array<number>>();
   private readonly answerDelays = new Map<string, Array<number>>();
   private readonly enforceChannelRateLimit: boolean;
-  /** Per channel id: when the last post was accepted, and until when a 429's Retry-After runs. */
-  private readonly channelPace = new Map<string, { acceptedAt: number; retryAfterUntil: number }>();
+  /** Per channel id: when the last post was accepted. */
+  private readonly channelPace = new Map<string, number>();
+  /** Per channel and message: until when the Retry-After of the 429 it got runs. */
+  private readonly retryWindows = new Map<string, number>();
   private readonly failures = new Map<string, Array<{ error: string; status: number }>>();
   private readonly usedTriggers = new Set<string>();
   private readonly homeViewIds = new Map<string, string>();
@@ -307,6 +309,7 @@ class FakeSlackServer implements FakeSlack {
     this.answerDelays.clear();
     this.channelRateLimits.length = 0;
     this.channelPace.clear();
+    this.retryWindows.clear();
     this.calls.length = 0;
     this.responses.length = 0;
     this.violations.length = 0;
@@ -376,7 +379,7 @@ class FakeSlackServer implements FakeSlack {
     const failure = this.failures.get(method)?.shift();
     if (failure) return { status: failure.status, body: { ok: false, error: failure.error } };
     if (method === 'chat.postMessage' && this.enforceChannelRateLimit) {
-      const limited = this.paceChannel(this.channelIdOf(str(args.channel) ?? ''));
+      const limited = this.paceChannel(this.channelIdOf(str(args.channel) ?? ''), args);
       if (limited) return limited;
     }
     const result = handler(args);
@@ -415,20 +418,26 @@ class FakeSlackServer implements FakeSlack {
   // --- chat.* -------------------------------------------------------------------------------------
 
   /**
-   * One accepted post per channel per second. Slack answers a faster one 429 with Retry-After; a
-   * client that posts there again before that Retry-After has passed ignored it: a violation.
+   * One accepted post per channel per second. Slack answers a faster one 429 with Retry-After. The
+   * same message (by its metadata key, else its text) coming back before that Retry-After has
+   * passed means the client ignored it: a violation. Other messages sent at the same moment, which
+   * were never told to wait, are not.
    */
-  private paceChannel(channel: string): Reply | undefined {
+  private paceChannel(channel: string, args: Args): Reply | undefined {
     const now = Date.now();
-    const pace = this.channelPace.get(channel);
-    if (!pace) return undefined;
-    if (now < pace.retryAfterUntil) {
-      this.violations.push({ method: 'chat.postMessage', problems: [`posted to ${channel} ${pace.retryAfterUntil - now} ms before the Retry-After of an earlier 429 had passed`] });
-    } else if (now - pace.acceptedAt >= 1000) {
+    const message = `${channel}\n${messageIdentity(args)}`;
+    const until = this.retryWindows.get(message);
+    // Timers may fire a millisecond or so before Date.now() says the wait is over: 50 ms of grace.
+    if (until !== undefined && now < until - 50) {
+      this.violations.push({ method: 'chat.postMessage', problems: [`posted to ${channel} again ${until - now} ms before the Retry-After of its 429 had passed`] });
+    }
+    const acceptedAt = this.channelPace.get(channel);
+    if (acceptedAt === undefined || now - acceptedAt >= 1000) {
+      this.retryWindows.delete(message);
       return undefined;
     }
-    const retryAfterSeconds = Math.max(1, Math.ceil((pace.acceptedAt + 1000 - now) / 1000));
-    pace.retryAfterUntil = now + retryAfterSeconds * 1000;
+    const retryAfterSeconds = Math.max(1, Math.ceil((acceptedAt + 1000 - now) / 1000));
+    this.retryWindows.set(message, now + retryAfterSeconds * 1000);
     this.channelRateLimits.push({ channel, at: now, retryAfterSeconds });
     return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
   }
@@ -486,7 +495,7 @@ class FakeSlackServer implements FakeSlack {
     if (str(args.thread_ts)) message.thread_ts = str(args.thread_ts);
     if (isRecord(args.metadata)) message.metadata = args.metadata;
     this.messages.push(message);
-    if (this.enforceChannelRateLimit) this.channelPace.set(channel, { acceptedAt: Date.now(), retryAfterUntil: 0 });
+    if (this.enforceChannelRateLimit) this.channelPace.set(channel, Date.now());
     return { channel, ts: message.ts, message: this.messageJson(message) };
   }
 
@@ -596,6 +605,12 @@ function messagePayloadProblems(payload: Args): string[] {
     });
   }
   return problems;
+}
+
+/** What makes a retried post recognisable as the same message: its metadata key, else its text. */
+function messageIdentity(args: Args): string {
+  const key = isRecord(args.metadata) && isRecord(args.metadata.event_payload) ? args.metadata.event_payload.key : undefined;
+  return typeof key === 'string' ? `key:${key}` : `text:${String(args.text ?? '')}`;
 }
 
 function invalidBlocks(problems: string[]): Record<string, unknown> {
