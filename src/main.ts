@@ -250,6 +250,8 @@ export interface RunningServer {
   slack: SlackServer;
   /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
   github: GitHubRefresher | undefined;
+  /** Settles when the health evaluation serve may run at start is over (it never rejects). */
+  healthEvaluatedAtStart: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -354,6 +356,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   return {
     slack: server,
     github: github?.refresher,
+    healthEvaluatedAtStart: firstEvaluation,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(gauges);
@@ -367,13 +370,19 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   };
 }
 
+/** How recent an evaluation must be for serve to skip its own at start. */
+const FRESH_EVALUATION_MS = 60 * 60_000;
+
 /**
- * One evaluation of every entity when serve starts, so App Home, `backline health` and the first
- * digest have results without waiting for the hourly slot. Replicas starting together each run
- * one; the health store's lock keeps their writes from interleaving, and a failure is only logged.
+ * One evaluation of every entity when serve starts and none ran in the last hour (a first
+ * deployment, or a long outage), so App Home, `backline health` and the first digest have results
+ * without waiting for the scheduled slot. Replicas starting together may each run one; the health
+ * store's lock keeps their writes from interleaving, and a failure is only logged.
  */
 async function evaluateHealthOnStart(health: OpenHealth, logger: Logger): Promise<void> {
   try {
+    const last = await health.service.lastEvaluatedAt();
+    if (last && Date.now() - last.getTime() < FRESH_EVALUATION_MS) return;
     const report = await health.service.collectAndScore();
     logger.info(`health: evaluated ${report.entities} entities and ${report.teams} teams at start`);
   } catch (error) {

@@ -125,6 +125,11 @@ export class PgHealthStore implements HealthStore {
     });
   }
 
+  async lastEvaluatedAt(): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ at: Date | null }>('SELECT max(evaluated_at) AS at FROM health_entities');
+    return rows[0]?.at ?? null;
+  }
+
   async currentResults(entityRefs?: string[]): Promise<CheckResult[]> {
     const { rows } = await this.pool.query<ResultRow>(
       `SELECT r.entity_ref, r.check_id, r.status, r.since, e.evaluated_at

@@ -49,6 +49,8 @@ export interface HealthService {
    * too (the entities are then all the team owns).
    */
   evaluate(refKeys: string[], options?: { team?: string }): Promise<EvaluatedEntity[]>;
+  /** When an evaluation last covered any entity; null when nothing was ever evaluated. */
+  lastEvaluatedAt(): Promise<Date | null>;
 }
 
 export function createHealthService(options: HealthServiceOptions): HealthService {
@@ -104,6 +106,8 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
       const { counts, teams, timings } = await evaluateAndRecord(subjects, snapshot, at, { complete: true });
       return { at, ...counts, teams: teams.length, timings: { catalog: catalogMs, ...timings } };
     },
+
+    lastEvaluatedAt: () => store.lastEvaluatedAt(),
 
     async evaluate(refKeys, evaluateOptions = {}) {
       const at = now();

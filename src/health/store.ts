@@ -47,4 +47,6 @@ export interface HealthStore {
   transitions(options: { since: Date; until?: Date; entityRefs?: string[] }): Promise<CheckTransition[]>;
   activeWaivers(options: { at: Date; entityRefs?: string[] }): Promise<Waiver[]>;
   addWaivers(waiver: NewWaiver, createdAt: Date): Promise<Waiver[]>;
+  /** When an evaluation last covered any entity; null when nothing was ever evaluated. */
+  lastEvaluatedAt(): Promise<Date | null>;
 }

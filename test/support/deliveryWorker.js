@@ -11,21 +11,10 @@
  * WORKER_CONCURRENCY. Prints `ready` on stdout once started, logs JSON lines on stderr, and stops
  * gracefully on SIGTERM (exit code 0).
  *
- * The TypeScript sources are compiled as they are required, file by file, with the typescript
- * package's transpileModule: no build step, and no ts-node (not a dependency).
+ * The TypeScript sources are compiled as they are required (test/support/transpileOnRequire.js).
  */
-const fs = require('node:fs');
 const path = require('node:path');
-const ts = require('typescript');
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-  });
-  module._compile(outputText, filename);
-};
+require('./transpileOnRequire');
 
 const pg = require('pg');
 const src = path.join(__dirname, '..', '..', 'src');
