@@ -242,6 +242,18 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return rows.map((row) => ({ type: row.type, sourceRef: row.source_ref, targetRef: row.target_ref }));
   }
 
+  async owningGroups(): Promise<StoredEntity[]> {
+    // ownedBy is stored as the owned entity states it; an ownerOf row (the inverse) counts too.
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities g
+        WHERE g.kind = 'group'
+          AND (EXISTS (SELECT 1 FROM relations r WHERE r.target_key = g.ref_key AND r.type = 'ownedBy')
+            OR EXISTS (SELECT 1 FROM relations r WHERE r.source_key = g.ref_key AND r.type = 'ownerOf'))
+        ORDER BY g.ref_key`,
+    );
+    return rows.map(toEntity);
+  }
+
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {
     // The annotations /whoowns looks up have expression indexes; their SQL names the key literally
     // (from this fixed list, never from input) so that the planner can use them.

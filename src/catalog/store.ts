@@ -144,4 +144,6 @@ export interface CatalogStore {
   listEntities(options?: { kinds?: string[] }): Promise<StoredEntity[]>;
   /** Every relation of the given types, in both directions as relationsFrom reads them, in one read. */
   listRelations(types: string[]): Promise<RelationRow[]>;
+  /** The Groups that own at least one entity, read through the relations index rather than every relation. */
+  owningGroups(): Promise<StoredEntity[]>;
 }

@@ -6,7 +6,7 @@ import { entityHealthOf, teamHealthOf } from './scoring';
 import type { HealthStore } from './store';
 
 export interface HealthReaderOptions {
-  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsFrom' | 'listRelations'>;
+  catalog: Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsFrom' | 'owningGroups'>;
   store: HealthStore;
   scorecard: Scorecard;
   now?: () => Date;
@@ -41,8 +41,8 @@ export function createHealthReader(options: HealthReaderOptions): HealthReader {
     },
 
     async owningTeams() {
-      const owners = new Set((await catalog.listRelations(['ownedBy'])).map((relation) => relation.targetRef.toLowerCase()));
-      const groups = (await catalog.getManyByRef([...owners])).filter((entity) => entity.kind === 'group');
+      // The digest job asks every minute: the groups come from the database, not from every ownedBy relation.
+      const groups = await catalog.owningGroups();
       return groups.map((group) => ({ team: group.ref, displayName: displayNameOf(group), channel: channelOf(group) }));
     },
 
