@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { sha256 } from '../sources/files';
-import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity } from './model';
+import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
 import { containsPlaceholder, isUrl, resolvePlaceholders, type UrlReader } from './placeholders';
 import { DEFAULT_YAML_LIMITS, parseYamlDocuments } from './yaml';
 
@@ -37,6 +37,10 @@ export interface ProcessedEntity {
   /** The entity as JSON, made once: its hash is of this text, and the store writes it as is. */
   json: string;
   hash: string;
+  /**
+   * The relations this entity states (source is the entity itself). Each relation is stored once,
+   * by the entity that states it; the other direction is read backwards.
+   */
   relations: StoredRelation[];
   document: number;
 }
@@ -157,13 +161,7 @@ export async function processCatalogText(text: string, options: ProcessOptions):
       entity,
       json,
       hash: sha256(json),
-      relations: derived.relations.map((relation) => ({
-        sourceKey: relation.source.toLowerCase(),
-        type: relation.type,
-        targetKey: relation.target.toLowerCase(),
-        sourceRef: relation.source,
-        targetRef: relation.target,
-      })),
+      relations: statedRelations(derived.relations, refKey),
       document: raw.index,
     });
   }
@@ -201,4 +199,15 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `a string ("${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
   return `a ${typeof value}`;
+}
+
+/** The relations whose source is the entity itself, keyed for the store. */
+function statedRelations(relations: EntityRelation[], refKey: string): StoredRelation[] {
+  const stated: StoredRelation[] = [];
+  for (const relation of relations) {
+    const sourceKey = relation.source.toLowerCase();
+    if (sourceKey !== refKey) continue;
+    stated.push({ sourceKey, type: relation.type, targetKey: relation.target.toLowerCase(), sourceRef: relation.source, targetRef: relation.target });
+  }
+  return stated;
 }
