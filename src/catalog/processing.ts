@@ -33,8 +33,11 @@ export interface ProcessedEntity {
   namespace: string;
   name: string;
   title: string | undefined;
-  entity: Entity;
-  /** The entity as JSON, made once: its hash is of this text, and the store writes it as is. */
+  /**
+   * The entity as JSON, made once: its hash is of this text, and the store writes it as is. The
+   * parsed object is not kept: ingestion holds entities until their batch is written, and objects
+   * that live that long cost every garbage collection on the way.
+   */
   json: string;
   hash: string;
   /**
@@ -158,7 +161,6 @@ export async function processCatalogText(text: string, options: ProcessOptions):
       namespace: compound.namespace,
       name: compound.name,
       title: typeof entity.metadata.title === 'string' ? entity.metadata.title : undefined,
-      entity,
       json,
       hash: sha256(json),
       relations: statedRelations(derived.relations, refKey),
