@@ -25,16 +25,18 @@ export function startScheduler(options: { jobs: ScheduledJob[]; coordinator: Run
 
   const running = new Set<Promise<void>>();
   // Claims under way when stop() is called still start their job (node-cron runs it once the claim
-  // lands), so stop() waits for them too: a claimed slot must not be left unrun.
-  const claims = new Set<Promise<unknown>>();
+  // lands), so stop() waits for them too: a claimed slot must not be left unrun. Completion notes
+  // are waited for as well, so nothing uses the database after stop() returns.
+  const coordinating = new Set<Promise<unknown>>();
+  const tracked = <T>(work: T | Promise<T>): Promise<T> => {
+    const promise = Promise.resolve(work);
+    coordinating.add(promise);
+    void promise.catch(() => undefined).finally(() => coordinating.delete(promise));
+    return promise;
+  };
   const coordinator: RunCoordinator = {
-    shouldRun: (key, ttlMs) => {
-      const claim = Promise.resolve(options.coordinator.shouldRun(key, ttlMs));
-      claims.add(claim);
-      void claim.catch(() => undefined).finally(() => claims.delete(claim));
-      return claim;
-    },
-    onComplete: (key) => options.coordinator.onComplete?.(key),
+    shouldRun: (key, ttlMs) => tracked(options.coordinator.shouldRun(key, ttlMs)),
+    onComplete: (key) => tracked(options.coordinator.onComplete?.(key)),
   };
   const tasks: ScheduledTask[] = options.jobs.map((job) => {
     const jobLogger = logger.child({ job: job.name });
@@ -73,11 +75,15 @@ export function startScheduler(options: { jobs: ScheduledJob[]; coordinator: Run
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all(tasks.map((task) => task.destroy()));
-        await Promise.allSettled([...claims]);
-        // node-cron starts the job a few promise hops after the claim resolves; setImmediate runs
-        // after every pending promise callback, so by then each claimed job is in `running`.
-        await new Promise((resolve) => setImmediate(resolve));
-        await Promise.allSettled([...running]);
+        // node-cron starts a job a few promise hops after its claim lands, and notes its completion
+        // a few hops after it ends: settle until a whole turn of the event loop (which runs after
+        // every pending promise callback) passes with nothing claimed, running or being noted.
+        for (let quietTurns = 0; quietTurns < 2; ) {
+          const pending = [...coordinating, ...running];
+          await Promise.allSettled(pending);
+          await new Promise((resolve) => setImmediate(resolve));
+          quietTurns = pending.length === 0 && coordinating.size === 0 && running.size === 0 ? quietTurns + 1 : 0;
+        }
       })()),
   };
 }

@@ -4,11 +4,13 @@ import { startScheduler, type Scheduler } from '../../src/scheduler/schedule';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
 
-const db = useTestDatabase();
 const running: Scheduler[] = [];
+// Declared before the test database's hooks, which run after it (in the order declared): its
+// check for leaked clients must see the schedulers stopped, not a claim they are still making.
 afterEach(async () => {
   await Promise.all(running.splice(0).map((scheduler) => scheduler.stop()));
 });
+const db = useTestDatabase();
 
 describe('PgRunCoordinator', () => {
   it('lets exactly one of two replicas run a slot', async () => {

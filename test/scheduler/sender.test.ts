@@ -9,11 +9,17 @@ import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/f
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
 
-const db = useTestDatabase();
 const TOKEN = 'xoxb-test';
 let slack: FakeSlack;
 let store: PgOutboxStore;
 let sender: Sender | undefined;
+// Declared before the test database's hooks, which run after it (in the order declared): its
+// check for leaked clients must see the sender stopped, not a claim it is still making.
+afterEach(async () => {
+  await sender?.stop();
+  sender = undefined;
+});
+const db = useTestDatabase();
 let lines: Array<{ level: string; msg: string; [field: string]: unknown }>;
 let logger: Logger;
 
@@ -37,10 +43,6 @@ beforeEach(async () => {
   await db().pool.query('TRUNCATE outbox, outbox_channels');
   lines = [];
   logger = createLogger({ level: 'debug', write: (line) => void lines.push(JSON.parse(line)) });
-});
-afterEach(async () => {
-  await sender?.stop();
-  sender = undefined;
 });
 
 function start(options: Partial<SenderOptions> = {}): Sender {
