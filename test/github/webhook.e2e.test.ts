@@ -41,6 +41,8 @@ beforeAll(async () => {
     BACKLINE_GITHUB_REFRESH_MINUTES: '0',
   });
   server = await startServer(config, { logger: silentLogger });
+  // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
+  await server.healthEvaluatedAtStart;
   await server.github!.idle();
 });
 

@@ -42,6 +42,8 @@ beforeAll(async () => {
   events = `http://127.0.0.1:${port}/slack/events`;
   const config = loadConfig({ DATABASE_URL: db().url, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, PAGERDUTY_TOKEN: PD_TOKEN, PAGERDUTY_API_URL: PAGERDUTY });
   server = await startServer(config, { logger: silentLogger });
+  // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
+  await server.healthEvaluatedAtStart;
 });
 
 afterAll(async () => {

@@ -72,6 +72,8 @@ beforeAll(async () => {
     BACKLINE_LOCAL_REPOS_DIR: path.join(scratch, 'repositories'),
   });
   server = await startServer(config, { logger: silentLogger });
+  // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
+  await server.healthEvaluatedAtStart;
   await server.github?.idle();
 });
 
