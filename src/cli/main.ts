@@ -11,7 +11,7 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openOnCall, openScaffolder, startServer, type Backline } from '../main';
+import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openHealth, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
 import { registerHealthCommand } from './healthCommand';
 import { registerDigestCommand } from './digestCommand';
@@ -239,7 +239,22 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
-  registerDigestCommand(program, { stdout: io.stdout, setExitCode, dryRun: (options) => withBackline((backline) => openDigests(backline, { logger: lineLogger(log) }).dryRun(options)) });
+  registerDigestCommand(program, {
+    stdout: io.stdout,
+    setExitCode,
+    dryRun: (options) =>
+      withBackline(async (backline) => {
+        const logger = lineLogger(log);
+        const health = openHealth(backline, { logger });
+        // A digest is made of health results: with none recorded yet (a new installation), the
+        // preview would show every team as passing. serve does the same at its first start.
+        if (!(await health.service.lastEvaluatedAt())) {
+          log('backline: no health evaluation has run yet; evaluating every entity first (serve does this at start)');
+          await health.service.collectAndScore();
+        }
+        return openDigests(backline, { health: health.reader, defaultTimeZone: backline.config.digests.defaultTimeZone, logger }).dryRun(options);
+      }),
+  });
 
   registerTemplateCommands(program, {
     stdout: io.stdout,

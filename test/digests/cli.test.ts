@@ -91,3 +91,17 @@ describe('backline digest --dry-run', () => {
     expect(missing).toMatchObject({ code: 1, stdout: 'group:default/nobody is not a team in the catalog.\n' });
   });
 });
+
+describe('backline digest --dry-run on a new installation', () => {
+  it('evaluates health first when none has run, so the preview shows what fails', async () => {
+    await db().pool.query('TRUNCATE health_entities, health_results, health_transitions, health_team_scores, health_fact_changes');
+    const { code, stdout, stderr } = await cli('digest', '--dry-run', '--team', 'payments', '--json');
+    expect(code).toBe(0);
+    expect(stderr).toContain('no health evaluation has run yet; evaluating every entity first');
+    const [digest] = (JSON.parse(stdout) as { digests: Array<{ send: boolean; reason: string }> }).digests;
+    expect(digest).toMatchObject({ send: true, reason: '1 failing check' });
+    // Every entity of the catalog was evaluated: the two teams and their two services.
+    const { rows } = await db().pool.query('SELECT count(*)::int AS n FROM health_entities');
+    expect(rows[0]).toEqual({ n: 4 });
+  });
+});
