@@ -4,18 +4,12 @@ import { main } from '../../src/cli/main';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { CONFORMANCE } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { DATABASE_URL: db().url },
-  });
-  return { code, stdout, stderr };
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url });
 }
 
 const corpus = (file: string) => path.join(CONFORMANCE, file);

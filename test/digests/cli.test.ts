@@ -1,19 +1,16 @@
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';
 import { openBackline, openHealth } from '../../src/main';
 import { CatalogFolder, docs } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 const folder = new CatalogFolder();
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: { DATABASE_URL: db().url, BACKLINE_CONFIG: folder.path('backline.yaml') } });
-  return { code, stdout, stderr };
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, BACKLINE_CONFIG: folder.path('backline.yaml') });
 }
 
 const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  annotations:\n    slack.com/channel: ${name}\nspec:\n  type: team\n  children: []`;

@@ -1,20 +1,17 @@
 import { pathToFileURL } from 'node:url';
 import nock from 'nock';
-import { main } from '../../src/cli/main';
 import { CatalogFolder } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
 import { BROKEN_CATALOG, DOCS_CATALOG, FIXTURE_SITES } from './helpers';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 const folder = new CatalogFolder();
 const SITES = pathToFileURL(FIXTURE_SITES).toString();
 const GITHUB_API = 'https://github.example.com/api/v3';
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: { DATABASE_URL: db().url, TECHDOCS_BASE_URL: SITES, ...env } });
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, TECHDOCS_BASE_URL: SITES, ...env });
 }
 
 beforeAll(async () => {

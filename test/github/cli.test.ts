@@ -1,8 +1,8 @@
-import { main } from '../../src/cli/main';
 import { component, docs } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { useTestDatabase } from '../support/testDatabase';
 import { refs, resetCatalog, TOKEN } from './helpers';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 let github: FakeGitHub;
@@ -16,15 +16,8 @@ beforeEach(async () => {
 });
 afterEach(() => github.close());
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { DATABASE_URL: db().url, GITHUB_API_URL: github.url, GITHUB_TOKEN: TOKEN, ...env },
-  });
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, GITHUB_API_URL: github.url, GITHUB_TOKEN: TOKEN, ...env });
 }
 
 describe('backline catalog ingest --github-org', () => {

@@ -1,16 +1,13 @@
-import { main } from '../../src/cli/main';
 import { CatalogFolder } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
 import { ingestCatalog } from './helpers';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 const folder = new CatalogFolder();
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: { DATABASE_URL: db().url, BACKLINE_CONFIG: folder.path('backline.yaml'), ...env } });
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, BACKLINE_CONFIG: folder.path('backline.yaml'), ...env });
 }
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import nock from 'nock';
-import { main } from '../../src/cli/main';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
 import { PAGERDUTY, PD_TOKEN, pagerDutyService } from './providerFakes';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 
@@ -15,11 +15,8 @@ beforeAll(async () => {
 
 afterEach(() => nock.cleanAll());
 
-async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: { DATABASE_URL: db().url, ...env } });
-  return { code, stdout, stderr };
+function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, ...env });
 }
 
 describe('backline oncall --json', () => {

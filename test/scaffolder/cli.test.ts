@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../src/cli/main';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
+import { runCli, type CliRun } from '../support/cli';
 
 const db = useTestDatabase();
 const CONFORMANCE_TEMPLATES = path.resolve(__dirname, '../../../shared/conformance/backstage-templates');
@@ -16,15 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rm(scratch, { recursive: true, force: true }));
 
-async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'backline', ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { DATABASE_URL: db().url, BACKLINE_LOCAL_REPOS_DIR: path.join(scratch, 'repositories'), ...env },
-  });
-  return { code, stdout, stderr };
+function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runCli(args, { DATABASE_URL: db().url, BACKLINE_LOCAL_REPOS_DIR: path.join(scratch, 'repositories'), ...env });
 }
 
 async function valuesFile(values: unknown): Promise<string> {
