@@ -64,7 +64,8 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
       onCallFacts(subjects, options.oncall, snapshot, { at: at.getTime(), concurrency: options.concurrency, catalog: complete ? snapshot : undefined }),
       githubFacts(subjects, options.github, { now: at, concurrency: options.concurrency, onError: (repo, error) => options.logger?.warn('could not read GitHub facts', { repo, error }) }),
     ]);
-    return new Map(subjects.map((entity) => [entity.refKey, { ...catalogFacts(entity, snapshot), ...oncall.get(entity.refKey), ...docs.get(entity.refKey), ...github.get(entity.refKey) }]));
+    const merged = await mapInSlices(subjects, (entity): [string, Facts] => [entity.refKey, { ...catalogFacts(entity, snapshot), ...oncall.get(entity.refKey), ...docs.get(entity.refKey), ...github.get(entity.refKey) }]);
+    return new Map(merged);
   }
 
   async function evaluateAndRecord(subjects: StoredEntity[], snapshot: CatalogSnapshot, at: Date, mode: { complete: boolean; team?: string }) {
@@ -77,7 +78,7 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
       const key = waiver.entityRef.toLowerCase();
       notApplicable.set(key, (notApplicable.get(key) ?? new Set()).add(waiver.checkId));
     }
-    const evaluated: EvaluatedEntity[] = subjects.map((entity) => {
+    const evaluated: EvaluatedEntity[] = await mapInSlices(subjects, (entity) => {
       const entityFacts = facts.get(entity.refKey)!;
       const statuses = evaluateChecks(scorecard.checks, traitsOf(entity), entityFacts, notApplicable.get(entity.refKey) ?? new Set());
       // `since` is the store's to keep; here it is only a placeholder until written.
@@ -120,6 +121,19 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
       return evaluated.map((item) => ({ ...item, health: entityHealthOf(item.entity, stored.filter((result) => result.entityRef.toLowerCase() === item.entity.refKey), scorecard) }));
     },
   };
+}
+
+/**
+ * Maps a large list a slice at a time, back to the event loop between slices: serve evaluates the
+ * whole catalog on a schedule, and Slack requests arriving meanwhile must still be acked in 3 s.
+ */
+async function mapInSlices<T, R>(items: T[], map: (item: T) => R, sliceSize = 1_000): Promise<R[]> {
+  const mapped: R[] = [];
+  for (let start = 0; start < items.length; start += sliceSize) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const item of items.slice(start, start + sliceSize)) mapped.push(map(item));
+  }
+  return mapped;
 }
 
 /** Each owning Group's score over the entities it owns that were evaluated. */
