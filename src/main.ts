@@ -97,9 +97,9 @@ export function openGitHub(backline: Backline, options: { logger?: Logger; clock
  * the shell default it to the folder they host or read). With GitHub credentials, freshness also
  * compares builds with the last commit to each docs folder.
  */
-export function openDocs(backline: Backline, options: { baseUrl?: string | null; logger?: Logger } = {}): DocsLibrary {
+export function openDocs(backline: Backline, options: { baseUrl?: string | null; logger?: Logger; github?: GitHubIntegration } = {}): DocsLibrary {
   const { docs } = backline.config;
-  const github = openGitHub(backline, { logger: options.logger });
+  const github = options.github ?? openGitHub(backline, { logger: options.logger });
   return new DocsLibrary({
     baseUrl: options.baseUrl !== undefined ? options.baseUrl : docs.baseUrl,
     site: createDocsSite({ timeoutMs: docs.timeoutMs, maxIndexBytes: docs.maxIndexBytes }),
@@ -276,11 +276,13 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
     metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
   };
-  const github = startGitHub(backline, config, logger.child({ component: 'github' }));
-  const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }) });
+  // One GitHub client for every part of serve, so they share its rate-limit budget and concurrency.
+  const githubIntegration = openGitHub(backline, { logger: logger.child({ component: 'github' }) });
+  const github = startGitHub(backline, config, githubIntegration, logger.child({ component: 'github' }));
+  const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }), github: githubIntegration });
   // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
-  const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }) });
-  const health = openHealth(backline, { docs, logger: logger.child({ component: 'health' }) });
+  const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }), github: githubIntegration });
+  const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }) });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
   let directory: SlackDirectory | undefined;
@@ -421,8 +423,8 @@ function startDocsRefresh(docs: DocsLibrary, config: Config, logger: Logger): { 
  * The organisations of BACKLINE_GITHUB_ORGS, refreshed once at start and then every
  * BACKLINE_GITHUB_REFRESH_MINUTES (and by webhooks). Errors of a pass are logged by the refresher.
  */
-function startGitHub(backline: Backline, config: Config, logger: Logger): { refresher: GitHubRefresher; start(): void; stop(): Promise<void> } | undefined {
-  const integration = config.github.orgs.length ? openGitHub(backline, { logger }) : undefined;
+function startGitHub(backline: Backline, config: Config, github: GitHubIntegration | undefined, logger: Logger): { refresher: GitHubRefresher; start(): void; stop(): Promise<void> } | undefined {
+  const integration = config.github.orgs.length ? github : undefined;
   if (!integration) return undefined;
   const refresher = new GitHubRefresher({
     integration,
