@@ -145,10 +145,13 @@ export class PgOutboxStore implements Outbox, OutboxQueue {
   }
 
   async nextDueInMs(): Promise<number | null> {
+    // GREATEST skips NULLs, so an empty outbox (min() is NULL) must stay NULL here rather than
+    // become 0, which would read as "due now" and make an idle sender query in a tight loop.
     const { rows } = await this.pool.query<{ ms: number | null }>(
-      `SELECT GREATEST(0, extract(epoch FROM min(GREATEST(o.not_before, c.next_post_at)) - now()) * 1000)::float8 AS ms
-       FROM outbox o JOIN outbox_channels c ON c.channel = o.channel
-       WHERE o.status IN ('pending', 'sending')`,
+      `SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, extract(epoch FROM due - now()) * 1000)::float8 END AS ms
+       FROM (SELECT min(GREATEST(o.not_before, c.next_post_at)) AS due
+             FROM outbox o JOIN outbox_channels c ON c.channel = o.channel
+             WHERE o.status IN ('pending', 'sending')) next`,
     );
     return rows[0]?.ms ?? null;
   }

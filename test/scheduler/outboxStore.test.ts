@@ -44,6 +44,14 @@ describe('the outbox', () => {
     expect(await store.claim({ claimant: 'r2', limit: 10, leaseMs: 60_000 })).toEqual([]);
   });
 
+  it('has nothing due when the outbox holds no open message, so an idle sender waits its poll interval', async () => {
+    expect(await store.nextDueInMs()).toBeNull();
+    await store.enqueue([message('a1', 'C0PAY')]);
+    const [a1] = await store.claim({ claimant: 'r1', limit: 10, leaseMs: 60_000 });
+    await store.markSent(a1!.id, { channelId: 'C0PAY', ts: '1.000001' }, { spacingMs: 0 });
+    expect(await store.nextDueInMs()).toBeNull();
+  });
+
   it("keeps a channel's next message until the spacing after the last one has passed", async () => {
     await store.enqueue([message('a1', 'C0PAY'), message('a2', 'C0PAY')]);
     const [a1] = await store.claim({ claimant: 'r1', limit: 10, leaseMs: 60_000 });

@@ -101,6 +101,22 @@ describe('the outbox sender', () => {
     expect(rows).toEqual([{ channel: 'search', slack_channel: 'C0SEARCH' }]);
   });
 
+  it('looks at an empty outbox once per poll interval rather than in a tight loop', async () => {
+    let claims = 0;
+    const counting = Object.assign(Object.create(store) as PgOutboxStore, {
+      claim: (...args: Parameters<PgOutboxStore['claim']>) => {
+        claims += 1;
+        return store.claim(...args);
+      },
+    });
+    start({ queue: counting, pollMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sender?.stop();
+    // About five looks in a second; a sender that took "nothing queued" for "due now" made dozens.
+    expect(claims).toBeGreaterThanOrEqual(2);
+    expect(claims).toBeLessThanOrEqual(8);
+  });
+
   it("waits out a 429's Retry-After before posting to that channel again, and counts it", async () => {
     // Someone else just posted in #payments, so the sender's first post there is one too many.
     const other = new WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
