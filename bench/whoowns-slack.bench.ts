@@ -15,6 +15,9 @@ import { silentLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/main';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { checkMessageLimits } from '../src/slack/blockKitLimits';
+import { createSlackApp } from '../src/slack/app';
+import { createBacklineMetrics } from '../src/metrics';
+import type { CommandReply, CommandSet } from '../commands';
 import { loadCatalog, misspell, SeededRandom, type PlannedCatalog } from './slack-catalog';
 import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from './slack-workers';
 
@@ -25,8 +28,8 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from '.
  *
  * Baselines in the same run, same client, same concurrency, same request bodies: a plain node:http
  * server answering 200 (the HTTP floor); a Bolt app whose command handler acks at once, given
- * botId/botUserId (HTTP + Bolt + signature check); and the same Bolt app configured as
- * src/slack/app.ts configures it (token only). Scenarios: exact names with the Slack identity cache
+ * botId/botUserId (HTTP + Bolt + signature check); and Backline's own Slack layer
+ * (src/slack/app.ts) with a command set that answers at once. Scenarios: exact names with the Slack identity cache
  * cold and warm, misspelled names, the same with the fake Slack Web API 50 ms away, one request at
  * a time (service time), and a short run with Slack answering in 1.5 s. Then diagnostics: queries
  * per request, a CPU profile of the server's main thread, EXPLAIN ANALYZE of the slowest statements.
@@ -253,15 +256,15 @@ async function startPlainHttp(): Promise<Target> {
 }
 
 /**
- * A Bolt app whose command handler acks at once. `auth: 'bot-ids'` gives Bolt botId/botUserId, so it
- * never calls auth.test; `auth: 'as-backline'` configures it as src/slack/app.ts does (token only,
- * tokenVerificationEnabled: false). Either way the Web API is the loopback fake, never slack.com.
+ * A Bolt app whose command handler acks at once, given botId/botUserId so that it never calls
+ * auth.test (as src/slack/app.ts does). The Web API is the loopback fake, never slack.com.
  */
-async function startTrivialBolt(slackUrl: string, auth: 'bot-ids' | 'as-backline'): Promise<Target> {
+async function startTrivialBolt(slackUrl: string): Promise<Target> {
   const receiver = new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR, unhandledRequestTimeoutMillis: 3001 });
   const app = new App({
     token: 'xoxb-bench',
-    ...(auth === 'bot-ids' && { botId: 'B0BACKLINE', botUserId: 'U0BACKLINE' }),
+    botId: 'B0BACKLINE',
+    botUserId: 'U0BACKLINE',
     receiver,
     tokenVerificationEnabled: false,
     convoStore: false,
@@ -276,6 +279,35 @@ async function startTrivialBolt(slackUrl: string, auth: 'bot-ids' | 'as-backline
   return { url: `http://127.0.0.1:${port}/slack/events`, stop: async () => {
     await app.stop();
   } };
+}
+
+/**
+ * Backline's own Slack layer (createSlackApp: its listeners, metrics, logging and ack budget) with a
+ * command set that answers every command at once with a one-line reply: everything a card costs
+ * except the catalog and the card itself.
+ */
+async function startSlackLayer(slackUrl: string): Promise<Target> {
+  const port = await freePort();
+  const reply: CommandReply = { text: 'answered', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'answered' } }], visibility: 'ephemeral' };
+  const commands: CommandSet = {
+    commands: [],
+    run: async () => reply,
+    act: async () => undefined,
+    home: async () => [],
+    suggest: async () => undefined,
+  };
+  const server = createSlackApp({
+    slack: { botToken: 'xoxb-bench', signingSecret: SECRET, appToken: undefined, apiUrl: `${slackUrl}/api/` },
+    bot: { botId: 'B0BACKLINE', botUserId: 'U0BACKLINE' },
+    port,
+    logger: silentLogger,
+    metrics: createBacklineMetrics(),
+    receipts: { firstDelivery: async () => true },
+    commands: () => commands,
+    healthy: async () => true,
+  });
+  await server.start();
+  return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => server.stop() };
 }
 
 async function startBackline(databaseUrl: string, slackUrl: string, dataDir: string): Promise<Target & { base: string; server: RunningServer }> {
@@ -554,8 +586,8 @@ async function main(): Promise<void> {
       }
     };
     const plainSummary = await baseline('plain node:http answering 200', startPlainHttp, exact, options.concurrency);
-    const boltSummary = await baseline('Bolt + signature check (botId/botUserId given)', () => startTrivialBolt(slackUrl, 'bot-ids'), exact, options.concurrency);
-    await baseline('Bolt configured as src/slack/app.ts (token only)', () => startTrivialBolt(slackUrl, 'as-backline'), exact, options.concurrency);
+    const boltSummary = await baseline('Bolt + signature check (botId/botUserId given)', () => startTrivialBolt(slackUrl), exact, options.concurrency);
+    await baseline('Backline\'s Slack layer (src/slack/app.ts), command answering at once', () => startSlackLayer(slackUrl), exact, options.concurrency);
 
     // ---- Backline ---------------------------------------------------------------------------------------
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-slack-bench-data-'));
@@ -630,7 +662,7 @@ async function main(): Promise<void> {
       log(`With the fake Slack Web API answering after ${options.slackLatency} ms (a round trip to slack.com), first ${half} requests of each set:`);
       await fakeSlack.call({ type: 'delay', ms: options.slackLatency });
       try {
-        await baseline(`Bolt configured as src/slack/app.ts, Slack ${options.slackLatency} ms away`, () => startTrivialBolt(slackUrl, 'as-backline'), exact.slice(0, half), options.concurrency, false);
+        await baseline(`Backline's Slack layer, command answering at once, Slack ${options.slackLatency} ms away`, () => startSlackLayer(slackUrl), exact.slice(0, half), options.concurrency, false);
         await scenario(`exact, cache warm, Slack ${options.slackLatency} ms away`, exact.slice(0, half), options.concurrency);
         await scenario(`misspelled, Slack ${options.slackLatency} ms away`, misspelled.slice(0, half), options.concurrency);
       } finally {
@@ -643,7 +675,7 @@ async function main(): Promise<void> {
       await scenario('exact, cache warm, 1 in flight', serialExact, 1);
       await scenario('misspelled, 1 in flight', serialTypos, 1);
       await baseline('plain node:http, 1 in flight', startPlainHttp, serialExact, 1, false);
-      await baseline('Bolt (botId/botUserId given), 1 in flight', () => startTrivialBolt(slackUrl, 'bot-ids'), serialExact, 1, false);
+      await baseline('Bolt (botId/botUserId given), 1 in flight', () => startTrivialBolt(slackUrl), serialExact, 1, false);
     }
 
     // ---- diagnostics: where a request's time goes, query by query (not part of the timed runs) -------
