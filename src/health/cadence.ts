@@ -58,13 +58,21 @@ export function cadenceOf(annotations: Record<string, string> | undefined, defau
   }
 }
 
+// Making a DateTimeFormat to test a zone is slow, and every run of the digest job asks for each team.
+const knownZones = new Map<string, boolean>();
+
 export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let valid = knownZones.get(name);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (knownZones.size < 10_000) knownZones.set(name, valid);
   }
+  return valid;
 }
 
 /**
