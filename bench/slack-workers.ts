@@ -32,6 +32,12 @@ export interface LoadRun {
   keepBodies?: number;
   /** Per request, text the answer should contain (the intended entity's ref), to check it was found. */
   expect?: string[];
+  /**
+   * Open new connections for this run and close them after. By default a run reuses the
+   * keep-alive connections an earlier run (the warm-up) opened to the same URL, as Slack's
+   * requests arrive over connections it keeps open.
+   */
+  freshConnections?: boolean;
 }
 
 export interface LoadResult {
@@ -103,9 +109,14 @@ export class BenchWorker<Ready = unknown> {
 
 // ---- load generator ---------------------------------------------------------------------------
 
+/** Keep-alive connections per target URL and concurrency, kept from one run to the next. */
+const agents = new Map<string, http.Agent>();
+
 async function runLoad(run: LoadRun): Promise<LoadResult> {
   const target = new URL(run.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: run.concurrency });
+  const reused = agents.get(`${run.url} ${run.concurrency}`);
+  const agent = !run.freshConnections && reused ? reused : new http.Agent({ keepAlive: true, maxSockets: run.concurrency });
+  if (!run.freshConnections) agents.set(`${run.url} ${run.concurrency}`, agent);
   const n = run.texts.length;
   const latencies = new Array<number>(n).fill(NaN);
   const statuses = new Array<number>(n).fill(0);
@@ -156,7 +167,7 @@ async function runLoad(run: LoadRun): Promise<LoadResult> {
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(run.concurrency, n) }, slot));
   const wallMs = performance.now() - started;
-  agent.destroy();
+  if (run.freshConnections) agent.destroy();
   return { wallMs, latencies, statuses, card, matched, suggested, expected, bodies, errors };
 }
 

@@ -6,6 +6,7 @@ import inspector from 'node:inspector';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
@@ -44,6 +45,9 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from '.
  * About 4–5 minutes on 2 CPUs, a third of it loading the catalog. Data and requests come from a
  * seeded PRNG (bench/slack-catalog.ts): the same seed, the same catalog and the same requests.
  * BENCH_CPU_PROFILE=file.cpuprofile keeps the diagnostic CPU profile (open it in Chrome DevTools).
+ * BENCH_DUMP_LATENCIES=prefix writes each scenario's latencies, in request order, to prefix-<scenario>.json.
+ * Each timed run reuses the keep-alive connections its warm-up opened, as Slack's requests arrive
+ * over connections it keeps open; one scenario opens 50 new connections at once instead.
  * DATABASE_URL set: a scratch database is created on that server and dropped at the end. Unset: a
  * throwaway embedded PostgreSQL with durability off, removed at the end. Loopback only: the fake
  * Slack (bench/slack-workers.ts) plays the Web API and response_url; nothing reaches slack.com.
@@ -526,7 +530,7 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*)::int FROM entities) AS entities, (SELECT count(*)::int FROM relations) AS relations,
               pg_size_pretty(pg_database_size(current_database())) AS size`,
     );
-    log(`Loaded ${sizes[0]!.entities} entities (${JSON.stringify(catalog.counts)}), ${sizes[0]!.relations} relation rows, database ${sizes[0]!.size}, in ${secs(phase)} s (ANALYZE included)`);
+    log(`Loaded ${sizes[0]!.entities} entities (${JSON.stringify(catalog.counts)}), ${sizes[0]!.relations} relation rows, database ${sizes[0]!.size}, in ${secs(phase)} s (VACUUM ANALYZE included)`);
 
     // ---- requests, all from one seeded PRNG --------------------------------------------------------
     const rng = new SeededRandom(options.seed + 1);
@@ -596,16 +600,22 @@ async function main(): Promise<void> {
     cleanups.push(() => backline.stop());
     log(`Backline serving on ${backline.base} (pool of 20 connections), fake Slack at ${slackUrl}`);
 
-    const scenario = async (name: string, texts: string[], concurrency: number, notes?: string): Promise<ScenarioResult> => {
+    const scenario = async (name: string, texts: string[], concurrency: number, notes?: string, freshConnections = false): Promise<ScenarioResult> => {
       await fakeSlack.call<FakeSlackStats>({ type: 'stats' });
       const unhandledBefore = unhandled.count;
       const before = await handlerSeconds(backline.base);
-      const result = await load.call<LoadResult>({ type: 'run', run: { url: backline.url, secret: SECRET, texts, concurrency, responseUrl, keepBodies: 3, expect: expectOf(texts) } });
+      // The server runs on this thread: how long its event loop was blocked tells stalls inside
+      // the server (a long task, garbage collection) from waits elsewhere (PostgreSQL, the OS).
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+      const result = await load.call<LoadResult>({ type: 'run', run: { url: backline.url, secret: SECRET, texts, concurrency, responseUrl, keepBodies: 3, expect: expectOf(texts), freshConnections } });
+      loopDelay.disable();
       const after = await handlerSeconds(backline.base);
       // response_url posts happen after the ack: give stragglers a moment before counting.
       await sleep(concurrency > 1 ? 500 : 50);
       const slack = await fakeSlack.call<FakeSlackStats>({ type: 'stats' });
       const summary = summarise(result, concurrency);
+      if (process.env.BENCH_DUMP_LATENCIES) fs.writeFileSync(`${process.env.BENCH_DUMP_LATENCIES}-${name.replace(/\W+/g, '_')}.json`, JSON.stringify(result.latencies));
       const unhandledRejections = unhandled.count - unhandledBefore;
       report(name, summary);
       log(`    answers in the ack: ${(summary.matchedShare * 100).toFixed(1)}% named an entity, ${(summary.suggestedShare * 100).toFixed(1)}% offered "Did you mean" choices, ${(summary.intendedShare * 100).toFixed(1)}% showed the intended entity`);
@@ -622,7 +632,7 @@ async function main(): Promise<void> {
       }
       const handlerMeanMs = after.count > before.count ? ((after.sum - before.sum) / (after.count - before.count)) * 1000 : undefined;
       log(
-        `    server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
+        `    server event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms; server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
       );
       const entry: ScenarioResult = {
         name,
@@ -654,6 +664,10 @@ async function main(): Promise<void> {
 
     await send(backline.url, warmTypos);
     await scenario('misspelled', misspelled, options.concurrency, "one letter dropped, swapped or substituted; never another entity's name");
+
+    // Every run above reuses the connections its warm-up opened, as Slack's keep-alive connections
+    // would be. This one opens 50 new connections at once, as after a load balancer drops them.
+    await scenario('exact, cache warm, 50 new connections at once', exact, options.concurrency, 'the names of the warm run again, each run on new connections', true);
 
     if (options.slackLatency > 0) {
       // Slack is not on loopback in production: every Web API call Backline makes before its ack
