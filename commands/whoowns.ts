@@ -95,7 +95,7 @@ const KIND_PRIORITY = ['component', 'api', 'resource', 'system', 'domain', 'grou
 const SUGGESTION_LIMIT = 5;
 // What a card shows: the owner (a group itself, a user's team, or what `ownedBy` names) with its
 // members and parent, and the system with its domain.
-const CARD_NEIGHBOURHOOD: NeighbourhoodRequest = {
+export const CARD_NEIGHBOURHOOD: NeighbourhoodRequest = {
   relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
   follow: ['ownedBy', 'memberOf', 'partOf'],
   nextRelations: ['hasMember', 'childOf', 'partOf'],

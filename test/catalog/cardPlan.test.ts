@@ -3,20 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { generateCatalog } from '../../bench/generate';
+import { CARD_NEIGHBOURHOOD } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import type { NeighbourhoodRequest } from '../../src/catalog/store';
 import { useTestDatabase } from '../support/testDatabase';
 
 const db = useTestDatabase();
 let folder: string;
 
-const CARD: NeighbourhoodRequest = {
-  relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
-  follow: ['ownedBy', 'memberOf', 'partOf'],
-  nextRelations: ['hasMember', 'childOf', 'partOf'],
-  nextFollow: ['hasMember'],
-};
 
 beforeAll(async () => {
   // A few thousand entities: on the demo catalog's hundred, PostgreSQL keeps any plan.
@@ -35,7 +29,7 @@ describe('the statement behind an exact /whoowns card', () => {
       const catalog = PgCatalogStore.create({ pool: client as unknown as pg.Pool });
       const { rows } = await client.query<{ name: string }>("SELECT name FROM entities WHERE kind = 'component' ORDER BY ref_key LIMIT 12");
       expect(rows).toHaveLength(12);
-      for (const { name } of rows) expect((await catalog.findByNameOrTitle(name, CARD)).byName.length).toBeGreaterThan(0);
+      for (const { name } of rows) expect((await catalog.findByNameOrTitle(name, CARD_NEIGHBOURHOOD)).byName.length).toBeGreaterThan(0);
       const { rows: plans } = await client.query<{ generic: number; custom: number }>(
         "SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'catalog.findByNameOrTitle.around%'",
       );

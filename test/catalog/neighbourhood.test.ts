@@ -1,21 +1,14 @@
 import type pg from 'pg';
-import { whoOwns } from '../../commands/whoowns';
+import { CARD_NEIGHBOURHOOD, whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import type { NeighbourhoodRequest } from '../../src/catalog/store';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
 
 const db = useTestDatabase();
 let catalog: PgCatalogStore;
 
-const CARD: NeighbourhoodRequest = {
-  relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
-  follow: ['ownedBy', 'memberOf', 'partOf'],
-  nextRelations: ['hasMember', 'childOf', 'partOf'],
-  nextFollow: ['hasMember'],
-};
 
 beforeAll(async () => {
   catalog = PgCatalogStore.create({ pool: db().pool });
@@ -47,7 +40,7 @@ async function allRefKeys(): Promise<string[]> {
 describe('a neighbourhood read', () => {
   it('brings a service, its owner team with every member, and its system with its domain, in one statement', async () => {
     let hood!: Awaited<ReturnType<PgCatalogStore['neighbourhood']>>;
-    expect(await queriesDuring(db().pool, async () => (hood = await catalog.neighbourhood('Component:default/Payments-Service', CARD)))).toBe(1);
+    expect(await queriesDuring(db().pool, async () => (hood = await catalog.neighbourhood('Component:default/Payments-Service', CARD_NEIGHBOURHOOD)))).toBe(1);
 
     const refs = hood.entities.map((entity) => entity.ref);
     expect(refs).toContain('component:default/payments-service');
@@ -62,16 +55,16 @@ describe('a neighbourhood read', () => {
 
   it('answers, for every entity of the demo catalog, exactly what the store answers, without asking it again', async () => {
     for (const refKey of await allRefKeys()) {
-      const hood = await catalog.neighbourhood(refKey, CARD);
+      const hood = await catalog.neighbourhood(refKey, CARD_NEIGHBOURHOOD);
       const view = answeringFrom(catalog, hood);
-      const rootRelations = await catalog.relationsFrom(refKey, CARD.relations);
-      const followed = [...new Set(rootRelations.filter((relation) => CARD.follow.includes(relation.type)).map((relation) => relation.targetRef.toLowerCase()))];
+      const rootRelations = await catalog.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations);
+      const followed = [...new Set(rootRelations.filter((relation) => CARD_NEIGHBOURHOOD.follow.includes(relation.type)).map((relation) => relation.targetRef.toLowerCase()))];
 
       let fromView: unknown[] = [];
       const asked = await queriesDuring(db().pool, async () => {
         fromView = [
           await view.getByRef(refKey),
-          await view.relationsFrom(refKey, CARD.relations),
+          await view.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations),
           await view.relationsFrom(refKey, ['hasMember', 'childOf']),
           ...(await Promise.all(followed.map((key) => view.getByRef(key)))),
           ...(await Promise.all(followed.map((key) => view.relationsFrom(key, ['hasMember', 'childOf'])))),
@@ -94,12 +87,12 @@ describe('a neighbourhood read', () => {
       `SELECT source_key, target_key FROM relations r WHERE type = 'ownedBy' AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.ref_key = r.target_key) LIMIT 1`,
     );
     expect(rows).toHaveLength(1);
-    const view = answeringFrom(catalog, await catalog.neighbourhood(rows[0]!.source_key, CARD));
+    const view = answeringFrom(catalog, await catalog.neighbourhood(rows[0]!.source_key, CARD_NEIGHBOURHOOD));
     expect(await queriesDuring(db().pool, async () => expect(await view.getByRef(rows[0]!.target_key)).toBeUndefined())).toBe(0);
   });
 
   it('goes to the store for what it did not read', async () => {
-    const view = answeringFrom(catalog, await catalog.neighbourhood('component:default/payments-service', CARD));
+    const view = answeringFrom(catalog, await catalog.neighbourhood('component:default/payments-service', CARD_NEIGHBOURHOOD));
     let dependents: unknown;
     expect(await queriesDuring(db().pool, async () => (dependents = await view.relationsFrom('group:default/payments', ['ownerOf'])))).toBe(1);
     expect(dependents).toEqual(await catalog.relationsFrom('group:default/payments', ['ownerOf']));
