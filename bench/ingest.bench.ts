@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     }
 
     const pipeline = await processOnly(catalog.paths);
-    results.push({ name: 'Diagnostic: read + parseYamlDocuments of every file, in-process, no database', ms: pipeline.parse, entities: catalog.rows.length, note: 'js-yaml loadAll + node count' });
+    results.push({ name: 'Diagnostic: read + parseYamlDocuments of every file, in-process, no database', ms: pipeline.parse, entities: catalog.rows.length, note: 'simple reader, js-yaml where it declines; node count' });
     results.push({ name: 'Diagnostic: read + processCatalogText of every file, in-process, no database', ms: pipeline.process, entities: catalog.rows.length, note: 'parse, validate, relations, hash: the CPU work before any write' });
 
     if (!argv.includes('--no-embedded') && !process.env.DATABASE_URL) await embeddedDefault(root, scratch, catalog.root, entities, results);
