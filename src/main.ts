@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ingest, rootFromPath, type IngestReport } from './catalog/ingest';
 import { PgCatalogStore } from './catalog/PgCatalogStore';
+import { cacheCatalogReads } from './catalog/readCache';
 import { createCommandSet } from '../commands';
 import { requireGitHubAuth, requireSlackConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -271,6 +272,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const { pool } = backline.database;
   const metrics = createBacklineMetrics();
   const identities = PgSlackIdentityStore.create({ pool });
+  // Cards asked for again are answered from memory until the catalog changes (one pool connection listens).
+  const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
   const refreshGauges = async () => {
     metrics.catalogEntities.set({}, await backline.catalog.countEntities());
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
@@ -299,7 +302,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       // One directory for every command, so people looked up for one card are known to the next.
       directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
       return createCommandSet({
-        catalog: backline.catalog,
+        catalog: catalogReads.catalog,
         directory,
         oncall: openOnCall(backline, { directory, logger: logger.child({ component: 'oncall' }) }),
         timeZoneOf: createSlackTimeZones({ client, onApiCall: countSlackCall }),
@@ -337,6 +340,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     await refreshGauges();
     await server.start();
   } catch (error) {
+    await catalogReads.stop();
     await backline.close();
     throw error;
   }
@@ -367,6 +371,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         await firstEvaluation;
         await github?.stop();
         await docsRefresh.stop();
+        await catalogReads.stop();
         await backline.close();
       })()),
   };
