@@ -6,7 +6,7 @@ import inspector from 'node:inspector';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
@@ -35,6 +35,9 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from '.
  * read cache), exact names not asked before, misspelled names, the same with the fake Slack Web API 50 ms away, one request at
  * a time (service time), and a short run with Slack answering in 1.5 s. Then diagnostics: queries
  * per request, a CPU profile of the server's main thread, EXPLAIN ANALYZE of the slowest statements.
+ * Each scenario also reports the CPU it cost per request, read from /proc: the server's thread,
+ * the benchmark's other threads (load generator, fake Slack) and PostgreSQL's processes, with the
+ * machine's idle share, and the server thread's garbage collection pauses.
  *
  * Build and run from the checkout (bench/tsconfig.json lists only the other benchmarks):
  *
@@ -332,6 +335,64 @@ async function handlerSeconds(base: string): Promise<{ sum: number; count: numbe
   return { sum: read('sum'), count: read('count') };
 }
 
+// ---- CPU accounting (Linux /proc) ------------------------------------------------------------------
+
+interface CpuSnapshot {
+  serverThread: number;
+  process: number;
+  postgres: number;
+  machineBusy: number;
+  machineIdle: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const ticksOf = (statLine: string) => {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+};
+
+/**
+ * CPU time so far of this process's main thread (the server under test), of the whole process
+ * (adding the load generator's and fake Slack's worker threads), and of every PostgreSQL process,
+ * with the machine's busy and idle totals. Undefined where /proc cannot be read.
+ */
+function cpuSnapshot(): CpuSnapshot | undefined {
+  try {
+    let postgres = 0;
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (stat.includes('(postgres)')) postgres += ticksOf(stat);
+      } catch {
+        // The process ended between listing and reading.
+      }
+    }
+    const machine = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
+    return {
+      serverThread: ticksOf(fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')),
+      process: ticksOf(fs.readFileSync('/proc/self/stat', 'utf8')),
+      postgres,
+      machineBusy: (machine.reduce((sum, x) => sum + x, 0) - idle) * TICK_MS,
+      machineIdle: idle * TICK_MS,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuSpent(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined) {
+  if (!before || !after) return undefined;
+  const busy = after.machineBusy - before.machineBusy;
+  const idle = after.machineIdle - before.machineIdle;
+  return {
+    serverThreadMs: after.serverThread - before.serverThread,
+    otherThreadsMs: after.process - before.process - (after.serverThread - before.serverThread),
+    postgresMs: after.postgres - before.postgres,
+    idleShare: busy + idle > 0 ? idle / (busy + idle) : 0,
+  };
+}
+
 // ---- per-query breakdown (diagnostic phase only) -------------------------------------------------
 
 interface QueryStat {
@@ -386,6 +447,7 @@ function shapeOf(sql: string): string {
   if (flat.includes('search_terms @>')) return 'findSimilar: entities holding all words (GIN)';
   if (flat.includes('search_terms &&')) return 'findSimilar: entities holding any word (GIN)';
   if (flat.startsWith('WITH root AS')) return 'neighbourhood (entity, owner, members, system: one statement)';
+  if (flat.startsWith('WITH RECURSIVE chain')) return 'groupAncestry (on-call: the owner team and its parents)';
   if (flat.includes('AS by_name')) return 'findByNameOrTitle';
   if (flat.includes('FROM relations')) return 'relationsFrom';
   if (flat.includes('slack_identities WHERE email = ANY')) return 'slack_identities fresh';
@@ -484,6 +546,12 @@ interface ScenarioResult {
   summary: Summary;
   baselineRatios?: { plainP50: number; plainP99: number; boltP50: number; boltP99: number; boltRps: number };
   handlerMeanMs?: number;
+  /** CPU time per request: the server's thread, the benchmark's other threads (load generator, fake Slack), PostgreSQL's processes. */
+  cpuPerRequestMs?: { serverThread: number; otherThreads: number; postgres: number };
+  /** Garbage collection on the server's thread during the run. */
+  gc?: { count: number; totalMs: number; maxMs: number; major: number };
+  /** Share of the machine's CPU time left idle during the run. */
+  idleShare?: number;
   slack?: FakeSlackStats;
   responseUrl?: number;
   notes?: string;
@@ -560,6 +628,23 @@ async function main(): Promise<void> {
     const serialTypos = typos(options.serial);
     // Drawn last, so the sets above are the same as in runs before this one existed.
     const freshExact = exactNames(options.requests);
+    // The diagnostics' requests, drawn after every timed set and never asked before in this run, so
+    // that their statements and CPU profile describe cards whose catalog reads miss the read cache.
+    const asked = new Set([...warmExact, ...exact, ...serialExact, ...freshExact]);
+    const unaskedNames = (count: number) => {
+      const out: string[] = [];
+      for (let guard = 0; out.length < count && guard < count * 10; guard++) {
+        const name = rng.pick(catalog.names);
+        if (!asked.has(name)) {
+          asked.add(name);
+          out.push(name);
+        }
+      }
+      return out;
+    };
+    const diagnosticExact = unaskedNames(100);
+    const diagnosticTypos = typos(100);
+    const profiledExact = unaskedNames(Math.max(1, Math.floor(options.requests / 2)));
     log(`Requests: ${exact.length} exact names (e.g. ${exact.slice(0, 2).join(', ')}), ${misspelled.length} misspelled (e.g. ${misspelled.slice(0, 2).join(', ')}), ${options.warmup} warm-up each, concurrency ${options.concurrency}`);
 
     const load = new BenchWorker('load');
@@ -611,8 +696,23 @@ async function main(): Promise<void> {
       // the server (a long task, garbage collection) from waits elsewhere (PostgreSQL, the OS).
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
+      // Garbage collection on the server's thread: each pause stops every request in flight.
+      const gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
+      const gcObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          gc.count++;
+          gc.totalMs += entry.duration;
+          gc.maxMs = Math.max(gc.maxMs, entry.duration);
+          if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+        }
+      });
+      gcObserver.observe({ entryTypes: ['gc'] });
+      // Whose CPU the run took: the server's thread, this process's other threads, PostgreSQL.
+      const cpuBefore = cpuSnapshot();
       const result = await load.call<LoadResult>({ type: 'run', run: { url: backline.url, secret: SECRET, texts, concurrency, responseUrl, keepBodies: 3, expect: expectOf(texts), freshConnections } });
+      const cpu = cpuSpent(cpuBefore, cpuSnapshot());
       loopDelay.disable();
+      gcObserver.disconnect();
       const after = await handlerSeconds(backline.base);
       // response_url posts happen after the ack: give stragglers a moment before counting.
       await sleep(concurrency > 1 ? 500 : 50);
@@ -635,13 +735,15 @@ async function main(): Promise<void> {
       }
       const handlerMeanMs = after.count > before.count ? ((after.sum - before.sum) / (after.count - before.count)) * 1000 : undefined;
       log(
-        `    server event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms; server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
+        `    ${cpu ? `CPU per request: server thread ${f(cpu.serverThreadMs / texts.length)} ms, load generator and fake Slack ${f(cpu.otherThreadsMs / texts.length)} ms, PostgreSQL ${f(cpu.postgresMs / texts.length)} ms; machine idle ${(cpu.idleShare * 100).toFixed(0)}%; ` : ''}event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms; garbage collection ${gc.count}× (${gc.major} major), ${f(gc.totalMs)} ms in all, longest ${f(gc.maxMs)} ms; server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
       );
       const entry: ScenarioResult = {
         name,
         summary,
         baselineRatios: { plainP50: summary.p50 / plainSummary.p50, plainP99: summary.p99 / plainSummary.p99, boltP50: summary.p50 / boltSummary.p50, boltP99: summary.p99 / boltSummary.p99, boltRps: summary.rps / boltSummary.rps },
         handlerMeanMs,
+        gc,
+        ...(cpu && { cpuPerRequestMs: { serverThread: cpu.serverThreadMs / texts.length, otherThreads: cpu.otherThreadsMs / texts.length, postgres: cpu.postgresMs / texts.length }, idleShare: cpu.idleShare }),
         unhandledRejections,
         slack,
         responseUrl: slack.responseUrlPosts,
@@ -698,9 +800,9 @@ async function main(): Promise<void> {
     }
 
     // ---- diagnostics: where a request's time goes, query by query (not part of the timed runs) -------
-    log('Diagnostics (queries timed from the client side of the pool; 100 requests each, 1 in flight):');
+    log('Diagnostics (queries timed from the client side of the pool; 100 requests each for names and typos not asked before, 1 in flight):');
     const slowest: Array<[string, Statement]> = [];
-    for (const [name, texts] of [['exact', serialExact.slice(0, 100)], ['misspelled', serialTypos.slice(0, 100)]] as const) {
+    for (const [name, texts] of [['exact', diagnosticExact], ['misspelled', diagnosticTypos]] as const) {
       const probe = instrumentQueries();
       let total: LoadResult;
       try {
@@ -720,11 +822,11 @@ async function main(): Promise<void> {
       }
     }
     {
-      // Where the server's main thread spends its CPU under load: a sampling profile of the exact,
-      // warm-cache run repeated at full concurrency (profiling slows it; these requests are not timed).
-      const texts = exact.slice(0, Math.max(1, Math.floor(options.requests / 2)));
+      // Where the server's main thread spends its CPU under load: a sampling profile of exact names
+      // not asked before, at full concurrency (profiling slows it; these requests are not timed).
+      const texts = profiledExact;
       const profile = await profileWhile(() => send(backline.url, texts, options.concurrency));
-      log(`  CPU profile of the server's main thread, ${texts.length} exact requests × ${options.concurrency} in flight (${f(profile.totalMs)} ms sampled, ${f(profile.totalMs / texts.length)} ms per request):`);
+      log(`  CPU profile of the server's main thread, ${texts.length} exact requests for names not asked before × ${options.concurrency} in flight (${f(profile.totalMs)} ms sampled, ${f(profile.totalMs / texts.length)} ms per request):`);
       for (const [group, ms] of profile.byGroup.slice(0, 12)) log(`    ${group.padEnd(40)} ${((ms / profile.totalMs) * 100).toFixed(1).padStart(5)}%  ${f(ms / texts.length)} ms/request`);
       log('  hottest functions (self time):');
       for (const [fn, ms] of profile.byFunction.slice(0, 15)) log(`    ${((ms / profile.totalMs) * 100).toFixed(1).padStart(5)}%  ${fn}`);

@@ -1,6 +1,6 @@
 import type { CatalogChangeFeed, CatalogStore, NeighbourhoodRequest } from './store';
 
-type CachedReads = Pick<CatalogStore, 'findByNameOrTitle' | 'findSimilar'>;
+type CachedReads = Pick<CatalogStore, 'findByNameOrTitle' | 'findSimilar' | 'groupAncestry'>;
 
 export interface ReadCacheOptions {
   /** Answers kept, least recently used first out. */
@@ -27,8 +27,9 @@ interface Entry {
 
 /**
  * Keeps the answers of the reads behind a `/whoowns` card (a name or title with its neighbourhood,
- * and the near misses of a misspelled name) in memory, so a card asked for again costs no database
- * work. Every committed change to the catalog, from any process, empties the cache; while the
+ * the near misses of a misspelled name, and the owner team's line of parents that on-call climbs)
+ * in memory, so a card asked for again costs no database work, and a card for another entity of a
+ * team already seen costs one statement. Every committed change to the catalog, from any process, empties the cache; while the
  * change feed is not being watched (not yet connected, or its connection dropped) nothing is kept,
  * so an answer is never older than the last change this process was told about.
  *
@@ -83,9 +84,12 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
   const findByNameOrTitle: CachedReads['findByNameOrTitle'] = (text, around) =>
     read(`name\u0000${text.toLowerCase()}\u0000${around ? requestKey(around) : ''}`, () => store.findByNameOrTitle(text, around));
   const findSimilar: CachedReads['findSimilar'] = (text, limit) => read(`similar\u0000${text.trim().toLowerCase()}\u0000${limit}`, () => store.findSimilar(text, limit));
+  // Teams are few next to what they own: most cards of a large catalog share their team's climb.
+  const groupAncestry: CachedReads['groupAncestry'] = (groupRefKey, climb) =>
+    read(`ancestry\u0000${groupRefKey.toLowerCase()}\u0000${climb.ownedKinds.map((kind) => kind.toLowerCase()).join(',')}\u0000${climb.maxDepth}`, () => store.groupAncestry(groupRefKey, climb));
 
   // Everything else the store offers stays as it was: the cached view inherits from it.
-  const catalog = Object.assign(Object.create(store) as C, { findByNameOrTitle, findSimilar });
+  const catalog = Object.assign(Object.create(store) as C, { findByNameOrTitle, findSimilar, groupAncestry });
   return {
     catalog,
     ready: watch.ready,

@@ -55,6 +55,10 @@ function countingStore(): { store: PgCatalogStore & CatalogStore; reads: () => n
       reads++;
       return store.findSimilar(...args);
     },
+    groupAncestry: (...args: Parameters<CatalogStore['groupAncestry']>) => {
+      reads++;
+      return store.groupAncestry(...args);
+    },
   });
   return { store: counted, reads: () => reads };
 }
@@ -114,6 +118,25 @@ describe('the catalog read cache', () => {
       await cache.catalog.findByNameOrTitle('payments-api');
       await cache.catalog.findByNameOrTitle('payments-api', CARD_NEIGHBOURHOOD);
       expect(reads()).toBe(4);
+    });
+  });
+
+  it("climbs a team's parents once for all the cards of its team, until the catalog changes", async () => {
+    await withCache(async (cache, reads) => {
+      const climb = { ownedKinds: ['rotation'], maxDepth: 8 };
+      const teamOf = async (ref: string) => (await cache.catalog.groupAncestry(ref, climb)).map((level) => level.group.entity.spec?.type);
+      expect(await teamOf('group:default/payments')).toEqual(['team']);
+      expect(await teamOf('Group:default/Payments')).toEqual(['team']);
+      expect(reads()).toBe(1);
+      // Another climb (other owned kinds) is another answer.
+      await cache.catalog.groupAncestry('group:default/payments', { ownedKinds: ['rotation', 'component'], maxDepth: 8 });
+      expect(reads()).toBe(2);
+
+      fs.writeFileSync(file, component('Takes payments.').replace('type: team', 'type: squad'));
+      await ingest([await rootFromPath(file)], { store: PgCatalogStore.create({ pool: db().pool }), maxBytes: 1024 * 1024 });
+      await until(() => cache.stats().entries === 0, 'the change is heard');
+      expect(await teamOf('group:default/payments')).toEqual(['squad']);
+      expect(reads()).toBe(3);
     });
   });
 
