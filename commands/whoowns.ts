@@ -1,4 +1,4 @@
-import { answeringFrom } from '../src/catalog/neighbourhood';
+import { answeringFrom, joinNeighbourhoods } from '../src/catalog/neighbourhood';
 import type { CatalogStore, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
@@ -93,12 +93,20 @@ export interface WhoOwnsResult {
 // groups that own it.
 const KIND_PRIORITY = ['component', 'api', 'resource', 'system', 'domain', 'group', 'user', 'template', 'rotation', 'location'];
 const SUGGESTION_LIMIT = 5;
-// What a card shows: the owner (a group itself, a user's team, or what `ownedBy` names) with its
-// members and parent, and the system with its domain.
+// What a card reads around the entity: its relations, and its system with the system's domain.
 export const CARD_NEIGHBOURHOOD: NeighbourhoodRequest = {
   relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
-  follow: ['ownedBy', 'memberOf', 'partOf'],
-  nextRelations: ['hasMember', 'childOf', 'partOf'],
+  follow: ['partOf'],
+  nextRelations: ['partOf'],
+  nextFollow: [],
+};
+// What a card reads around its owner (a group itself, a user's team, or what `ownedBy` names): the
+// owner with its members and its parent. Read apart from the entity because every card of a team
+// shares it: teams are few next to what they own, and `serve` keeps this read in its cache.
+export const TEAM_NEIGHBOURHOOD: NeighbourhoodRequest = {
+  relations: ['hasMember', 'childOf'],
+  follow: [],
+  nextRelations: [],
   nextFollow: ['hasMember'],
 };
 const GITHUB_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/\s]+)\/([^/\s#?]+?)(?:\.git)?\/?(?:[#?].*)?$/i;
@@ -123,12 +131,14 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  // One read brings the entity's relations, its owner, the owner's people and its system (a lookup
-  // by name or title made that read already); the steps below then read from memory, and go to the
-  // store only for what is rarer (a parent team).
+  // Two reads bring what a card shows: the entity's relations and system (a lookup by name or title
+  // made that read already), then its owner with the owner's people. The steps below read from
+  // memory, and go to the store only for what is rarer (a rotation, the parent of a team).
   const neighbourhood = found.neighbourhood?.relationTypesRead.has(match!.refKey) ? found.neighbourhood : await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
-  const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, neighbourhood) };
-  const relations = await local.catalog.relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
+  const relations = await answeringFrom(ports.catalog, neighbourhood).relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
+  const ownerRef = ownerRefOf(match!, relations);
+  const team = ownerRef ? await ports.catalog.neighbourhood(ownerRef.toLowerCase(), TEAM_NEIGHBOURHOOD) : undefined;
+  const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, team ? joinNeighbourhoods(neighbourhood, team) : neighbourhood) };
   [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
     resolveOwner(match!, relations, local, result.warnings),
     placementOf(relations, local),
@@ -277,9 +287,7 @@ function rank(entities: StoredEntity[]): StoredEntity[] {
  */
 async function resolveOwner(entity: StoredEntity, relations: RelationRow[], ports: WhoOwnsPorts, warnings: string[]): Promise<TeamInfo | null> {
   const { catalog } = ports;
-  let ownerRef: string | undefined;
-  if (entity.kind === 'group') ownerRef = entity.ref;
-  else ownerRef = relations.find((relation) => relation.type === (entity.kind === 'user' ? 'memberOf' : 'ownedBy'))?.targetRef;
+  const ownerRef = ownerRefOf(entity, relations);
   if (!ownerRef) return null;
 
   const owner = await catalog.getByRef(ownerRef.toLowerCase());
@@ -298,6 +306,11 @@ async function resolveOwner(entity: StoredEntity, relations: RelationRow[], port
   return team;
 }
 
+function ownerRefOf(entity: StoredEntity, relations: RelationRow[]): string | undefined {
+  if (entity.kind === 'group') return entity.ref;
+  return relations.find((relation) => relation.type === (entity.kind === 'user' ? 'memberOf' : 'ownedBy'))?.targetRef;
+}
+
 async function describeTeam(group: StoredEntity, ports: WhoOwnsPorts, depth = 0): Promise<TeamInfo> {
   const { catalog } = ports;
   const relations = await catalog.relationsFrom(group.refKey, ['hasMember', 'childOf']);
@@ -306,10 +319,12 @@ async function describeTeam(group: StoredEntity, ports: WhoOwnsPorts, depth = 0)
   let escalation: TeamInfo | null = null;
   // Walk up a bounded number of parents: a cycle in spec.parent must not hang the lookup.
   if (group.kind === 'group' && members.length === 0 && depth < 8) {
-    const parentRef = relations.find((relation) => relation.type === 'childOf')?.targetRef;
-    const parent = parentRef ? await catalog.getByRef(parentRef.toLowerCase()) : undefined;
+    const parentRef = relations.find((relation) => relation.type === 'childOf')?.targetRef?.toLowerCase();
+    // The parent is read as a team is (one read, which serve's cache shares between cards).
+    const around = parentRef ? answeringFrom(catalog, await catalog.neighbourhood(parentRef, TEAM_NEIGHBOURHOOD)) : undefined;
+    const parent = parentRef ? await around!.getByRef(parentRef) : undefined;
     if (parent) {
-      const parentTeam = await describeTeam(parent, ports, depth + 1);
+      const parentTeam = await describeTeam(parent, { ...ports, catalog: around! }, depth + 1);
       escalation = parentTeam.members.length ? { ...parentTeam, escalation: null } : parentTeam.escalation;
     }
   }

@@ -5,7 +5,7 @@ type CatalogReads = Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsF
 /**
  * The catalog as seen after reading a neighbourhood: reads the neighbourhood covers are answered
  * from memory, including "not in the catalog"; anything else goes to the store. Cores keep asking
- * one question at a time, and a whole card still costs one round trip.
+ * one question at a time, and a whole card still costs a read or two.
  */
 export function answeringFrom<C extends CatalogReads>(catalog: C, neighbourhood: Neighbourhood): C {
   const entities = new Map<string, StoredEntity>(neighbourhood.entities.map((entity) => [entity.refKey, entity]));
@@ -34,4 +34,32 @@ export function answeringFrom<C extends CatalogReads>(catalog: C, neighbourhood:
 
   // Everything else the caller's catalog offers stays as it was: the view inherits from it.
   return Object.assign(Object.create(catalog) as C, { getByRef, getManyByRef, relationsFrom });
+}
+
+/**
+ * Several neighbourhood reads as one: whatever any of them read counts as read. The parts may be
+ * shared (cached) answers, so they are left as they are.
+ */
+export function joinNeighbourhoods(...parts: Neighbourhood[]): Neighbourhood {
+  const entities = new Map<string, StoredEntity>();
+  const entityKeysRead = new Set<string>();
+  const relations = new Map<string, RelationRow[]>();
+  const relationTypesRead = new Map<string, string[]>();
+  for (const part of parts) {
+    for (const entity of part.entities) entities.set(entity.refKey, entity);
+    for (const key of part.entityKeysRead) entityKeysRead.add(key);
+    for (const [key, types] of part.relationTypesRead) relationTypesRead.set(key, [...new Set([...(relationTypesRead.get(key) ?? []), ...types])]);
+    for (const [key, list] of part.relations) {
+      const known = relations.get(key);
+      if (!known) {
+        relations.set(key, [...list]);
+        continue;
+      }
+      const seen = new Set(known.map((relation) => `${relation.type}\u0000${relation.targetRef}`));
+      const joined = [...known, ...list.filter((relation) => !seen.has(`${relation.type}\u0000${relation.targetRef}`))];
+      // In the store's order (type, then target), as one read would have listed them.
+      relations.set(key, joined.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0)));
+    }
+  }
+  return { entities: [...entities.values()], entityKeysRead: [...entityKeysRead], relations, relationTypesRead };
 }

@@ -1,6 +1,6 @@
 import type { CatalogChangeFeed, CatalogStore, NeighbourhoodRequest } from './store';
 
-type CachedReads = Pick<CatalogStore, 'findByNameOrTitle' | 'findSimilar' | 'groupAncestry'>;
+type CachedReads = Pick<CatalogStore, 'findByNameOrTitle' | 'findSimilar' | 'neighbourhood' | 'groupAncestry'>;
 
 export interface ReadCacheOptions {
   /** Answers kept, least recently used first out. */
@@ -27,9 +27,9 @@ interface Entry {
 
 /**
  * Keeps the answers of the reads behind a `/whoowns` card (a name or title with its neighbourhood,
- * the near misses of a misspelled name, and the owner team's line of parents that on-call climbs)
- * in memory, so a card asked for again costs no database work, and a card for another entity of a
- * team already seen costs one statement. Every committed change to the catalog, from any process, empties the cache; while the
+ * the near misses of a misspelled name, the owner team with its people, and the team's line of
+ * parents that on-call climbs) in memory, so a card asked for again costs no database work, and a
+ * card for another entity of a team already seen costs one statement. Every committed change to the catalog, from any process, empties the cache; while the
  * change feed is not being watched (not yet connected, or its connection dropped) nothing is kept,
  * so an answer is never older than the last change this process was told about.
  *
@@ -84,12 +84,15 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
   const findByNameOrTitle: CachedReads['findByNameOrTitle'] = (text, around) =>
     read(`name\u0000${text.toLowerCase()}\u0000${around ? requestKey(around) : ''}`, () => store.findByNameOrTitle(text, around));
   const findSimilar: CachedReads['findSimilar'] = (text, limit) => read(`similar\u0000${text.trim().toLowerCase()}\u0000${limit}`, () => store.findSimilar(text, limit));
-  // Teams are few next to what they own: most cards of a large catalog share their team's climb.
+  // Teams are few next to what they own: most cards of a large catalog share their team's people
+  // and its climb to its parents.
+  const neighbourhood: CachedReads['neighbourhood'] = (refKey, request) =>
+    read(`around\u0000${refKey.toLowerCase()}\u0000${requestKey(request)}`, () => store.neighbourhood(refKey, request));
   const groupAncestry: CachedReads['groupAncestry'] = (groupRefKey, climb) =>
     read(`ancestry\u0000${groupRefKey.toLowerCase()}\u0000${climb.ownedKinds.map((kind) => kind.toLowerCase()).join(',')}\u0000${climb.maxDepth}`, () => store.groupAncestry(groupRefKey, climb));
 
   // Everything else the store offers stays as it was: the cached view inherits from it.
-  const catalog = Object.assign(Object.create(store) as C, { findByNameOrTitle, findSimilar, groupAncestry });
+  const catalog = Object.assign(Object.create(store) as C, { findByNameOrTitle, findSimilar, neighbourhood, groupAncestry });
   return {
     catalog,
     ready: watch.ready,

@@ -1,13 +1,23 @@
 import type pg from 'pg';
-import { CARD_NEIGHBOURHOOD, whoOwns } from '../../commands/whoowns';
+import { whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import { cacheCatalogReads } from '../../src/catalog/readCache';
+import type { NeighbourhoodRequest } from '../../src/catalog/store';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
 
 const db = useTestDatabase();
 let catalog: PgCatalogStore;
+// Two steps out: an entity's owner and system, then the owner's members and parent and the
+// system's domain.
+const OWNER_AND_SYSTEM: NeighbourhoodRequest = {
+  relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
+  follow: ['ownedBy', 'memberOf', 'partOf'],
+  nextRelations: ['hasMember', 'childOf', 'partOf'],
+  nextFollow: ['hasMember'],
+};
 
 
 beforeAll(async () => {
@@ -40,7 +50,7 @@ async function allRefKeys(): Promise<string[]> {
 describe('a neighbourhood read', () => {
   it('brings a service, its owner team with every member, and its system with its domain, in one statement', async () => {
     let hood!: Awaited<ReturnType<PgCatalogStore['neighbourhood']>>;
-    expect(await queriesDuring(db().pool, async () => (hood = await catalog.neighbourhood('Component:default/Payments-Service', CARD_NEIGHBOURHOOD)))).toBe(1);
+    expect(await queriesDuring(db().pool, async () => (hood = await catalog.neighbourhood('Component:default/Payments-Service', OWNER_AND_SYSTEM)))).toBe(1);
 
     const refs = hood.entities.map((entity) => entity.ref);
     expect(refs).toContain('component:default/payments-service');
@@ -55,16 +65,16 @@ describe('a neighbourhood read', () => {
 
   it('answers, for every entity of the demo catalog, exactly what the store answers, without asking it again', async () => {
     for (const refKey of await allRefKeys()) {
-      const hood = await catalog.neighbourhood(refKey, CARD_NEIGHBOURHOOD);
+      const hood = await catalog.neighbourhood(refKey, OWNER_AND_SYSTEM);
       const view = answeringFrom(catalog, hood);
-      const rootRelations = await catalog.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations);
-      const followed = [...new Set(rootRelations.filter((relation) => CARD_NEIGHBOURHOOD.follow.includes(relation.type)).map((relation) => relation.targetRef.toLowerCase()))];
+      const rootRelations = await catalog.relationsFrom(refKey, OWNER_AND_SYSTEM.relations);
+      const followed = [...new Set(rootRelations.filter((relation) => OWNER_AND_SYSTEM.follow.includes(relation.type)).map((relation) => relation.targetRef.toLowerCase()))];
 
       let fromView: unknown[] = [];
       const asked = await queriesDuring(db().pool, async () => {
         fromView = [
           await view.getByRef(refKey),
-          await view.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations),
+          await view.relationsFrom(refKey, OWNER_AND_SYSTEM.relations),
           await view.relationsFrom(refKey, ['hasMember', 'childOf']),
           ...(await Promise.all(followed.map((key) => view.getByRef(key)))),
           ...(await Promise.all(followed.map((key) => view.relationsFrom(key, ['hasMember', 'childOf'])))),
@@ -87,12 +97,12 @@ describe('a neighbourhood read', () => {
       `SELECT source_key, target_key FROM relations r WHERE type = 'ownedBy' AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.ref_key = r.target_key) LIMIT 1`,
     );
     expect(rows).toHaveLength(1);
-    const view = answeringFrom(catalog, await catalog.neighbourhood(rows[0]!.source_key, CARD_NEIGHBOURHOOD));
+    const view = answeringFrom(catalog, await catalog.neighbourhood(rows[0]!.source_key, OWNER_AND_SYSTEM));
     expect(await queriesDuring(db().pool, async () => expect(await view.getByRef(rows[0]!.target_key)).toBeUndefined())).toBe(0);
   });
 
   it('goes to the store for what it did not read', async () => {
-    const view = answeringFrom(catalog, await catalog.neighbourhood('component:default/payments-service', CARD_NEIGHBOURHOOD));
+    const view = answeringFrom(catalog, await catalog.neighbourhood('component:default/payments-service', OWNER_AND_SYSTEM));
     let dependents: unknown;
     expect(await queriesDuring(db().pool, async () => (dependents = await view.relationsFrom('group:default/payments', ['ownerOf'])))).toBe(1);
     expect(dependents).toEqual(await catalog.relationsFrom('group:default/payments', ['ownerOf']));
@@ -102,20 +112,39 @@ describe('a neighbourhood read', () => {
 });
 
 describe('a /whoowns card', () => {
-  it('costs one statement for an exact name: the lookup brings the neighbourhood with it', async () => {
+  it('costs two statements for an exact name: the lookup brings the entity and its system, the second its team with every member', async () => {
     let result!: Awaited<ReturnType<typeof whoOwns>>;
     const statements = await queriesDuring(db().pool, async () => (result = await whoOwns('payments-service', { catalog })));
     expect(result.match?.ref).toBe('component:default/payments-service');
     expect(result.owner?.members.length).toBeGreaterThan(1);
     expect(result.placement?.domain).toMatch(/^domain:/);
-    expect(statements).toBe(1);
+    expect(statements).toBe(2);
   });
 
-  it('reads the neighbourhood of a match by title or ref as well, and agrees with reading step by step', async () => {
-    for (const query of ['Hosted Checkout', 'component:default/payments-service', 'api:payments-api']) {
+  it("costs one statement through serve's read cache when another card of the same team was read before", async () => {
+    const cache = cacheCatalogReads(catalog, catalog);
+    try {
+      await cache.ready;
+      const { rows } = await db().pool.query<{ name: string }>(
+        "SELECT s.name FROM entities s JOIN relations r ON r.source_key = s.ref_key AND r.type = 'ownedBy' WHERE r.target_key = 'group:default/payments' AND s.kind = 'component' ORDER BY s.ref_key LIMIT 2",
+      );
+      expect(rows).toHaveLength(2);
+      await whoOwns(rows[0]!.name, { catalog: cache.catalog });
+      let second!: Awaited<ReturnType<typeof whoOwns>>;
+      expect(await queriesDuring(db().pool, async () => (second = await whoOwns(rows[1]!.name, { catalog: cache.catalog })))).toBe(1);
+      expect(second.owner?.ref).toBe('group:default/payments');
+      expect(second).toEqual(await whoOwns(rows[1]!.name, { catalog: withoutNeighbourhoods(catalog) }));
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('agrees with reading step by step, for every entity of the demo catalog by ref, and by name and title', async () => {
+    const queries = ['Hosted Checkout', 'payments-service', 'api:payments-api', ...(await allRefKeys())];
+    for (const query of queries) {
       const card = await whoOwns(query, { catalog });
       const stepByStep = await whoOwns(query, { catalog: withoutNeighbourhoods(catalog) });
-      expect(card).toEqual(stepByStep);
+      expect({ query, card }).toEqual({ query, card: stepByStep });
     }
   });
 });
