@@ -63,6 +63,8 @@ function edgesFrom(sources: string, types: string): string {
 }
 // Below this, a "suggestion" shares too little with what was typed to help.
 const SIMILARITY_FLOOR = 0.2;
+// From this on, a candidate is taken to be what was meant (a letter or two off a name of a few words).
+const CONFIDENT_SIMILARITY = 0.5;
 
 const INDEXED_ANNOTATIONS: Record<string, string> = {
   'github.com/project-slug': `lower(body -> 'metadata' -> 'annotations' ->> 'github.com/project-slug') = $1::text`,
@@ -146,21 +148,32 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     const score = words.length + numbers.length === 1
       ? `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0), word_similarity($1::text, name_key) * 0.8)`
       : `greatest(similarity(name_key, $1::text), coalesce(similarity(title_key, $1::text), 0))`;
-    // Candidates hold every corrected word (and the numbers), or every word but one, in case a
-    // typo was corrected to the wrong word. Each branch is bounded, so common words stay cheap.
-    const subsets = [[...known, ...numbers], known, ...(known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [])];
-    const branches = subsets.map((_, i) => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${i + 3}::text[] LIMIT ${i < 2 ? 100 : 30})`);
+    // Candidates hold every corrected word (and the numbers), or else every word but one, in case a
+    // typo was corrected to the wrong word. Each branch is bounded, so common words stay cheap. The
+    // every-word-but-one branches are read only when no candidate holding every word is already a
+    // close match: after a right correction they add nothing but arbitrary holders of a common word,
+    // and reading those was most of a misspelled lookup's time in a large catalog.
+    const strict = [[...known, ...numbers], known];
+    const loose = known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [];
+    const branch = (param: number, cap: number, gate = '') => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${param}::text[]${gate} LIMIT ${cap})`;
+    const candidates = `WITH strict AS (${strict.map((_, i) => branch(i + 3, 100)).join(' UNION ')})${
+      loose.length
+        ? `, confident AS (SELECT EXISTS (SELECT 1 FROM strict WHERE ${score} >= ${CONFIDENT_SIMILARITY}) AS found),
+           candidates AS (SELECT * FROM strict UNION ${loose.map((_, i) => branch(i + 3 + strict.length, 30, ' AND NOT (SELECT found FROM confident)')).join(' UNION ')})`
+        : `, candidates AS (SELECT * FROM strict)`
+    }`;
     // The best few come back whole, so suggestions cost no further read.
-    const withEntities = (candidates: string, limitParam: string) =>
-      `SELECT e.*, best.score
-       FROM (SELECT ref_key, ${score}::float8 AS score FROM (${candidates}) candidates ORDER BY score DESC, ref_key LIMIT ${limitParam}) best
+    const withEntities = (ctes: string, limitParam: string) =>
+      `${ctes}
+       SELECT e.*, best.score
+       FROM (SELECT ref_key, ${score}::float8 AS score FROM candidates ORDER BY score DESC, ref_key LIMIT ${limitParam}) best
        CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = best.ref_key) e
        ORDER BY best.score DESC, e.ref_key`;
-    const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>(withEntities(branches.join(' UNION '), '$2::int'), [query, limit, ...subsets]);
+    const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>(withEntities(candidates, '$2::int'), [query, limit, ...strict, ...loose]);
     if (ranked.length === 0) {
       // Nothing holds the words together: anything holding one of them, scored the same way.
       const { rows: any } = await this.pool.query<EntityRow & { score: number }>(
-        withEntities('SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300', '$3::int'),
+        withEntities('WITH candidates AS (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300)', '$3::int'),
         [query, known, limit],
       );
       ranked.push(...any);
