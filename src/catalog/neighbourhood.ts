@@ -57,8 +57,9 @@ export function joinNeighbourhoods(...parts: Neighbourhood[]): Neighbourhood {
       }
       const seen = new Set(known.map((relation) => `${relation.type}\u0000${relation.targetRef}`));
       const joined = [...known, ...list.filter((relation) => !seen.has(`${relation.type}\u0000${relation.targetRef}`))];
-      // In the store's order (type, then target), as one read would have listed them.
-      relations.set(key, joined.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0)));
+      // By type, as one read would have listed them; within a type, in the order it was read (the
+      // sort is stable), which is the store's own order of targets.
+      relations.set(key, joined.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)));
     }
   }
   return { entities: [...entities.values()], entityKeysRead: [...entityKeysRead], relations, relationTypesRead };
