@@ -447,8 +447,9 @@ function shapeOf(sql: string): string {
   if (flat.includes('search_terms @>')) return 'findSimilar: entities holding all words (GIN)';
   if (flat.includes('search_terms &&')) return 'findSimilar: entities holding any word (GIN)';
   if (flat.startsWith('WITH roots AS')) return 'neighbourhood (the owner team, its members and parent)';
+  if (flat.startsWith('SELECT (SELECT coalesce(json_agg(json_build_array(source_key')) return 'neighbourhood of one step (the system and its domain)';
   if (flat.startsWith('WITH RECURSIVE chain')) return 'groupAncestry (on-call: the owner team and its parents)';
-  if (flat.includes('AS by_name')) return "findByNameOrTitle (with the entity's relations and system)";
+  if (flat.includes('AS by_name')) return "findByNameOrTitle (with the entity's relations)";
   if (flat.includes('FROM relations')) return 'relationsFrom';
   if (flat.includes('slack_identities WHERE email = ANY')) return 'slack_identities fresh';
   if (flat.startsWith('INSERT INTO slack_identities')) return 'slack_identities save';

@@ -93,13 +93,16 @@ export interface WhoOwnsResult {
 // groups that own it.
 const KIND_PRIORITY = ['component', 'api', 'resource', 'system', 'domain', 'group', 'user', 'template', 'rotation', 'location'];
 const SUGGESTION_LIMIT = 5;
-// What a card reads around the entity: its relations, and its system with the system's domain.
+// What a card reads around the entity: its own relations. What they lead to (the owner team, the
+// system) is read apart, because many cards share it.
 export const CARD_NEIGHBOURHOOD: NeighbourhoodRequest = {
   relations: ['ownedBy', 'memberOf', 'partOf', 'dependsOn', 'dependencyOf', 'providesApi', 'consumesApi'],
-  follow: ['partOf'],
-  nextRelations: ['partOf'],
+  follow: [],
+  nextRelations: [],
   nextFollow: [],
 };
+// What a card reads around the entity's system: the system and its domain.
+export const SYSTEM_NEIGHBOURHOOD: NeighbourhoodRequest = { relations: ['partOf'], follow: [], nextRelations: [], nextFollow: [] };
 // What a card reads around its owner (a group itself, a user's team, or what `ownedBy` names): the
 // owner with its members and its parent. Read apart from the entity because every card of a team
 // shares it: teams are few next to what they own, and `serve` keeps this read in its cache.
@@ -131,14 +134,19 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
-  // Two reads bring what a card shows: the entity's relations and system (a lookup by name or title
-  // made that read already), then its owner with the owner's people. The steps below read from
+  // A card reads the entity with its relations (a lookup by name or title made that read already),
+  // then, at once, its owner with the owner's people and its system with the system's domain: those
+  // two are shared by many cards, and serve keeps them in its read cache. The steps below read from
   // memory, and go to the store only for what is rarer (a rotation, the parent of a team).
   const neighbourhood = found.neighbourhood?.relationTypesRead.has(match!.refKey) ? found.neighbourhood : await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
   const relations = await answeringFrom(ports.catalog, neighbourhood).relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
   const ownerRef = ownerRefOf(match!, relations);
-  const team = ownerRef ? await ports.catalog.neighbourhood(ownerRef.toLowerCase(), TEAM_NEIGHBOURHOOD) : undefined;
-  const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, team ? joinNeighbourhoods(neighbourhood, team) : neighbourhood) };
+  const systemRef = systemRefOf(relations);
+  const around = await Promise.all([
+    ownerRef ? ports.catalog.neighbourhood(ownerRef.toLowerCase(), TEAM_NEIGHBOURHOOD) : undefined,
+    systemRef ? ports.catalog.neighbourhood(systemRef.toLowerCase(), SYSTEM_NEIGHBOURHOOD) : undefined,
+  ]);
+  const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, joinNeighbourhoods(neighbourhood, ...around.filter((part): part is Neighbourhood => part !== undefined))) };
   [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
     resolveOwner(match!, relations, local, result.warnings),
     placementOf(relations, local),
@@ -154,9 +162,13 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   return result;
 }
 
+function systemRefOf(relations: RelationRow[]): string | undefined {
+  return relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('system:'))?.targetRef;
+}
+
 async function placementOf(relations: RelationRow[], ports: WhoOwnsPorts): Promise<Placement> {
   const count = (type: string) => relations.filter((relation) => relation.type === type).length;
-  const system = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('system:'))?.targetRef ?? null;
+  const system = systemRefOf(relations) ?? null;
   let domain = relations.find((relation) => relation.type === 'partOf' && relation.targetRef.startsWith('domain:'))?.targetRef ?? null;
   if (!domain && system) domain = (await ports.catalog.relationsFrom(system, ['partOf'])).find((relation) => relation.targetRef.startsWith('domain:'))?.targetRef ?? null;
   return { system, domain, dependsOn: count('dependsOn'), dependencyOf: count('dependencyOf'), providesApis: count('providesApi'), consumesApis: count('consumesApi') };

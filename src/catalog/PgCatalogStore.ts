@@ -107,10 +107,29 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     }
     // The lookup and the neighbourhood of what it finds, in one round trip: the card of an exact
     // name costs one statement. Names are read around when there are a few of them, else titles.
-    const roots = `roots AS (SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS})`;
+    const chosen = `SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}`;
+    const namedColumn = `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named`;
+    if (isOneStep(around)) {
+      const { rows } = await this.pool.query<OneStepRow & { named: Array<[...EntityArray, boolean]> }>({
+        name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
+        text: `WITH ${named}, roots AS (SELECT ARRAY(${chosen}) AS keys)
+               SELECT ${namedColumn}, ${oneStepRelations('(SELECT keys FROM roots)', around)} AS relations, (SELECT to_json(keys) FROM roots) AS roots`,
+        values: [text.toLowerCase()],
+      });
+      const row = rows[0]!;
+      const found = row.named.map((columns) => ({ entity: entityFromArray(columns), byName: columns[7] }));
+      // The roots were found by the lookup itself: their entities come with it.
+      const roots = new Set(row.roots);
+      return {
+        byName: found.filter((item) => item.byName).map((item) => item.entity),
+        byTitle: found.filter((item) => !item.byName).map((item) => item.entity),
+        neighbourhood: toNeighbourhood({ ...row, followed: [], reached: row.roots, entities: [] }, around, found.map((item) => item.entity).filter((entity) => roots.has(entity.refKey))),
+      };
+    }
+    const roots = `roots AS (${chosen})`;
     const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
-      text: neighbourhoodStatement(`${named}, ${roots}`, around, `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named,`),
+      text: neighbourhoodStatement(`${named}, ${roots}`, around, `${namedColumn},`),
       values: [text.toLowerCase()],
     });
     const row = rows[0]!;
@@ -199,10 +218,20 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   }
 
   async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
+    const key = refKey.toLowerCase();
+    if (isOneStep(request)) {
+      const { rows } = await this.pool.query<OneStepRow & { entities: EntityArray[] }>({
+        name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
+        text: `SELECT ${oneStepRelations('ARRAY[$1::text]', request)} AS relations,
+                 (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]') FROM entities WHERE ref_key = $1::text) AS entities`,
+        values: [key],
+      });
+      return toNeighbourhood({ ...rows[0]!, roots: [key], followed: [], reached: [key] }, request);
+    }
     const { rows } = await this.pool.query<NeighbourhoodRow>({
       name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
       text: neighbourhoodStatement('roots AS (SELECT $1::text AS ref_key)', request),
-      values: [refKey.toLowerCase()],
+      values: [key],
     });
     return toNeighbourhood(rows[0]!, request);
   }
@@ -628,6 +657,31 @@ function neighbourhoodStatement(rootsCte: string, request: NeighbourhoodRequest,
           FROM entities WHERE ref_key IN (SELECT ref_key FROM reached)) AS entities`;
 }
 
+/** A request that follows nothing: the roots, and their own relations. */
+function isOneStep(request: NeighbourhoodRequest): boolean {
+  return request.follow.length === 0 && request.nextRelations.length === 0 && request.nextFollow.length === 0;
+}
+
+interface OneStepRow {
+  relations: Array<[string, string, string, string]>;
+  roots: string[];
+}
+
+/**
+ * The relations of the entities whose keys `keys` (an SQL text[]) holds, both ways round, as one
+ * JSON array: the whole of a one-step neighbourhood but its entities. Written flat, with the keys
+ * as an array: the two-step statement's pipeline of CTEs costs PostgreSQL more to set up than the
+ * rows cost to read (0.20–0.23 ms of its CPU here against 0.55–0.68 ms, for the same relations),
+ * and a card reads its entity one step out.
+ */
+function oneStepRelations(keys: string, request: NeighbourhoodRequest): string {
+  const types = rootTypesOf(request);
+  return `(SELECT coalesce(json_agg(json_build_array(source_key, type, source_ref, target_ref) ORDER BY source_key, type, target_ref), '[]')
+     FROM (SELECT source_key, type, source_ref, target_ref FROM relations WHERE source_key = ANY((${keys})::text[]) AND type = ANY(${textArray(types)})
+           UNION SELECT target_key, relation_inverse(type), target_ref, source_ref FROM relations
+           WHERE target_key = ANY((${keys})::text[]) AND type = ANY(${textArray(types.map((type) => INVERSE_RELATION[type]!))})) read)`;
+}
+
 /** The relation types read from the roots themselves: their own, and the next step's. */
 function rootTypesOf(request: NeighbourhoodRequest): string[] {
   return [...new Set([...request.relations, ...request.nextRelations])];
@@ -662,7 +716,7 @@ function entityFromArray([ref, ref_key, kind, namespace, name, body, location_ke
   return toEntity({ ref, ref_key, kind, namespace, name, body, location_key });
 }
 
-function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): Neighbourhood {
+function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest, alsoRead: StoredEntity[] = []): Neighbourhood {
   const relations = new Map<string, RelationRow[]>();
   for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
     const list = relations.get(sourceKey) ?? [];
@@ -673,7 +727,7 @@ function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): 
   const relationTypesRead = new Map<string, string[]>();
   for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
   for (const key of row.roots) relationTypesRead.set(key, rootTypes);
-  const entities = row.entities.map(entityFromArray);
+  const entities = [...alsoRead, ...row.entities.map(entityFromArray)];
   return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
 }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { whoOwns } from '../../commands/whoowns';
+import { CARD_NEIGHBOURHOOD, whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
@@ -92,6 +92,19 @@ describe('a neighbourhood read', () => {
     }
   });
 
+  it('of one step answers, for every entity of the demo catalog, the entity and its relations as the store does', async () => {
+    for (const refKey of await allRefKeys()) {
+      const view = answeringFrom(catalog, await catalog.neighbourhood(refKey, CARD_NEIGHBOURHOOD));
+      let fromView: unknown[] = [];
+      const asked = await queriesDuring(db().pool, async () => {
+        fromView = [await view.getByRef(refKey), await view.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations)];
+      });
+      const fromStore = [await catalog.getByRef(refKey), await catalog.relationsFrom(refKey, CARD_NEIGHBOURHOOD.relations)];
+      expect({ refKey, answers: fromView }).toEqual({ refKey, answers: fromStore });
+      expect({ refKey, asked }).toEqual({ refKey, asked: 0 });
+    }
+  });
+
   it('knows an owner that is missing from the catalog is missing, without asking again', async () => {
     const { rows } = await db().pool.query<{ source_key: string; target_key: string }>(
       `SELECT source_key, target_key FROM relations r WHERE type = 'ownedBy' AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.ref_key = r.target_key) LIMIT 1`,
@@ -112,27 +125,31 @@ describe('a neighbourhood read', () => {
 });
 
 describe('a /whoowns card', () => {
-  it('costs two statements for an exact name: the lookup brings the entity and its system, the second its team with every member', async () => {
+  it('costs three statements for an exact name: the lookup brings its relations, then its team with every member and its system with its domain, read at once', async () => {
     let result!: Awaited<ReturnType<typeof whoOwns>>;
     const statements = await queriesDuring(db().pool, async () => (result = await whoOwns('payments-service', { catalog })));
     expect(result.match?.ref).toBe('component:default/payments-service');
     expect(result.owner?.members.length).toBeGreaterThan(1);
     expect(result.placement?.domain).toMatch(/^domain:/);
-    expect(statements).toBe(2);
+    expect(statements).toBe(3);
   });
 
-  it("costs one statement through serve's read cache when another card of the same team was read before", async () => {
+  it("costs one statement through serve's read cache when another card of the same team and system was read before", async () => {
     const cache = cacheCatalogReads(catalog, catalog);
     try {
       await cache.ready;
       const { rows } = await db().pool.query<{ name: string }>(
-        "SELECT s.name FROM entities s JOIN relations r ON r.source_key = s.ref_key AND r.type = 'ownedBy' WHERE r.target_key = 'group:default/payments' AND s.kind = 'component' ORDER BY s.ref_key LIMIT 2",
+        `SELECT s.name FROM entities s
+         JOIN relations owner ON owner.source_key = s.ref_key AND owner.type = 'ownedBy' AND owner.target_key = 'group:default/payments'
+         JOIN relations part ON part.source_key = s.ref_key AND part.type = 'partOf' AND part.target_key = 'system:default/payments-platform'
+         WHERE s.kind = 'component' ORDER BY s.ref_key LIMIT 2`,
       );
       expect(rows).toHaveLength(2);
       await whoOwns(rows[0]!.name, { catalog: cache.catalog });
       let second!: Awaited<ReturnType<typeof whoOwns>>;
       expect(await queriesDuring(db().pool, async () => (second = await whoOwns(rows[1]!.name, { catalog: cache.catalog })))).toBe(1);
       expect(second.owner?.ref).toBe('group:default/payments');
+      expect(second.placement?.domain).toMatch(/^domain:/);
       expect(second).toEqual(await whoOwns(rows[1]!.name, { catalog: withoutNeighbourhoods(catalog) }));
     } finally {
       await cache.stop();
