@@ -3,8 +3,10 @@ import type { CatalogChangeFeed, CatalogStore, NeighbourhoodRequest } from './st
 type CachedReads = Pick<CatalogStore, 'findByNameOrTitle' | 'findSimilar' | 'neighbourhood' | 'groupAncestry'>;
 
 export interface ReadCacheOptions {
-  /** Answers kept, least recently used first out. */
+  /** Answers to what people typed (names, near misses) kept, least recently used first out. */
   maxEntries?: number;
+  /** Answers about what many cards share (teams, systems) kept, least recently used first out. */
+  maxSharedEntries?: number;
   /** Longest an answer is kept, as a backstop to change notifications. */
   maxAgeMs?: number;
   now?: () => number;
@@ -27,9 +29,10 @@ interface Entry {
 
 /**
  * Keeps the answers of the reads behind a `/whoowns` card (a name or title with its neighbourhood,
- * the near misses of a misspelled name, the owner team with its people, and the team's line of
- * parents that on-call climbs) in memory, so a card asked for again costs no database work, and a
- * card for another entity of a team already seen costs one statement. Every committed change to the catalog, from any process, empties the cache; while the
+ * the near misses of a misspelled name, the owner team with its people, the team's line of parents
+ * that on-call climbs, the system with its domain) in memory, so a card asked for again costs no
+ * database work, and a card for another entity of a team and system already seen costs one
+ * statement. Every committed change to the catalog, from any process, empties the cache; while the
  * change feed is not being watched (not yet connected, or its connection dropped) nothing is kept,
  * so an answer is never older than the last change this process was told about.
  *
@@ -40,7 +43,9 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
   const maxEntries = options.maxEntries ?? 5_000;
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
+  // Kept apart, so that a burst of new names cannot push out the teams and systems every card needs.
+  const typed = { entries: new Map<string, Entry>(), max: maxEntries };
+  const shared = { entries: new Map<string, Entry>(), max: options.maxSharedEntries ?? 5_000 };
   let generation = 0;
   let watching = false;
   let hits = 0;
@@ -48,7 +53,8 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
 
   const forget = () => {
     generation++;
-    entries.clear();
+    typed.entries.clear();
+    shared.entries.clear();
   };
   const watch = feed.watchChanges({
     changed: forget,
@@ -59,7 +65,8 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
     },
   });
 
-  const read = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+  const read = <T>(table: typeof typed, key: string, load: () => Promise<T>): Promise<T> => {
+    const { entries } = table;
     const entry = entries.get(key);
     if (entry && entry.generation === generation && now() - entry.storedAt < maxAgeMs) {
       hits++;
@@ -74,7 +81,7 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
     // Callers asking the same thing while it is being read share the one read.
     const value = load().then(deepFreeze);
     entries.set(key, { generation: startedIn, storedAt: now(), value });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    if (entries.size > table.max) entries.delete(entries.keys().next().value!);
     value.catch(() => {
       if (entries.get(key)?.value === value) entries.delete(key);
     });
@@ -82,21 +89,21 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
   };
 
   const findByNameOrTitle: CachedReads['findByNameOrTitle'] = (text, around) =>
-    read(`name\u0000${text.toLowerCase()}\u0000${around ? requestKey(around) : ''}`, () => store.findByNameOrTitle(text, around));
-  const findSimilar: CachedReads['findSimilar'] = (text, limit) => read(`similar\u0000${text.trim().toLowerCase()}\u0000${limit}`, () => store.findSimilar(text, limit));
-  // Teams are few next to what they own: most cards of a large catalog share their team's people
-  // and its climb to its parents.
+    read(typed, `name\u0000${text.toLowerCase()}\u0000${around ? requestKey(around) : ''}`, () => store.findByNameOrTitle(text, around));
+  const findSimilar: CachedReads['findSimilar'] = (text, limit) => read(typed, `similar\u0000${text.trim().toLowerCase()}\u0000${limit}`, () => store.findSimilar(text, limit));
+  // Teams and systems are few next to what they hold: most cards of a large catalog share their
+  // team's people, its climb to its parents, and their system's domain.
   const neighbourhood: CachedReads['neighbourhood'] = (refKey, request) =>
-    read(`around\u0000${refKey.toLowerCase()}\u0000${requestKey(request)}`, () => store.neighbourhood(refKey, request));
+    read(shared, `around\u0000${refKey.toLowerCase()}\u0000${requestKey(request)}`, () => store.neighbourhood(refKey, request));
   const groupAncestry: CachedReads['groupAncestry'] = (groupRefKey, climb) =>
-    read(`ancestry\u0000${groupRefKey.toLowerCase()}\u0000${climb.ownedKinds.map((kind) => kind.toLowerCase()).join(',')}\u0000${climb.maxDepth}`, () => store.groupAncestry(groupRefKey, climb));
+    read(shared, `ancestry\u0000${groupRefKey.toLowerCase()}\u0000${climb.ownedKinds.map((kind) => kind.toLowerCase()).join(',')}\u0000${climb.maxDepth}`, () => store.groupAncestry(groupRefKey, climb));
 
   // Everything else the store offers stays as it was: the cached view inherits from it.
   const catalog = Object.assign(Object.create(store) as C, { findByNameOrTitle, findSimilar, neighbourhood, groupAncestry });
   return {
     catalog,
     ready: watch.ready,
-    stats: () => ({ hits, misses, entries: entries.size, watching }),
+    stats: () => ({ hits, misses, entries: typed.entries.size + shared.entries.size, watching }),
     stop: async () => {
       await watch.stop();
       watching = false;

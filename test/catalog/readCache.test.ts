@@ -183,6 +183,22 @@ describe('the catalog read cache', () => {
     });
   });
 
+  it('keeps what many cards share when a burst of new names fills its room for names', async () => {
+    const { store, reads } = countingStore();
+    const cache = cacheCatalogReads(store, quickFeed(), { maxEntries: 2, maxSharedEntries: 2 });
+    try {
+      await cache.ready;
+      const team = () => cache.catalog.groupAncestry('group:default/payments', { ownedKinds: ['rotation'], maxDepth: 8 });
+      await team();
+      for (const name of ['payments-api', 'payments', 'nothing-by-this-name', 'nor-this-one']) await cache.catalog.findByNameOrTitle(name);
+      expect(reads()).toBe(5);
+      await team();
+      expect(reads()).toBe(5);
+    } finally {
+      await cache.stop();
+    }
+  });
+
   it('forgets the least recently used answer first when full', async () => {
     const { store, reads } = countingStore();
     const cache = cacheCatalogReads(store, quickFeed(), { maxEntries: 2 });
