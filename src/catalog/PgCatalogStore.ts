@@ -105,8 +105,8 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({ name: 'catalog.findByNameOrTitle', text: `WITH ${named} SELECT * FROM named`, values: [text.toLowerCase()] });
       return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
     }
-    // The lookup and the neighbourhood of what it finds, in one round trip: the card of an exact
-    // name costs one statement. Names are read around when there are a few of them, else titles.
+    // The lookup and the neighbourhood of what it finds, in one round trip: a card's read of its
+    // entity costs one statement. Names are read around when there are a few of them, else titles.
     const chosen = `SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}`;
     const namedColumn = `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named`;
     if (isOneStep(around)) {

@@ -5,7 +5,7 @@ type CatalogReads = Pick<CatalogStore, 'getByRef' | 'getManyByRef' | 'relationsF
 /**
  * The catalog as seen after reading a neighbourhood: reads the neighbourhood covers are answered
  * from memory, including "not in the catalog"; anything else goes to the store. Cores keep asking
- * one question at a time, and a whole card still costs a read or two.
+ * one question at a time, and a whole card costs a few reads (one when the rest is cached).
  */
 export function answeringFrom<C extends CatalogReads>(catalog: C, neighbourhood: Neighbourhood): C {
   const entities = new Map<string, StoredEntity>(neighbourhood.entities.map((entity) => [entity.refKey, entity]));
