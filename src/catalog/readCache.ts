@@ -93,8 +93,12 @@ export function cacheCatalogReads<C extends CachedReads>(store: C, feed: Catalog
   const findSimilar: CachedReads['findSimilar'] = (text, limit) => read(typed, `similar\u0000${text.trim().toLowerCase()}\u0000${limit}`, () => store.findSimilar(text, limit));
   // Teams and systems are few next to what they hold: most cards of a large catalog share their
   // team's people, its climb to its parents, and their system's domain.
-  const neighbourhood: CachedReads['neighbourhood'] = (refKey, request) =>
-    read(shared, `around\u0000${refKey.toLowerCase()}\u0000${requestKey(request)}`, () => store.neighbourhood(refKey, request));
+  const neighbourhood: CachedReads['neighbourhood'] = (refKey, request) => {
+    const key = refKey.toLowerCase();
+    // What is read around a team or a system is shared; around anything else (a card found by its
+    // ref or repository), it is as personal as a typed name.
+    return read(/^(group|system|domain):/.test(key) ? shared : typed, `around\u0000${key}\u0000${requestKey(request)}`, () => store.neighbourhood(refKey, request));
+  };
   const groupAncestry: CachedReads['groupAncestry'] = (groupRefKey, climb) =>
     read(shared, `ancestry\u0000${groupRefKey.toLowerCase()}\u0000${climb.ownedKinds.map((kind) => kind.toLowerCase()).join(',')}\u0000${climb.maxDepth}`, () => store.groupAncestry(groupRefKey, climb));
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CARD_NEIGHBOURHOOD } from '../../commands/whoowns';
+import { CARD_NEIGHBOURHOOD, TEAM_NEIGHBOURHOOD } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { cacheCatalogReads, type CatalogReadCache } from '../../src/catalog/readCache';
@@ -58,6 +58,10 @@ function countingStore(): { store: PgCatalogStore & CatalogStore; reads: () => n
     groupAncestry: (...args: Parameters<CatalogStore['groupAncestry']>) => {
       reads++;
       return store.groupAncestry(...args);
+    },
+    neighbourhood: (...args: Parameters<CatalogStore['neighbourhood']>) => {
+      reads++;
+      return store.neighbourhood(...args);
     },
   });
   return { store: counted, reads: () => reads };
@@ -188,12 +192,19 @@ describe('the catalog read cache', () => {
     const cache = cacheCatalogReads(store, quickFeed(), { maxEntries: 2, maxSharedEntries: 2 });
     try {
       await cache.ready;
-      const team = () => cache.catalog.groupAncestry('group:default/payments', { ownedKinds: ['rotation'], maxDepth: 8 });
+      const climb = () => cache.catalog.groupAncestry('group:default/payments', { ownedKinds: ['rotation'], maxDepth: 8 });
+      const team = () => cache.catalog.neighbourhood('group:default/payments', TEAM_NEIGHBOURHOOD);
+      await climb();
       await team();
+      // Read around a component (a card found by its ref): as personal as a typed name.
+      await cache.catalog.neighbourhood('component:default/payments-api', CARD_NEIGHBOURHOOD);
       for (const name of ['payments-api', 'payments', 'nothing-by-this-name', 'nor-this-one']) await cache.catalog.findByNameOrTitle(name);
-      expect(reads()).toBe(5);
+      expect(reads()).toBe(7);
+      await climb();
       await team();
-      expect(reads()).toBe(5);
+      expect(reads()).toBe(7);
+      await cache.catalog.neighbourhood('component:default/payments-api', CARD_NEIGHBOURHOOD);
+      expect(reads()).toBe(8);
     } finally {
       await cache.stop();
     }
