@@ -117,14 +117,11 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
         values: [text.toLowerCase()],
       });
       const row = rows[0]!;
-      const found = row.named.map((columns) => ({ entity: entityFromArray(columns), byName: columns[7] }));
+      const { byName, byTitle } = splitNamed(row.named);
       // The roots were found by the lookup itself: their entities come with it.
       const roots = new Set(row.roots);
-      return {
-        byName: found.filter((item) => item.byName).map((item) => item.entity),
-        byTitle: found.filter((item) => !item.byName).map((item) => item.entity),
-        neighbourhood: toNeighbourhood({ ...row, followed: [], reached: row.roots, entities: [] }, around, found.map((item) => item.entity).filter((entity) => roots.has(entity.refKey))),
-      };
+      const rootEntities = [...byName, ...byTitle].filter((entity) => roots.has(entity.refKey));
+      return { byName, byTitle, neighbourhood: toNeighbourhood({ ...row, followed: [], reached: row.roots, entities: [] }, around, rootEntities) };
     }
     const roots = `roots AS (${chosen})`;
     const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
@@ -133,12 +130,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       values: [text.toLowerCase()],
     });
     const row = rows[0]!;
-    const found = row.named.map((columns) => ({ entity: entityFromArray(columns), byName: columns[7] }));
-    return {
-      byName: found.filter((item) => item.byName).map((item) => item.entity),
-      byTitle: found.filter((item) => !item.byName).map((item) => item.entity),
-      neighbourhood: toNeighbourhood(row, around),
-    };
+    return { ...splitNamed(row.named), neighbourhood: toNeighbourhood(row, around) };
   }
 
   async findByTitle(title: string): Promise<StoredEntity[]> {
@@ -710,6 +702,14 @@ function neighbourhoodKey(request: NeighbourhoodRequest): string {
 }
 
 type EntityArray = [string, string, string, string, string, Entity, string];
+
+/** The entities a name-or-title lookup found, as `json_build_array(ENTITY_COLUMNS, by_name)`, split by how. */
+function splitNamed(named: Array<[...EntityArray, boolean]>): { byName: StoredEntity[]; byTitle: StoredEntity[] } {
+  const byName: StoredEntity[] = [];
+  const byTitle: StoredEntity[] = [];
+  for (const columns of named) (columns[7] ? byName : byTitle).push(entityFromArray(columns));
+  return { byName, byTitle };
+}
 
 /** An entity that came back as `json_build_array(ENTITY_COLUMNS, …)`; columns after these are the caller's. */
 function entityFromArray([ref, ref_key, kind, namespace, name, body, location_key]: readonly [...EntityArray, ...unknown[]]): StoredEntity {

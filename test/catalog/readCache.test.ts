@@ -42,28 +42,22 @@ beforeEach(async () => {
 });
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
+const CACHED_READS = ['findByNameOrTitle', 'findSimilar', 'groupAncestry', 'neighbourhood'] as const;
+
 /** The store, counting the reads that reach it. */
 function countingStore(): { store: PgCatalogStore & CatalogStore; reads: () => number } {
   const store = PgCatalogStore.create({ pool: db().pool });
   let reads = 0;
-  const counted = Object.assign(Object.create(store) as PgCatalogStore, {
-    findByNameOrTitle: (...args: Parameters<CatalogStore['findByNameOrTitle']>) => {
-      reads++;
-      return store.findByNameOrTitle(...args);
-    },
-    findSimilar: (...args: Parameters<CatalogStore['findSimilar']>) => {
-      reads++;
-      return store.findSimilar(...args);
-    },
-    groupAncestry: (...args: Parameters<CatalogStore['groupAncestry']>) => {
-      reads++;
-      return store.groupAncestry(...args);
-    },
-    neighbourhood: (...args: Parameters<CatalogStore['neighbourhood']>) => {
-      reads++;
-      return store.neighbourhood(...args);
-    },
-  });
+  const counted = Object.create(store) as PgCatalogStore;
+  for (const method of CACHED_READS) {
+    const read = store[method].bind(store) as (...args: unknown[]) => unknown;
+    Object.assign(counted, {
+      [method]: (...args: unknown[]) => {
+        reads++;
+        return read(...args);
+      },
+    });
+  }
   return { store: counted, reads: () => reads };
 }
 
