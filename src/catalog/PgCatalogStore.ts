@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { copyRows } from '../db/copy';
+import { batchPerTurn } from '../db/batch';
 import { withTransaction } from '../db/pool';
 import { isWord, searchTerms } from './searchTerms';
 import { INVERSE_RELATION, type Entity } from './model';
@@ -72,6 +73,9 @@ const INDEXED_ANNOTATIONS: Record<string, string> = {
 };
 
 export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChangeFeed {
+  // Batched one-step reads, by kind and request (see batched()).
+  private readonly batches = new Map<string, (key: string) => Promise<unknown>>();
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static create(options: { pool: pg.Pool }): PgCatalogStore {
@@ -106,23 +110,11 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
     }
     // The lookup and the neighbourhood of what it finds, in one round trip: a card's read of its
-    // entity costs one statement. Names are read around when there are a few of them, else titles.
+    // entity costs one statement, shared with the cards asked for at the same time. Names are read
+    // around when there are a few of them, else titles.
+    if (isOneStep(around)) return this.batched('named', around, (texts) => this.findManyByNameOrTitleOneStep(texts, around))(text.toLowerCase());
     const chosen = `SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}`;
     const namedColumn = `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named`;
-    if (isOneStep(around)) {
-      const { rows } = await this.pool.query<OneStepRow & { named: Array<[...EntityArray, boolean]> }>({
-        name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
-        text: `WITH ${named}, roots AS (SELECT ARRAY(${chosen}) AS keys)
-               SELECT ${namedColumn}, ${oneStepRelations('(SELECT keys FROM roots)', around)} AS relations, (SELECT to_json(keys) FROM roots) AS roots`,
-        values: [text.toLowerCase()],
-      });
-      const row = rows[0]!;
-      const { byName, byTitle } = splitNamed(row.named);
-      // The roots were found by the lookup itself: their entities come with it.
-      const roots = new Set(row.roots);
-      const rootEntities = [...byName, ...byTitle].filter((entity) => roots.has(entity.refKey));
-      return { byName, byTitle, neighbourhood: toNeighbourhood({ ...row, followed: [], reached: row.roots, entities: [] }, around, rootEntities) };
-    }
     const roots = `roots AS (${chosen})`;
     const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
@@ -211,21 +203,86 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
 
   async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
     const key = refKey.toLowerCase();
-    if (isOneStep(request)) {
-      const { rows } = await this.pool.query<OneStepRow & { entities: EntityArray[] }>({
-        name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
-        text: `SELECT ${oneStepRelations('ARRAY[$1::text]', request)} AS relations,
-                 (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]') FROM entities WHERE ref_key = $1::text) AS entities`,
-        values: [key],
-      });
-      return toNeighbourhood({ ...rows[0]!, roots: [key], followed: [], reached: [key] }, request);
-    }
+    if (isOneStep(request)) return this.batched('around', request, (keys) => this.oneStepNeighbourhoods(keys, request))(key);
     const { rows } = await this.pool.query<NeighbourhoodRow>({
       name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
       text: neighbourhoodStatement('roots AS (SELECT $1::text AS ref_key)', request),
       values: [key],
     });
     return toNeighbourhood(rows[0]!, request);
+  }
+
+  /**
+   * The read of `kind` for `request`, batched per turn of the event loop: the one-step reads behind
+   * a card, asked for by many cards at once under load, go to PostgreSQL as one statement.
+   */
+  private batched<V>(kind: 'named' | 'around', request: NeighbourhoodRequest, loadMany: (keys: string[]) => Promise<V[]>): (key: string) => Promise<V> {
+    const id = `${kind}.${neighbourhoodKey(request)}`;
+    let load = this.batches.get(id) as ((key: string) => Promise<V>) | undefined;
+    if (!load) {
+      load = batchPerTurn(loadMany, { maxBatch: MAX_BATCH });
+      this.batches.set(id, load as (key: string) => Promise<unknown>);
+    }
+    return load;
+  }
+
+  /**
+   * For each text, the entities named or titled so, and the one-step neighbourhood of what was
+   * found (the names, else the titles): one statement for them all. The texts are a JSON
+   * parameter, not an array: PostgreSQL estimates an array's length from its value and so planned
+   * each execution afresh, while a JSON list gets one generic plan per connection.
+   */
+  private async findManyByNameOrTitleOneStep(texts: string[], around: NeighbourhoodRequest): Promise<Array<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood: Neighbourhood }>> {
+    const { rows } = await this.pool.query<{ named: Array<[...EntityArray, boolean, number]>; roots: Array<[number, string]>; relations: OneStepRelation[] }>({
+      name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
+      text: `WITH named AS (
+               SELECT asked.i::int AS i, found.* FROM json_array_elements_text($1::json) WITH ORDINALITY AS asked(text, i)
+               CROSS JOIN LATERAL (
+                 (SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = asked.text ORDER BY ref_key LIMIT 50)
+                 UNION ALL
+                 (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = asked.text ORDER BY ref_key LIMIT 50)) found
+             ), roots AS (
+               SELECT i, ref_key FROM (
+                 SELECT i, ref_key, row_number() OVER (PARTITION BY i ORDER BY ref_key) AS rank FROM named
+                 WHERE by_name OR NOT EXISTS (SELECT 1 FROM named same WHERE same.i = named.i AND same.by_name)) chosen
+               WHERE rank <= ${NAMED_ROOTS}
+             )
+             SELECT (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name, i) ORDER BY i, ref_key), '[]') FROM named) AS named,
+                    (SELECT coalesce(json_agg(json_build_array(i, ref_key) ORDER BY i, ref_key), '[]') FROM roots) AS roots,
+                    ${oneStepRelations('ARRAY(SELECT DISTINCT ref_key FROM roots)', around)} AS relations`,
+      values: [JSON.stringify(texts)],
+    });
+    const row = rows[0]!;
+    const named = texts.map(() => [] as Array<[...EntityArray, boolean, number]>);
+    for (const columns of row.named) named[columns[8] - 1]!.push(columns);
+    const roots = texts.map(() => [] as string[]);
+    for (const [i, key] of row.roots) roots[i - 1]!.push(key);
+    const relations = relationsBySource(row.relations);
+    return texts.map((_, i) => {
+      const { byName, byTitle } = splitNamed(named[i]!);
+      // The roots were found by the lookup itself: their entities come with it.
+      const rootKeys = new Set(roots[i]);
+      const rootEntities = [...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey));
+      return { byName, byTitle, neighbourhood: oneStepNeighbourhood(roots[i]!, relations, around, rootEntities) };
+    });
+  }
+
+  /** The one-step neighbourhood of each key (its entity and its own relations), in one statement. */
+  private async oneStepNeighbourhoods(keys: string[], request: NeighbourhoodRequest): Promise<Neighbourhood[]> {
+    const { rows } = await this.pool.query<{ relations: OneStepRelation[]; entities: EntityArray[] }>({
+      name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
+      text: `WITH asked AS (SELECT ARRAY(SELECT json_array_elements_text($1::json)) AS keys)
+             SELECT ${oneStepRelations('(SELECT keys FROM asked)', request)} AS relations,
+                    (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]') FROM entities WHERE ref_key = ANY((SELECT keys FROM asked)::text[])) AS entities`,
+      values: [JSON.stringify(keys)],
+    });
+    const row = rows[0]!;
+    const relations = relationsBySource(row.relations);
+    const entities = new Map(row.entities.map((columns) => [columns[1], entityFromArray(columns)]));
+    return keys.map((key) => {
+      const entity = entities.get(key);
+      return oneStepNeighbourhood([key], relations, request, entity ? [entity] : []);
+    });
   }
 
   async groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>> {
@@ -609,7 +666,7 @@ async function insertProblems(client: pg.PoolClient, problems: Array<CatalogProb
 const NAMED_ROOTS = 5;
 
 interface NeighbourhoodRow {
-  relations: Array<[string, string, string, string]>;
+  relations: OneStepRelation[];
   roots: string[];
   followed: string[];
   reached: string[];
@@ -654,10 +711,11 @@ function isOneStep(request: NeighbourhoodRequest): boolean {
   return request.follow.length === 0 && request.nextRelations.length === 0 && request.nextFollow.length === 0;
 }
 
-interface OneStepRow {
-  relations: Array<[string, string, string, string]>;
-  roots: string[];
-}
+/** A relation as `oneStepRelations` reads it: source key, type, source ref, target ref. */
+type OneStepRelation = [string, string, string, string];
+
+// Most one-step reads a statement answers at once; more wait for the next statement.
+const MAX_BATCH = 100;
 
 /**
  * The relations of the entities whose keys `keys` (an SQL text[]) holds, both ways round, as one
@@ -704,7 +762,7 @@ function neighbourhoodKey(request: NeighbourhoodRequest): string {
 type EntityArray = [string, string, string, string, string, Entity, string];
 
 /** The entities a name-or-title lookup found, as `json_build_array(ENTITY_COLUMNS, by_name)`, split by how. */
-function splitNamed(named: Array<[...EntityArray, boolean]>): { byName: StoredEntity[]; byTitle: StoredEntity[] } {
+function splitNamed(named: Array<[...EntityArray, boolean, ...unknown[]]>): { byName: StoredEntity[]; byTitle: StoredEntity[] } {
   const byName: StoredEntity[] = [];
   const byTitle: StoredEntity[] = [];
   for (const columns of named) (columns[7] ? byName : byTitle).push(entityFromArray(columns));
@@ -716,19 +774,35 @@ function entityFromArray([ref, ref_key, kind, namespace, name, body, location_ke
   return toEntity({ ref, ref_key, kind, namespace, name, body, location_key });
 }
 
-function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest, alsoRead: StoredEntity[] = []): Neighbourhood {
+/** Relations read for many entities, by source key, in the order read. */
+function relationsBySource(rows: OneStepRelation[]): Map<string, RelationRow[]> {
   const relations = new Map<string, RelationRow[]>();
-  for (const [sourceKey, type, sourceRef, targetRef] of row.relations) {
+  for (const [sourceKey, type, sourceRef, targetRef] of rows) {
     const list = relations.get(sourceKey) ?? [];
     list.push({ type, sourceRef, targetRef });
     relations.set(sourceKey, list);
   }
+  return relations;
+}
+
+/** The one-step neighbourhood of `roots`, out of relations read for them and perhaps others. */
+function oneStepNeighbourhood(roots: string[], relations: Map<string, RelationRow[]>, request: NeighbourhoodRequest, entities: StoredEntity[]): Neighbourhood {
+  const types = rootTypesOf(request);
+  const own = new Map<string, RelationRow[]>();
+  for (const key of roots) {
+    const read = relations.get(key);
+    if (read) own.set(key, read);
+  }
+  return { entities, entityKeysRead: roots, relations: own, relationTypesRead: new Map(roots.map((key) => [key, types])) };
+}
+
+function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): Neighbourhood {
+  const relations = relationsBySource(row.relations);
   const rootTypes = rootTypesOf(request);
   const relationTypesRead = new Map<string, string[]>();
   for (const key of row.followed) relationTypesRead.set(key, request.nextRelations);
   for (const key of row.roots) relationTypesRead.set(key, rootTypes);
-  const entities = [...alsoRead, ...row.entities.map(entityFromArray)];
-  return { entities, entityKeysRead: row.reached, relations, relationTypesRead };
+  return { entities: row.entities.map(entityFromArray), entityKeysRead: row.reached, relations, relationTypesRead };
 }
 
 /** A text[] literal for COPY. Every element is quoted, so a term such as "null" stays a word. */

@@ -124,6 +124,50 @@ describe('a neighbourhood read', () => {
   });
 });
 
+describe('one-step reads asked for at the same time', () => {
+  it('share one statement per hundred, and each answers what it answers when asked alone, for every entity of the demo catalog', async () => {
+    const keys = await allRefKeys();
+    const alone: unknown[] = [];
+    for (const key of keys) alone.push(await catalog.neighbourhood(key, CARD_NEIGHBOURHOOD));
+    let together: unknown[] = [];
+    const statements = await queriesDuring(db().pool, async () => (together = await Promise.all(keys.map((key) => catalog.neighbourhood(key, CARD_NEIGHBOURHOOD)))));
+    expect(keys.length).toBeGreaterThan(100);
+    expect(statements).toBe(Math.ceil(keys.length / 100));
+    keys.forEach((key, i) => expect({ key, hood: together[i] }).toEqual({ key, hood: alone[i] }));
+  });
+
+  it('of names and titles share one statement, and each finds what it finds alone, a name asked twice and one nobody has included', async () => {
+    const { rows } = await db().pool.query<{ text: string }>(
+      `SELECT name AS text FROM entities UNION SELECT body -> 'metadata' ->> 'title' FROM entities WHERE body -> 'metadata' ? 'title' ORDER BY text LIMIT 95`,
+    );
+    const texts = [...rows.map((row) => row.text), 'Payments-Service', 'payments-service', 'no-such-thing-anywhere', 'HOSTED CHECKOUT'];
+    const alone: unknown[] = [];
+    for (const text of texts) alone.push(await catalog.findByNameOrTitle(text, CARD_NEIGHBOURHOOD));
+    let together: unknown[] = [];
+    const statements = await queriesDuring(db().pool, async () => (together = await Promise.all(texts.map((text) => catalog.findByNameOrTitle(text, CARD_NEIGHBOURHOOD)))));
+    expect(statements).toBe(1);
+    texts.forEach((text, i) => expect({ text, found: together[i] }).toEqual({ text, found: alone[i] }));
+    expect((together[texts.indexOf('no-such-thing-anywhere')] as { byName: unknown[] }).byName).toEqual([]);
+    expect((together[texts.indexOf('HOSTED CHECKOUT')] as { byTitle: Array<{ ref: string }> }).byTitle.length).toBeGreaterThan(0);
+  });
+
+  it('all fail with the statement\'s error when it fails, and the next read succeeds', async () => {
+    const pool = db().pool;
+    const original = pool.query.bind(pool);
+    (pool as { query: unknown }).query = async () => {
+      throw new Error('connection terminated unexpectedly');
+    };
+    let outcomes: PromiseSettledResult<unknown>[];
+    try {
+      outcomes = await Promise.allSettled([catalog.findByNameOrTitle('payments-service', CARD_NEIGHBOURHOOD), catalog.findByNameOrTitle('checkout-web', CARD_NEIGHBOURHOOD)]);
+    } finally {
+      (pool as { query: unknown }).query = original;
+    }
+    expect(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as Error).message)).toEqual(['connection terminated unexpectedly', 'connection terminated unexpectedly']);
+    expect((await catalog.findByNameOrTitle('payments-service', CARD_NEIGHBOURHOOD)).byName.map((entity) => entity.ref)).toEqual(['component:default/payments-service']);
+  });
+});
+
 describe('a /whoowns card', () => {
   it('costs three statements for an exact name: the lookup brings its relations, then its team with every member and its system with its domain, read at once', async () => {
     let result!: Awaited<ReturnType<typeof whoOwns>>;
