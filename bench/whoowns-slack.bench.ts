@@ -20,7 +20,7 @@ import { createSlackApp } from '../src/slack/app';
 import { createBacklineMetrics } from '../src/metrics';
 import type { CommandReply, CommandSet } from '../commands';
 import { loadCatalog, misspell, SeededRandom, type PlannedCatalog } from './slack-catalog';
-import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from './slack-workers';
+import { BenchWorker, slackKnows, type FakeSlackStats, type LoadClient, type LoadResult } from './slack-workers';
 
 /**
  * `/whoowns` over Slack's HTTP path: 100,000 entities in PostgreSQL, the real `backline serve`
@@ -28,7 +28,8 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from '.
  * time from send to the HTTP response, which is Slack's ack, and whether the ack carried the card.
  *
  * Baselines in the same run, same client, same concurrency, same request bodies: a plain node:http
- * server answering 200 (the HTTP floor); a Bolt app whose command handler acks at once, given
+ * server answering 200 (the HTTP floor), once more through the other load client to show what the
+ * client itself costs the shared CPUs; a Bolt app whose command handler acks at once, given
  * botId/botUserId (HTTP + Bolt + signature check); and Backline's own Slack layer
  * (src/slack/app.ts) with a command set that answers at once. Scenarios: exact names with the Slack identity cache
  * cold and warm (the warm run asks the cold run's names again, so its catalog reads come from the
@@ -44,7 +45,8 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadResult } from '.
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/node_modules" /tmp/bench-out/node_modules; ln -sfn "$PWD/migrations" /tmp/bench-out/migrations
  *   node /tmp/bench-out/bench/whoowns-slack.bench.js [--entities 100000] [--requests 2000] [--concurrency 50]
- *        [--warmup 200] [--serial 200] [--slackLatency 50] [--slowSlack 1500] [--seed 42] [--json results.json]
+ *        [--warmup 200] [--serial 200] [--slackLatency 50] [--slowSlack 1500] [--seed 42] [--client lean|node]
+ *        [--json results.json]
  *
  * About 4–5 minutes on 2 CPUs, a third of it loading the catalog. Data and requests come from a
  * seeded PRNG (bench/slack-catalog.ts): the same seed, the same catalog and the same requests.
@@ -72,11 +74,13 @@ interface Options {
   /** A slow Slack (ms per Web API answer) for a last, short run near Slack's 3-second ack limit; 0 skips it. */
   slowSlack: number;
   seed: number;
+  /** The load generator's HTTP client: 'lean' (its own, the default) or 'node' (node:http). */
+  client: LoadClient;
   json?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { entities: 100_000, requests: 2_000, concurrency: 50, warmup: 200, serial: 200, slackLatency: 50, slowSlack: 1500, seed: 42 };
+  const options: Options = { entities: 100_000, requests: 2_000, concurrency: 50, warmup: 200, serial: 200, slackLatency: 50, slowSlack: 1500, seed: 42, client: 'lean' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const key = arg.replace(/^--/, '');
@@ -85,9 +89,13 @@ function parseArgs(argv: string[]): Options {
       options.json = path.resolve(raw);
       continue;
     }
+    if (key === 'client' && (raw === 'lean' || raw === 'node')) {
+      options.client = raw;
+      continue;
+    }
     const value = Number(raw);
-    if (!(key in options) || key === 'json' || !Number.isInteger(value) || value < 0) {
-      throw new Error(`usage: whoowns-slack.bench [--entities N] [--requests N] [--concurrency N] [--warmup N] [--serial N] [--slackLatency MS] [--slowSlack MS] [--seed S] [--json FILE]; bad ${arg} ${raw ?? ''}`);
+    if (!(key in options) || key === 'json' || key === 'client' || !Number.isInteger(value) || value < 0) {
+      throw new Error(`usage: whoowns-slack.bench [--entities N] [--requests N] [--concurrency N] [--warmup N] [--serial N] [--slackLatency MS] [--slowSlack MS] [--seed S] [--client lean|node] [--json FILE]; bad ${arg} ${raw ?? ''}`);
     }
     (options as unknown as Record<string, number>)[key] = value;
   }
@@ -656,29 +664,35 @@ async function main(): Promise<void> {
     const slackUrl = (await fakeSlack.ready).url;
     const responseUrl = `${slackUrl}/response/`;
 
-    const send = async (url: string, texts: string[], concurrency = options.concurrency, keepBodies = 0) =>
-      load.call<LoadResult>({ type: 'run', run: { url, secret: SECRET, texts, concurrency, responseUrl, keepBodies } });
+    const send = async (url: string, texts: string[], concurrency = options.concurrency, keepBodies = 0, client = options.client) =>
+      load.call<LoadResult>({ type: 'run', run: { url, secret: SECRET, texts, concurrency, responseUrl, keepBodies, client } });
     const report = (name: string, summary: Summary) =>
       log(`  ${name}: ${summary.requests} req × ${summary.concurrency} in flight: p50 ${f(summary.p50)} ms, p95 ${f(summary.p95)}, p99 ${f(summary.p99)}, max ${f(summary.max)}; ${summary.rps.toFixed(0)} req/s; card in ack ${(summary.cardShare * 100).toFixed(1)}%${summary.non200 ? `; ${summary.non200} non-200` : ''}${summary.errors ? `; ${summary.errors} errors` : ''} (load avg ${loadAverage()})`);
 
     // ---- baselines -----------------------------------------------------------------------------------
-    log('Baselines (same client, same concurrency, same texts as the exact run; handlers ack at once):');
-    const baseline = async (name: string, start: () => Promise<Target>, texts: string[], concurrency: number, warm = true): Promise<Summary> => {
+    log(`Baselines (same client (${options.client}), same concurrency, same texts as the exact run; handlers ack at once):`);
+    const baseline = async (name: string, start: () => Promise<Target>, texts: string[], concurrency: number, warm = true, client = options.client): Promise<Summary> => {
       const target = await start();
       try {
-        if (warm) await send(target.url, warmExact);
+        if (warm) await send(target.url, warmExact, concurrency, 0, client);
         await fakeSlack.call<FakeSlackStats>({ type: 'stats' });
-        const summary = summarise(await send(target.url, texts, concurrency), concurrency);
+        const cpuBefore = cpuSnapshot();
+        const summary = summarise(await send(target.url, texts, concurrency, 0, client), concurrency);
+        const cpu = cpuSpent(cpuBefore, cpuSnapshot());
         const slack = await fakeSlack.call<FakeSlackStats>({ type: 'stats' });
         report(name, summary);
+        if (cpu) log(`    CPU per request: server thread ${f(cpu.serverThreadMs / texts.length)} ms, load generator and fake Slack ${f(cpu.otherThreadsMs / texts.length)} ms; machine idle ${(cpu.idleShare * 100).toFixed(0)}%`);
         if (slack.authTest) log(`    auth.test calls to the fake Slack: ${slack.authTest} for ${texts.length} requests`);
-        results.push({ name: `baseline: ${name}`, summary, slack });
+        results.push({ name: `baseline: ${name}`, summary, slack, ...(cpu && { cpuPerRequestMs: { serverThread: cpu.serverThreadMs / texts.length, otherThreads: cpu.otherThreadsMs / texts.length, postgres: cpu.postgresMs / texts.length }, idleShare: cpu.idleShare }) });
         return summary;
       } finally {
         await target.stop();
       }
     };
     const plainSummary = await baseline('plain node:http answering 200', startPlainHttp, exact, options.concurrency);
+    // What the load generator's own client costs the shared CPUs: the floor again, sent through the other client.
+    const otherClient: LoadClient = options.client === 'lean' ? 'node' : 'lean';
+    await baseline(`plain node:http answering 200, sent through the ${otherClient} client`, startPlainHttp, exact, options.concurrency, true, otherClient);
     const boltSummary = await baseline('Bolt + signature check (botId/botUserId given)', () => startTrivialBolt(slackUrl), exact, options.concurrency);
     await baseline('Backline\'s Slack layer (src/slack/app.ts), command answering at once', () => startSlackLayer(slackUrl), exact, options.concurrency);
 
@@ -710,7 +724,7 @@ async function main(): Promise<void> {
       gcObserver.observe({ entryTypes: ['gc'] });
       // Whose CPU the run took: the server's thread, this process's other threads, PostgreSQL.
       const cpuBefore = cpuSnapshot();
-      const result = await load.call<LoadResult>({ type: 'run', run: { url: backline.url, secret: SECRET, texts, concurrency, responseUrl, keepBodies: 3, expect: expectOf(texts), freshConnections } });
+      const result = await load.call<LoadResult>({ type: 'run', run: { url: backline.url, secret: SECRET, texts, concurrency, responseUrl, keepBodies: 3, expect: expectOf(texts), freshConnections, client: options.client } });
       const cpu = cpuSpent(cpuBefore, cpuSnapshot());
       loopDelay.disable();
       gcObserver.disconnect();
@@ -864,7 +878,7 @@ async function main(): Promise<void> {
 
     // ---- summary ---------------------------------------------------------------------------------------
     log();
-    log(`Results (${options.entities} entities, seed ${options.seed}; latency = send → HTTP response (the ack), over loopback, client in a worker thread; "Bolt" = the Bolt baseline with botId/botUserId):`);
+    log(`Results (${options.entities} entities, seed ${options.seed}; latency = send → HTTP response (the ack), over loopback, ${options.client} client in a worker thread; "Bolt" = the Bolt baseline with botId/botUserId):`);
     log(
       table(
         ['scenario', 'requests', 'in flight', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'req/s', 'card in ack', 'named / did-you-mean / intended', 'non-200', 'crashes*', 'p50 / Bolt', 'p99 / Bolt', 'req/s / Bolt', 'p99 / plain'],
