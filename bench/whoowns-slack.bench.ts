@@ -10,6 +10,7 @@ import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver,
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
+import { needsServeRuntime, relaunchWithServeRuntime } from '../src/cli/serveRuntime';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrate, readMigrations } from '../src/db/migrate';
 import { silentLogger } from '../src/logger';
@@ -185,6 +186,9 @@ function codeVersion(): string {
     return 'unknown (not a git checkout)';
   }
 }
+
+/** The node flags the server under test runs with. */
+const runtime = () => `node ${[...process.execArgv, ...(process.env.NODE_OPTIONS ? [`(NODE_OPTIONS: ${process.env.NODE_OPTIONS})`] : [])].join(' ') || 'with no flags'}`;
 
 const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
@@ -574,6 +578,7 @@ async function main(): Promise<void> {
   log(`Load average at start: ${loadAverage()} (other processes on this machine skew the numbers)`);
   log(`Options: ${JSON.stringify(options)}`);
   log(`Code: ${codeVersion()}`);
+  log(`Server runtime: ${runtime()}`);
 
   // startServer migrates from the compiled copy's migrations folder: link the checkout's when absent.
   const root = path.resolve(process.env.BACKLINE_ROOT ?? process.cwd());
@@ -913,7 +918,7 @@ async function main(): Promise<void> {
     verdict('misspelled', TARGET_P99_MS.misspelled);
     log(`Load average at end: ${loadAverage()}; total ${secs(started)} s`);
     if (options.json) {
-      fs.writeFileSync(options.json, `${JSON.stringify({ at: new Date().toISOString(), machine: machine(), postgres: version[0]!.v, options, catalog: catalog.counts, results }, null, 2)}\n`);
+      fs.writeFileSync(options.json, `${JSON.stringify({ at: new Date().toISOString(), machine: machine(), runtime: runtime(), postgres: version[0]!.v, options, catalog: catalog.counts, results }, null, 2)}\n`);
       log(`Wrote ${options.json}`);
     }
   } finally {
@@ -936,10 +941,17 @@ async function primeIdentities(pool: pg.Pool, catalog: PlannedCatalog): Promise<
 const secs = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`whoowns-slack.bench failed: ${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+// The server under test runs in this process, so this process runs with the V8 settings `backline
+// serve` runs with (src/cli/serveRuntime.ts), unless NODE_OPTIONS or node's arguments choose
+// otherwise: NODE_OPTIONS=--max-semi-space-size=16 measures Node's default young generation.
+if (needsServeRuntime(['node', 'backline', 'serve'], process.execArgv, process.env)) {
+  relaunchWithServeRuntime(__filename, process.argv.slice(2));
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`whoowns-slack.bench failed: ${(error as Error).stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -4,12 +4,19 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const dist = path.join(__dirname, '..', 'dist', 'src', 'cli');
+const entry = path.join(dist, 'main.js');
 if (!fs.existsSync(entry)) {
   process.stderr.write('backline: the compiled CLI is missing. Run `npm ci` (or `npm run build`) in the Backline folder first.\n');
   process.exit(2);
 }
-require(entry).main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (error) => { process.stderr.write(`backline: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 1; },
-);
+// `serve` runs with V8 settings of its own, which take effect only when a process starts.
+const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(dist, 'serveRuntime.js'));
+if (needsServeRuntime(process.argv, process.execArgv, process.env)) {
+  relaunchWithServeRuntime(__filename, process.argv.slice(2));
+} else {
+  require(entry).main(process.argv).then(
+    (code) => { process.exitCode = code; },
+    (error) => { process.stderr.write(`backline: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 1; },
+  );
+}

@@ -225,17 +225,29 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       const logger = createLogger({ level: settings.logLevel });
       const server = await startServer(settings, { logger });
       logger.info(`Backline is listening on port ${settings.port}${settings.slack.appToken ? ' (Slack in Socket Mode)' : ': point Slack at /slack/events'}`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info(`${signal}: finishing requests under way, then stopping`);
-          server.stop().then(resolve, (error: unknown) => {
-            logger.error('shutdown failed', { error });
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      let stopping = false;
+      const stop = (reason: string) => {
+        // Ctrl-C reaches both this process and the one that started it with serve's V8 settings,
+        // which passes it on: a repeat is the same request, not a reason to stop harder.
+        if (stopping) return;
+        stopping = true;
+        logger.info(`${reason}: finishing requests under way, then stopping`);
+        server.stop().catch((error: unknown) => logger.error('shutdown failed', { error })).finally(stopped);
+      };
+      const onSignal = (signal: NodeJS.Signals) => stop(signal);
+      // Started by `backline serve` with serve's V8 settings (serveRuntime.ts): stop if it goes.
+      const onParentGone = () => stop('the process that started serve ended');
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      if (process.connected) process.once('disconnect', onParentGone);
+      await done;
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      // The connection to the parent would keep this process running.
+      process.off('disconnect', onParentGone);
+      if (process.connected) process.disconnect();
     });
 
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });

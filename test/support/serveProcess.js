@@ -1,22 +1,28 @@
 'use strict';
 /**
  * `backline serve` from the TypeScript sources, in a child process: the same CLI entry point, the
- * same environment variables (DATABASE_URL, SLACK_*, PORT …). Ready once GET /healthz answers;
- * SIGTERM stops it gracefully (exit code 0).
+ * same environment variables (DATABASE_URL, SLACK_*, PORT …), and the same start as bin/backline.js,
+ * which starts serve again with its V8 settings (src/cli/serveRuntime.ts). Ready once GET /healthz
+ * answers; SIGTERM stops it gracefully (exit code 0).
  *
  *   node test/support/serveProcess.js
  */
 const path = require('node:path');
 require('./transpileOnRequire');
 
-const { main } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'));
-
-main(['node', 'backline', 'serve']).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-    process.exitCode = 1;
-  },
-);
+const argv = ['node', 'backline', 'serve'];
+const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'serveRuntime.ts'));
+if (needsServeRuntime(argv, process.execArgv, process.env)) {
+  relaunchWithServeRuntime(__filename, []);
+} else {
+  const { main } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'));
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

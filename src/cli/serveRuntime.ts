@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The V8 settings `backline serve` runs with: a young generation of 64 MB semi-spaces instead of
+ * Node's 16 MB.
+ *
+ * A `/whoowns` card allocates about 100 KB and keeps almost none of it. At a thousand cards a
+ * second with the default, the scavenger ran every 80 ms or so, copying the fifty requests in
+ * flight each time and promoting about 20 MB a second of them to the old generation, whose
+ * mark-compact then came every few seconds and held up every request in flight: in the Slack
+ * benchmark, one such pass put a hundred cards 100–200 ms late, which was the whole p99. With
+ * 64 MB semi-spaces, requests finish before a scavenge finds them, and the old generation stays put
+ * (BENCHMARKS.md, Slack). The cost is up to about 100 MB more memory while busy.
+ *
+ * V8 reads these only when a process starts, so `serve` started without them starts itself again
+ * with them. An operator's own choice (in NODE_OPTIONS or node's arguments) is kept.
+ */
+export const SERVE_V8_FLAGS = ['--max-semi-space-size=64'];
+
+// Set in the relaunched process: whatever its arguments say, it never relaunches again.
+const RELAUNCHED = 'BACKLINE_SERVE_RELAUNCHED';
+
+/** V8 spells a flag with dashes or underscores, and with a value after "=" or in the next argument. */
+const flagName = (arg: string) => arg.split('=')[0]!.replace(/_/g, '-');
+
+/**
+ * Whether `argv` (as process.argv) runs `serve` in a process that lacks serve's V8 settings and
+ * whose operator chose none of them.
+ */
+export function needsServeRuntime(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv.slice(2).find((arg) => !arg.startsWith('-')) !== 'serve' || env[RELAUNCHED]) return false;
+  const chosen = new Set([...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].filter(Boolean).map(flagName));
+  return !SERVE_V8_FLAGS.some((flag) => chosen.has(flagName(flag)));
+}
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/**
+ * Runs `script` with `args` in a child process with serve's V8 settings, and ends this process as
+ * the child ends (its exit code, or the signal that ended it). Signals sent to this process are
+ * passed on; `serve` treats a repeated one as the same request to stop, since Ctrl-C in a terminal
+ * reaches both processes. The child stops too if this process dies without passing anything on: it
+ * is connected to this one, and serve stops when that connection closes.
+ */
+export function relaunchWithServeRuntime(script: string, args: readonly string[]): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...SERVE_V8_FLAGS, script, ...args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [RELAUNCHED]: '1' },
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  child.once('error', (error) => {
+    process.stderr.write(`backline: could not start serve (${process.execPath}): ${error.message}\n`);
+    process.exitCode = 1;
+  });
+  child.once('exit', (code, signal) => {
+    for (const forwarded of FORWARDED_SIGNALS) process.off(forwarded, forward);
+    if (signal) process.kill(process.pid, signal);
+    else process.exitCode = code ?? 1;
+  });
+}
