@@ -101,10 +101,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   }
 
   async findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }> {
-    const named = `named AS (
-         (SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
-         UNION ALL
-         (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50))`;
+    const named = `named AS (${namedOrTitled('$1::text')})`;
     if (!around) {
       const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({ name: 'catalog.findByNameOrTitle', text: `WITH ${named} SELECT * FROM named`, values: [text.toLowerCase()] });
       return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
@@ -240,10 +237,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       name: `catalog.findManyByNameOrTitle.around.${neighbourhoodKey(around)}`,
       text: `WITH named AS (
                SELECT asked.i::int AS i, found.* FROM json_array_elements_text($1::json) WITH ORDINALITY AS asked(text, i)
-               CROSS JOIN LATERAL (
-                 (SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = asked.text ORDER BY ref_key LIMIT 50)
-                 UNION ALL
-                 (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = asked.text ORDER BY ref_key LIMIT 50)) found
+               CROSS JOIN LATERAL (${namedOrTitled('asked.text')}) found
              ), roots AS (
                SELECT i, ref_key FROM (
                  SELECT i, ref_key, row_number() OVER (PARTITION BY i ORDER BY ref_key) AS rank FROM named
@@ -261,24 +255,14 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     const roots = texts.map(() => [] as string[]);
     for (const [i, key] of row.roots) roots[i - 1]!.push(key);
     const relations = relationsBySource(row.relations);
-    return texts.map((_, i) => {
-      const { byName, byTitle } = splitNamed(named[i]!);
-      // The roots were found by the lookup itself: their entities come with it.
-      const rootKeys = new Set(roots[i]);
-      const rootEntities = [...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey));
-      return { byName, byTitle, neighbourhood: oneStepNeighbourhood(roots[i]!, relations, around, rootEntities) };
-    });
+    return texts.map((_, i) => foundAround(named[i]!, roots[i]!, relations, around));
   }
 
   /** One text's entities by name or title, with the one-step neighbourhood of what was found. */
   private async findByNameOrTitleOneStep(text: string, around: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood: Neighbourhood }> {
     const { rows } = await this.pool.query<{ named: Array<[...EntityArray, boolean]>; roots: string[]; relations: OneStepRelation[] }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
-      text: `WITH named AS (
-               (SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = $1::text ORDER BY ref_key LIMIT 50)
-               UNION ALL
-               (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = $1::text ORDER BY ref_key LIMIT 50)
-             ), roots AS (
+      text: `WITH named AS (${namedOrTitled('$1::text')}), roots AS (
                SELECT ARRAY(SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}) AS keys
              )
              SELECT (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name) ORDER BY ref_key), '[]') FROM named) AS named,
@@ -287,10 +271,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       values: [text],
     });
     const row = rows[0]!;
-    const { byName, byTitle } = splitNamed(row.named);
-    const rootKeys = new Set(row.roots);
-    const rootEntities = [...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey));
-    return { byName, byTitle, neighbourhood: oneStepNeighbourhood(row.roots, relationsBySource(row.relations), around, rootEntities) };
+    return foundAround(row.named, row.roots, relationsBySource(row.relations), around);
   }
 
   /** The one-step neighbourhood of each key (its entity and its own relations), in one statement. */
@@ -798,6 +779,25 @@ function splitNamed(named: Array<[...EntityArray, boolean, ...unknown[]]>): { by
 /** An entity that came back as `json_build_array(ENTITY_COLUMNS, …)`; columns after these are the caller's. */
 function entityFromArray([ref, ref_key, kind, namespace, name, body, location_key]: readonly [...EntityArray, ...unknown[]]): StoredEntity {
   return toEntity({ ref, ref_key, kind, namespace, name, body, location_key });
+}
+
+/**
+ * Entities named, then entities titled, `text` (an SQL text expression), at most 50 of each, as
+ * ENTITY_COLUMNS and by_name.
+ */
+function namedOrTitled(text: string): string {
+  return `(SELECT ${ENTITY_COLUMNS}, true AS by_name FROM entities WHERE name_key = ${text} ORDER BY ref_key LIMIT 50)
+          UNION ALL
+          (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = ${text} ORDER BY ref_key LIMIT 50)`;
+}
+
+/** A name-or-title lookup's answer, out of what it found and the relations read around its roots. */
+function foundAround(named: Array<[...EntityArray, boolean, ...unknown[]]>, roots: string[], relations: Map<string, RelationRow[]>, around: NeighbourhoodRequest): { byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood: Neighbourhood } {
+  const { byName, byTitle } = splitNamed(named);
+  // The roots were found by the lookup itself: their entities come with it.
+  const rootKeys = new Set(roots);
+  const rootEntities = [...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey));
+  return { byName, byTitle, neighbourhood: oneStepNeighbourhood(roots, relations, around, rootEntities) };
 }
 
 /** Relations read for many entities, by source key, in the order read. */
