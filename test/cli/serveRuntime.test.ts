@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { needsServeRuntime, SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
-import { freePort } from '../support/net';
+import { spawnServe } from '../support/serve';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
 
@@ -46,34 +46,11 @@ describe('serve started without its V8 settings', () => {
   });
 
   /** `backline serve` as bin/backline.js starts it, ready once /healthz answers. */
-  async function startServe(): Promise<{ parent: ChildProcess; port: number; exited: Promise<number | null>; stderr: string[] }> {
-    const port = await freePort();
-    const parent = spawn(process.execPath, [SERVE], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: db().url,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-        SLACK_API_URL: slack.url,
-        PORT: String(port),
-        BACKLINE_LOG_LEVEL: 'warn',
-        BACKLINE_DOCS_REFRESH_MINUTES: '0',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    started.push(parent);
-    const stderr: string[] = [];
-    parent.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => parent.once('exit', (code) => resolve(code)));
-    await waitUntil(
-      async () => {
-        if (parent.exitCode !== null) throw new Error(`serve exited with ${parent.exitCode} before it was ready: ${stderr.join('')}`);
-        return fetch(`http://127.0.0.1:${port}/healthz`).then((answer) => answer.ok, () => false);
-      },
-      30_000,
-      `serve on port ${port} to answer /healthz`,
-    );
-    return { parent, port, exited, stderr };
+  async function startServe(): Promise<{ parent: ChildProcess; port: number; exited: Promise<number | null> }> {
+    const serve = await spawnServe({ databaseUrl: db().url, slackUrl: slack.url });
+    started.push(serve.child);
+    await serve.ready;
+    return { parent: serve.child, port: serve.port, exited: serve.exited };
   }
 
   /** The command lines of the processes `pid` started, read from /proc. */

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { loadConfig } from '../../src/config';
 import { openBackline, openHealth } from '../../src/main';
 import { CatalogFolder, component, docs, user } from '../support/catalogFiles';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
-import { freePort } from '../support/net';
+import { spawnServe, type ServeProcess } from '../support/serve';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
 
@@ -15,18 +13,12 @@ import { waitUntil } from '../support/waitFor';
  * its channel once. This waits for a real minute boundary, so it takes up to about a minute.
  */
 const db = useTestDatabase();
-const SERVE = path.join(__dirname, '..', '..', 'test', 'support', 'serveProcess.js');
 const TEAMS = ['payments', 'search', 'identity'];
 const folder = new CatalogFolder();
 let slack: FakeSlack;
 const replicas: Replica[] = [];
 
-interface Replica {
-  child: ChildProcess;
-  port: number;
-  stderr: string[];
-  exited: Promise<number | null>;
-}
+type Replica = ServeProcess;
 
 /** A team whose digest is due every minute, in its own channel, owning one service that fails checks. */
 function team(name: string): string {
@@ -70,33 +62,9 @@ afterAll(async () => {
 });
 
 async function startReplica(): Promise<Replica> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [SERVE], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: db().url,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
-      SLACK_API_URL: slack.url,
-      PORT: String(port),
-      BACKLINE_LOG_LEVEL: 'warn',
-      BACKLINE_DOCS_REFRESH_MINUTES: '0',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const replica = { child, port, stderr, exited };
+  const replica = await spawnServe({ databaseUrl: db().url, slackUrl: slack.url });
   replicas.push(replica);
-  await waitUntil(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode} before it was ready: ${stderr.join('')}`);
-      return fetch(`http://127.0.0.1:${port}/healthz`).then((answer) => answer.ok, () => false);
-    },
-    30_000,
-    `serve on port ${port} to answer /healthz`,
-  );
+  await replica.ready;
   return replica;
 }
 
