@@ -101,21 +101,18 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   }
 
   async findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }> {
-    const named = `named AS (${namedOrTitled('$1::text')})`;
     if (!around) {
-      const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({ name: 'catalog.findByNameOrTitle', text: `WITH ${named} SELECT * FROM named`, values: [text.toLowerCase()] });
+      const { rows } = await this.pool.query<EntityRow & { by_name: boolean }>({ name: 'catalog.findByNameOrTitle', text: `WITH ${NAMED} SELECT * FROM named`, values: [text.toLowerCase()] });
       return { byName: rows.filter((row) => row.by_name).map(toEntity), byTitle: rows.filter((row) => !row.by_name).map(toEntity) };
     }
     // The lookup and the neighbourhood of what it finds, in one round trip: a card's read of its
     // entity costs one statement, shared with the cards asked for at the same time. Names are read
     // around when there are a few of them, else titles.
     if (isOneStep(around)) return this.batched('named', around, (texts) => this.findManyByNameOrTitleOneStep(texts, around))(text.toLowerCase());
-    const chosen = `SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}`;
     const namedColumn = `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named`;
-    const roots = `roots AS (${chosen})`;
     const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
-      text: neighbourhoodStatement(`${named}, ${roots}`, around, `${namedColumn},`),
+      text: neighbourhoodStatement(`${NAMED}, roots AS (${CHOSEN_ROOTS})`, around, `${namedColumn},`),
       values: [text.toLowerCase()],
     });
     const row = rows[0]!;
@@ -262,9 +259,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   private async findByNameOrTitleOneStep(text: string, around: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood: Neighbourhood }> {
     const { rows } = await this.pool.query<{ named: Array<[...EntityArray, boolean]>; roots: string[]; relations: OneStepRelation[] }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
-      text: `WITH named AS (${namedOrTitled('$1::text')}), roots AS (
-               SELECT ARRAY(SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}) AS keys
-             )
+      text: `WITH ${NAMED}, roots AS (SELECT ARRAY(${CHOSEN_ROOTS}) AS keys)
              SELECT (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name) ORDER BY ref_key), '[]') FROM named) AS named,
                     (SELECT to_json(keys) FROM roots) AS roots,
                     ${oneStepRelations('(SELECT keys FROM roots)', around)} AS relations`,
@@ -790,6 +785,11 @@ function namedOrTitled(text: string): string {
           UNION ALL
           (SELECT ${ENTITY_COLUMNS}, false AS by_name FROM entities WHERE title_key = ${text} ORDER BY ref_key LIMIT 50)`;
 }
+
+// The entities named or titled $1, and of those the ones read around: the names when there are
+// any, else the titles, the first few by ref.
+const NAMED = `named AS (${namedOrTitled('$1::text')})`;
+const CHOSEN_ROOTS = `SELECT ref_key FROM named WHERE by_name OR NOT EXISTS (SELECT 1 FROM named WHERE by_name) ORDER BY ref_key LIMIT ${NAMED_ROOTS}`;
 
 /** A name-or-title lookup's answer, out of what it found and the relations read around its roots. */
 function foundAround(named: Array<[...EntityArray, boolean, ...unknown[]]>, roots: string[], relations: Map<string, RelationRow[]>, around: NeighbourhoodRequest): { byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood: Neighbourhood } {
