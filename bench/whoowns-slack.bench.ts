@@ -405,6 +405,19 @@ function cpuSpent(before: CpuSnapshot | undefined, after: CpuSnapshot | undefine
   };
 }
 
+/** CPU spent over `requests` requests, per request, as the results file keeps it. */
+function cpuPerRequest(cpu: ReturnType<typeof cpuSpent>, requests: number) {
+  if (!cpu) return {};
+  return { cpuPerRequestMs: { serverThread: cpu.serverThreadMs / requests, otherThreads: cpu.otherThreadsMs / requests, postgres: cpu.postgresMs / requests }, idleShare: cpu.idleShare };
+}
+
+/** The same, as the run prints it; PostgreSQL's share only where the server under test uses it. */
+function describeCpuPerRequest(cpu: ReturnType<typeof cpuSpent>, requests: number, withPostgres: boolean): string {
+  const { cpuPerRequestMs: per, idleShare } = cpuPerRequest(cpu, requests);
+  if (!per) return '';
+  return `CPU per request: server thread ${f(per.serverThread)} ms, load generator and fake Slack ${f(per.otherThreads)} ms${withPostgres ? `, PostgreSQL ${f(per.postgres)} ms` : ''}; machine idle ${(idleShare! * 100).toFixed(0)}%`;
+}
+
 // ---- per-query breakdown (diagnostic phase only) -------------------------------------------------
 
 interface QueryStat {
@@ -686,9 +699,9 @@ async function main(): Promise<void> {
         const cpu = cpuSpent(cpuBefore, cpuSnapshot());
         const slack = await fakeSlack.call<FakeSlackStats>({ type: 'stats' });
         report(name, summary);
-        if (cpu) log(`    CPU per request: server thread ${f(cpu.serverThreadMs / texts.length)} ms, load generator and fake Slack ${f(cpu.otherThreadsMs / texts.length)} ms; machine idle ${(cpu.idleShare * 100).toFixed(0)}%`);
+        if (cpu) log(`    ${describeCpuPerRequest(cpu, texts.length, false)}`);
         if (slack.authTest) log(`    auth.test calls to the fake Slack: ${slack.authTest} for ${texts.length} requests`);
-        results.push({ name: `baseline: ${name}`, summary, slack, ...(cpu && { cpuPerRequestMs: { serverThread: cpu.serverThreadMs / texts.length, otherThreads: cpu.otherThreadsMs / texts.length, postgres: cpu.postgresMs / texts.length }, idleShare: cpu.idleShare }) });
+        results.push({ name: `baseline: ${name}`, summary, slack, ...cpuPerRequest(cpu, texts.length) });
         return summary;
       } finally {
         await target.stop();
@@ -755,7 +768,7 @@ async function main(): Promise<void> {
       }
       const handlerMeanMs = after.count > before.count ? ((after.sum - before.sum) / (after.count - before.count)) * 1000 : undefined;
       log(
-        `    ${cpu ? `CPU per request: server thread ${f(cpu.serverThreadMs / texts.length)} ms, load generator and fake Slack ${f(cpu.otherThreadsMs / texts.length)} ms, PostgreSQL ${f(cpu.postgresMs / texts.length)} ms; machine idle ${(cpu.idleShare * 100).toFixed(0)}%; ` : ''}event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms; garbage collection ${gc.count}× (${gc.major} major), ${f(gc.totalMs)} ms in all, longest ${f(gc.maxMs)} ms; server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
+        `    ${cpu ? `${describeCpuPerRequest(cpu, texts.length, true)}; ` : ''}event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms; garbage collection ${gc.count}× (${gc.major} major), ${f(gc.totalMs)} ms in all, longest ${f(gc.maxMs)} ms; server-side mean handler time ${handlerMeanMs === undefined ? '?' : f(handlerMeanMs)} ms; fake Slack saw auth.test ×${slack.authTest}, users.lookupByEmail ×${slack.lookupByEmail} (${slack.found} found, ${slack.notFound} not found), response_url posts ×${slack.responseUrlPosts}`,
       );
       const entry: ScenarioResult = {
         name,
@@ -763,7 +776,7 @@ async function main(): Promise<void> {
         baselineRatios: { plainP50: summary.p50 / plainSummary.p50, plainP99: summary.p99 / plainSummary.p99, boltP50: summary.p50 / boltSummary.p50, boltP99: summary.p99 / boltSummary.p99, boltRps: summary.rps / boltSummary.rps },
         handlerMeanMs,
         gc,
-        ...(cpu && { cpuPerRequestMs: { serverThread: cpu.serverThreadMs / texts.length, otherThreads: cpu.otherThreadsMs / texts.length, postgres: cpu.postgresMs / texts.length }, idleShare: cpu.idleShare }),
+        ...cpuPerRequest(cpu, texts.length),
         unhandledRejections,
         slack,
         responseUrl: slack.responseUrlPosts,
