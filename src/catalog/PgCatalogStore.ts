@@ -62,6 +62,16 @@ function edgesFrom(sources: string, types: string): string {
           SELECT target_key, relation_inverse(type), target_ref, source_ref, source_key FROM relations
           WHERE target_key IN (${sources}) AND type = ANY(ARRAY(SELECT relation_inverse(t) FROM unnest(${types}) t))`;
 }
+/**
+ * A text[] parameter sent as JSON and read in a subquery, so that no plan depends on its values.
+ * Written as `$n::text[]`, PostgreSQL plans each execution afresh with the values in hand (they
+ * change its estimates, so a plan of its own always looks cheaper), and planning cost more than
+ * running; hidden this way, every execution of a named statement estimates the same, and after its
+ * first few PostgreSQL reuses one plan.
+ */
+function jsonTextArray(param: number): string {
+  return `ARRAY(SELECT json_array_elements_text($${param}::json))`;
+}
 // Below this, a "suggestion" shares too little with what was typed to help.
 const SIMILARITY_FLOOR = 0.2;
 // From this on, a candidate is taken to be what was meant (a letter or two off a name of a few words).
@@ -131,13 +141,14 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     if (words.length === 0) return [];
     const numbers = terms.filter((term) => !isWord(term));
     // Each word of the query, or the known word nearest to it by trigram distance.
-    const { rows: corrected } = await this.pool.query<{ term: string | null }>(
-      `SELECT coalesce(
-         (SELECT v.term FROM search_vocabulary v WHERE v.term = w.t),
-         (SELECT v.term FROM search_vocabulary v ORDER BY v.term <-> w.t LIMIT 1)) AS term
-       FROM unnest($1::text[]) AS w(t)`,
-      [words],
-    );
+    const { rows: corrected } = await this.pool.query<{ term: string | null }>({
+      name: 'catalog.findSimilar.correct',
+      text: `SELECT coalesce(
+               (SELECT v.term FROM search_vocabulary v WHERE v.term = w.t),
+               (SELECT v.term FROM search_vocabulary v ORDER BY v.term <-> w.t LIMIT 1)) AS term
+             FROM json_array_elements_text($1::json) AS w(t)`,
+      values: [JSON.stringify(words)],
+    });
     const known = [...new Set(corrected.map((row) => row.term).filter((term): term is string => term !== null))];
     if (known.length === 0) return [];
     // A single typed word is scored by how well it matches some word of a name; longer queries by
@@ -152,27 +163,36 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     // and reading those was most of a misspelled lookup's time in a large catalog.
     const strict = [[...known, ...numbers], known];
     const loose = known.length > 1 && known.length <= 4 ? known.map((_, skip) => known.filter((__, i) => i !== skip)) : [];
-    const branch = (param: number, cap: number, gate = '') => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> $${param}::text[]${gate} LIMIT ${cap})`;
-    const candidates = `WITH strict AS (${strict.map((_, i) => branch(i + 3, 100)).join(' UNION ')})${
+    const branch = (param: number, cap: number, gate = '') => `(SELECT ref_key, name_key, title_key FROM entities WHERE search_terms @> ${jsonTextArray(param)}${gate} LIMIT ${cap})`;
+    const candidates = `WITH strict AS (${strict.map((_, i) => branch(i + 2, 100)).join(' UNION ')})${
       loose.length
         ? `, confident AS (SELECT EXISTS (SELECT 1 FROM strict WHERE ${score} >= ${CONFIDENT_SIMILARITY}) AS found),
-           candidates AS (SELECT * FROM strict UNION ${loose.map((_, i) => branch(i + 3 + strict.length, 30, ' AND NOT (SELECT found FROM confident)')).join(' UNION ')})`
+           candidates AS (SELECT * FROM strict UNION ${loose.map((_, i) => branch(i + 2 + strict.length, 30, ' AND NOT (SELECT found FROM confident)')).join(' UNION ')})`
         : `, candidates AS (SELECT * FROM strict)`
     }`;
-    // The best few come back whole, so suggestions cost no further read.
-    const withEntities = (ctes: string, limitParam: string) =>
+    // The best few come back whole, so suggestions cost no further read. The limit is part of the
+    // statement: as a parameter, each execution's own plan would look cheaper than a shared one.
+    const best = Math.max(1, Math.floor(limit));
+    const withEntities = (ctes: string) =>
       `${ctes}
        SELECT e.*, best.score
-       FROM (SELECT ref_key, ${score}::float8 AS score FROM candidates ORDER BY score DESC, ref_key LIMIT ${limitParam}) best
+       FROM (SELECT ref_key, ${score}::float8 AS score FROM candidates ORDER BY score DESC, ref_key LIMIT ${best}) best
        CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = best.ref_key) e
        ORDER BY best.score DESC, e.ref_key`;
-    const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>(withEntities(candidates, '$2::int'), [query, limit, ...strict, ...loose]);
+    // One prepared statement per shape of query, so each is planned once.
+    const shape = `${words.length + numbers.length === 1 ? 'word' : 'words'}.${loose.length}.${best}`;
+    const { rows: ranked } = await this.pool.query<EntityRow & { score: number }>({
+      name: `catalog.findSimilar.${shape}`,
+      text: withEntities(candidates),
+      values: [query, ...[...strict, ...loose].map((terms) => JSON.stringify(terms))],
+    });
     if (ranked.length === 0) {
       // Nothing holds the words together: anything holding one of them, scored the same way.
-      const { rows: any } = await this.pool.query<EntityRow & { score: number }>(
-        withEntities('WITH candidates AS (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && $2::text[] LIMIT 300)', '$3::int'),
-        [query, known, limit],
-      );
+      const { rows: any } = await this.pool.query<EntityRow & { score: number }>({
+        name: `catalog.findSimilar.any.${shape}`,
+        text: withEntities(`WITH candidates AS (SELECT ref_key, name_key, title_key FROM entities WHERE search_terms && ${jsonTextArray(2)} LIMIT 300)`),
+        values: [query, JSON.stringify(known)],
+      });
       ranked.push(...any);
     }
     return ranked.filter((row) => row.score >= SIMILARITY_FLOOR).slice(0, limit).map((row) => ({ entity: toEntity(row), similarity: row.score }));

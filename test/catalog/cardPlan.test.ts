@@ -21,6 +21,23 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
+/** Prepared statements of this connection whose names start with `prefix`, with how often each was planned. */
+async function plansOf(client: pg.Client, prefix: string): Promise<Array<{ name: string; generic: number; custom: number }>> {
+  const { rows } = await client.query<{ name: string; generic: number; custom: number }>(
+    'SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE starts_with(name, $1::text) ORDER BY name',
+    [prefix],
+  );
+  return rows;
+}
+
+/** "svc-ledger-cart-12" → "svc-lderger-cart-12": two letters of the second word swapped. */
+function misspell(name: string): string {
+  const words = name.split('-');
+  const word = words[1]!;
+  words[1] = `${word[0]}${word[2]}${word[1]}${word.slice(3)}`;
+  return words.join('-');
+}
+
 describe('the statement behind an exact /whoowns card', () => {
   it('is planned once per connection, not again for every card', async () => {
     const client = new pg.Client({ connectionString: db().url });
@@ -30,13 +47,34 @@ describe('the statement behind an exact /whoowns card', () => {
       const { rows } = await client.query<{ name: string }>("SELECT name FROM entities WHERE kind = 'component' ORDER BY ref_key LIMIT 12");
       expect(rows).toHaveLength(12);
       for (const { name } of rows) expect((await catalog.findByNameOrTitle(name, CARD_NEIGHBOURHOOD)).byName.length).toBeGreaterThan(0);
-      const { rows: plans } = await client.query<{ generic: number; custom: number }>(
-        "SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'catalog.findByNameOrTitle.around%'",
-      );
+      const plans = (await plansOf(client, 'catalog.findByNameOrTitle.around')).map(({ generic, custom }) => ({ generic, custom }));
       // PostgreSQL plans a prepared statement afresh for its first five executions, then keeps one
       // generic plan unless it judges that plan costlier. Planning this statement costs more than
       // running it, so a statement that is planned every time makes every card slower.
       expect(plans).toEqual([{ generic: rows.length - 5, custom: 5 }]);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('the statements behind a misspelled /whoowns', () => {
+  it('are planned once per connection, whatever words were typed', async () => {
+    const client = new pg.Client({ connectionString: db().url });
+    await client.connect();
+    try {
+      const catalog = PgCatalogStore.create({ pool: client as unknown as pg.Pool });
+      const { rows: components } = await client.query<{ name: string }>("SELECT name FROM entities WHERE kind = 'component' ORDER BY ref_key LIMIT 60");
+      const rows = components.filter(({ name }) => misspell(name) !== name).slice(0, 12);
+      expect(rows).toHaveLength(12);
+      for (const { name } of rows) {
+        expect((await catalog.findSimilar(misspell(name), 5)).map((found) => found.entity.name)).toContain(name);
+      }
+      const plans = await plansOf(client, 'catalog.findSimilar.');
+      // The correction of the words and the search for candidates, each with its words as
+      // parameters: a plan that depended on them would be made afresh for every typo.
+      expect(plans.map((plan) => plan.name)).toEqual(['catalog.findSimilar.correct', 'catalog.findSimilar.words.3.5']);
+      for (const plan of plans) expect(plan).toEqual({ name: plan.name, generic: rows.length - 5, custom: 5 });
     } finally {
       await client.end();
     }
