@@ -13,7 +13,8 @@ import { signSlackRequest, slashCommandBody } from '../test/support/slackSigning
  *   which for a Bolt slash command is the ack. By default through a lean HTTP/1.1 client of its own
  *   (`client: 'lean'`, see LeanConnection); `client: 'node'` uses node:http's client instead.
  * - `fake-slack`: a minimal loopback Slack Web API: users.lookupByEmail knows about half the emails
- *   (decided by a hash, see slackKnows) and answers users_not_found for the rest; response_url
+ *   (decided by a hash, see slackKnows) and answers users_not_found for the rest; users.list pages
+ *   through the people it was given (`people`) that it knows, 200 at most a page; response_url
  *   posts are counted.
  */
 
@@ -71,11 +72,17 @@ export interface FakeSlackStats {
   lookupByEmail: number;
   found: number;
   notFound: number;
+  usersList: number;
   responseUrlPosts: number;
   otherCalls: number;
 }
 
-type Message = { id: number; type: 'run'; run: LoadRun } | { id: number; type: 'stats' } | { id: number; type: 'delay'; ms: number } | { id: number; type: 'close' };
+type Message =
+  | { id: number; type: 'run'; run: LoadRun }
+  | { id: number; type: 'stats' }
+  | { id: number; type: 'delay'; ms: number }
+  | { id: number; type: 'people'; emails: string[] }
+  | { id: number; type: 'close' };
 
 /** A worker thread running this file in `role`, with request/answer messaging. */
 export class BenchWorker<Ready = unknown> {
@@ -102,7 +109,7 @@ export class BenchWorker<Ready = unknown> {
     });
   }
 
-  call<T>(message: Omit<Extract<Message, { type: 'run' }>, 'id'> | { type: 'stats' } | { type: 'delay'; ms: number } | { type: 'close' }): Promise<T> {
+  call<T>(message: Message extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never): Promise<T> {
     const id = ++this.next;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -332,17 +339,19 @@ async function runLoad(run: LoadRun): Promise<LoadResult> {
 
 // ---- fake Slack ---------------------------------------------------------------------------------
 
-const emptyStats = (): FakeSlackStats => ({ authTest: 0, lookupByEmail: 0, found: 0, notFound: 0, responseUrlPosts: 0, otherCalls: 0 });
+const emptyStats = (): FakeSlackStats => ({ authTest: 0, lookupByEmail: 0, found: 0, notFound: 0, usersList: 0, responseUrlPosts: 0, otherCalls: 0 });
 
 interface FakeSlackServer {
   server: http.Server;
   stats: FakeSlackStats;
   /** Web API answers wait this long: Slack's round trip from a real deployment (response_url posts do not). */
   delayMs: number;
+  /** The workspace's people as users.list pages them: the emails it was given that slackKnows. */
+  people: Array<{ id: string; email: string }>;
 }
 
 function startFakeSlack(): Promise<FakeSlackServer> {
-  const fake: FakeSlackServer = { server: undefined as unknown as http.Server, stats: emptyStats(), delayMs: 0 };
+  const fake: FakeSlackServer = { server: undefined as unknown as http.Server, stats: emptyStats(), delayMs: 0, people: [] };
   const { stats } = fake;
   const json = (res: http.ServerResponse, body: unknown) => {
     const text = JSON.stringify(body);
@@ -377,6 +386,20 @@ function startFakeSlack(): Promise<FakeSlackServer> {
           stats.notFound++;
           json(res, { ok: false, error: 'users_not_found' });
         }
+        return;
+      }
+      if (url.startsWith('/api/users.list')) {
+        stats.usersList++;
+        const args = req.headers['content-type']?.includes('json') ? (JSON.parse(raw || '{}') as Record<string, string>) : Object.fromEntries(new URLSearchParams(raw));
+        const offset = Number(String(args.cursor ?? '').replace(/^offset:/, '') || 0);
+        const limit = Math.min(200, Number(args.limit) || 200);
+        const page = fake.people.slice(offset, offset + limit);
+        const more = offset + limit < fake.people.length;
+        json(res, {
+          ok: true,
+          members: page.map(({ id, email }) => ({ id, name: email.split('@')[0], real_name: email.split('@')[0], deleted: false, is_bot: false, profile: { email } })),
+          response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' },
+        });
         return;
       }
       if (url.startsWith('/api/auth.test')) {
@@ -420,6 +443,9 @@ if (!isMainThread && parentPort) {
       } else if (message.type === 'delay') {
         if (fake) fake.delayMs = message.ms;
         void answer(Promise.resolve(undefined));
+      } else if (message.type === 'people') {
+        if (fake) fake.people = message.emails.flatMap((email) => (slackKnows(email) ? [{ id: slackKnows(email)!, email }] : []));
+        void answer(Promise.resolve(fake?.people.length));
       } else if (message.type === 'close') {
         void answer(
           new Promise<void>((resolve) => {

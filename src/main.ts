@@ -30,7 +30,8 @@ import { silentLogger, type Logger } from './logger';
 import { createBacklineMetrics } from './metrics';
 import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
 import type { SlackServer } from './slack/app';
-import { createSlackDirectory } from './slack/identity';
+import { directoryListingJob, listDirectoryOnStart, type DirectoryListingPorts } from './slack/directoryListing';
+import { createSlackDirectory, type CachingSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
 import type { SlackDirectory } from './slack/identity';
@@ -253,6 +254,8 @@ export interface RunningServer {
   github: GitHubRefresher | undefined;
   /** Settles when the health evaluation serve may run at start is over (it never rejects). */
   healthEvaluatedAtStart: Promise<void>;
+  /** Settles when the listing of Slack's people serve may run at start is over (it never rejects). */
+  directoryListedAtStart: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -288,7 +291,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }) });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
-  let directory: SlackDirectory | undefined;
+  let directory: CachingSlackDirectory | undefined;
   const server = createSlackApp({
     bot,
     slack,
@@ -350,25 +353,41 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
   // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges)
   // runs on one replica only, through cron_runs.
+  // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
+  // first card finds its members' accounts in the identity cache.
+  const stopListing = new AbortController();
+  const listing: DirectoryListingPorts & { logger: Logger; listed: () => void } = {
+    client: server.app.client,
+    store: identities,
+    catalogEmails: () => backline.catalog.userEmails(),
+    onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
+    logger: logger.child({ component: 'slack-directory' }),
+    listed: () => directory?.forget(),
+    signal: stopListing.signal,
+  };
   const delivery = startDelivery({
     pool,
     client: server.app.client,
     logger: logger.child({ component: 'delivery' }),
     metrics,
-    jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory })],
+    jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
   });
   const firstEvaluation = evaluateHealthOnStart(health, logger.child({ component: 'health' }));
+  const firstListing = listDirectoryOnStart(listing);
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
     github: github?.refresher,
     healthEvaluatedAtStart: firstEvaluation,
+    directoryListedAtStart: firstListing,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(gauges);
+        stopListing.abort();
         await server.stop();
         await delivery.stop();
         await firstEvaluation;
+        await firstListing;
         await github?.stop();
         await docsRefresh.stop();
         await catalogReads.stop();

@@ -390,6 +390,14 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     return rows.map(toEntity);
   }
 
+  async userEmails(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ email: string }>(
+      `SELECT DISTINCT lower(body -> 'spec' -> 'profile' ->> 'email') AS email FROM entities
+       WHERE kind = 'user' AND body -> 'spec' -> 'profile' ->> 'email' <> '' ORDER BY 1`,
+    );
+    return rows.map((row) => row.email);
+  }
+
   /**
    * Listens for committed catalog changes on a connection of its own, held from the pool for as long
    * as it watches. A dropped connection is reported (`watching(false)`) and opened again, after 1 s

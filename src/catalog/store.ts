@@ -136,6 +136,8 @@ export interface CatalogStore {
   findByAnnotation(key: string, value: string): Promise<StoredEntity[]>;
   /** User entities whose spec.profile.email is the given address, ignoring case. */
   findUsersByEmail(email: string): Promise<StoredEntity[]>;
+  /** Every email a User entity gives (`spec.profile.email`), lower-cased, each once. */
+  userEmails(): Promise<string[]>;
   countEntities(): Promise<number>;
   /**
    * Every entity, optionally only of the given kinds (lower-case), ordered by ref key, in one read:

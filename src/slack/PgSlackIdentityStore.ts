@@ -13,6 +13,19 @@ export interface SlackIdentityStore {
   save(identities: Array<CachedIdentity & { displayName: string | null; expiresAt: Date }>): Promise<void>;
   /** The email cached for a Slack user, if any lookup has seen them. */
   emailOf(slackUserId: string): Promise<string | undefined>;
+  /** When the latest complete listing of the workspace's people finished, if one ever did. */
+  lastListingFinishedAt(): Promise<Date | null>;
+  recordListing(listing: DirectoryListing): Promise<void>;
+}
+
+/** A complete pass over the workspace's people (users.list). */
+export interface DirectoryListing {
+  startedAt: Date;
+  finishedAt: Date;
+  /** Slack accounts with an email, deactivated ones included. */
+  accounts: number;
+  /** Catalog users' emails Slack has nobody for. */
+  absent: number;
 }
 
 export class PgSlackIdentityStore implements SlackIdentityStore {
@@ -46,5 +59,17 @@ export class PgSlackIdentityStore implements SlackIdentityStore {
   async emailOf(slackUserId: string): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ email: string }>('SELECT email FROM slack_identities WHERE slack_user_id = $1::text ORDER BY fetched_at DESC LIMIT 1', [slackUserId]);
     return rows[0]?.email;
+  }
+
+  async lastListingFinishedAt(): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ finished_at: Date | null }>('SELECT max(finished_at) AS finished_at FROM slack_directory_listings');
+    return rows[0]?.finished_at ?? null;
+  }
+
+  async recordListing(listing: DirectoryListing): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO slack_directory_listings (started_at, finished_at, accounts, absent) VALUES ($1::timestamptz, $2::timestamptz, $3::int, $4::int)',
+      [listing.startedAt, listing.finishedAt, listing.accounts, listing.absent],
+    );
   }
 }

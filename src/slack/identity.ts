@@ -20,7 +20,7 @@ export interface SlackDirectory {
 
 export interface DirectoryOptions {
   client: Pick<WebClient, 'users'>;
-  store: SlackIdentityStore;
+  store: Pick<SlackIdentityStore, 'fresh' | 'save' | 'emailOf'>;
   now?: () => Date;
   /** How long a found user is trusted before asking Slack again. */
   foundTtlMs?: number;
@@ -42,8 +42,13 @@ interface Remembered {
   until: number;
 }
 
+export interface CachingSlackDirectory extends SlackDirectory {
+  /** Drops the answers this process remembers, as after a listing of everyone (directoryListing.ts). */
+  forget(): void;
+}
+
 /** Looks people up through users.lookupByEmail, with the answers cached in PostgreSQL. */
-export function createSlackDirectory(options: DirectoryOptions): SlackDirectory {
+export function createSlackDirectory(options: DirectoryOptions): CachingSlackDirectory {
   const now = options.now ?? (() => new Date());
   const foundTtl = options.foundTtlMs ?? 24 * HOUR;
   const missingTtl = options.missingTtlMs ?? HOUR;
@@ -61,6 +66,8 @@ export function createSlackDirectory(options: DirectoryOptions): SlackDirectory 
   };
 
   return {
+    forget: () => memory.clear(),
+
     async accountsByEmail(emails) {
       const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
       const result = new Map<string, SlackAccount>();

@@ -4,6 +4,8 @@ import { PgSlackIdentityStore, type SlackIdentityStore } from '../../src/slack/P
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { useTestDatabase } from '../support/testDatabase';
 
+type DirectoryStore = Pick<SlackIdentityStore, 'fresh' | 'save' | 'emailOf'>;
+
 const database = useTestDatabase();
 let slack: FakeSlack;
 
@@ -22,7 +24,7 @@ beforeEach(async () => {
 });
 
 /** The real store, counting how often the directory reads it. */
-function countingStore(): SlackIdentityStore & { reads: number } {
+function countingStore(): DirectoryStore & { reads: number } {
   const store = PgSlackIdentityStore.create({ pool: database().pool });
   const counting = {
     reads: 0,
@@ -36,7 +38,7 @@ function countingStore(): SlackIdentityStore & { reads: number } {
   return counting;
 }
 
-function directoryAt(clock: { now: number }, store: SlackIdentityStore, options: { memoryTtlMs?: number; foundTtlMs?: number } = {}) {
+function directoryAt(clock: { now: number }, store: DirectoryStore, options: { memoryTtlMs?: number; foundTtlMs?: number } = {}) {
   const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
   return createSlackDirectory({ client, store, now: () => new Date(clock.now), ...options });
 }

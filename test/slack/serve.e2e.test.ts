@@ -49,11 +49,15 @@ afterEach(() => {
 
 const events = () => `${base}/slack/events`;
 
-/** Forgets every Slack identity: the shared cache in Postgres, and what the running server remembers. */
+/**
+ * Forgets every Slack identity: what the running server remembers, and the shared cache in Postgres
+ * once any listing of Slack's people the new server ran at start has filled it.
+ */
 async function coldIdentityCache(): Promise<void> {
-  await db().pool.query('DELETE FROM slack_identities');
   await server.stop();
   await start();
+  await server.directoryListedAtStart;
+  await db().pool.query('DELETE FROM slack_identities');
 }
 const command = (text: string, extra: Record<string, string> = {}) => postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text, response_url: slack.responseUrl(), ...extra }));
 const blocksText = (blocks: unknown) => JSON.stringify(blocks);
@@ -85,6 +89,18 @@ describe('a signed /whoowns', () => {
     ]);
     slack.reset();
     await command('payments-service');
+    expect(slack.callsTo('users.lookupByEmail')).toEqual([]);
+  });
+
+  it('needs no lookup per person for a team’s first card once serve has listed Slack’s people', async () => {
+    await db().pool.query('TRUNCATE slack_identities, slack_directory_listings');
+    await server.stop();
+    await start();
+    await server.directoryListedAtStart;
+    expect(slack.callsTo('users.list')).toHaveLength(1);
+    const card = (await command('payments-service')).json as { blocks: unknown[] };
+    expect(blocksText(card.blocks)).toContain('<@U0CHLOE>');
+    expect(blocksText(card.blocks)).toContain(':warning: Tomáš Novák left Slack but is still listed in group:default/payments.');
     expect(slack.callsTo('users.lookupByEmail')).toEqual([]);
   });
 

@@ -85,7 +85,7 @@ export interface FakeSlackMessage {
 export interface FakeSlackOptions {
   /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp-. */
   tokens?: string[];
-  /** Seed users.lookupByEmail / users.info: email → user. */
+  /** Seed users.lookupByEmail / users.info / users.list: email → user. */
   users?: Record<string, FakeSlackUser>;
   channels?: FakeSlackChannel[];
   usergroups?: FakeSlackUsergroup[];
@@ -245,6 +245,7 @@ class FakeSlackServer implements FakeSlack {
         const entry = [...this.users].find(([key]) => key.toLowerCase() === email);
         return entry ? { user: slackUser(entry[0], entry[1]) } : { error: 'users_not_found' };
       },
+      'users.list': (args) => this.listUsers(args),
       'users.info': (args) => {
         const entry = [...this.users].find(([, user]) => user.id === args.user);
         return entry ? { user: slackUser(entry[0], entry[1]) } : { error: 'user_not_found' };
@@ -466,6 +467,15 @@ class FakeSlackServer implements FakeSlack {
     });
     const more = offset + limit < matching.length;
     return { messages: page, has_more: more, pin_count: 0, response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' } };
+  }
+
+  /** Slackbot first, as Slack lists it (no email), then the seeded users; paged like Slack, by cursor. */
+  private listUsers(args: Args): Record<string, unknown> {
+    const all = [{ id: 'USLACKBOT', team_id: FAKE_TEAM.id, name: 'slackbot', real_name: 'Slackbot', deleted: false, is_bot: false, profile: { real_name: 'Slackbot' } }, ...[...this.users].map(([email, user]) => slackUser(email, user))];
+    const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
+    const limit = Math.min(1000, Number(str(args.limit) ?? 100) || 100);
+    const more = offset + limit < all.length;
+    return { members: all.slice(offset, offset + limit), response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' } };
   }
 
   private listChannels(args: Args): Record<string, unknown> {
