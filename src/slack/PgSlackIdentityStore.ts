@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { batchPerTurn } from '../db/batch';
 
 export interface CachedIdentity {
   email: string;
@@ -28,20 +29,35 @@ export interface DirectoryListing {
   absent: number;
 }
 
+type StoredIdentity = CachedIdentity & { expiresAt: Date };
+
+// Emails read in one statement at most: a team's first cards, fifty at a time, ask for a few each.
+const MAX_BATCH = 500;
+
 export class PgSlackIdentityStore implements SlackIdentityStore {
+  // The emails asked for in one turn of the event loop, read together (see batchPerTurn).
+  private readonly cached = batchPerTurn((emails: string[]) => this.readMany(emails), { maxBatch: MAX_BATCH });
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static create(options: { pool: pg.Pool }): PgSlackIdentityStore {
     return new PgSlackIdentityStore(options.pool);
   }
 
-  async fresh(emails: string[], now: Date): Promise<Map<string, CachedIdentity & { expiresAt: Date }>> {
-    if (emails.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ email: string; slack_user_id: string | null; deleted: boolean; expires_at: Date }>(
-      'SELECT email, slack_user_id, deleted, expires_at FROM slack_identities WHERE email = ANY($1::text[]) AND expires_at > $2::timestamptz',
-      [emails, now],
-    );
-    return new Map(rows.map((row) => [row.email, { email: row.email, slackUserId: row.slack_user_id, deleted: row.deleted, expiresAt: row.expires_at }]));
+  async fresh(emails: string[], now: Date): Promise<Map<string, StoredIdentity>> {
+    const found = await Promise.all(emails.map((email) => this.cached(email)));
+    return new Map(found.filter((identity): identity is StoredIdentity => identity !== null && identity.expiresAt > now).map((identity) => [identity.email, identity]));
+  }
+
+  /** Each email's cached identity, expired or not (each caller judges by its own clock), or null. */
+  private async readMany(emails: string[]): Promise<Array<StoredIdentity | null>> {
+    const { rows } = await this.pool.query<{ email: string; slack_user_id: string | null; deleted: boolean; expires_at: Date }>({
+      name: 'slackIdentities.readMany',
+      text: 'SELECT email, slack_user_id, deleted, expires_at FROM slack_identities WHERE email IN (SELECT json_array_elements_text($1::json))',
+      values: [JSON.stringify(emails)],
+    });
+    const byEmail = new Map(rows.map((row) => [row.email, { email: row.email, slackUserId: row.slack_user_id, deleted: row.deleted, expiresAt: row.expires_at }]));
+    return emails.map((email) => byEmail.get(email) ?? null);
   }
 
   async save(identities: Array<CachedIdentity & { displayName: string | null; expiresAt: Date }>): Promise<void> {

@@ -99,3 +99,29 @@ describe('the Slack directory', () => {
     expect((await directory.accountsByEmail(['ada@northwind.example'])).get('ada@northwind.example')).toEqual({ slackUserId: 'U0ADA', deactivated: false });
   });
 });
+
+describe('the shared identity cache', () => {
+  it('reads the people asked for by cards at the same moment in one statement, each judged by its own clock', async () => {
+    const pool = database().pool;
+    await pool.query(
+      `INSERT INTO slack_identities (email, slack_user_id, deleted, expires_at) VALUES
+         ('ada@northwind.example', 'U0ADA', false, '2026-11-02T12:00:00Z'),
+         ('left@northwind.example', 'U0LEFT', true, '2026-11-02T10:30:00Z')`,
+    );
+    const statements: string[] = [];
+    const countingPool = { query: (query: { text: string }, values?: unknown[]) => (statements.push(query.text), pool.query(query, values)) } as unknown as typeof pool;
+    const store = PgSlackIdentityStore.create({ pool: countingPool });
+
+    const [early, late] = await Promise.all([
+      store.fresh(['ada@northwind.example', 'nobody@northwind.example'], new Date('2026-11-02T10:00:00Z')),
+      store.fresh(['left@northwind.example', 'ada@northwind.example'], new Date('2026-11-02T11:00:00Z')),
+    ]);
+    expect(statements).toHaveLength(1);
+    expect([...early.keys()]).toEqual(['ada@northwind.example']);
+    expect(late.get('ada@northwind.example')).toMatchObject({ slackUserId: 'U0ADA', deleted: false });
+    // Expired by the later caller's clock, though the same statement read it.
+    expect(late.has('left@northwind.example')).toBe(false);
+    expect((await store.fresh(['left@northwind.example'], new Date('2026-11-02T10:00:00Z'))).get('left@northwind.example')).toMatchObject({ slackUserId: 'U0LEFT', deleted: true });
+    expect(statements).toHaveLength(2);
+  });
+});
