@@ -14,6 +14,7 @@ import type { HealthReader, Scorecard } from './health/model';
 import { PgHealthStore } from './health/PgHealthStore';
 import { createHealthReader } from './health/reader';
 import { createHealthService, type HealthService } from './health/service';
+import { evaluateOnThreads } from './health/evaluationThread';
 import { startDelivery } from './scheduler';
 import type { Outbox, ScheduledJob } from './scheduler/ports';
 import { renderDigest, renderNudge } from '../commands/digest.blocks';
@@ -161,7 +162,10 @@ export interface OpenHealth {
  * default one), facts from the catalog, the docs cache (through `docs`, default openDocs), on-call
  * (through `oncall`, default openOnCall) and GitHub when configured.
  */
-export function openHealth(backline: Backline, options: { logger?: Logger; docs?: DocsLibrary; oncall?: OnCallResolver; github?: GitHubIntegration; timezone?: string } = {}): OpenHealth {
+export function openHealth(
+  backline: Backline,
+  options: { logger?: Logger; docs?: DocsLibrary; oncall?: OnCallResolver; github?: GitHubIntegration; timezone?: string; evaluateAll?: Pick<HealthService, 'collectAndScore'> } = {},
+): OpenHealth {
   const { pool } = backline.database;
   const { scorecard, schedule } = backline.config.health;
   const store = PgHealthStore.create({ pool });
@@ -191,7 +195,7 @@ export function openHealth(backline: Backline, options: { logger?: Logger; docs?
     reader: createHealthReader({ catalog: backline.catalog, store, scorecard }),
     service,
     scorecard,
-    job: createHealthJob(service, { cron: schedule, timezone: options.timezone, logger: options.logger }),
+    job: createHealthJob(options.evaluateAll ?? service, { cron: schedule, timezone: options.timezone, logger: options.logger }),
   };
 }
 
@@ -288,7 +292,13 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }), github: githubIntegration });
   // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
   const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }), github: githubIntegration });
-  const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }) });
+  // Whole-catalog evaluations (hourly, and at start) run on a thread of their own, away from requests.
+  const evaluations = evaluateOnThreads(
+    { collectAndScore: () => health.service.collectAndScore() },
+    { config: { ...config, databaseUrl: backline.database.connectionString }, docsBaseUrl: docs.baseUrl },
+    { logger: logger.child({ component: 'health' }) },
+  );
+  const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
   let directory: CachingSlackDirectory | undefined;
@@ -372,7 +382,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     metrics,
     jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
   });
-  const firstEvaluation = evaluateHealthOnStart(health, logger.child({ component: 'health' }));
+  const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
   const firstListing = listDirectoryOnStart(listing);
   let stopping: Promise<void> | undefined;
   return {
@@ -385,6 +395,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         clearInterval(gauges);
         stopListing.abort();
         await server.stop();
+        await evaluations.stop();
         await delivery.stop();
         await firstEvaluation;
         await firstListing;
@@ -405,11 +416,11 @@ const FRESH_EVALUATION_MS = 60 * 60_000;
  * without waiting for the scheduled slot. Replicas starting together may each run one; the health
  * store's lock keeps their writes from interleaving, and a failure is only logged.
  */
-async function evaluateHealthOnStart(health: OpenHealth, logger: Logger): Promise<void> {
+async function evaluateHealthOnStart(health: Pick<HealthService, 'lastEvaluatedAt'>, evaluations: Pick<HealthService, 'collectAndScore'>, logger: Logger): Promise<void> {
   try {
-    const last = await health.service.lastEvaluatedAt();
+    const last = await health.lastEvaluatedAt();
     if (last && Date.now() - last.getTime() < FRESH_EVALUATION_MS) return;
-    const report = await health.service.collectAndScore();
+    const report = await evaluations.collectAndScore();
     logger.info(`health: evaluated ${report.entities} entities and ${report.teams} teams at start`);
   } catch (error) {
     logger.error('health evaluation at start failed; the next scheduled one will try again', { error });

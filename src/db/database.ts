@@ -8,6 +8,8 @@ export interface Database {
   pool: pg.Pool;
   /** Where the data lives, for messages: the server's address or the embedded data folder. */
   described: string;
+  /** How to connect to it (DATABASE_URL, or the embedded server's address), for other threads of this process. */
+  connectionString: string;
   close(): Promise<void>;
 }
 
@@ -40,5 +42,5 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await close();
     throw error;
   }
-  return { pool, described, close };
+  return { pool, described, connectionString, close };
 }
