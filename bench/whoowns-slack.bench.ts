@@ -14,7 +14,9 @@ import { needsServeRuntime, relaunchWithServeRuntime } from '../src/cli/serveRun
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrate, readMigrations } from '../src/db/migrate';
 import { silentLogger } from '../src/logger';
-import { startServer, type RunningServer } from '../src/main';
+import { evaluateOnThreads, EVALUATION_WORKER } from '../src/health/evaluationThread';
+import type { CollectReport } from '../src/health/service';
+import { openBackline, openHealth, startServer, type RunningServer } from '../src/main';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { checkMessageLimits } from '../src/slack/blockKitLimits';
 import { createSlackApp } from '../src/slack/app';
@@ -46,8 +48,8 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadClient, type Loa
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/node_modules" /tmp/bench-out/node_modules; ln -sfn "$PWD/migrations" /tmp/bench-out/migrations
  *   node /tmp/bench-out/bench/whoowns-slack.bench.js [--entities 100000] [--requests 2000] [--concurrency 50]
- *        [--warmup 200] [--serial 200] [--slackLatency 50] [--slowSlack 1500] [--seed 42] [--client lean|node]
- *        [--json results.json]
+ *        [--warmup 200] [--serial 200] [--slackLatency 50] [--slowSlack 1500] [--healthEvaluation 1] [--seed 42]
+ *        [--client lean|node] [--json results.json]
  *
  * About 4–5 minutes on 2 CPUs, a third of it loading the catalog. Data and requests come from a
  * seeded PRNG (bench/slack-catalog.ts): the same seed, the same catalog and the same requests.
@@ -74,6 +76,8 @@ interface Options {
   slackLatency: number;
   /** A slow Slack (ms per Web API answer) for a last, short run near Slack's 3-second ack limit; 0 skips it. */
   slowSlack: number;
+  /** 1: cards asked for during a whole-catalog health evaluation, on the request thread and on its own; 0 skips them. */
+  healthEvaluation: number;
   seed: number;
   /** The load generator's HTTP client: 'lean' (its own, the default) or 'node' (node:http). */
   client: LoadClient;
@@ -81,7 +85,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { entities: 100_000, requests: 2_000, concurrency: 50, warmup: 200, serial: 200, slackLatency: 50, slowSlack: 1500, seed: 42, client: 'lean' };
+  const options: Options = { entities: 100_000, requests: 2_000, concurrency: 50, warmup: 200, serial: 200, slackLatency: 50, slowSlack: 1500, healthEvaluation: 1, seed: 42, client: 'lean' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const key = arg.replace(/^--/, '');
@@ -96,7 +100,7 @@ function parseArgs(argv: string[]): Options {
     }
     const value = Number(raw);
     if (!(key in options) || key === 'json' || key === 'client' || !Number.isInteger(value) || value < 0) {
-      throw new Error(`usage: whoowns-slack.bench [--entities N] [--requests N] [--concurrency N] [--warmup N] [--serial N] [--slackLatency MS] [--slowSlack MS] [--seed S] [--client lean|node] [--json FILE]; bad ${arg} ${raw ?? ''}`);
+      throw new Error(`usage: whoowns-slack.bench [--entities N] [--requests N] [--concurrency N] [--warmup N] [--serial N] [--slackLatency MS] [--slowSlack MS] [--healthEvaluation 0|1] [--seed S] [--client lean|node] [--json FILE]; bad ${arg} ${raw ?? ''}`);
     }
     (options as unknown as Record<string, number>)[key] = value;
   }
@@ -831,6 +835,40 @@ async function main(): Promise<void> {
 
     await send(backline.url, warmTypos);
     await scenario('misspelled', misspelled, options.concurrency, "one letter dropped, swapped or substituted; never another entity's name");
+
+    if (options.healthEvaluation > 0) {
+      // serve evaluates the whole catalog's health hourly. Cards asked for meanwhile (names asked
+      // before), with the evaluation on the request thread as serve ran it until 9228d8c, and on a
+      // worker thread as serve runs it now (evaluateOnThreads, the compiled entry).
+      const evaluator = await openBackline(loadConfig({ DATABASE_URL: database.url, BACKLINE_DATA_DIR: dataDir }), { poolSize: 4 });
+      cleanups.push(() => evaluator.close());
+      const health = openHealth(evaluator);
+      const threads = evaluateOnThreads(health.service, { config: evaluator.config, docsBaseUrl: null }, { logger: silentLogger, entry: EVALUATION_WORKER });
+      log(`Cards during a whole-catalog health evaluation (names asked before, ${options.concurrency} in flight, rounds of ${exact.length} until the evaluation ends):`);
+      const during = async (name: string, evaluate: () => Promise<CollectReport>) => {
+        await send(backline.url, exact);
+        const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+        loopDelay.enable();
+        const started = performance.now();
+        let done = false;
+        const evaluation = evaluate().finally(() => (done = true));
+        const merged: LoadResult = { wallMs: 0, latencies: [], statuses: [], card: [], matched: [], suggested: [], expected: [], bodies: [], errors: [] };
+        while (!done) {
+          const round = await send(backline.url, exact);
+          merged.wallMs += round.wallMs;
+          for (const key of ['latencies', 'statuses', 'card', 'matched', 'suggested', 'expected', 'errors'] as const) (merged[key] as unknown[]).push(...round[key]);
+        }
+        const evaluated = await evaluation;
+        const evaluationMs = performance.now() - started;
+        loopDelay.disable();
+        const summary = summarise(merged, options.concurrency);
+        report(name, summary);
+        log(`    evaluation: ${evaluated.entities} entities, ${evaluated.teams} teams in ${f(evaluationMs / 1000)} s; request thread's event loop blocked: p99 ${f(loopDelay.percentile(99) / 1e6)} ms, max ${f(loopDelay.max / 1e6)} ms`);
+        results.push({ name, summary, notes: `evaluation of ${evaluated.entities} entities in ${f(evaluationMs / 1000)} s; event loop blocked max ${f(loopDelay.max / 1e6)} ms` });
+      };
+      await during('exact, cache warm, during a health evaluation on the request thread (before)', () => health.service.collectAndScore());
+      await during('exact, cache warm, during a health evaluation on its own thread', () => threads.collectAndScore());
+    }
 
 
     if (options.slackLatency > 0) {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../logger';
 import { openBackline, openDocs, openGitHub, openHealth } from '../main';
@@ -36,6 +37,13 @@ function threadLogger(send: (message: EvaluationThreadMessage) => void, bound: R
 }
 
 if (parentPort) {
+  // Requests first: on Linux a thread's scheduling priority is its own, so this lowers the
+  // evaluation's, never the request thread's. Where that is not allowed, it keeps the default.
+  try {
+    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not permitted here: the evaluation shares the CPUs evenly.
+  }
   const port = parentPort;
   const send = (message: EvaluationThreadMessage) => port.postMessage(message);
   evaluate(workerData as EvaluationThreadData, send).catch((error: unknown) => send({ type: 'failed', error: error instanceof Error ? error.message : String(error) }));
