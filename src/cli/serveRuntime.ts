@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 
 /**
  * The V8 settings `backline serve` runs with: a young generation of 64 MB semi-spaces instead of
- * Node's 16 MB.
+ * Node's 16 MB, and an old generation that starts at 256 MB.
  *
  * A `/whoowns` card allocates about 100 KB and keeps almost none of it. At a thousand cards a
  * second with the default, the scavenger ran every 80 ms or so, copying the fifty requests in
@@ -12,10 +12,15 @@ import { spawn } from 'node:child_process';
  * 64 MB semi-spaces, requests finish before a scavenge finds them, and the old generation stays put
  * (BENCHMARKS.md, Slack). The cost is up to about 100 MB more memory while busy.
  *
+ * What serve keeps (the catalog read cache, the people it has looked up) lives in the old
+ * generation and is replaced as the catalog changes. Started at V8's small default, that generation
+ * was collected in full (a mark-compact, 30–80 ms with requests waiting) once or twice in a two-
+ * minute benchmark once nothing else made it grow; starting it at 256 MB, it was not (BENCHMARKS.md).
+ *
  * V8 reads these only when a process starts, so `serve` started without them starts itself again
- * with them. An operator's own choice (in NODE_OPTIONS or node's arguments) is kept.
+ * with them. An operator's own choice of either (in NODE_OPTIONS or node's arguments) is kept.
  */
-export const SERVE_V8_FLAGS = ['--max-semi-space-size=64'];
+export const SERVE_V8_FLAGS = ['--max-semi-space-size=64', '--initial-old-space-size=256'];
 
 // Set in the relaunched process: whatever its arguments say, it never relaunches again.
 const RELAUNCHED = 'BACKLINE_SERVE_RELAUNCHED';
@@ -23,14 +28,19 @@ const RELAUNCHED = 'BACKLINE_SERVE_RELAUNCHED';
 /** V8 spells a flag with dashes or underscores, and with a value after "=" or in the next argument. */
 const flagName = (arg: string) => arg.split('=')[0]!.replace(/_/g, '-');
 
+/** Serve's V8 settings that neither node's arguments nor NODE_OPTIONS chose a value for. */
+export function missingServeFlags(execArgv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const chosen = new Set([...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].filter(Boolean).map(flagName));
+  return SERVE_V8_FLAGS.filter((flag) => !chosen.has(flagName(flag)));
+}
+
 /**
- * Whether `argv` (as process.argv) runs `serve` in a process that lacks serve's V8 settings and
- * whose operator chose none of them.
+ * Whether `argv` (as process.argv) runs `serve` in a process that lacks some of serve's V8
+ * settings that its operator did not choose either.
  */
 export function needsServeRuntime(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv.slice(2).find((arg) => !arg.startsWith('-')) !== 'serve' || env[RELAUNCHED]) return false;
-  const chosen = new Set([...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].filter(Boolean).map(flagName));
-  return !SERVE_V8_FLAGS.some((flag) => chosen.has(flagName(flag)));
+  return missingServeFlags(execArgv, env).length > 0;
 }
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -43,7 +53,7 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
  * is connected to this one, and serve stops when that connection closes.
  */
 export function relaunchWithServeRuntime(script: string, args: readonly string[]): void {
-  const child = spawn(process.execPath, [...process.execArgv, ...SERVE_V8_FLAGS, script, ...args], {
+  const child = spawn(process.execPath, [...process.execArgv, ...missingServeFlags(process.execArgv, process.env), script, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [RELAUNCHED]: '1' },
   });

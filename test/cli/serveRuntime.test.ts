@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { needsServeRuntime, SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
+import { missingServeFlags, needsServeRuntime, SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { spawnServe } from '../support/serve';
 import { useTestDatabase } from '../support/testDatabase';
@@ -19,9 +19,12 @@ describe("serve's V8 settings", () => {
     for (const command of [['shell'], ['whoowns', 'serve'], ['ingest', './serve'], []]) expect(needsServeRuntime(['node', 'backline', ...command], [], {})).toBe(false);
   });
 
-  it("keep the operator's own young generation, however it is spelled or passed", () => {
-    expect(needsServeRuntime(serve, ['--max-semi-space-size=16'], {})).toBe(false);
-    expect(needsServeRuntime(serve, [], { NODE_OPTIONS: '--inspect --max_semi_space_size=32' })).toBe(false);
+  it("keep the operator's own choices, however they are spelled or passed, and add only the others", () => {
+    expect(missingServeFlags(['--max-semi-space-size=16'], {})).toEqual(['--initial-old-space-size=256']);
+    expect(missingServeFlags([], { NODE_OPTIONS: '--inspect --max_semi_space_size=32' })).toEqual(['--initial-old-space-size=256']);
+    expect(missingServeFlags(['--initial_old_space_size', '512'], { NODE_OPTIONS: '--max-semi-space-size=8' })).toEqual([]);
+    expect(needsServeRuntime(serve, ['--initial-old-space-size=512', '--max-semi-space-size=16'], {})).toBe(false);
+    expect(needsServeRuntime(serve, ['--max-semi-space-size=16'], {})).toBe(true);
     expect(needsServeRuntime(serve, SERVE_V8_FLAGS, {})).toBe(false);
   });
 
