@@ -14,7 +14,7 @@ import type { HealthReader, Scorecard } from './health/model';
 import { PgHealthStore } from './health/PgHealthStore';
 import { createHealthReader } from './health/reader';
 import { createHealthService, type HealthService } from './health/service';
-import { evaluateOnThreads } from './health/evaluationThread';
+import { EvaluationStopped, evaluateOnThreads } from './health/evaluationThread';
 import { startDelivery } from './scheduler';
 import type { Outbox, ScheduledJob } from './scheduler/ports';
 import { renderDigest, renderNudge } from '../commands/digest.blocks';
@@ -423,7 +423,8 @@ async function evaluateHealthOnStart(health: Pick<HealthService, 'lastEvaluatedA
     const report = await evaluations.collectAndScore();
     logger.info(`health: evaluated ${report.entities} entities and ${report.teams} teams at start`);
   } catch (error) {
-    logger.error('health evaluation at start failed; the next scheduled one will try again', { error });
+    if (error instanceof EvaluationStopped) logger.info(error.message);
+    else logger.error('health evaluation at start failed; the next scheduled one will try again', { error });
   }
 }
 

@@ -19,6 +19,14 @@ export type EvaluationThreadMessage =
   | { type: 'done'; report: CollectReport }
   | { type: 'failed'; error: string };
 
+/** An evaluation ended because Backline is stopping: nothing of it was recorded, and that is expected. */
+export class EvaluationStopped extends Error {
+  constructor() {
+    super('the health evaluation was stopped, as Backline is stopping; nothing of it was recorded');
+    this.name = 'EvaluationStopped';
+  }
+}
+
 /** The compiled thread's entry, beside this module. Running from TypeScript sources, there is none. */
 export const EVALUATION_WORKER = path.join(__dirname, 'evaluationWorker.js');
 
@@ -67,16 +75,9 @@ function settleWith(worker: Worker, logger: Logger, stopping: () => boolean): Pr
       else settle(() => reject(new Error(message.error)));
     });
     worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) =>
-      settle(() =>
-        reject(
-          new Error(
-            stopping()
-              ? 'the health evaluation was stopped, as Backline is stopping; nothing of it was recorded'
-              : `the health evaluation thread ended (exit code ${code}) before it finished; the next scheduled evaluation runs again`,
-          ),
-        ),
-      ),
-    );
+    worker.on('exit', (code) => {
+      const ended = stopping() ? new EvaluationStopped() : new Error(`the health evaluation thread ended (exit code ${code}) before it finished; the next scheduled evaluation runs again`);
+      settle(() => reject(ended));
+    });
   });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import type { ScheduledJob } from '../scheduler/ports';
+import { EvaluationStopped } from './evaluationThread';
 import type { HealthService } from './service';
 
 /**
@@ -20,6 +21,10 @@ export function createHealthJob(service: Pick<HealthService, 'collectAndScore'>,
           `health: evaluated ${report.entities} entities and ${report.teams} teams for ${slot.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s (${report.factChanges} with changed facts, ${report.transitions} status changes)`,
         );
       } catch (error) {
+        if (error instanceof EvaluationStopped) {
+          options.logger?.info(error.message, { slot: slot.toISOString() });
+          return;
+        }
         options.logger?.error('health evaluation failed', { error, slot: slot.toISOString() });
         throw error;
       }

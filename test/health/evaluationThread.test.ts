@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { loadConfig } from '../../src/config';
-import { evaluateOnThreads } from '../../src/health/evaluationThread';
+import { EvaluationStopped, evaluateOnThreads } from '../../src/health/evaluationThread';
+import { createHealthJob } from '../../src/health/job';
 import type { Logger } from '../../src/logger';
 import { openBackline, openHealth, type Backline } from '../../src/main';
 import { DEMO_CATALOG } from '../../src/paths';
@@ -57,6 +58,7 @@ describe('whole-catalog health evaluations on a thread of their own', () => {
     const threads = evaluateOnThreads(openHealth(backline).service, threadData(), { logger: recordingLogger(), entry: FROM_SOURCES });
     const running = threads.collectAndScore();
     await threads.stop();
+    await expect(running).rejects.toBeInstanceOf(EvaluationStopped);
     await expect(running).rejects.toThrow('the health evaluation was stopped, as Backline is stopping; nothing of it was recorded');
   });
 
@@ -65,5 +67,16 @@ describe('whole-catalog health evaluations on a thread of their own', () => {
     const threads = evaluateOnThreads({ collectAndScore: async () => (inline++, openHealth(backline).service.collectAndScore()) }, threadData(), { logger: recordingLogger(), entry: path.join(__dirname, 'no-such-entry.js') });
     expect((await threads.collectAndScore()).entities).toBeGreaterThan(50);
     expect(inline).toBe(1);
+  });
+
+  it('stopped as serve stops, end the scheduled slot quietly instead of as a failure', async () => {
+    const logger = recordingLogger();
+    const job = createHealthJob({ collectAndScore: () => Promise.reject(new EvaluationStopped()) }, { cron: '0 * * * *', logger });
+    await expect(job.run(new Date('2026-11-22T17:00:00Z'))).resolves.toBeUndefined();
+    expect(logger.lines).toEqual(['info the health evaluation was stopped, as Backline is stopping; nothing of it was recorded']);
+
+    const failing = createHealthJob({ collectAndScore: () => Promise.reject(new Error('database gone')) }, { cron: '0 * * * *', logger });
+    await expect(failing.run(new Date('2026-11-22T17:00:00Z'))).rejects.toThrow('database gone');
+    expect(logger.lines.at(-1)).toBe('error health evaluation failed');
   });
 });
