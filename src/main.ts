@@ -361,8 +361,6 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   gauges.unref();
   github?.start();
   const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
-  // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges)
-  // runs on one replica only, through cron_runs.
   // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
   // first card finds its members' accounts in the identity cache.
   const stopListing = new AbortController();
@@ -375,6 +373,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     listed: () => directory?.forget(),
     signal: stopListing.signal,
   };
+  // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,
+  // the listing of Slack's people) runs on one replica only, through cron_runs.
   const delivery = startDelivery({
     pool,
     client: server.app.client,

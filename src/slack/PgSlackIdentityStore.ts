@@ -36,7 +36,7 @@ const MAX_BATCH = 500;
 
 export class PgSlackIdentityStore implements SlackIdentityStore {
   // The emails asked for in one turn of the event loop, read together (see batchPerTurn).
-  private readonly cached = batchPerTurn((emails: string[]) => this.readMany(emails), { maxBatch: MAX_BATCH });
+  private readonly identityOf = batchPerTurn((emails: string[]) => this.readMany(emails), { maxBatch: MAX_BATCH });
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -45,7 +45,7 @@ export class PgSlackIdentityStore implements SlackIdentityStore {
   }
 
   async fresh(emails: string[], now: Date): Promise<Map<string, StoredIdentity>> {
-    const found = await Promise.all(emails.map((email) => this.cached(email)));
+    const found = await Promise.all(emails.map((email) => this.identityOf(email)));
     return new Map(found.filter((identity): identity is StoredIdentity => identity !== null && identity.expiresAt > now).map((identity) => [identity.email, identity]));
   }
 
