@@ -80,15 +80,13 @@ export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<
 }
 
 /** The hourly listing, run by one replica per slot. */
-export function directoryListingJob(ports: DirectoryListingPorts & { logger: Logger; listed?: (listing: DirectoryListing) => void }): ScheduledJob {
+export function directoryListingJob(ports: ReportingPorts): ScheduledJob {
   return {
     name: 'slack-directory',
     cron: '41 * * * *',
     run: async () => {
       try {
-        const listing = await listSlackDirectory(ports);
-        ports.listed?.(listing);
-        ports.logger.info(describeListing(listing));
+        await listAndReport(ports);
       } catch (error) {
         // Stopped by shutdown: what was read is saved, and the next slot lists again.
         if (ports.signal?.aborted) return;
@@ -106,18 +104,24 @@ const FRESH_LISTING_MS = HOUR;
  * outage), so the first cards after an install show mentions at once. Replicas starting together
  * may each list; a failure is only logged, and cards fall back to users.lookupByEmail meanwhile.
  */
-export async function listDirectoryOnStart(ports: DirectoryListingPorts & { logger: Logger; listed?: (listing: DirectoryListing) => void }): Promise<void> {
+export async function listDirectoryOnStart(ports: ReportingPorts): Promise<void> {
   const now = ports.now ?? (() => new Date());
   try {
     const last = await ports.store.lastListingFinishedAt();
     if (last && now().getTime() - last.getTime() < FRESH_LISTING_MS) return;
-    const listing = await listSlackDirectory(ports);
-    ports.listed?.(listing);
-    ports.logger.info(describeListing(listing));
+    await listAndReport(ports);
   } catch (error) {
     if (ports.signal?.aborted) return;
     ports.logger.error('listing Slack’s people at start failed; cards look people up one by one until the hourly listing succeeds', { error });
   }
+}
+
+type ReportingPorts = DirectoryListingPorts & { logger: Logger; listed?: (listing: DirectoryListing) => void };
+
+async function listAndReport(ports: ReportingPorts): Promise<void> {
+  const listing = await listSlackDirectory(ports);
+  ports.listed?.(listing);
+  ports.logger.info(describeListing(listing));
 }
 
 function describeListing(listing: DirectoryListing): string {

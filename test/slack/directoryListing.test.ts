@@ -1,6 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../../src/logger';
-import { listDirectoryOnStart, listSlackDirectory, type DirectoryListingPorts } from '../../src/slack/directoryListing';
+import { directoryListingJob, listDirectoryOnStart, listSlackDirectory, type DirectoryListingPorts } from '../../src/slack/directoryListing';
 import { createSlackDirectory } from '../../src/slack/identity';
 import { PgSlackIdentityStore } from '../../src/slack/PgSlackIdentityStore';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
@@ -133,5 +133,21 @@ describe('the listing when serve starts', () => {
     slack.failNext('users.list', 'missing_scope');
     await expect(listDirectoryOnStart({ ...listingPorts(), logger })).resolves.toBeUndefined();
     expect(logger.lines).toEqual([{ level: 'error', message: 'listing Slack’s people at start failed; cards look people up one by one until the hourly listing succeeds' }]);
+  });
+});
+
+describe('the hourly listing', () => {
+  it('lists and says what it found; stopped by shutdown, it ends quietly, and a failure is the scheduler’s to log', async () => {
+    const logger = recordingLogger();
+    await directoryListingJob({ ...listingPorts(), logger }).run(new Date());
+    expect(logger.lines).toEqual([{ level: 'info', message: expect.stringMatching(/^slack directory: listed 4 account\(s\)/) }]);
+
+    const stop = new AbortController();
+    stop.abort();
+    await expect(directoryListingJob({ ...listingPorts({ signal: stop.signal }), logger }).run(new Date())).resolves.toBeUndefined();
+
+    slack.failNext('users.list', 'missing_scope');
+    await expect(directoryListingJob({ ...listingPorts(), logger }).run(new Date())).rejects.toThrow('users:read.email');
+    expect(logger.lines).toHaveLength(1);
   });
 });
