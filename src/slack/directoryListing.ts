@@ -65,7 +65,7 @@ export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<
       if (!email || !member.id || member.is_bot) continue;
       const active = !member.deleted;
       if (listed.get(email) === true && !active) continue;
-      listed.set(email, active || listed.get(email) === true);
+      listed.set(email, active);
       identities.push({ email, slackUserId: member.id, deleted: !active, displayName: member.real_name ?? member.profile?.real_name ?? null, expiresAt: new Date(now().getTime() + foundTtl) });
     }
     await ports.store.save(identities);

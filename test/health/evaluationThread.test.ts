@@ -3,7 +3,7 @@ import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { loadConfig } from '../../src/config';
 import { EvaluationStopped, evaluateOnThreads } from '../../src/health/evaluationThread';
 import { createHealthJob } from '../../src/health/job';
-import type { Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { openBackline, openHealth, type Backline } from '../../src/main';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
@@ -19,17 +19,17 @@ beforeAll(async () => {
 });
 afterAll(() => backline.close());
 
+/** A real logger whose lines are kept as "level message". */
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const logger = {
-    lines,
-    debug: (message: string) => void lines.push(`debug ${message}`),
-    info: (message: string) => void lines.push(`info ${message}`),
-    warn: (message: string) => void lines.push(`warn ${message}`),
-    error: (message: string) => void lines.push(`error ${message}`),
-    child: () => logger,
-  };
-  return logger as unknown as Logger & { lines: string[] };
+  const logger = createLogger({
+    level: 'debug',
+    write: (line) => {
+      const { level, msg } = JSON.parse(line) as { level: string; msg: string };
+      lines.push(`${level} ${msg}`);
+    },
+  });
+  return Object.assign(logger, { lines });
 }
 
 const threadData = (databaseUrl = db().url) => ({ config: loadConfig({ DATABASE_URL: databaseUrl }), docsBaseUrl: null });

@@ -1,5 +1,5 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { directoryListingJob, listDirectoryOnStart, listSlackDirectory, type DirectoryListingPorts } from '../../src/slack/directoryListing';
 import { createSlackDirectory } from '../../src/slack/identity';
 import { PgSlackIdentityStore } from '../../src/slack/PgSlackIdentityStore';
@@ -42,17 +42,16 @@ async function cachedIdentities(): Promise<Array<{ email: string; slack_user_id:
   return rows;
 }
 
+/** A real logger whose lines are kept, as level and message. */
 function recordingLogger(): Logger & { lines: Array<{ level: string; message: string }> } {
   const lines: Array<{ level: string; message: string }> = [];
-  const logger = {
-    lines,
-    debug: (message: string) => void lines.push({ level: 'debug', message }),
-    info: (message: string) => void lines.push({ level: 'info', message }),
-    warn: (message: string) => void lines.push({ level: 'warn', message }),
-    error: (message: string) => void lines.push({ level: 'error', message }),
-    child: () => logger,
-  };
-  return logger as unknown as Logger & { lines: typeof lines };
+  const logger = createLogger({ level: 'debug', write: (line) => void lines.push(messageOf(line)) });
+  return Object.assign(logger, { lines });
+}
+
+function messageOf(line: string): { level: string; message: string } {
+  const { level, msg } = JSON.parse(line) as { level: string; msg: string };
+  return { level, message: msg };
 }
 
 describe('listing Slack’s people', () => {

@@ -472,10 +472,8 @@ class FakeSlackServer implements FakeSlack {
   /** Slackbot first, as Slack lists it (no email), then the seeded users; paged like Slack, by cursor. */
   private listUsers(args: Args): Record<string, unknown> {
     const all = [{ id: 'USLACKBOT', team_id: FAKE_TEAM.id, name: 'slackbot', real_name: 'Slackbot', deleted: false, is_bot: false, profile: { real_name: 'Slackbot' } }, ...[...this.users].map(([email, user]) => slackUser(email, user))];
-    const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
-    const limit = Math.min(1000, Number(str(args.limit) ?? 100) || 100);
-    const more = offset + limit < all.length;
-    return { members: all.slice(offset, offset + limit), response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' } };
+    const { items, response_metadata } = pageOf(all, args);
+    return { members: items, response_metadata };
   }
 
   private listChannels(args: Args): Record<string, unknown> {
@@ -483,13 +481,8 @@ class FakeSlackServer implements FakeSlack {
     const all = [...this.channels.values()].filter(
       (c) => (c.is_private ? types.includes('private_channel') : types.includes('public_channel')) && !(flag(args.exclude_archived) && c.is_archived),
     );
-    const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
-    const limit = Math.min(1000, Number(str(args.limit) ?? 100) || 100);
-    const more = offset + limit < all.length;
-    return {
-      channels: all.slice(offset, offset + limit).map((c) => ({ is_channel: true, is_private: false, is_archived: false, ...c })),
-      response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' },
-    };
+    const { items, response_metadata } = pageOf(all, args);
+    return { channels: items.map((c) => ({ is_channel: true, is_private: false, is_archived: false, ...c })), response_metadata };
   }
 
   private postMessage(args: Args): Record<string, unknown> {
@@ -631,6 +624,14 @@ function copyContent(args: Args, message: FakeSlackMessage): void {
   if (typeof args.text === 'string') message.text = args.text;
   if (Array.isArray(args.blocks)) message.blocks = args.blocks;
   if (Array.isArray(args.attachments)) message.attachments = args.attachments;
+}
+
+/** One page of a cursor-paginated list, as Slack pages them: `limit` (default 100, at most 1,000) from `cursor`. */
+function pageOf<T>(all: T[], args: Args): { items: T[]; response_metadata: { next_cursor: string } } {
+  const offset = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0);
+  const limit = Math.min(1000, Number(str(args.limit) ?? 100) || 100);
+  const more = offset + limit < all.length;
+  return { items: all.slice(offset, offset + limit), response_metadata: { next_cursor: more ? `offset:${offset + limit}` : '' } };
 }
 
 function slackUser(email: string, user: FakeSlackUser): Record<string, unknown> {
