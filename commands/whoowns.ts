@@ -148,14 +148,18 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   ]);
   const local: WhoOwnsPorts = { ...ports, catalog: answeringFrom(ports.catalog, joinNeighbourhoods(neighbourhood, ...around.filter((part): part is Neighbourhood => part !== undefined))) };
   [result.owner, result.placement, result.oncall, result.docs] = await Promise.all([
-    resolveOwner(match!, relations, local, result.warnings),
+    // The team's people are looked up in Slack as soon as the team is known, while on-call is
+    // still climbing its parents: a team's first card waits for the slower of the two, not both.
+    resolveOwner(match!, relations, local, result.warnings).then(async (owner) => {
+      if (owner) await addSlackIds([owner, ...(owner.escalation ? [owner.escalation] : [])], ports);
+      return owner;
+    }),
     placementOf(relations, local),
     // The neighbourhood already holds the owner team, so on-call starts from memory too.
     ports.oncall?.resolve(match!, { catalog: local.catalog }),
     ports.docs?.lineOf(match!),
   ]);
   if (result.owner) {
-    await addSlackIds([result.owner, ...(result.owner.escalation ? [result.owner.escalation] : [])], ports);
     const left = result.owner.members.filter((member) => member.leftSlack);
     if (left.length) result.warnings.push(`${left.map((member) => member.displayName).join(', ')} left Slack but ${left.length === 1 ? 'is' : 'are'} still listed in ${result.owner.ref}.`);
   }

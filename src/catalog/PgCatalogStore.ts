@@ -50,6 +50,11 @@ interface ProblemRow {
 const ENTITY_COLUMNS = 'ref, ref_key, kind, namespace, name, body, location_key';
 const RELATION_TYPES = Object.keys(INVERSE_RELATION);
 
+/** ENTITY_COLUMNS of one table or subquery, where other columns share their names. */
+function entityColumnsOf(alias: string): string {
+  return ENTITY_COLUMNS.split(', ').map((column) => `${alias}.${column}`).join(', ');
+}
+
 /**
  * SQL for the relations leaving the given entities, in both directions: each relation is stored
  * once, with its origin as source, so the reverse direction is read through relations_target and
@@ -217,7 +222,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
 
   async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
     const key = refKey.toLowerCase();
-    if (isOneStep(request)) return this.batched('around', request, (keys) => this.oneStepNeighbourhoods(keys, request))(key);
+    if (readsOneStep(request)) return this.batched('around', request, (keys) => this.oneStepNeighbourhoods(keys, request))(key);
     const { rows } = await this.pool.query<NeighbourhoodRow>({
       name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
       text: neighbourhoodStatement('roots AS (SELECT $1::text AS ref_key)', request),
@@ -289,50 +294,82 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     return foundAround(row.named, row.roots, relationsBySource(row.relations), around);
   }
 
-  /** The one-step neighbourhood of each key (its entity and its own relations), in one statement. */
+  /**
+   * The one-step neighbourhood of each key (its entity, its own relations, and the entities its
+   * relations of the `nextFollow` types lead to, such as a team's members), in one statement.
+   */
   private async oneStepNeighbourhoods(keys: string[], request: NeighbourhoodRequest): Promise<Neighbourhood[]> {
+    const asked = '(SELECT keys FROM asked)';
+    const loads = loadedTypesOf(request);
+    const loaded = loads.length
+      ? `ref_key IN (SELECT unnest(${asked}::text[])
+           UNION SELECT target_key FROM relations WHERE source_key = ANY(${asked}::text[]) AND type = ANY(${textArray(loads)})
+           UNION SELECT source_key FROM relations WHERE target_key = ANY(${asked}::text[]) AND type = ANY(${textArray(loads.map((type) => INVERSE_RELATION[type]!))}))`
+      : `ref_key = ANY(${asked}::text[])`;
     const { rows } = await this.pool.query<{ relations: OneStepRelation[]; entities: EntityArray[] }>({
       name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
       text: `WITH asked AS (SELECT ARRAY(SELECT json_array_elements_text($1::json)) AS keys)
-             SELECT ${oneStepRelations('(SELECT keys FROM asked)', request)} AS relations,
-                    (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]') FROM entities WHERE ref_key = ANY((SELECT keys FROM asked)::text[])) AS entities`,
+             SELECT ${oneStepRelations(asked, request)} AS relations,
+                    (SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS})), '[]') FROM entities WHERE ${loaded}) AS entities`,
       values: [JSON.stringify(keys)],
     });
     const row = rows[0]!;
     const relations = relationsBySource(row.relations);
     const entities = new Map(row.entities.map((columns) => [columns[1], entityFromArray(columns)]));
     return keys.map((key) => {
-      const entity = entities.get(key);
-      return oneStepNeighbourhood([key], relations, request, entity ? [entity] : []);
+      const reached = [key];
+      for (const relation of relations.get(key) ?? []) if (loads.includes(relation.type)) reached.push(relation.targetRef.toLowerCase());
+      return oneStepNeighbourhood([key], relations, request, [...new Set(reached)], entities);
     });
   }
 
   async groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>> {
+    const kinds = [...new Set(options.ownedKinds.map((kind) => kind.toLowerCase()))].sort();
+    const maxDepth = Math.max(0, Math.floor(options.maxDepth));
+    const id = `ancestry.${maxDepth}.${JSON.stringify(kinds)}`;
+    let load = this.batches.get(id) as ((key: string) => Promise<Array<{ group: StoredEntity; owned: string[] }>>) | undefined;
+    if (!load) {
+      load = batchPerTurn((keys: string[]) => this.groupAncestries(keys, kinds, maxDepth), { maxBatch: MAX_BATCH });
+      this.batches.set(id, load as (key: string) => Promise<unknown>);
+    }
+    return load(groupRefKey.toLowerCase());
+  }
+
+  /**
+   * For each group, the group and its line of parents up to `maxDepth`, each with what it owns of
+   * `kinds`: one statement for every group asked for at once, as a team's first cards are.
+   */
+  private async groupAncestries(keys: string[], kinds: string[], maxDepth: number): Promise<Array<Array<{ group: StoredEntity; owned: string[] }>>> {
     // A parent is stated either way round: a child's spec.parent (childOf) or a parent's
     // spec.children (parentOf). The first by ref is followed, as describeTeam does.
-    const { rows } = await this.pool.query<EntityRow & { owned: string[] }>({
-      name: 'catalog.groupAncestry',
-      text: `WITH RECURSIVE chain(ref_key, depth, path) AS (
-         SELECT $1::text, 0, ARRAY[$1::text]
+    const { rows } = await this.pool.query<{ levels: Array<[...EntityArray, string, string[]]> }>({
+      name: `catalog.groupAncestry.${maxDepth}`,
+      text: `WITH RECURSIVE chain(root, ref_key, depth, path) AS (
+         SELECT key, key, 0, ARRAY[key] FROM (SELECT DISTINCT json_array_elements_text($1::json) AS key) asked
          UNION ALL
-         SELECT up.parent, chain.depth + 1, chain.path || up.parent
+         SELECT chain.root, up.parent, chain.depth + 1, chain.path || up.parent
          FROM chain CROSS JOIN LATERAL (
            SELECT parent FROM (
              SELECT target_key AS parent FROM relations WHERE source_key = chain.ref_key AND type = 'childOf'
              UNION SELECT source_key FROM relations WHERE target_key = chain.ref_key AND type = 'parentOf'
            ) parents ORDER BY parent LIMIT 1
          ) up
-         WHERE chain.depth < $3::int AND NOT up.parent = ANY(chain.path)
-       )
-       SELECT e.*, ARRAY(
+         WHERE chain.depth < ${maxDepth} AND NOT up.parent = ANY(chain.path)
+       ), kinds AS (SELECT ${jsonTextArray(2)} AS kinds)
+       SELECT coalesce(json_agg(json_build_array(${entityColumnsOf('e')}, chain.root, ARRAY(
            SELECT r.source_ref FROM relations r
-           WHERE r.target_key = chain.ref_key AND r.type = 'ownedBy' AND split_part(r.source_key, ':', 1) = ANY($2::text[])
-           ORDER BY r.source_key) AS owned
-       FROM chain CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = chain.ref_key AND kind = 'group') e
-       ORDER BY chain.depth`,
-      values: [groupRefKey.toLowerCase(), options.ownedKinds.map((kind) => kind.toLowerCase()), options.maxDepth],
+           WHERE r.target_key = chain.ref_key AND r.type = 'ownedBy' AND split_part(r.source_key, ':', 1) = ANY((SELECT kinds FROM kinds)::text[])
+           ORDER BY r.source_key)) ORDER BY chain.root, chain.depth), '[]') AS levels
+       FROM chain CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM entities WHERE entities.ref_key = chain.ref_key AND kind = 'group') e`,
+      values: [JSON.stringify(keys), JSON.stringify(kinds)],
     });
-    return rows.map((row) => ({ group: toEntity(row), owned: row.owned }));
+    const byRoot = new Map<string, Array<{ group: StoredEntity; owned: string[] }>>();
+    for (const level of rows[0]!.levels) {
+      const list = byRoot.get(level[7]) ?? [];
+      list.push({ group: entityFromArray(level as unknown as EntityArray), owned: level[8] });
+      byRoot.set(level[7], list);
+    }
+    return keys.map((key) => byRoot.get(key) ?? []);
   }
 
   async listEntities(options: { kinds?: string[] } = {}): Promise<StoredEntity[]> {
@@ -738,7 +775,21 @@ function neighbourhoodStatement(rootsCte: string, request: NeighbourhoodRequest,
 
 /** A request that follows nothing: the roots, and their own relations. */
 function isOneStep(request: NeighbourhoodRequest): boolean {
-  return request.follow.length === 0 && request.nextRelations.length === 0 && request.nextFollow.length === 0;
+  return readsOneStep(request) && request.nextFollow.length === 0;
+}
+
+/**
+ * A request that reads no relations beyond the roots' own, though it may load the entities some of
+ * them lead to: a team with its members. One statement answers many of these at once.
+ */
+function readsOneStep(request: NeighbourhoodRequest): boolean {
+  return request.follow.length === 0 && request.nextRelations.length === 0;
+}
+
+/** The relation types whose targets a one-step read loads as entities: those of `nextFollow` it reads. */
+function loadedTypesOf(request: NeighbourhoodRequest): string[] {
+  const read = rootTypesOf(request);
+  return request.nextFollow.filter((type) => read.includes(type));
 }
 
 /** A relation as `oneStepRelations` reads it: source key, type, source ref, target ref. */
@@ -824,8 +875,8 @@ function foundAround(named: Array<[...EntityArray, boolean, ...unknown[]]>, root
   const { byName, byTitle } = splitNamed(named);
   // The roots were found by the lookup itself: their entities come with it.
   const rootKeys = new Set(roots);
-  const rootEntities = [...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey));
-  return { byName, byTitle, neighbourhood: oneStepNeighbourhood(roots, relations, around, rootEntities) };
+  const rootEntities = new Map([...byName, ...byTitle].filter((entity) => rootKeys.has(entity.refKey)).map((entity) => [entity.refKey, entity]));
+  return { byName, byTitle, neighbourhood: oneStepNeighbourhood(roots, relations, around, roots, rootEntities) };
 }
 
 /** Relations read for many entities, by source key, in the order read. */
@@ -839,15 +890,19 @@ function relationsBySource(rows: OneStepRelation[]): Map<string, RelationRow[]> 
   return relations;
 }
 
-/** The one-step neighbourhood of `roots`, out of relations read for them and perhaps others. */
-function oneStepNeighbourhood(roots: string[], relations: Map<string, RelationRow[]>, request: NeighbourhoodRequest, entities: StoredEntity[]): Neighbourhood {
+/**
+ * The one-step neighbourhood of `roots`, out of relations read for them and perhaps others: the
+ * entities of `reached` (the roots, and what they lead to that was loaded) as found in `entities`.
+ */
+function oneStepNeighbourhood(roots: string[], relations: Map<string, RelationRow[]>, request: NeighbourhoodRequest, reached: string[], entities: Map<string, StoredEntity>): Neighbourhood {
   const types = rootTypesOf(request);
   const own = new Map<string, RelationRow[]>();
   for (const key of roots) {
     const read = relations.get(key);
     if (read) own.set(key, read);
   }
-  return { entities, entityKeysRead: roots, relations: own, relationTypesRead: new Map(roots.map((key) => [key, types])) };
+  const found = reached.flatMap((key) => (entities.has(key) ? [entities.get(key)!] : []));
+  return { entities: found, entityKeysRead: reached, relations: own, relationTypesRead: new Map(roots.map((key) => [key, types])) };
 }
 
 function toNeighbourhood(row: NeighbourhoodRow, request: NeighbourhoodRequest): Neighbourhood {

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { CARD_NEIGHBOURHOOD, whoOwns } from '../../commands/whoowns';
+import { CARD_NEIGHBOURHOOD, TEAM_NEIGHBOURHOOD, whoOwns } from '../../commands/whoowns';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { cacheCatalogReads } from '../../src/catalog/readCache';
-import type { NeighbourhoodRequest } from '../../src/catalog/store';
+import type { Neighbourhood, NeighbourhoodRequest } from '../../src/catalog/store';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -167,6 +167,52 @@ describe('one-step reads asked for at the same time', () => {
     expect((await catalog.findByNameOrTitle('payments-service', CARD_NEIGHBOURHOOD)).byName.map((entity) => entity.ref)).toEqual(['component:default/payments-service']);
   });
 });
+
+describe("a team's first reads, asked for by several cards at once", () => {
+  it('read every team with its members in one statement, each answering what the two-step read of the same relations answers', async () => {
+    const teams = (await allRefKeys()).filter((key) => key.startsWith('group:'));
+    // The same relations, read by the two-step statement: nothing followed, so it reads no further.
+    const twoStep: NeighbourhoodRequest = { ...TEAM_NEIGHBOURHOOD, nextRelations: TEAM_NEIGHBOURHOOD.relations };
+    const keys = [...teams, 'group:default/nobody-here', teams[0]!];
+    let together: Neighbourhood[] = [];
+    const statements = await queriesDuring(db().pool, async () => (together = await Promise.all(keys.map((key) => catalog.neighbourhood(key, TEAM_NEIGHBOURHOOD)))));
+    expect(teams.length).toBeGreaterThan(5);
+    expect(statements).toBe(1);
+    for (const [i, key] of keys.entries()) {
+      const alone = await catalog.neighbourhood(key, twoStep);
+      expect({ key, hood: comparable(together[i]!) }).toEqual({ key, hood: comparable(alone) });
+    }
+    const payments = together[keys.indexOf('group:default/payments')]!;
+    const members = (await catalog.relationsFrom('group:default/payments', ['hasMember'])).map((relation) => relation.targetRef.toLowerCase());
+    expect(members.length).toBeGreaterThan(1);
+    const view = answeringFrom(catalog, payments);
+    expect(await queriesDuring(db().pool, async () => expect((await view.getManyByRef(members)).map((member) => member.refKey)).toEqual([...members].sort()))).toBe(0);
+  });
+
+  it("climb every team's parents in one statement, each climb as it is alone, and a climb of another height in a statement of its own", async () => {
+    const teams = (await allRefKeys()).filter((key) => key.startsWith('group:'));
+    const climb = { ownedKinds: ['rotation'], maxDepth: 8 };
+    const keys = [...teams, 'group:default/nobody-here', 'component:default/payments-service', teams[0]!];
+    const alone: unknown[] = [];
+    for (const key of keys) alone.push(await catalog.groupAncestry(key, climb));
+    expect(alone.filter((levels) => (levels as unknown[]).length > 1).length).toBeGreaterThan(0);
+    expect(alone.some((levels) => (levels as Array<{ owned: string[] }>).some((level) => level.owned.length > 0))).toBe(true);
+
+    let together: unknown[] = [];
+    let firstStep: unknown;
+    const statements = await queriesDuring(db().pool, async () => {
+      [together, firstStep] = await Promise.all([Promise.all(keys.map((key) => catalog.groupAncestry(key, climb))), catalog.groupAncestry(teams[0]!, { ...climb, maxDepth: 0 })]);
+    });
+    expect(statements).toBe(2);
+    keys.forEach((key, i) => expect({ key, levels: together[i] }).toEqual({ key, levels: alone[i] }));
+    expect(firstStep).toEqual((alone[0] as unknown[]).slice(0, 1));
+  });
+});
+
+/** A neighbourhood with its lists in one order, for comparing reads that may list them differently. */
+function comparable(hood: Neighbourhood) {
+  return { ...hood, entities: [...hood.entities].sort((a, b) => a.refKey.localeCompare(b.refKey)), entityKeysRead: [...hood.entityKeysRead].sort() };
+}
 
 describe('a /whoowns card', () => {
   it('costs three statements for an exact name: the lookup brings its relations, then its team with every member and its system with its domain, read at once', async () => {

@@ -83,4 +83,31 @@ describe('whoowns over the demo catalog', () => {
     expect(person.match?.kind).toBe('user');
     expect(person.owner?.kind).toBe('group');
   });
+
+  it("looks up the team's people in Slack without waiting for on-call to answer", async () => {
+    const asked: string[][] = [];
+    let slackAsked!: () => void;
+    const slackWasAsked = new Promise<void>((resolve) => (slackAsked = resolve));
+    const result = await whoOwns('payments-service', {
+      catalog,
+      directory: {
+        accountsByEmail: async (emails) => {
+          asked.push(emails);
+          slackAsked();
+          return new Map(emails.map((email, i) => [email, { slackUserId: `U${i}`, deactivated: false }]));
+        },
+        emailOfUser: async () => null,
+      },
+      // On-call answers only once Slack has been asked: a card that waited for it first would hang.
+      oncall: {
+        resolve: async (entity) => {
+          await slackWasAsked;
+          return { target: entity.ref, source: null, origin: null, label: null, oncall: [], next: [], pageUrl: null, servedFrom: null, fetchedAt: null, warnings: [], at: 0 };
+        },
+      },
+    });
+    expect(asked).toHaveLength(1);
+    expect(result.owner!.members.every((member) => member.slackUserId?.startsWith('U'))).toBe(true);
+    expect(result.oncall?.target).toBe('component:default/payments-service');
+  });
 });
