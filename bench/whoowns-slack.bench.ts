@@ -832,6 +832,12 @@ async function main(): Promise<void> {
     await scenario('exact, cache warm, 50 new connections at once', exact, options.concurrency, 'the names of the warm run again, each run on new connections', true);
     // Names not asked before: every card misses the catalog read cache and reads PostgreSQL.
     await scenario('exact, new names, identity cache warm', freshExact, options.concurrency, 'names not asked before in this run: the catalog read cache misses; every email cached');
+    // Any committed change to the catalog (an ingestion, a registration) empties every serve's read
+    // cache, so each team's next card reads its team, its system and its climb to its parents again.
+    // A statement that changes nothing still notifies, as an ingestion's would.
+    await pool.query(`UPDATE entities SET body = body WHERE false`);
+    await sleep(200);
+    await scenario('exact, after a change to the catalog', exact, options.concurrency, "names asked before, after a catalog change emptied the read cache: every team's first card again; every email cached");
 
     await send(backline.url, warmTypos);
     await scenario('misspelled', misspelled, options.concurrency, "one letter dropped, swapped or substituted; never another entity's name");
@@ -990,6 +996,7 @@ async function main(): Promise<void> {
     verdict('exact, first asks after the listing at start', TARGET_P99_MS.exact);
     verdict('exact, identity cache cold, no listing', TARGET_P99_MS.exact);
     verdict('exact, new names, identity cache warm', TARGET_P99_MS.exact);
+    verdict('exact, after a change to the catalog', TARGET_P99_MS.exact);
     verdict('misspelled', TARGET_P99_MS.misspelled);
     log(`Load average at end: ${loadAverage()}; total ${secs(started)} s`);
     if (options.json) {

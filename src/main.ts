@@ -364,13 +364,18 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
   // first card finds its members' accounts in the identity cache.
   const stopListing = new AbortController();
-  const listing: DirectoryListingPorts & { logger: Logger; listed: () => void } = {
+  // What this replica remembers of people's accounts is read afresh from the identity cache after
+  // each listing, and at start, so a team's first card asks PostgreSQL nothing about its people.
+  const recallPeople = async () => {
+    if (directory) await directory.recall(await backline.catalog.userEmails());
+  };
+  const listing: DirectoryListingPorts & { logger: Logger; listed: () => Promise<void> } = {
     client: server.app.client,
     store: identities,
     catalogEmails: () => backline.catalog.userEmails(),
     onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
     logger: logger.child({ component: 'slack-directory' }),
-    listed: () => directory?.forget(),
+    listed: recallPeople,
     signal: stopListing.signal,
   };
   // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,
@@ -383,7 +388,10 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
   });
   const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
-  const firstListing = listDirectoryOnStart(listing);
+  const firstListing = listDirectoryOnStart(listing).then(async (listed) => {
+    if (listed) return;
+    await recallPeople().catch((error: unknown) => listing.logger.warn('could not read Slack accounts into memory at start; cards read them as they need them', { error }));
+  });
   let stopping: Promise<void> | undefined;
   return {
     slack: server,

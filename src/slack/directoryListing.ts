@@ -103,25 +103,32 @@ const FRESH_LISTING_MS = HOUR;
  * A listing when serve starts and none finished in the last hour (a first installation, or a long
  * outage), so the first cards after an install show mentions at once. Replicas starting together
  * may each list; a failure is only logged, and cards fall back to users.lookupByEmail meanwhile.
+ * Answers whether this replica listed (and so called `listed`).
  */
-export async function listDirectoryOnStart(ports: ReportingPorts): Promise<void> {
+export async function listDirectoryOnStart(ports: ReportingPorts): Promise<boolean> {
   const now = ports.now ?? (() => new Date());
   try {
     const last = await ports.store.lastListingFinishedAt();
-    if (last && now().getTime() - last.getTime() < FRESH_LISTING_MS) return;
+    if (last && now().getTime() - last.getTime() < FRESH_LISTING_MS) return false;
     await listAndReport(ports);
+    return true;
   } catch (error) {
-    if (ports.signal?.aborted) return;
+    if (ports.signal?.aborted) return false;
     ports.logger.error('listing Slack’s people at start failed; cards look people up one by one until the hourly listing succeeds', { error });
+    return false;
   }
 }
 
-type ReportingPorts = DirectoryListingPorts & { logger: Logger; listed?: (listing: DirectoryListing) => void };
+type ReportingPorts = DirectoryListingPorts & {
+  logger: Logger;
+  /** What to do once a listing is saved: serve reads it into its memory. */
+  listed?: (listing: DirectoryListing) => Promise<void> | void;
+};
 
 async function listAndReport(ports: ReportingPorts): Promise<void> {
   const listing = await listSlackDirectory(ports);
-  ports.listed?.(listing);
   ports.logger.info(describeListing(listing));
+  await ports.listed?.(listing);
 }
 
 function describeListing(listing: DirectoryListing): string {

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackIdentityStore } from './PgSlackIdentityStore';
+import type { CachedIdentity, SlackIdentityStore } from './PgSlackIdentityStore';
 
 /**
  * Who people in the catalog are in Slack. Cores depend on this port, never on the Web API.
@@ -37,14 +37,23 @@ export interface DirectoryOptions {
 
 const HOUR = 60 * 60 * 1000;
 
+/** A cached identity as cards show it: a deactivated account is someone who left. */
+function accountOf(identity: CachedIdentity): SlackAccount {
+  return { slackUserId: identity.deleted ? null : identity.slackUserId, deactivated: identity.deleted };
+}
+
 interface Remembered {
   account: SlackAccount;
   until: number;
 }
 
 export interface CachingSlackDirectory extends SlackDirectory {
-  /** Drops the answers this process remembers, as after a listing of everyone (directoryListing.ts). */
-  forget(): void;
+  /**
+   * Replaces what this process remembers with the shared cache's answers for `emails` (as many as
+   * it keeps), so the first cards of a team ask PostgreSQL nothing about its people: after a
+   * listing of everyone (directoryListing.ts), and at start. Answers how many it found.
+   */
+  recall(emails: string[]): Promise<number>;
 }
 
 /** Looks people up through users.lookupByEmail, with the answers cached in PostgreSQL. */
@@ -66,7 +75,13 @@ export function createSlackDirectory(options: DirectoryOptions): CachingSlackDir
   };
 
   return {
-    forget: () => memory.clear(),
+    async recall(emails) {
+      const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))].slice(0, memoryEntries);
+      const cached = await options.store.fresh(wanted, now());
+      memory.clear();
+      for (const [email, identity] of cached) remember(email, accountOf(identity), identity.expiresAt.getTime());
+      return cached.size;
+    },
 
     async accountsByEmail(emails) {
       const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
@@ -81,7 +96,7 @@ export function createSlackDirectory(options: DirectoryOptions): CachingSlackDir
       if (unknown.length === 0) return result;
       const cached = await options.store.fresh(unknown, now());
       for (const [email, identity] of cached) {
-        const account = { slackUserId: identity.deleted ? null : identity.slackUserId, deactivated: identity.deleted };
+        const account = accountOf(identity);
         result.set(email, account);
         remember(email, account, identity.expiresAt.getTime());
       }

@@ -115,22 +115,25 @@ describe('the listing when serve starts', () => {
   it('lists when no listing finished in the last hour, and not again within the hour', async () => {
     const logger = recordingLogger();
     let listed = 0;
-    await listDirectoryOnStart({ ...listingPorts(), logger, listed: () => listed++ });
+    const count = () => {
+      listed++;
+    };
+    expect(await listDirectoryOnStart({ ...listingPorts(), logger, listed: count })).toBe(true);
     expect(listed).toBe(1);
     expect(logger.lines).toEqual([{ level: 'info', message: expect.stringMatching(/^slack directory: listed 4 account\(s\) in \d+\.\d s; 1 catalog user\(s\) have no Slack account$/) }]);
 
     const later = new Date(Date.now() + 50 * 60_000);
-    await listDirectoryOnStart({ ...listingPorts({ now: () => later }), logger, listed: () => listed++ });
+    expect(await listDirectoryOnStart({ ...listingPorts({ now: () => later }), logger, listed: count })).toBe(false);
     expect(listed).toBe(1);
     const muchLater = new Date(Date.now() + 70 * 60_000);
-    await listDirectoryOnStart({ ...listingPorts({ now: () => muchLater }), logger, listed: () => listed++ });
+    expect(await listDirectoryOnStart({ ...listingPorts({ now: () => muchLater }), logger, listed: count })).toBe(true);
     expect(listed).toBe(2);
   });
 
   it('logs a failure with what happens meanwhile, and never rejects', async () => {
     const logger = recordingLogger();
     slack.failNext('users.list', 'missing_scope');
-    await expect(listDirectoryOnStart({ ...listingPorts(), logger })).resolves.toBeUndefined();
+    await expect(listDirectoryOnStart({ ...listingPorts(), logger })).resolves.toBe(false);
     expect(logger.lines).toEqual([{ level: 'error', message: 'listing Slack’s people at start failed; cards look people up one by one until the hourly listing succeeds' }]);
   });
 });

@@ -63,6 +63,40 @@ describe('the Slack directory', () => {
     expect(store.reads).toBe(1);
   });
 
+  it('recalls the shared cache into memory, replacing what it remembered, so the next cards ask neither the database nor Slack', async () => {
+    const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
+    const store = countingStore();
+    const identities = PgSlackIdentityStore.create({ pool: database().pool });
+    const expiresAt = new Date(clock.now + 3_600_000);
+    await identities.save([
+      { email: 'ada@northwind.example', slackUserId: 'U0ADA', deleted: false, displayName: 'Ada Lovelace', expiresAt },
+      { email: 'left@northwind.example', slackUserId: 'U0LEFT', deleted: true, displayName: 'Gone Person', expiresAt },
+      { email: 'absent@northwind.example', slackUserId: null, deleted: false, displayName: null, expiresAt },
+      { email: 'stale@northwind.example', slackUserId: 'U0OLD', deleted: false, displayName: null, expiresAt: new Date(clock.now - 1) },
+    ]);
+    const directory = directoryAt(clock, store);
+    // Remembered before the recall, and since changed in the shared cache by a listing.
+    await directory.accountsByEmail(['nobody@northwind.example']);
+    await database().pool.query(`INSERT INTO slack_identities (email, slack_user_id, deleted, display_name, expires_at) VALUES ('nobody@northwind.example', 'U0NEW', false, null, $1)
+                                 ON CONFLICT (email) DO UPDATE SET slack_user_id = 'U0NEW', expires_at = $1`, [expiresAt]);
+    slack.reset();
+
+    expect(await directory.recall(['Ada@northwind.example', 'left@northwind.example', 'absent@northwind.example', 'stale@northwind.example', 'nobody@northwind.example'])).toBe(4);
+    const readsAfterRecall = store.reads;
+    const accounts = await directory.accountsByEmail(['ada@northwind.example', 'left@northwind.example', 'absent@northwind.example', 'nobody@northwind.example']);
+    expect(Object.fromEntries(accounts)).toEqual({
+      'ada@northwind.example': { slackUserId: 'U0ADA', deactivated: false },
+      'left@northwind.example': { slackUserId: null, deactivated: true },
+      'absent@northwind.example': { slackUserId: null, deactivated: false },
+      'nobody@northwind.example': { slackUserId: 'U0NEW', deactivated: false },
+    });
+    expect(store.reads).toBe(readsAfterRecall);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(0);
+    // An expired answer is not recalled: it is looked up when a card needs it.
+    expect((await directory.accountsByEmail(['stale@northwind.example'])).get('stale@northwind.example')).toEqual({ slackUserId: null, deactivated: false });
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(1);
+  });
+
   it('reads the shared cache again once its memory of an answer is old, so other replicas’ updates are seen', async () => {
     const clock = { now: Date.parse('2026-11-02T10:00:00Z') };
     const store = countingStore();

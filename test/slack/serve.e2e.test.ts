@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/main';
 import { DEMO_CATALOG } from '../../src/paths';
 import { checkMessageLimits } from '../../src/slack/blockKitLimits';
+import { PgSlackIdentityStore } from '../../src/slack/PgSlackIdentityStore';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
 import { freePort } from '../support/net';
@@ -50,14 +51,16 @@ afterEach(() => {
 const events = () => `${base}/slack/events`;
 
 /**
- * Forgets every Slack identity: what the running server remembers, and the shared cache in Postgres
- * once any listing of Slack's people the new server ran at start has filled it.
+ * Forgets every Slack identity: the shared cache in Postgres, and what the running server
+ * remembers. A listing is recorded as just finished, so the restarted server lists nobody and
+ * finds nobody to recall.
  */
 async function coldIdentityCache(): Promise<void> {
   await server.stop();
+  await db().pool.query('DELETE FROM slack_identities');
+  await PgSlackIdentityStore.create({ pool: db().pool }).recordListing({ startedAt: new Date(), finishedAt: new Date(), accounts: 0, absent: 0 });
   await start();
   await server.directoryListedAtStart;
-  await db().pool.query('DELETE FROM slack_identities');
 }
 const command = (text: string, extra: Record<string, string> = {}) => postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text, response_url: slack.responseUrl(), ...extra }));
 const blocksText = (blocks: unknown) => JSON.stringify(blocks);
@@ -98,6 +101,24 @@ describe('a signed /whoowns', () => {
     await start();
     await server.directoryListedAtStart;
     expect(slack.callsTo('users.list')).toHaveLength(1);
+    const card = (await command('payments-service')).json as { blocks: unknown[] };
+    expect(blocksText(card.blocks)).toContain('<@U0CHLOE>');
+    expect(blocksText(card.blocks)).toContain(':warning: Tomáš Novák left Slack but is still listed in group:default/payments.');
+    expect(slack.callsTo('users.lookupByEmail')).toEqual([]);
+  });
+
+  it('restarted within the hour, recalls the accounts the last listing saved instead of listing again', async () => {
+    await db().pool.query('TRUNCATE slack_identities, slack_directory_listings');
+    await server.stop();
+    await start();
+    await server.directoryListedAtStart;
+    await server.stop();
+    slack.reset();
+    await start();
+    await server.directoryListedAtStart;
+    expect(slack.callsTo('users.list')).toEqual([]);
+    // Whatever the card shows of its people now comes from the restarted server's memory.
+    await db().pool.query('DELETE FROM slack_identities');
     const card = (await command('payments-service')).json as { blocks: unknown[] };
     expect(blocksText(card.blocks)).toContain('<@U0CHLOE>');
     expect(blocksText(card.blocks)).toContain(':warning: Tomáš Novák left Slack but is still listed in group:default/payments.');
