@@ -56,9 +56,16 @@ const events = () => `${base}/slack/events`;
  * finds nobody to recall.
  */
 async function coldIdentityCache(): Promise<void> {
+  await restart(async () => {
+    await db().pool.query('DELETE FROM slack_identities');
+    await PgSlackIdentityStore.create({ pool: db().pool }).recordListing({ startedAt: new Date(), finishedAt: new Date(), accounts: 0, absent: 0 });
+  });
+}
+
+/** Stops serve, does `meanwhile`, and starts it again, waiting for what it does with Slack's people at start. */
+async function restart(meanwhile: () => unknown = () => undefined): Promise<void> {
   await server.stop();
-  await db().pool.query('DELETE FROM slack_identities');
-  await PgSlackIdentityStore.create({ pool: db().pool }).recordListing({ startedAt: new Date(), finishedAt: new Date(), accounts: 0, absent: 0 });
+  await meanwhile();
   await start();
   await server.directoryListedAtStart;
 }
@@ -96,10 +103,7 @@ describe('a signed /whoowns', () => {
   });
 
   it('needs no lookup per person for a team’s first card once serve has listed Slack’s people', async () => {
-    await db().pool.query('TRUNCATE slack_identities, slack_directory_listings');
-    await server.stop();
-    await start();
-    await server.directoryListedAtStart;
+    await restart(() => db().pool.query('TRUNCATE slack_identities, slack_directory_listings'));
     expect(slack.callsTo('users.list')).toHaveLength(1);
     const card = (await command('payments-service')).json as { blocks: unknown[] };
     expect(blocksText(card.blocks)).toContain('<@U0CHLOE>');
@@ -108,14 +112,8 @@ describe('a signed /whoowns', () => {
   });
 
   it('restarted within the hour, recalls the accounts the last listing saved instead of listing again', async () => {
-    await db().pool.query('TRUNCATE slack_identities, slack_directory_listings');
-    await server.stop();
-    await start();
-    await server.directoryListedAtStart;
-    await server.stop();
-    slack.reset();
-    await start();
-    await server.directoryListedAtStart;
+    await restart(() => db().pool.query('TRUNCATE slack_identities, slack_directory_listings'));
+    await restart(() => slack.reset());
     expect(slack.callsTo('users.list')).toEqual([]);
     // Whatever the card shows of its people now comes from the restarted server's memory.
     await db().pool.query('DELETE FROM slack_identities');
