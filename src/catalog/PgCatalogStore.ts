@@ -123,7 +123,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
     // The lookup and the neighbourhood of what it finds, in one round trip: a card's read of its
     // entity costs one statement, shared with the cards asked for at the same time. Names are read
     // around when there are a few of them, else titles.
-    if (isOneStep(around)) return this.batched('named', around, (texts) => this.findManyByNameOrTitleOneStep(texts, around))(text.toLowerCase());
+    if (isOneStep(around)) return this.batched(`named.${neighbourhoodKey(around)}`, (texts) => this.findManyByNameOrTitleOneStep(texts, around))(text.toLowerCase());
     const namedColumn = `(SELECT coalesce(json_agg(json_build_array(${ENTITY_COLUMNS}, by_name)), '[]') FROM named) AS named`;
     const { rows } = await this.pool.query<NeighbourhoodRow & { named: Array<[...EntityArray, boolean]> }>({
       name: `catalog.findByNameOrTitle.around.${neighbourhoodKey(around)}`,
@@ -222,7 +222,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
 
   async neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood> {
     const key = refKey.toLowerCase();
-    if (readsOneStep(request)) return this.batched('around', request, (keys) => this.oneStepNeighbourhoods(keys, request))(key);
+    if (readsOneStep(request)) return this.batched(`around.${neighbourhoodKey(request)}`, (keys) => this.oneStepNeighbourhoods(keys, request))(key);
     const { rows } = await this.pool.query<NeighbourhoodRow>({
       name: `catalog.neighbourhood.${neighbourhoodKey(request)}`,
       text: neighbourhoodStatement('roots AS (SELECT $1::text AS ref_key)', request),
@@ -232,11 +232,10 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   }
 
   /**
-   * The read of `kind` for `request`, batched per turn of the event loop: the one-step reads behind
-   * a card, asked for by many cards at once under load, go to PostgreSQL as one statement.
+   * The read named `id`, batched per turn of the event loop: the reads behind a card, asked for by
+   * many cards at once under load, go to PostgreSQL as one statement.
    */
-  private batched<V>(kind: 'named' | 'around', request: NeighbourhoodRequest, loadMany: (keys: string[]) => Promise<V[]>): (key: string) => Promise<V> {
-    const id = `${kind}.${neighbourhoodKey(request)}`;
+  private batched<V>(id: string, loadMany: (keys: string[]) => Promise<V[]>): (key: string) => Promise<V> {
     let load = this.batches.get(id) as ((key: string) => Promise<V>) | undefined;
     if (!load) {
       load = batchPerTurn(loadMany, { maxBatch: MAX_BATCH });
@@ -326,13 +325,7 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   async groupAncestry(groupRefKey: string, options: { ownedKinds: string[]; maxDepth: number }): Promise<Array<{ group: StoredEntity; owned: string[] }>> {
     const kinds = [...new Set(options.ownedKinds.map((kind) => kind.toLowerCase()))].sort();
     const maxDepth = Math.max(0, Math.floor(options.maxDepth));
-    const id = `ancestry.${maxDepth}.${JSON.stringify(kinds)}`;
-    let load = this.batches.get(id) as ((key: string) => Promise<Array<{ group: StoredEntity; owned: string[] }>>) | undefined;
-    if (!load) {
-      load = batchPerTurn((keys: string[]) => this.groupAncestries(keys, kinds, maxDepth), { maxBatch: MAX_BATCH });
-      this.batches.set(id, load as (key: string) => Promise<unknown>);
-    }
-    return load(groupRefKey.toLowerCase());
+    return this.batched(`ancestry.${maxDepth}.${JSON.stringify(kinds)}`, (keys) => this.groupAncestries(keys, kinds, maxDepth))(groupRefKey.toLowerCase());
   }
 
   /**
