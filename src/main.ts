@@ -31,7 +31,7 @@ import { silentLogger, type Logger } from './logger';
 import { createBacklineMetrics } from './metrics';
 import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
 import type { SlackServer } from './slack/app';
-import { directoryListingJob, listDirectoryOnStart, type DirectoryListingPorts } from './slack/directoryListing';
+import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type DirectoryListingPorts } from './slack/directoryListing';
 import { createSlackDirectory, type CachingSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
@@ -366,16 +366,16 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const stopListing = new AbortController();
   // What this replica remembers of people's accounts is read afresh from the identity cache after
   // each listing, and at start, so a team's first card asks PostgreSQL nothing about its people.
-  const recallPeople = async () => {
-    if (directory) await directory.recall(await backline.catalog.userEmails());
+  const recallPeople = async (catalogEmails?: string[]) => {
+    if (directory) await directory.recall(catalogEmails ?? (await backline.catalog.userEmails()));
   };
-  const listing: DirectoryListingPorts & { logger: Logger; listed: () => Promise<void> } = {
+  const listing: DirectoryListingPorts & { logger: Logger; listed: (listing: CompletedListing) => Promise<void> } = {
     client: server.app.client,
     store: identities,
     catalogEmails: () => backline.catalog.userEmails(),
     onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
     logger: logger.child({ component: 'slack-directory' }),
-    listed: recallPeople,
+    listed: (completed) => recallPeople(completed.catalogEmails),
     signal: stopListing.signal,
   };
   // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,

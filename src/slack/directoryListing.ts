@@ -39,7 +39,7 @@ interface SlackMember {
  * keeps what it read. When the last page is in, the catalog's users Slack has nobody for are
  * recorded as such, and the listing itself, so a starting replica knows whether to list again.
  */
-export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<DirectoryListing> {
+export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<CompletedListing> {
   const now = ports.now ?? (() => new Date());
   const foundTtl = ports.foundTtlMs ?? 24 * HOUR;
   const absentTtl = ports.absentTtlMs ?? 3 * HOUR;
@@ -72,12 +72,16 @@ export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);
 
-  const absent = (await ports.catalogEmails()).filter((email) => !listed.has(email));
+  const catalogEmails = await ports.catalogEmails();
+  const absent = catalogEmails.filter((email) => !listed.has(email));
   await ports.store.save(absent.map((email) => ({ email, slackUserId: null, deleted: false, displayName: null, expiresAt: new Date(now().getTime() + absentTtl) })));
   const listing = { startedAt, finishedAt: now(), accounts: listed.size, absent: absent.length };
   await ports.store.recordListing(listing);
-  return listing;
+  return { ...listing, catalogEmails };
 }
+
+/** A listing as recorded, with the catalog's emails it covered (whoever reads the listing next needs them). */
+export type CompletedListing = DirectoryListing & { catalogEmails: string[] };
 
 /** The hourly listing, run by one replica per slot. */
 export function directoryListingJob(ports: ReportingPorts): ScheduledJob {
@@ -122,7 +126,7 @@ export async function listDirectoryOnStart(ports: ReportingPorts): Promise<boole
 type ReportingPorts = DirectoryListingPorts & {
   logger: Logger;
   /** What to do once a listing is saved: serve reads it into its memory. */
-  listed?: (listing: DirectoryListing) => Promise<void> | void;
+  listed?: (listing: CompletedListing) => Promise<void> | void;
 };
 
 async function listAndReport(ports: ReportingPorts): Promise<void> {
