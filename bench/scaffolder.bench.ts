@@ -135,6 +135,7 @@ async function main(): Promise<void> {
           previouslyLeftBehind: [],
           leave: () => undefined,
           dryRun: false,
+          publishedRepositories: [],
         });
         const elapsed = performance.now() - started;
         const published = Object.keys(github.repository('acme', `calls-${size}`)?.files ?? {}).length;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { anchorRulePaths, CatalogRulesSchema, DEFAULT_CATALOG_RULES, type CatalogRule } from './catalog/rules';
 import { ConfigError } from './errors';
 import { DEFAULT_CHECKS, DEFAULT_SCORECARD } from './health/defaultScorecard';
 import { FACT_NAMES, FACT_TYPES } from './health/facts/names';
@@ -36,6 +37,7 @@ const EnvSchema = z.object({
     .optional(),
   BACKLINE_DATA_DIR: z.string().trim().min(1).default('./.backline'),
   BACKLINE_MAX_FILE_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  BACKLINE_MAX_PLACEHOLDER_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   BACKLINE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
@@ -111,6 +113,7 @@ const EnvSchema = z.object({
 const WHERE_TO_GET: Record<string, string> = {
   DATABASE_URL: 'Use your PostgreSQL server\'s connection string, or unset it to use the embedded database in BACKLINE_DATA_DIR.',
   BACKLINE_MAX_FILE_BYTES: 'A number of bytes, e.g. 2097152 for 2 MiB.',
+  BACKLINE_MAX_PLACEHOLDER_BYTES: 'The bytes one catalog file may pull in through $text, $json and $yaml placeholders in all, e.g. 8388608 for 8 MiB.',
   PORT: 'A TCP port number, e.g. 3000.',
   SLACK_BOT_TOKEN: 'Find it at https://api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token.',
   SLACK_SIGNING_SECRET: 'Find it at https://api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret.',
@@ -199,10 +202,18 @@ export interface SlackConfig {
   apiUrl: string | undefined;
 }
 
+export interface CatalogConfig {
+  /** `catalog.rules` of backline.yaml: the kinds each untrusted location may bring in. */
+  rules: CatalogRule[];
+  /** The bytes one location's placeholders may pull in together. */
+  maxPlaceholderBytes: number;
+}
+
 export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   maxFileBytes: number;
+  catalog: CatalogConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   port: number;
   slack: Partial<SlackConfig>;
@@ -225,10 +236,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Backline's configuration is invalid:\n${problems.join('\n')}`);
   }
   const values = parsed.data;
+  const file = loadBacklineFile(values.BACKLINE_CONFIG);
   return {
     databaseUrl: values.DATABASE_URL,
     dataDir: path.resolve(values.BACKLINE_DATA_DIR),
     maxFileBytes: values.BACKLINE_MAX_FILE_BYTES,
+    catalog: { rules: file.catalogRules, maxPlaceholderBytes: values.BACKLINE_MAX_PLACEHOLDER_BYTES },
     logLevel: values.BACKLINE_LOG_LEVEL,
     port: values.PORT,
     slack: { botToken: values.SLACK_BOT_TOKEN, signingSecret: values.SLACK_SIGNING_SECRET, appToken: values.SLACK_APP_TOKEN, apiUrl: values.SLACK_API_URL },
@@ -264,7 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIndexBytes: values.BACKLINE_DOCS_MAX_INDEX_BYTES,
       refreshMinutes: values.BACKLINE_DOCS_REFRESH_MINUTES,
     },
-    health: loadHealthConfig(values.BACKLINE_CONFIG),
+    health: file.health,
     digests: { defaultTimeZone: values.BACKLINE_DIGEST_TIMEZONE },
   };
 }
@@ -365,6 +378,7 @@ const CheckSchema = z
 
 const BacklineFileSchema = z
   .object({
+    catalog: z.object({ rules: CatalogRulesSchema.optional() }).strict().default({}),
     health: z
       .object({
         /** Start from Backline's default scorecard (true) or only from the checks listed here. */
@@ -391,12 +405,19 @@ export interface HealthConfig {
   schedule: string;
 }
 
+export interface BacklineFile {
+  health: HealthConfig;
+  /** Backstage's defaults (Component, API, Location) when the file has no `catalog.rules`. */
+  catalogRules: CatalogRule[];
+}
+
 /**
- * backline.yaml's health section, validated: the default checks (unless `defaultChecks: false`),
- * minus `disable`, with `checks` added (a check with a default check's id replaces it). Errors name
- * the file, the check and the field, and say what would be valid.
+ * backline.yaml, validated. Its health section: the default checks (unless `defaultChecks: false`),
+ * minus `disable`, with `checks` added (a check with a default check's id replaces it). Its catalog
+ * rules, with `path:` folders relative to the file. Errors name the file, the check and the field,
+ * and say what would be valid.
  */
-export function parseBacklineFile(text: string, file: string): HealthConfig {
+export function parseBacklineFile(text: string, file: string): BacklineFile {
   let raw: unknown;
   try {
     raw = yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
@@ -408,7 +429,8 @@ export function parseBacklineFile(text: string, file: string): HealthConfig {
     const problems = parsed.error.issues.map((issue) => `- ${describeIssuePath(raw, issue.path)}: ${issue.message}.`);
     throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}\nSee backline.example.yaml for the format.`);
   }
-  const { health } = parsed.data;
+  const { health, catalog } = parsed.data;
+  const catalogRules = catalog.rules ? anchorRulePaths(catalog.rules, path.dirname(file)) : DEFAULT_CATALOG_RULES;
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const check of health.checks) {
@@ -423,7 +445,7 @@ export function parseBacklineFile(text: string, file: string): HealthConfig {
   const checks = [...base.map((check) => added.get(check.id) ?? check), ...health.checks.filter((check) => !base.some((b) => b.id === check.id)).map((check) => check as CheckDefinition)].filter(
     (check) => !health.disable.includes(check.id),
   );
-  return { configFile: file, scorecard: { checks }, schedule: health.schedule };
+  return { health: { configFile: file, scorecard: { checks }, schedule: health.schedule }, catalogRules };
 }
 
 /** `health.checks[2] (check "has-readme") rule.all[0].fact`: where in the file, by the check's id when it has one. */
@@ -440,14 +462,14 @@ function pathText(parts: Array<string | number>): string {
   return parts.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${part}`)).join('');
 }
 
-/** BACKLINE_CONFIG, else ./backline.yaml when it exists; the default scorecard without either. */
-function loadHealthConfig(configPath: string | undefined): HealthConfig {
+/** BACKLINE_CONFIG, else ./backline.yaml when it exists; the default scorecard and rules without either. */
+function loadBacklineFile(configPath: string | undefined): BacklineFile {
   const file = path.resolve(configPath ?? 'backline.yaml');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if (configPath === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { configFile: null, scorecard: DEFAULT_SCORECARD, schedule: DEFAULT_HEALTH_SCHEDULE };
+    if (configPath === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { health: { configFile: null, scorecard: DEFAULT_SCORECARD, schedule: DEFAULT_HEALTH_SCHEDULE }, catalogRules: DEFAULT_CATALOG_RULES };
     throw new ConfigError(`Backline's configuration is invalid:\n- BACKLINE_CONFIG: ${file} cannot be read (${(error as Error).message}). ${WHERE_TO_GET.BACKLINE_CONFIG}`);
   }
   return parseBacklineFile(text, file);

@@ -43,7 +43,7 @@ import type { OnCallProvider } from './oncall/provider';
 import { createOnCallResolver, type OnCallResolver } from './oncall/resolve';
 import { createSlackTimeZones } from './oncall/viewerTimeZone';
 import type { Clock } from './sources/github/client';
-import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration } from './sources/github/integration';
+import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration, type IngestBase } from './sources/github/integration';
 import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
 import { handleGitHubWebhook } from './sources/github/webhook';
 import { composeScaffolder, createGitHubWriter, repoTargetOf } from './scaffolder/compose';
@@ -68,10 +68,19 @@ export async function openBackline(config: Config, options: { log?: (line: strin
   return { config, database, catalog, close: () => database.close() };
 }
 
+/**
+ * What every ingestion reads with: this catalog, the file and placeholder limits, the catalog rules,
+ * and the GitHub organisations that are sources (whose repositories catalog files may read).
+ */
+export function ingestBase(backline: Backline, organisations: string[] = backline.config.github.orgs): IngestBase {
+  const { config } = backline;
+  return { store: backline.catalog, maxBytes: config.maxFileBytes, rules: config.catalog.rules, organisations, maxPlaceholderBytes: config.catalog.maxPlaceholderBytes };
+}
+
 /** Loads the demo company's catalog into an empty database, so a first run has something to show. */
 export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<IngestReport | undefined> {
   if ((await backline.catalog.countEntities()) > 0) return undefined;
-  return ingest([await rootFromPath(DEMO_CATALOG)], { store: backline.catalog, maxBytes: backline.config.maxFileBytes });
+  return ingest([await rootFromPath(DEMO_CATALOG)], ingestBase(backline));
 }
 
 /**
@@ -238,7 +247,7 @@ export function openDigests(backline: Backline, options: { health?: HealthReader
 export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration }): Scaffolder {
   const { config } = backline;
   const github = options.github ?? openGitHub(backline, { logger: options.logger });
-  const base = { store: backline.catalog, maxBytes: config.maxFileBytes };
+  const base = ingestBase(backline);
   return composeScaffolder({
     settings: config.scaffolder,
     store: PgTaskStore.create({ pool: backline.database.pool }),
@@ -472,8 +481,7 @@ function startGitHub(backline: Backline, config: Config, github: GitHubIntegrati
   if (!integration) return undefined;
   const refresher = new GitHubRefresher({
     integration,
-    store: backline.catalog,
-    maxBytes: config.maxFileBytes,
+    base: ingestBase(backline),
     orgs: config.github.orgs,
     catalogPath: config.github.catalogPath,
     importTeams: config.github.importTeams,

@@ -1,11 +1,14 @@
-import path from 'node:path';
 import yaml from 'js-yaml';
 import { readTextFile } from '../sources/files';
+import { confineLocalPath, confineRealFile, confineUrl, type ReadPolicy, type ReadScope } from './confinement';
+import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments } from './yaml';
 
 /** Reads what a placeholder URL points at; the GitHub source provides one. */
 export interface UrlReader {
   /** True when this reader can read the URL at all (for example, a host it is configured for). */
   canRead(url: string): boolean;
+  /** The repository a URL points into, so reads can be kept inside the source they came from. */
+  repositoryOf(url: string): { owner: string; repo: string } | undefined;
   /**
    * Reads the URL. With the etag of an earlier read, the reader may ask conditionally and answer
    * `notModified` instead of the text.
@@ -18,6 +21,17 @@ export interface PlaceholderContext {
   file: string;
   maxBytes: number;
   urlReader?: UrlReader;
+  /** Where reads may go: the source the catalog file came from. */
+  scope: ReadScope;
+  policy: ReadPolicy;
+  /** What is left of the bytes the file's location may still pull in through placeholders; spent by each read. */
+  budget: PlaceholderBudget;
+}
+
+/** The bytes one location may pull in through placeholders (BACKLINE_MAX_PLACEHOLDER_BYTES), shared by its entities. */
+export interface PlaceholderBudget {
+  remaining: number;
+  readonly limit: number;
 }
 
 export interface PlaceholderResult {
@@ -62,14 +76,12 @@ export async function resolvePlaceholders(value: unknown, context: PlaceholderCo
         errors.push(`${at}: could not resolve ${name} ${target}: ${read.message}`);
         return node;
       }
-      try {
-        if (name === '$json') return JSON.parse(read.text);
-        if (name === '$yaml') return yaml.load(read.text, { schema: yaml.CORE_SCHEMA });
-        return read.text;
-      } catch (error) {
-        errors.push(`${at}: ${name} ${target} is not valid ${name === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+      const parsed = parsePlaceholder(name, read.text);
+      if (!parsed.ok) {
+        errors.push(`${at}: ${name} ${target} ${parsed.message}`);
         return node;
       }
+      return parsed.value;
     }
     const out: Record<string, unknown> = {};
     for (const key of keys) out[key] = await visit((node as Record<string, unknown>)[key], at ? `${at}.${key}` : key);
@@ -80,11 +92,50 @@ export async function resolvePlaceholders(value: unknown, context: PlaceholderCo
   return { value: resolved, errors, dependencies };
 }
 
+/**
+ * A placeholder file's text as a value, under the limits of a catalog file (aliases, depth, nodes):
+ * a file behind a placeholder is written by the same hands as the catalog file itself. Parse
+ * errors say where, never what the file holds.
+ */
+function parsePlaceholder(name: string, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (name === '$text') return { ok: true, value: text };
+  let value: unknown;
+  if (name === '$json') {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const position = /position (\d+)/.exec((error as Error).message)?.[1];
+      return { ok: false, message: `is not valid JSON${position ? ` (at character ${position})` : ''}` };
+    }
+  } else {
+    const parsed = parseYamlDocuments(text, DEFAULT_YAML_LIMITS);
+    if (!parsed.ok) return { ok: false, message: `is not valid YAML${parsed.problem.line ? ` (line ${parsed.problem.line})` : ''}: ${parsed.problem.message}` };
+    if (parsed.documents.length > 1) return { ok: false, message: `holds ${parsed.documents.length} YAML documents; a $yaml placeholder takes one` };
+    value = parsed.documents[0]?.value ?? null;
+  }
+  const excess = measure(value, DEFAULT_YAML_LIMITS);
+  return excess ? { ok: false, message: excess } : { ok: true, value };
+}
+
 async function readTarget(target: string, context: PlaceholderContext, dependencies: PlaceholderResult['dependencies']): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  const read = await readConfined(target, context, dependencies);
+  if (!read.ok) return read;
+  const bytes = Buffer.byteLength(read.text);
+  if (bytes > context.budget.remaining) {
+    context.budget.remaining = 0;
+    return { ok: false, message: `this catalog file's placeholders pull in more than ${context.budget.limit} bytes in all (BACKLINE_MAX_PLACEHOLDER_BYTES); split the file or raise the limit` };
+  }
+  context.budget.remaining -= bytes;
+  return read;
+}
+
+async function readConfined(target: string, context: PlaceholderContext, dependencies: PlaceholderResult['dependencies']): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   // Relative to a file read from a URL, a relative target is another URL beside it.
   const url = isUrl(target) ? target : isUrl(context.file) ? new URL(target, context.file).toString() : undefined;
   if (url) {
     if (!context.urlReader?.canRead(url)) return { ok: false, message: 'no reader is configured for this URL (configure the GitHub integration to read GitHub URLs)' };
+    const confined = confineUrl(url, context.scope, context.policy);
+    if (!confined.ok) return confined;
     try {
       const answer = await context.urlReader.read(url);
       if (answer.notModified) return { ok: false, message: 'the server answered "not modified" to an unconditional read' };
@@ -93,10 +144,13 @@ async function readTarget(target: string, context: PlaceholderContext, dependenc
       return { ok: false, message: (error as Error).message };
     }
   }
-  const file = path.resolve(path.dirname(context.file), target);
-  const read = await readTextFile(file, context.maxBytes);
+  const local = confineLocalPath(target, context.file, context.scope);
+  if (!local.ok) return local;
+  const real = confineRealFile(local.target, context.scope);
+  if (!real.ok) return real;
+  const read = await readTextFile(local.target, context.maxBytes);
   if (!read.ok) return read;
-  dependencies.push({ file, hash: read.hash });
+  dependencies.push({ file: local.target, hash: read.hash });
   return { ok: true, text: read.text };
 }
 

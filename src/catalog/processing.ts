@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { sha256 } from '../sources/files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
-import { containsPlaceholder, isUrl, resolvePlaceholders, type UrlReader } from './placeholders';
-import { DEFAULT_YAML_LIMITS, parseYamlDocuments } from './yaml';
+import { confineLocalPath, confineUrl, NO_POLICY, directoryScope, type ReadPolicy, type ReadScope } from './confinement';
+import { containsPlaceholder, isUrl, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
+import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
 
-export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location';
+export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location' | 'rule';
 
 /** Something wrong with a catalog file, stored and shown with where it is. */
 export interface CatalogProblem {
@@ -70,7 +71,17 @@ export interface ProcessOptions {
   file: string;
   maxBytes: number;
   urlReader?: UrlReader;
+  /** Where the file's Location targets and placeholders may read; by default, the file's own folder. */
+  scope?: ReadScope;
+  policy?: ReadPolicy;
+  /** The bytes all placeholders of the file may pull in together. */
+  maxPlaceholderBytes?: number;
+  /** The catalog rules' verdict on a valid entity: null lets it in, a message refuses it. */
+  admit?: (entity: Entity) => string | null;
 }
+
+/** What a location's placeholders may pull in together unless configured: a few large API definitions. */
+export const DEFAULT_MAX_PLACEHOLDER_BYTES = 8 * 1024 * 1024;
 
 /**
  * Turns the text of one catalog file into entities: parse every document, resolve placeholders,
@@ -90,6 +101,10 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   const documents: DocumentVerdict[] = [];
   const dependencies: Array<{ file: string; hash: string }> = [];
   const seen = new Map<string, number>();
+  const scope = options.scope ?? (isUrl(file) ? { kind: 'repository' as const, repository: null } : directoryScope(path.dirname(file)));
+  const policy = options.policy ?? (options.urlReader ? { organisations: new Set<string>(), repositoryOf: (url: string) => options.urlReader!.repositoryOf(url) } : NO_POLICY);
+  const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
+  const budget: PlaceholderBudget = { remaining: limit, limit };
 
   for (const raw of parsed.documents) {
     // Empty documents (a trailing `---`, a file of comments) are not entities and not errors.
@@ -108,53 +123,101 @@ export async function processCatalogText(text: string, options: ProcessOptions):
     }
     verdict.ref = guessRef(raw.value);
 
-    let value: unknown = raw.value;
-    if (containsPlaceholder(value)) {
-      const resolved = await resolvePlaceholders(value, { file, maxBytes: options.maxBytes, urlReader: options.urlReader });
-      dependencies.push(...resolved.dependencies);
-      if (resolved.errors.length) {
-        fail('placeholder', resolved.errors);
-        continue;
-      }
-      value = resolved.value;
+    // One entity's failure, of whatever kind, is that entity's error: its siblings still ingest.
+    let accepted: { entity: ProcessedEntity; children: LocationTarget[] } | undefined;
+    try {
+      accepted = await processDocument(raw.value, raw.index, { file, options, scope, policy, budget, dependencies, seen, verdict, fail });
+    } catch (error) {
+      fail('validation', [`document ${raw.index} could not be processed: ${error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message}`]);
     }
-
-    // The parsed document belongs to this pipeline alone, so validation need not deep-copy it.
-    const validation = validateEntity(value, { copy: false });
-    if (!validation.valid) {
-      fail('validation', validation.errors);
-      continue;
-    }
-    const entity = validation.entity;
-    const ref = stringifyEntityRef(refOf(entity));
-    const refKey = entityRefKey(refOf(entity));
-    verdict.ref = ref;
-
-    const derived = relationsOf(entity);
-    if (derived.errors.length) {
-      fail('relation', derived.errors);
-      continue;
-    }
-    const earlier = seen.get(refKey);
-    if (earlier !== undefined) {
-      fail('conflict', [`${ref} is defined twice in ${file} (documents ${earlier} and ${raw.index}); the first one is kept`]);
-      continue;
-    }
-    seen.set(refKey, raw.index);
-
-    if (entity.kind.toLowerCase() === 'location') {
-      const targets = locationTargets(entity, file);
-      if (targets.errors.length) {
-        fail('location', targets.errors);
-        continue;
-      }
-      children.push(...targets.targets);
-    }
-
+    if (!accepted) continue;
     verdict.valid = true;
-    const compound = refOf(entity);
-    const json = JSON.stringify(entity);
-    entities.push({
+    entities.push(accepted.entity);
+    children.push(...accepted.children);
+  }
+  return { parsed: true, entities, children, problems, documents, dependencies };
+}
+
+interface DocumentContext {
+  file: string;
+  options: ProcessOptions;
+  scope: ReadScope;
+  policy: ReadPolicy;
+  budget: PlaceholderBudget;
+  dependencies: Array<{ file: string; hash: string }>;
+  seen: Map<string, number>;
+  verdict: DocumentVerdict;
+  fail(kind: ProblemKind, messages: string[]): void;
+}
+
+/** One document to an entity ready to store, or undefined with its problems recorded. */
+async function processDocument(document: unknown, index: number, context: DocumentContext): Promise<{ entity: ProcessedEntity; children: LocationTarget[] } | undefined> {
+  const { file, options, verdict, fail } = context;
+  let value = document;
+  if (containsPlaceholder(value)) {
+    const resolved = await resolvePlaceholders(value, { file, maxBytes: options.maxBytes, urlReader: options.urlReader, scope: context.scope, policy: context.policy, budget: context.budget });
+    context.dependencies.push(...resolved.dependencies);
+    if (resolved.errors.length) {
+      fail('placeholder', resolved.errors);
+      return undefined;
+    }
+    value = resolved.value;
+    // What placeholders brought in counts with the document: depth and size are checked before
+    // validation walks the value recursively.
+    const excess = measure(value, DEFAULT_YAML_LIMITS);
+    if (excess) {
+      fail('placeholder', [`document ${index} with its placeholders resolved ${excess}`]);
+      return undefined;
+    }
+  }
+  const unstorable = unstorableText(value);
+  if (unstorable) {
+    fail('validation', [`document ${index} cannot be stored: ${unstorable}`]);
+    return undefined;
+  }
+
+  // The parsed document belongs to this pipeline alone, so validation need not deep-copy it.
+  const validation = validateEntity(value, { copy: false });
+  if (!validation.valid) {
+    fail('validation', validation.errors);
+    return undefined;
+  }
+  const entity = validation.entity;
+  const ref = stringifyEntityRef(refOf(entity));
+  const refKey = entityRefKey(refOf(entity));
+  verdict.ref = ref;
+
+  const refusal = options.admit?.(entity);
+  if (refusal) {
+    fail('rule', [refusal]);
+    return undefined;
+  }
+  const derived = relationsOf(entity);
+  if (derived.errors.length) {
+    fail('relation', derived.errors);
+    return undefined;
+  }
+  const earlier = context.seen.get(refKey);
+  if (earlier !== undefined) {
+    fail('conflict', [`${ref} is defined twice in ${file} (documents ${earlier} and ${index}); the first one is kept`]);
+    return undefined;
+  }
+  context.seen.set(refKey, index);
+
+  let children: LocationTarget[] = [];
+  if (entity.kind.toLowerCase() === 'location') {
+    const targets = locationTargets(entity, file, context.scope, context.policy);
+    if (targets.errors.length) {
+      fail('location', targets.errors);
+      return undefined;
+    }
+    children = targets.targets;
+  }
+
+  const compound = refOf(entity);
+  const json = JSON.stringify(entity);
+  return {
+    entity: {
       refKey,
       ref,
       kind: compound.kind.toLowerCase(),
@@ -164,30 +227,33 @@ export async function processCatalogText(text: string, options: ProcessOptions):
       json,
       hash: sha256(json),
       relations: statedRelations(derived.relations, refKey),
-      document: raw.index,
-    });
-  }
-  return { parsed: true, entities, children, problems, documents, dependencies };
+      document: index,
+    },
+    children,
+  };
 }
 
-/** Location `target`/`targets`, resolved against the folder of the file that holds the Location. */
-function locationTargets(entity: Entity, file: string): { targets: LocationTarget[]; errors: string[] } {
+/**
+ * Location `target`/`targets`, resolved against the folder of the file that holds the Location, and
+ * confined to the source the file came from: a target outside it is an error, never read.
+ */
+function locationTargets(entity: Entity, file: string, scope: ReadScope, policy: ReadPolicy): { targets: LocationTarget[]; errors: string[] } {
   const spec = (entity.spec ?? {}) as { type?: string; target?: string; targets?: string[] };
   const type = spec.type ?? 'file';
   const raw = [...(spec.target ? [spec.target] : []), ...(spec.targets ?? [])];
   if (type !== 'file' && type !== 'url') {
     return { targets: [], errors: [`Location type "${type}" is not supported; use "file" or "url"`] };
   }
-  const isHttp = (target: string) => /^https?:\/\//i.test(target);
-  return {
-    targets: raw.map((target) => {
-      // Targets are relative to the Location's own file, whether that is on disk or at a URL.
-      if (isHttp(target)) return { type: 'url' as const, target };
-      if (isUrl(file)) return { type: 'url' as const, target: new URL(target, file).toString() };
-      return type === 'url' ? { type: 'url' as const, target } : { type: 'file' as const, target: path.resolve(path.dirname(file), target) };
-    }),
-    errors: [],
-  };
+  const targets: LocationTarget[] = [];
+  const errors: string[] = [];
+  for (const target of raw) {
+    // Targets are relative to the Location's own file, whether that is on disk or at a URL.
+    const url = /^https?:\/\//i.test(target) ? target : isUrl(file) ? new URL(target, file).toString() : type === 'url' ? target : undefined;
+    const confined = url !== undefined ? confineUrl(url, scope, policy) : confineLocalPath(target, file, scope);
+    if (!confined.ok) errors.push(`Location target ${confined.message}`);
+    else targets.push({ type: url !== undefined ? 'url' : 'file', target: confined.target });
+  }
+  return { targets, errors };
 }
 
 function guessRef(value: object): string | null {
@@ -199,7 +265,8 @@ function guessRef(value: object): string | null {
 
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `a string ("${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+  // The text itself is not quoted: errors are shown to people who may not read the file.
+  if (typeof value === 'string') return 'a string';
   return `a ${typeof value}`;
 }
 

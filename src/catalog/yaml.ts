@@ -63,9 +63,11 @@ export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YA
 
 /**
  * Walks a parsed value counting every node it reaches, so an alias used a million times counts a
- * million times: that is what serialising or validating it would cost.
+ * million times: that is what serialising or validating it would cost. It runs before anything
+ * recursive touches the value (validation, JSON), which a value nested thousands deep would
+ * otherwise overflow the stack of.
  */
-function measure(root: unknown, limits: YamlLimits): string | undefined {
+export function measure(root: unknown, limits: YamlLimits): string | undefined {
   let nodes = 0;
   const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
   while (stack.length > 0) {
@@ -78,6 +80,28 @@ function measure(root: unknown, limits: YamlLimits): string | undefined {
     } else if (value !== null && typeof value === 'object') {
       for (const item of Object.values(value)) stack.push({ value: item, depth: depth + 1 });
     }
+  }
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text PostgreSQL cannot keep in a jsonb value: a NUL character (YAML's "\0") or half of a UTF-16
+ * surrogate pair ("\uD800"). Either would fail the write of every entity in the same batch, so
+ * it is found first and made the error of the entity that holds it.
+ */
+export function unstorableText(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    const texts = typeof value === 'string' ? [value] : value !== null && typeof value === 'object' ? Object.keys(value) : [];
+    for (const text of texts) {
+      if (text.includes('\0')) return 'it holds a NUL character ("\\0"), which the catalog cannot store';
+      if (LONE_SURROGATE.test(text)) return 'it holds half of a UTF-16 surrogate pair (such as "\\uD800"), which is not valid Unicode text';
+    }
+    if (Array.isArray(value)) stack.push(...value);
+    else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
   }
   return undefined;
 }

@@ -11,7 +11,7 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
-import { loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openHealth, openOnCall, openScaffolder, startServer, type Backline } from '../main';
+import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openHealth, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
 import { registerHealthCommand } from './healthCommand';
 import { registerDigestCommand } from './digestCommand';
@@ -140,7 +140,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         const github = openGitHub(backline, { logger: lineLogger(log) });
         const catalogPath = givenPath ?? settings.github.catalogPath;
         const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams: options.githubImportTeams ?? settings.github.importTeams }) ?? [])];
-        const base = { store: backline.catalog, maxBytes: backline.config.maxFileBytes };
+        const base = ingestBase(backline, orgs.length ? orgs : settings.github.orgs);
         const started = performance.now();
         const report = await ingest(roots, github ? github.ingestDependencies(base) : base);
         const seconds = (performance.now() - started) / 1000;

@@ -42,6 +42,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
   const outputs: Record<string, { output: Record<string, unknown> }> = {};
   const scope: ExpressionScope = { parameters: options.parameters, steps: outputs, user: options.user ?? {} };
   const leftBehind = new Map(options.previouslyLeftBehind.map((item) => [item.key, item]));
+  const publishedRepositories: string[] = [];
   const fail = async (position: number, error: string): Promise<RunResult> => {
     steps[position]!.status = 'failed';
     steps[position]!.error = error;
@@ -79,6 +80,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
         templateDir: template.baseDir,
         templateName: template.name,
         dryRun: options.dryRun,
+        publishedRepositories,
         previouslyLeftBehind: options.previouslyLeftBehind,
         log: (line) => void pendingLogs.push(hooks.log(step.id, line)),
         leave: (item) => {
@@ -88,6 +90,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
       });
       await Promise.all(pendingLogs);
       outputs[step.id] = { output };
+      if (step.action.startsWith('publish:') && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
       steps[position]!.status = 'completed';
       await hooks.step(position, 'completed', { output });
     } catch (error) {

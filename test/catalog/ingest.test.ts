@@ -195,7 +195,7 @@ describe('ingesting bad input', () => {
     const report = await run(file);
     expect(await refs()).toEqual(['component:default/valid']);
     expect(report.errors.map((e) => [e.document, e.message])).toEqual([
-      [1, 'document 1 is a string ("just a string"), but an entity must be a mapping with apiVersion, kind and metadata'],
+      [1, 'document 1 is a string, but an entity must be a mapping with apiVersion, kind and metadata'],
       [2, 'document 2 is a list, but an entity must be a mapping with apiVersion, kind and metadata'],
       [3, expect.stringContaining('spec.owner')],
       [4, expect.stringContaining('spec.dependsOn')],
@@ -215,6 +215,10 @@ describe('ingesting from URLs and other sources', () => {
     const requests: Array<{ url: string; etag?: string }> = [];
     const reader = {
       canRead: (url: string) => url.startsWith('https://git.example/'),
+      repositoryOf: (url: string) => {
+        const [owner, repo] = url.slice('https://git.example/'.length).split('/');
+        return owner && repo ? { owner, repo } : undefined;
+      },
       async read(url: string, options: { etag?: string } = {}) {
         requests.push({ url, etag: options.etag });
         const text = files[url];
@@ -232,11 +236,12 @@ describe('ingesting from URLs and other sources', () => {
       'https://git.example/org/catalog/teams.yaml': docs(group('payments')),
     });
     const root = { type: 'url' as const, target: 'https://git.example/org/catalog/catalog-info.yaml' };
-    await ingest([root], { store, maxBytes: 65536, urlReader: web.reader });
+    const rules = [{ allow: [{ kind: 'Component' }, { kind: 'Group' }, { kind: 'Location' }] }];
+    await ingest([root], { store, maxBytes: 65536, urlReader: web.reader, rules });
     expect(await refs()).toEqual(['component:default/web-app', 'group:default/payments', 'location:default/root']);
     expect(web.requests.map((r) => r.etag)).toEqual([undefined, undefined]);
 
-    const report = await ingest([root], { store, maxBytes: 65536, urlReader: web.reader });
+    const report = await ingest([root], { store, maxBytes: 65536, urlReader: web.reader, rules });
     expect(web.requests.slice(2).map((r) => r.etag)).toEqual([expect.stringMatching(/^"\d+"$/), expect.stringMatching(/^"\d+"$/)]);
     expect(report.locations).toMatchObject({ processed: 0, unchanged: 2 });
   });

@@ -18,7 +18,7 @@ const problemsOf = (text: string): string => {
 
 describe('backline.yaml', () => {
   it('adds checks to the default scorecard, replaces one by id, and disables others', () => {
-    const config = parseBacklineFile(['health:', '  disable: [recently-maintained]', '  schedule: "30 * * * *"', '  checks:', check(), check([], 'has-pci-owner').replace('level: silver', 'level: gold')].join('\n'), FILE);
+    const config = parseBacklineFile(['health:', '  disable: [recently-maintained]', '  schedule: "30 * * * *"', '  checks:', check(), check([], 'has-pci-owner').replace('level: silver', 'level: gold')].join('\n'), FILE).health;
     const ids = config.scorecard.checks.map((c) => c.id);
     expect(ids).toContain('has-pci-owner');
     expect(ids).not.toContain('recently-maintained');
@@ -28,8 +28,8 @@ describe('backline.yaml', () => {
   });
 
   it('uses only its own checks with defaultChecks: false, and the defaults for an empty file', () => {
-    expect(parseBacklineFile(['health:', '  defaultChecks: false', '  checks:', check()].join('\n'), FILE).scorecard.checks.map((c) => c.id)).toEqual(['has-readme']);
-    expect(parseBacklineFile('', FILE)).toEqual({ configFile: FILE, scorecard: { checks: DEFAULT_SCORECARD.checks }, schedule: DEFAULT_HEALTH_SCHEDULE });
+    expect(parseBacklineFile(['health:', '  defaultChecks: false', '  checks:', check()].join('\n'), FILE).health.scorecard.checks.map((c) => c.id)).toEqual(['has-readme']);
+    expect(parseBacklineFile('', FILE).health).toEqual({ configFile: FILE, scorecard: { checks: DEFAULT_SCORECARD.checks }, schedule: DEFAULT_HEALTH_SCHEDULE });
   });
 
   it('rejects unknown facts and operators with the list of valid ones, naming the file, the check and the field', () => {

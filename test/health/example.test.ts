@@ -5,7 +5,7 @@ import { parseBacklineFile } from '../../src/config';
 describe('backline.example.yaml', () => {
   it('is a valid backline.yaml that adds its checks to the default scorecard', () => {
     const file = path.resolve(__dirname, '..', '..', 'backline.example.yaml');
-    const config = parseBacklineFile(fs.readFileSync(file, 'utf8'), file);
+    const config = parseBacklineFile(fs.readFileSync(file, 'utf8'), file).health;
     const ids = config.scorecard.checks.map((check) => check.id);
     expect(ids).toEqual(expect.arrayContaining(['owned-by-a-team', 'pci-services-have-oncall', 'docs-built-this-quarter']));
     expect(ids).not.toContain('recently-maintained');

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { confineRealFile, directoryScope, isInside } from '../../catalog/confinement';
 import type { IngestReport, RootLocation } from '../../catalog/ingest';
 import { stringifyEntityRef, validateEntity } from '../../catalog/model';
 import { parseYamlDocuments } from '../../catalog/yaml';
@@ -27,7 +28,7 @@ export function createCatalogRegister(options: CatalogRegisterOptions): Action {
       const catalogInfoPath = (stringInput(input, 'catalogInfoPath', { action: ACTION }) ?? '/catalog-info.yaml').replace(/^\/+/, '');
       if (!catalogInfoUrl && !repoContentsUrl) throw new ActionError(`${ACTION} needs catalogInfoUrl, or repoContentsUrl and catalogInfoPath`);
       const target = catalogInfoUrl ?? `${repoContentsUrl!.replace(/\/+$/, '')}/${catalogInfoPath}`;
-      const root: RootLocation = target.startsWith('file:') ? { type: 'file', target: fileURLToPath(target) } : { type: 'url', target };
+      const root = registrableRoot(target, context);
       const entityRef = await entityRefInWorkspace(context, catalogInfoPath);
       if (context.dryRun) {
         context.log(`${ACTION}: dry run, would register ${target}${entityRef ? ` (${entityRef})` : ''}`);
@@ -41,6 +42,48 @@ export function createCatalogRegister(options: CatalogRegisterOptions): Action {
       return { entityRef, catalogInfoUrl: target };
     },
   };
+}
+
+/**
+ * The location to register, if it is one this task may register: a catalog file inside a repository
+ * the task just published, or inside its workspace. The file is held to the catalog rules, and what
+ * it reads is confined to that repository or folder; anything else (another repository, a path that
+ * climbs out with `..`) is refused before anything is read.
+ */
+function registrableRoot(target: string, context: ActionContext): RootLocation {
+  const refuse = (why: string) =>
+    new ActionError(`${ACTION} registers only a catalog file inside the repository this task published or its workspace; ${target.length > 200 ? `${target.slice(0, 200)}…` : target} ${why}`);
+  if (target.startsWith('file:')) {
+    let file: string;
+    try {
+      file = path.resolve(fileURLToPath(target));
+    } catch {
+      throw refuse('is not a file URL');
+    }
+    const folders = [...context.publishedRepositories.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url)), context.workspace];
+    const home = folders.map((folder) => path.resolve(folder)).find((folder) => isInside(file, folder) && file !== folder);
+    if (!home) throw refuse('is outside them');
+    const real = confineRealFile(file, directoryScope(home));
+    if (!real.ok) throw refuse('is a link to a file outside them');
+    return { type: 'file', target: file, scope: directoryScope(home) };
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw refuse('is not a URL');
+  }
+  // Compared as the URL parser normalises them, so `..` segments cannot climb out of the repository.
+  const inside = context.publishedRepositories.some((published) => {
+    try {
+      const base = new URL(published.replace(/\/+$/, '') + '/');
+      return url.origin === base.origin && url.pathname.startsWith(base.pathname) && url.pathname.length > base.pathname.length;
+    } catch {
+      return false;
+    }
+  });
+  if (!inside) throw refuse(context.publishedRepositories.length ? 'is outside them' : 'was given, and this task has published no repository');
+  return { type: 'url', target: url.toString() };
 }
 
 /** The ref of the first valid entity in the catalog file the task rendered, as the output's entityRef. */

@@ -21,6 +21,8 @@ export interface ActionContext {
   leave(item: LeftBehind): void;
   /** Render and check, but create nothing outside the workspace. */
   dryRun: boolean;
+  /** The `repoContentsUrl` of every repository this task's publish steps have made so far. */
+  publishedRepositories: readonly string[];
 }
 
 /** One scaffolder action, e.g. publish:github. Returns the step's output. */

@@ -162,6 +162,10 @@ function treeKey(context: GitHubContext, repo: ListedRepo, glob: string): string
 export function createGitHubUrlReader(context: GitHubContext): UrlReader {
   return {
     canRead: (url) => parseFileUrl(context.hosts, url) !== undefined,
+    repositoryOf: (url) => {
+      const file = parseFileUrl(context.hosts, url);
+      return file && { owner: file.owner, repo: file.repo };
+    },
     async read(url, options = {}) {
       let text: string;
       let etag: string | null;

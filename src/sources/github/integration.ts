@@ -1,6 +1,5 @@
 import { ingest, type IngestDependencies, type IngestReport, type LocationSource, type RootLocation } from '../../catalog/ingest';
 import type { UrlReader } from '../../catalog/placeholders';
-import type { IngestionStore } from '../../catalog/store';
 import type { GitHubAuth } from '../../config';
 import type { Logger } from '../../logger';
 import type { GitHubCacheStore } from './cache';
@@ -30,6 +29,9 @@ export interface GitHubIntegrationOptions {
   logger?: Logger;
 }
 
+/** What every ingestion needs besides its sources: the store, the limits and the catalog rules. */
+export type IngestBase = Pick<IngestDependencies, 'store' | 'maxBytes' | 'rules' | 'organisations' | 'maxPlaceholderBytes'>;
+
 /** What the ingestion pipeline needs to read GitHub: its location sources and its URL reader. */
 export interface GitHubIntegration {
   hosts: GitHubHosts;
@@ -40,7 +42,7 @@ export interface GitHubIntegration {
   /** The root locations for organisations: catalog files, and teams when asked. */
   roots(orgs: string[], options: { catalogPath: string; importTeams: boolean }): RootLocation[];
   /** Ingestion dependencies with GitHub plugged in. */
-  ingestDependencies(base: Pick<IngestDependencies, 'store' | 'maxBytes'>): IngestDependencies;
+  ingestDependencies(base: IngestBase): IngestDependencies;
 }
 
 export function createGitHubIntegration(options: GitHubIntegrationOptions): GitHubIntegration {
@@ -76,7 +78,8 @@ export function createGitHubIntegration(options: GitHubIntegrationOptions): GitH
     urlReader,
     roots: (orgs, { catalogPath, importTeams }) => [
       ...orgs.map((org) => ({ type: ORG_LOCATION, target: orgTarget(hosts, org, catalogPath) })),
-      ...(importTeams ? orgs.map((org) => ({ type: TEAMS_LOCATION, target: teamsTarget(hosts, org) })) : []),
+      // Teams are written by Backline from the organisation's own records, not by a repository.
+      ...(importTeams ? orgs.map((org) => ({ type: TEAMS_LOCATION, target: teamsTarget(hosts, org), trusted: true })) : []),
     ],
     ingestDependencies: (base) => ({ ...base, urlReader, sources }),
   };
@@ -96,8 +99,8 @@ export function statsSince(before: GitHubStats, after: GitHubStats): Omit<GitHub
 
 export interface RefresherOptions {
   integration: GitHubIntegration;
-  store: IngestionStore;
-  maxBytes: number;
+  /** The store, limits and rules every pass ingests with; the organisations are added to it. */
+  base: IngestBase;
   orgs: string[];
   catalogPath: string;
   importTeams: boolean;
@@ -170,7 +173,7 @@ export class GitHubRefresher {
     const started = performance.now();
     const roots = integration.roots(orgs, { catalogPath: this.options.catalogPath, importTeams: this.options.importTeams });
     try {
-      const report = await ingest(roots, integration.ingestDependencies({ store: this.options.store, maxBytes: this.options.maxBytes }));
+      const report = await ingest(roots, integration.ingestDependencies({ ...this.options.base, organisations: [...this.orgs.values()] }));
       const github = statsSince(before, integration.client.stats);
       logger.info('GitHub refresh finished', {
         orgs,

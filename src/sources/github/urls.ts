@@ -58,7 +58,7 @@ export function parseFileUrl(hosts: GitHubHosts, url: string): RepoFile | undefi
     return undefined;
   }
   const [owner, repo, ref, ...rest] = segments.map((segment) => decodeURIComponent(segment));
-  if (!owner || !repo || !ref || rest.length === 0 || rest.some((part) => part === '' || part === '..')) return undefined;
+  if (!owner || !repo || !ref || rest.length === 0 || [owner, repo].some((part) => part.includes('/')) || rest.some((part) => part === '' || part === '.' || part === '..')) return undefined;
   return { owner, repo, ref, path: rest.join('/') };
 }
 
