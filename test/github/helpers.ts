@@ -1,5 +1,6 @@
 import { ingest, type IngestReport } from '../../src/catalog/ingest';
 import type { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
+import type { CatalogRule } from '../../src/catalog/rules';
 import type { Clock } from '../../src/sources/github/client';
 import { createGitHubIntegration, type GitHubIntegrationOptions, type GitHubIntegration } from '../../src/sources/github/integration';
 import { PgGitHubCacheStore } from '../../src/sources/github/PgGitHubCacheStore';
@@ -14,9 +15,10 @@ export function connect(github: FakeGitHub, db: TestDatabase, overrides: Partial
   return createGitHubIntegration({ apiUrl: github.url, auth: { kind: 'token', token: TOKEN }, cache: PgGitHubCacheStore.create({ pool: db.pool }), maxBytes: MAX_BYTES, ...overrides });
 }
 
-export async function pass(integration: GitHubIntegration, store: PgCatalogStore, orgs: string[], options: { catalogPath?: string; importTeams?: boolean } = {}): Promise<IngestReport> {
+/** One pass over organisations, as serve's refresher makes it: they are the configured sources. */
+export async function pass(integration: GitHubIntegration, store: PgCatalogStore, orgs: string[], options: { catalogPath?: string; importTeams?: boolean; rules?: CatalogRule[] } = {}): Promise<IngestReport> {
   const roots = integration.roots(orgs, { catalogPath: options.catalogPath ?? 'catalog-info.yaml', importTeams: options.importTeams ?? false });
-  return ingest(roots, integration.ingestDependencies({ store, maxBytes: MAX_BYTES }));
+  return ingest(roots, integration.ingestDependencies({ store, maxBytes: MAX_BYTES, organisations: orgs, rules: options.rules }));
 }
 
 /** Time that only moves when the code under test sleeps. */
