@@ -84,13 +84,14 @@ const kindName = z
   .trim()
   .refine((kind) => CATALOG_KINDS.some((known) => known.toLowerCase() === kind.toLowerCase()), (kind) => ({ message: `"${kind}" is not a catalog kind; kinds: ${CATALOG_KINDS.join(', ')}` }));
 
-const KindMatcherSchema = z.union([
-  kindName.transform((kind) => ({ kind })),
+/** A kind by name (`User`), or Backstage's narrowed form (`{kind: Template, spec.type: service}`). */
+const KindMatcherSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { kind: value } : value),
   z
     .object({ kind: kindName, 'spec.type': z.string().trim().min(1).optional() })
     .strict()
     .transform((matcher) => ({ kind: matcher.kind, ...(matcher['spec.type'] && { specType: matcher['spec.type'] }) })),
-]);
+);
 
 const LocationMatcherSchema = z.union(
   [
