@@ -26,6 +26,8 @@ export interface PlaceholderContext {
   policy: ReadPolicy;
   /** What is left of the bytes the file's location may still pull in through placeholders; spent by each read. */
   budget: PlaceholderBudget;
+  /** Lets the event loop answer others between reads. */
+  takeTurn?: () => Promise<void>;
 }
 
 /** The bytes one location may pull in through placeholders (BACKLINE_MAX_PLACEHOLDER_BYTES), shared by its entities. */
@@ -71,6 +73,7 @@ export async function resolvePlaceholders(value: unknown, context: PlaceholderCo
         errors.push(`${at}: placeholder ${name} needs a string target, a relative path or a URL`);
         return node;
       }
+      await context.takeTurn?.();
       const read = await readTarget(target, context, dependencies);
       if (!read.ok) {
         errors.push(`${at}: could not resolve ${name} ${target}: ${read.message}`);
@@ -118,12 +121,15 @@ function parsePlaceholder(name: string, text: string): { ok: true; value: unknow
 }
 
 async function readTarget(target: string, context: PlaceholderContext, dependencies: PlaceholderResult['dependencies']): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  const spent = () => ({ ok: false as const, message: `this catalog file's placeholders pull in more than ${context.budget.limit} bytes in all (BACKLINE_MAX_PLACEHOLDER_BYTES); split the file or raise the limit` });
+  // Once the budget is spent, nothing more is read at all.
+  if (context.budget.remaining <= 0) return spent();
   const read = await readConfined(target, context, dependencies);
   if (!read.ok) return read;
   const bytes = Buffer.byteLength(read.text);
   if (bytes > context.budget.remaining) {
     context.budget.remaining = 0;
-    return { ok: false, message: `this catalog file's placeholders pull in more than ${context.budget.limit} bytes in all (BACKLINE_MAX_PLACEHOLDER_BYTES); split the file or raise the limit` };
+    return spent();
   }
   context.budget.remaining -= bytes;
   return read;

@@ -105,8 +105,10 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   const policy = options.policy ?? (options.urlReader ? { organisations: new Set<string>(), repositoryOf: (url: string) => options.urlReader!.repositoryOf(url) } : NO_POLICY);
   const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
   const budget: PlaceholderBudget = { remaining: limit, limit };
+  const takeTurn = turnTaker();
 
   for (const raw of parsed.documents) {
+    await takeTurn();
     // Empty documents (a trailing `---`, a file of comments) are not entities and not errors.
     if (raw.value === null || raw.value === undefined) continue;
     const verdict: DocumentVerdict = { document: raw.index, line: raw.line, ref: null, valid: false, errors: [] };
@@ -126,7 +128,7 @@ export async function processCatalogText(text: string, options: ProcessOptions):
     // One entity's failure, of whatever kind, is that entity's error: its siblings still ingest.
     let accepted: { entity: ProcessedEntity; children: LocationTarget[] } | undefined;
     try {
-      accepted = await processDocument(raw.value, raw.index, { file, options, scope, policy, budget, dependencies, seen, verdict, fail });
+      accepted = await processDocument(raw.value, raw.index, { file, options, scope, policy, budget, takeTurn, dependencies, seen, verdict, fail });
     } catch (error) {
       fail('validation', [`document ${raw.index} could not be processed: ${error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message}`]);
     }
@@ -138,12 +140,29 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   return { parsed: true, entities, children, problems, documents, dependencies };
 }
 
+/**
+ * Gives the event loop a turn whenever this much time has passed without one. `serve` reads
+ * catalogs in the process that answers Slack, and a large or hostile file (thousands of documents,
+ * placeholders pulling in megabytes) would otherwise hold every request until it is done.
+ */
+const TURN_MS = 10;
+
+function turnTaker(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < TURN_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
 interface DocumentContext {
   file: string;
   options: ProcessOptions;
   scope: ReadScope;
   policy: ReadPolicy;
   budget: PlaceholderBudget;
+  takeTurn: () => Promise<void>;
   dependencies: Array<{ file: string; hash: string }>;
   seen: Map<string, number>;
   verdict: DocumentVerdict;
@@ -155,7 +174,7 @@ async function processDocument(document: unknown, index: number, context: Docume
   const { file, options, verdict, fail } = context;
   let value = document;
   if (containsPlaceholder(value)) {
-    const resolved = await resolvePlaceholders(value, { file, maxBytes: options.maxBytes, urlReader: options.urlReader, scope: context.scope, policy: context.policy, budget: context.budget });
+    const resolved = await resolvePlaceholders(value, { file, maxBytes: options.maxBytes, urlReader: options.urlReader, scope: context.scope, policy: context.policy, budget: context.budget, takeTurn: context.takeTurn });
     context.dependencies.push(...resolved.dependencies);
     if (resolved.errors.length) {
       fail('placeholder', resolved.errors);
