@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { refusalOf } from '../../src/catalog/rules';
 import { parseBacklineFile } from '../../src/config';
 
 describe('backline.example.yaml', () => {
@@ -9,6 +10,15 @@ describe('backline.example.yaml', () => {
     const ids = config.scorecard.checks.map((check) => check.id);
     expect(ids).toEqual(expect.arrayContaining(['owned-by-a-team', 'pci-services-have-oncall', 'docs-built-this-quarter']));
     expect(ids).not.toContain('recently-maintained');
+  });
+
+  it('holds catalog rules that take people and teams from the org-chart repository only', () => {
+    const file = path.resolve(__dirname, '..', '..', 'backline.example.yaml');
+    const { catalogRules } = parseBacklineFile(fs.readFileSync(file, 'utf8'), file);
+    const from = (repo: string) => ({ type: 'url', target: `https://github.com/acme/${repo}/blob/main/catalog-info.yaml`, repository: { owner: 'acme', repo } });
+    expect(refusalOf(catalogRules, { kind: 'User' }, from('org-chart'))).toBeNull();
+    expect(refusalOf(catalogRules, { kind: 'User' }, from('payments-api'))).toMatch(/^User entities are not allowed/);
+    expect(refusalOf(catalogRules, { kind: 'Template', spec: { type: 'service' } }, from('platform-templates'))).toBeNull();
   });
 });
 
