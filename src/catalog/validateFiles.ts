@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, findYamlFiles, readTextFile } from '../sources/files';
+import { directoryScope } from './confinement';
 import type { UrlReader } from './placeholders';
 import { processCatalogText } from './processing';
 
@@ -45,7 +46,9 @@ export async function validateFiles(paths: string[], options: { maxBytes: number
         entries.push(fileFailure(file, read.message.replace(path.resolve(file), file)));
         continue;
       }
-      const processed = await processCatalogText(read.text, { file: path.resolve(file), maxBytes: options.maxBytes, urlReader: options.urlReader });
+      // Placeholders read only under the path given, as ingestion reads them.
+      const scope = directoryScope(stat.isDirectory() ? resolved : path.dirname(resolved));
+      const processed = await processCatalogText(read.text, { file: path.resolve(file), maxBytes: options.maxBytes, urlReader: options.urlReader, scope });
       if (!processed.parsed) {
         entries.push(fileFailure(file, processed.problem.message.replace(path.resolve(file), file), processed.problem.line ?? null));
         continue;
