@@ -8,8 +8,12 @@ import path from 'node:path';
  * repository (other repositories only when their organisation is a configured source).
  */
 export type ReadScope =
-  /** A local source: every read stays under this folder, as written and with symbolic links resolved. */
-  | { kind: 'directory'; directory: string; realDirectory: string }
+  /**
+   * A local source: every read stays under this folder, as written and with symbolic links resolved.
+   * In a folder the operator named, the files may also point at repositories (a root Location
+   * listing them); each of those is then confined to its own repository.
+   */
+  | { kind: 'directory'; directory: string; realDirectory: string; operatorNamed?: boolean }
   /** A repository source: reads stay in `owner/repo` (lower case), or in a configured organisation. */
   | { kind: 'repository'; repository: string | null };
 
@@ -26,9 +30,9 @@ export type Confined = { ok: true; target: string } | { ok: false; message: stri
 export const NO_POLICY: ReadPolicy = { organisations: new Set(), repositoryOf: () => undefined };
 
 /** The scope a root location sets for everything it leads to. */
-export function scopeOfRoot(root: { type: string; target: string }, policy: ReadPolicy): ReadScope {
-  if (root.type === 'directory') return directoryScope(root.target);
-  if (root.type === 'file') return directoryScope(path.dirname(root.target));
+export function scopeOfRoot(root: { type: string; target: string; trusted?: boolean }, policy: ReadPolicy): ReadScope {
+  if (root.type === 'directory') return directoryScope(root.target, root.trusted);
+  if (root.type === 'file') return directoryScope(path.dirname(root.target), root.trusted);
   const repository = policy.repositoryOf(root.target);
   return { kind: 'repository', repository: repository ? `${repository.owner}/${repository.repo}`.toLowerCase() : null };
 }
@@ -71,6 +75,7 @@ export function confineUrl(url: string, scope: ReadScope, policy: ReadPolicy): C
   if (!repository) return { ok: false, message: `${clip(url)} is not a file in a repository Backline reads (only the configured GitHub's repositories are read)` };
   const key = `${repository.owner}/${repository.repo}`.toLowerCase();
   if (scope.kind === 'repository' && scope.repository === key) return { ok: true, target: url };
+  if (scope.kind === 'directory' && scope.operatorNamed) return { ok: true, target: url };
   if (policy.organisations.has(repository.owner.toLowerCase())) return { ok: true, target: url };
   const from = scope.kind === 'repository' ? `the repository ${scope.repository ?? 'it came from'}` : 'a local folder';
   return {
@@ -86,7 +91,7 @@ export function isInside(file: string, directory: string): boolean {
 }
 
 /** A local scope: the folder as written, and as it really is once symbolic links are resolved. */
-export function directoryScope(directory: string): ReadScope {
+export function directoryScope(directory: string, operatorNamed = false): ReadScope {
   const resolved = path.resolve(directory);
   let real = resolved;
   try {
@@ -94,7 +99,7 @@ export function directoryScope(directory: string): ReadScope {
   } catch {
     // A folder that does not exist yet confines by its name; reading from it will fail anyway.
   }
-  return { kind: 'directory', directory: resolved, realDirectory: real };
+  return { kind: 'directory', directory: resolved, realDirectory: real, ...(operatorNamed && { operatorNamed }) };
 }
 
 function clip(text: string): string {

@@ -1,8 +1,9 @@
+import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { component, docs, group, user } from '../support/catalogFiles';
+import { CatalogFolder, component, docs, group, user } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { useTestDatabase } from '../support/testDatabase';
-import { connect, pass, refs, resetCatalog } from './helpers';
+import { connect, MAX_BYTES, pass, refs, resetCatalog } from './helpers';
 
 const db = useTestDatabase();
 let github: FakeGitHub;
@@ -97,6 +98,29 @@ describe('reads across repositories', () => {
     expect(report.errors).toEqual([]);
     expect((await store.getByRef('component:default/app'))?.entity.metadata.description).toBe('An app.');
     expect((await store.getByRef('component:default/billing'))?.entity.metadata.description).toBe('How payments work.');
+  });
+});
+
+describe('a root Location file the operator names', () => {
+  it('may list repositories of any organisation, each then confined to itself', async () => {
+    github.addRepo('partner', 'sdk', { files: { 'catalog-info.yaml': docs(component('sdk'), described('sdk-docs', `{ $text: ${blob('evil-org', 'secrets', 'token.txt')} }`)) } });
+    github.addRepo('evil-org', 'secrets', { files: { 'token.txt': 'TOP-SECRET' } });
+    const folder = new CatalogFolder();
+    try {
+      const root = folder.write('all.yaml', docs(['apiVersion: backstage.io/v1alpha1', 'kind: Location', 'metadata:', '  name: partners', 'spec:', '  type: url', `  target: ${blob('partner', 'sdk', 'catalog-info.yaml')}`].join('\n')));
+      const deps = connect(github, db()).ingestDependencies({ store, maxBytes: MAX_BYTES, organisations: [] });
+      const report = await ingest([await rootFromPath(root)], deps);
+
+      expect(await refs(db())).toEqual(['component:default/sdk', 'location:default/partners']);
+      expect(report.errors.map((problem) => [problem.entityRef, problem.message])).toEqual([['component:default/sdk-docs', expect.stringContaining('is in evil-org/secrets, outside the repository partner/sdk')]]);
+
+      // The same file, not named by the operator but reached as a repository's would be, may not.
+      await resetCatalog(db());
+      const untrusted = await ingest([{ type: 'file', target: root }], deps);
+      expect(untrusted.errors.map((problem) => problem.message)).toEqual([expect.stringContaining('is in partner/sdk, outside a local folder')]);
+    } finally {
+      folder.dispose();
+    }
   });
 });
 
