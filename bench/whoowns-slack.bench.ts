@@ -19,6 +19,7 @@ import type { CollectReport } from '../src/health/service';
 import { openBackline, openHealth, startServer, type RunningServer } from '../src/main';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { checkMessageLimits } from '../src/slack/blockKitLimits';
+import { messageText, mrkdwn, section } from '../src/slack/mrkdwn';
 import { createSlackApp } from '../src/slack/app';
 import { createBacklineMetrics } from '../src/metrics';
 import type { CommandReply, CommandSet } from '../commands';
@@ -312,7 +313,7 @@ async function startTrivialBolt(slackUrl: string): Promise<Target> {
  */
 async function startSlackLayer(slackUrl: string): Promise<Target> {
   const port = await freePort();
-  const reply: CommandReply = { text: 'answered', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'answered' } }], visibility: 'ephemeral' };
+  const reply: CommandReply = { text: messageText(mrkdwn`answered`), blocks: [section(mrkdwn`answered`)], visibility: 'ephemeral' };
   const commands: CommandSet = {
     commands: [],
     run: async () => reply,

@@ -1,5 +1,6 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import { BLOCK_KIT_LIMITS, truncate } from '../src/slack/blockKitLimits';
+import { context, httpUrl, join, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
 import { fieldTitle } from '../src/scaffolder/parameters';
 import type { Task } from '../src/scaffolder/tasks';
 import type { FieldSchema, ScaffolderTemplate } from '../src/scaffolder/template';
@@ -41,15 +42,15 @@ export function renderTemplatePicker(templates: ScaffolderTemplate[], metadata: 
     },
   ];
   for (const template of templates.slice(0, 40)) {
-    const warning = template.unsupported.length ? `\n:warning: ${template.unsupported.length} feature(s) not supported here: ${template.unsupported[0]}` : '';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`*${template.title}*: ${template.description || 'no description'}${warning}`, BLOCK_KIT_LIMITS.sectionText) }] });
+    const warning = template.unsupported.length ? mrkdwn`\n:warning: ${template.unsupported.length} feature(s) not supported here: ${template.unsupported[0]!}` : '';
+    blocks.push(context(mrkdwn`*${template.title}*: ${template.description || 'no description'}${warning}`));
   }
   return { type: 'modal', callback_id: CREATE_SERVICE.pickCallback, private_metadata: metadata, title: modalTitle('Create a service'), submit: text('Next', BLOCK_KIT_LIMITS.modalSubmit), close: text('Cancel', BLOCK_KIT_LIMITS.modalClose), blocks };
 }
 
 /** A view that only says something: no templates, not allowed, a form that cannot open. */
-export function renderNotice(message: string): View {
-  return { type: 'modal', callback_id: CREATE_SERVICE.pickCallback, title: modalTitle('Create a service'), close: text('Close', BLOCK_KIT_LIMITS.modalClose), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(message, BLOCK_KIT_LIMITS.sectionText) } }] };
+export function renderNotice(message: Mrkdwn): View {
+  return { type: 'modal', callback_id: CREATE_SERVICE.pickCallback, title: modalTitle('Create a service'), close: text('Close', BLOCK_KIT_LIMITS.modalClose), blocks: [section(message)] };
 }
 
 /**
@@ -62,11 +63,9 @@ export function renderFormPage(template: ScaffolderTemplate, pageIndex: number, 
   const page = template.pages[pageIndex]!;
   const last = pageIndex === template.pages.length - 1;
   const blocks: KnownBlock[] = [];
-  const heading = template.pages.length > 1 ? `*${page.title}* (${pageIndex + 1} of ${template.pages.length})` : `*${page.title}*`;
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(page.description ? `${heading}\n${page.description}` : heading, BLOCK_KIT_LIMITS.sectionText) } });
-  if (pageIndex === 0 && template.unsupported.length) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`:warning: Not supported here: ${template.unsupported.join(' ')}`, BLOCK_KIT_LIMITS.sectionText) }] });
-  }
+  const heading = template.pages.length > 1 ? mrkdwn`*${page.title}* (${pageIndex + 1} of ${template.pages.length})` : mrkdwn`*${page.title}*`;
+  blocks.push(section(page.description ? mrkdwn`${heading}\n${page.description}` : heading));
+  if (pageIndex === 0 && template.unsupported.length) blocks.push(context(mrkdwn`:warning: Not supported here: ${template.unsupported.join(' ')}`));
   for (const [name, schema] of page.properties) {
     if (schema.type === 'object') continue;
     blocks.push(...fieldBlocks(name, schema, page.required.includes(name), values[name], repoTarget));
@@ -170,34 +169,38 @@ function pickerKinds(schema: FieldSchema, fallback: string[] | undefined): strin
 const STEP_ICONS: Record<Task['steps'][number]['status'], string> = { pending: ':white_circle:', running: ':hourglass_flowing_sand:', completed: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:' };
 
 /** The one progress message of a task, updated in place: each step's state, then the links or what failed. */
-export function renderTaskProgress(task: Task, template: { title: string }): { text: string; blocks: KnownBlock[] } {
+export function renderTaskProgress(task: Task, template: { title: string }): { text: MessageText; blocks: KnownBlock[] } {
   const name = typeof task.parameters.name === 'string' ? task.parameters.name : task.templateName;
   const headline =
-    task.status === 'completed' ? `:tada: *${name}* is ready` : task.status === 'failed' ? `:x: Creating *${name}* failed` : `:hammer_and_wrench: Creating *${name}* from *${template.title}*…`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(headline, BLOCK_KIT_LIMITS.sectionText) } }];
-  const stepLines = task.steps.map((step) => `${STEP_ICONS[step.status]} ${step.name}${step.status === 'failed' && step.error ? `: ${step.error}` : ''}`);
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(stepLines.join('\n') || 'No steps.', BLOCK_KIT_LIMITS.sectionText) } });
+    task.status === 'completed' ? mrkdwn`:tada: *${name}* is ready` : task.status === 'failed' ? mrkdwn`:x: Creating *${name}* failed` : mrkdwn`:hammer_and_wrench: Creating *${name}* from *${template.title}*…`;
+  const blocks: KnownBlock[] = [section(headline)];
+  const stepLines = task.steps.map((step) => mrkdwn`${STEP_ICONS[step.status]} ${step.name}${step.status === 'failed' && step.error ? `: ${step.error}` : ''}`);
+  blocks.push(section(stepLines.length ? join(stepLines, '\n') : mrkdwn`No steps.`));
   if (task.status === 'completed' && task.output) {
-    const links = task.output.links.filter((link) => link.url.length <= BLOCK_KIT_LIMITS.buttonUrl).slice(0, BLOCK_KIT_LIMITS.actionsElements);
+    // A template's output is as hostile as the catalog: a link that is not plain http(s) gets no button.
+    const links = task.output.links.flatMap((link) => {
+      const url = httpUrl(link.url);
+      return url ? [{ title: link.title, url }] : [];
+    }).slice(0, BLOCK_KIT_LIMITS.actionsElements);
     if (links.length) {
       blocks.push({ type: 'actions', block_id: 'links', elements: links.map((link, i) => ({ type: 'button', action_id: `create-service:link:${i}`, text: text(link.title, BLOCK_KIT_LIMITS.buttonText), url: link.url })) });
     }
-    for (const item of task.output.text.slice(0, 10)) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(item.title ? `*${item.title}*\n${item.content}` : item.content, BLOCK_KIT_LIMITS.sectionText) } });
-    }
+    for (const item of task.output.text.slice(0, 10)) blocks.push(section(item.title ? mrkdwn`*${item.title}*\n${item.content}` : mrkdwn`${item.content}`));
     if (task.output.entityRef) {
       const short = task.output.entityRef.replace(/^[^:]+:default\//, '');
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Registered in the catalog as \`${task.output.entityRef}\`: try \`/whoowns ${short}\`.`, BLOCK_KIT_LIMITS.sectionText) }] });
+      blocks.push(context(mrkdwn`Registered in the catalog as \`${task.output.entityRef}\`: try \`/whoowns ${short}\`.`));
     }
   }
   if (task.status === 'failed') {
     const where = task.failedStep ? task.steps.find((step) => step.id === task.failedStep)?.name ?? task.failedStep : null;
-    const lines = [`*${where ? `Failed at "${where}"` : 'Failed'}:* ${task.error ?? 'no reason was given'}`];
     const leftovers = task.leftBehind.filter((item) => item.kind === 'repository');
-    lines.push(leftovers.length ? `*Left behind:* ${leftovers.map((item) => item.description).join('; ')}. Retrying picks it up.` : '*Left behind:* nothing was created.');
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) } });
+    const lines = [
+      mrkdwn`*${where ? `Failed at "${where}"` : 'Failed'}:* ${task.error ?? 'no reason was given'}`,
+      leftovers.length ? mrkdwn`*Left behind:* ${leftovers.map((item) => item.description).join('; ')}. Retrying picks it up.` : mrkdwn`*Left behind:* nothing was created.`,
+    ];
+    blocks.push(section(join(lines, '\n')));
     blocks.push({ type: 'actions', block_id: 'retry', elements: [{ type: 'button', action_id: CREATE_SERVICE.retryAction, text: text('Retry', BLOCK_KIT_LIMITS.buttonText), value: task.id, style: 'primary' }] });
   }
-  const summary = task.status === 'completed' ? `${name} is ready` : task.status === 'failed' ? `Creating ${name} failed: ${task.error ?? ''}` : `Creating ${name}…`;
-  return { text: truncate(summary, BLOCK_KIT_LIMITS.messageText), blocks };
+  const summary = task.status === 'completed' ? mrkdwn`${name} is ready` : task.status === 'failed' ? mrkdwn`Creating ${name} failed: ${task.error ?? ''}` : mrkdwn`Creating ${name}…`;
+  return { text: messageText(summary), blocks };
 }

@@ -8,12 +8,13 @@ import type { Task } from '../src/scaffolder/tasks';
 import type { ScaffolderTemplate } from '../src/scaffolder/template';
 import type { SlackDirectory } from '../src/slack/identity';
 import { decodePrivateMetadata, encodePrivateMetadata } from '../src/slack/modals';
+import { mrkdwn, type MessageText } from '../src/slack/mrkdwn';
 import { CREATE_SERVICE, fieldBlockId, renderFormPage, renderNotice, renderTaskProgress, renderTemplatePicker, type RepoTarget } from './createService.blocks';
 
 /** Posts the one progress message of a task and updates it in place. */
 export interface ProgressMessenger {
-  post(channel: string, message: { text: string; blocks: KnownBlock[] }): Promise<{ channel: string; ts: string }>;
-  update(message: { channel: string; ts: string }, content: { text: string; blocks: KnownBlock[] }): Promise<void>;
+  post(channel: string, message: { text: MessageText; blocks: KnownBlock[] }): Promise<{ channel: string; ts: string }>;
+  update(message: { channel: string; ts: string }, content: { text: MessageText; blocks: KnownBlock[] }): Promise<void>;
 }
 
 export interface CreateServicePorts {
@@ -108,7 +109,7 @@ export function createServiceFlow(ports: CreateServicePorts) {
         return page(template, 0, {});
       }
       if (templates.length === 0) {
-        return renderNotice(refusals.length ? `:no_entry: You cannot use any template yet. ${refusals[0]}` : 'No templates are installed. Add one under the templates folder (BACKLINE_TEMPLATES_DIR), or register a Template entity in the catalog.');
+        return renderNotice(refusals.length ? mrkdwn`:no_entry: You cannot use any template yet. ${refusals[0]!}` : mrkdwn`No templates are installed. Add one under the templates folder (BACKLINE_TEMPLATES_DIR), or register a Template entity in the catalog.`);
       }
       return renderTemplatePicker(templates, '{}');
     },
@@ -136,15 +137,15 @@ export function createServiceFlow(ports: CreateServicePorts) {
         if (state.p + 1 < template.pages.length) return { action: 'update', view: page(template, state.p + 1, values) };
         return finish(template, values, submission.userId);
       } catch (error) {
-        if (error instanceof UserFacingError) return { action: 'update', view: renderNotice(`:no_entry: ${error.message}`) };
+        if (error instanceof UserFacingError) return { action: 'update', view: renderNotice(mrkdwn`:no_entry: ${error.message}`) };
         throw error;
       }
     },
 
     /** The Retry button of a failed task's message: only the requester may press it. */
-    async retry(taskId: string, slackUserId: string): Promise<{ text: string; blocks: KnownBlock[]; followUp: () => Promise<void> }> {
+    async retry(taskId: string, slackUserId: string): Promise<{ text: MessageText; blocks: KnownBlock[]; followUp: () => Promise<void> }> {
       const task = await ports.scaffolder.task(taskId);
-      if (task.requestedBy.slackUserId && task.requestedBy.slackUserId !== slackUserId) throw new UserFacingError(`Only <@${task.requestedBy.slackUserId}>, who started this task, can retry it.`);
+      if (task.requestedBy.slackUserId && task.requestedBy.slackUserId !== slackUserId) throw new UserFacingError('Only the person who started this task can retry it.');
       if (task.status !== 'failed') throw new UserFacingError(task.status === 'completed' ? 'This task finished already; nothing to retry.' : 'This task is running already.');
       const template = await ports.scaffolder.template(task.templateName);
       ports.scaffolder.authorize(template, await person(slackUserId));

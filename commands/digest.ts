@@ -5,6 +5,7 @@ import type { TeamDigest } from '../src/health/digest';
 import type { EntityHealth, HealthReader, TeamHealth } from '../src/health/model';
 import { BLOCK_KIT_LIMITS } from '../src/slack/blockKitLimits';
 import { decodePrivateMetadata, encodePrivateMetadata } from '../src/slack/modals';
+import { messageText, mrkdwn } from '../src/slack/mrkdwn';
 import type { SubmissionAnswer, ViewSubmission } from './createService';
 import { DIGEST_ACTIONS, DIGEST_VIEWS, EXPIRY_CHOICES, NOT_APPLICABLE_BLOCKS, renderHomeHealth, renderNotApplicableModal, renderShowAllView, renderWaiverSaved, showAllBlocks, snoozeConfirmation } from './digest.blocks';
 import type { CommandReply, ModalRequest } from './index';
@@ -65,7 +66,7 @@ export function digestFlow(ports: DigestCommandPorts) {
     /** "Show all" where no modal can open (the shell): the same list as a message. */
     async showAllMessage(value: string): Promise<CommandReply> {
       const digest = await digestOrFail(value);
-      return { text: `Every failing check of ${digest.displayName}`, blocks: showAllBlocks(digest, BLOCK_KIT_LIMITS.messageBlocks), visibility: 'ephemeral', replaceOriginal: false };
+      return { text: messageText(mrkdwn`Every failing check of ${digest.displayName}`), blocks: showAllBlocks(digest, BLOCK_KIT_LIMITS.messageBlocks), visibility: 'ephemeral', replaceOriginal: false };
     },
 
     /** The modal a button opens, or undefined when the button answers with a message. */

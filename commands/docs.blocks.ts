@@ -1,6 +1,7 @@
-import type { Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { TECHDOCS_ANNOTATION_HINT } from '../src/docs/resolve';
 import { limitList, truncate } from '../src/slack/blockKitLimits';
+import { context, httpUrl, join, link, messageText, mrkdwn, section, type Interpolation, type MessageText } from '../src/slack/mrkdwn';
 import type { DocsResult, DocsSiteAnswer } from './docs';
 
 /** Action ids of the docs card; listeners route on the `docs:` prefix. */
@@ -19,66 +20,66 @@ export function renderDocs(result: DocsResult): KnownBlock[] {
   const entity = result.entity;
   if (entity) {
     blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`Docs: ${titleOf(entity)}`, 150), emoji: true } });
-    blocks.push(context(`\`${entity.ref}\``));
+    blocks.push(context(mrkdwn`\`${entity.ref}\``));
     if (result.site) blocks.push(...siteBlocks(result.site, entity.ref));
     if (result.link) {
-      if (result.site) blocks.push(context(`Also linked: <${result.link.url}|${escape(result.link.title)}>`));
-      else blocks.push(section(`*<${result.link.url}|${escape(result.link.title)}>*\n_A link from the entity's metadata.links; there is no built TechDocs site to search._`));
+      if (result.site) blocks.push(context(mrkdwn`Also linked: ${link(result.link.url, result.link.title)}`));
+      else blocks.push(section(mrkdwn`*${link(result.link.url, result.link.title)}*\n_A link from the entity's metadata.links; there is no built TechDocs site to search._`));
     }
     if (result.noDocs) {
-      blocks.push(section(`*${escape(titleOf(entity))}* has no docs yet. Add this to its \`catalog-info.yaml\` and publish its TechDocs:`));
-      blocks.push(section(`\`\`\`\n${TECHDOCS_ANNOTATION_HINT}\n\`\`\``));
+      blocks.push(section(mrkdwn`*${titleOf(entity)}* has no docs yet. Add this to its \`catalog-info.yaml\` and publish its TechDocs:`));
+      blocks.push(section(mrkdwn`\`\`\`\n${TECHDOCS_ANNOTATION_HINT}\n\`\`\``));
     }
   }
   if (!entity && result.pages.length === 0) blocks.push(...notFound(result));
   else if (result.words) blocks.push(...pageBlocks(result));
   if (result.warnings.length) {
     const { shown, more } = limitList(result.warnings, WARNING_LIMIT);
-    blocks.push(context([...shown.map((warning) => `:warning: ${escape(warning)}`), ...(more ? [`…and ${more} more`] : [])].join('\n')));
+    blocks.push(context(join([...shown.map((warning) => mrkdwn`:warning: ${warning}`), ...(more ? [`…and ${more} more`] : [])], '\n')));
   }
-  const open = result.site?.openUrl ?? result.link?.url;
-  if (open) blocks.push({ type: 'actions', block_id: 'docs:card', elements: [{ ...button('Open docs', DOCS_ACTIONS.open, 'open'), url: truncate(open, 3000), style: 'primary' }] });
+  const open = [result.site?.openUrl, result.link?.url].map((url) => (url ? httpUrl(url) : null)).find((url) => url !== null);
+  if (open) blocks.push({ type: 'actions', block_id: 'docs:card', elements: [{ ...button('Open docs', DOCS_ACTIONS.open, 'open'), url: open, style: 'primary' }] });
   return blocks;
 }
 
 /** The one-line summary Slack shows in notifications. */
-export function docsSummaryText(result: DocsResult): string {
-  if (!result.query) return 'Ask /docs <service> [words]';
-  if (!result.entity) return result.pages.length ? `${result.pages.length} page(s) match "${truncate(result.words, 200)}"` : `No docs match "${truncate(result.query, 200)}"`;
-  if (result.site) return `Docs of ${result.entity.ref}: ${result.site.openUrl}${result.site.builtAgo ? ` (built ${result.site.builtAgo}${result.site.stale ? ', stale' : ''})` : ''}`;
-  if (result.link) return `Docs of ${result.entity.ref}: ${result.link.url}`;
-  return `${result.entity.ref} has no docs`;
+export function docsSummaryText(result: DocsResult): MessageText {
+  if (!result.query) return messageText(mrkdwn`Ask /docs ${'<service> [words]'}`);
+  if (!result.entity) return messageText(result.pages.length ? mrkdwn`${result.pages.length} page(s) match "${truncate(result.words, 200)}"` : mrkdwn`No docs match "${truncate(result.query, 200)}"`);
+  if (result.site) return messageText(mrkdwn`Docs of ${result.entity.ref}: ${result.site.openUrl}${result.site.builtAgo ? ` (built ${result.site.builtAgo}${result.site.stale ? ', stale' : ''})` : ''}`);
+  if (result.link) return messageText(mrkdwn`Docs of ${result.entity.ref}: ${result.link.url}`);
+  return messageText(mrkdwn`${result.entity.ref} has no docs`);
 }
 
 function siteBlocks(site: DocsSiteAnswer, entityRef: string): KnownBlock[] {
   const name = site.siteName ?? 'TechDocs';
-  const facts: string[] = [];
+  const facts: Interpolation[] = [];
   if (site.builtAgo) facts.push(`built ${site.builtAgo}${site.fromCache ? ' (last known)' : ''}`);
   else facts.push('build time unknown');
-  if (site.stale === true) facts.push(`:warning: *stale*: ${escape(site.staleReason ?? 'older than its sources')}`);
+  if (site.stale === true) facts.push(mrkdwn`:warning: *stale*: ${site.staleReason ?? 'older than its sources'}`);
   else if (site.stale === false) facts.push('up to date');
-  const blocks: KnownBlock[] = [section(`*<${site.openUrl}|${escape(name)}>*\n${facts.join(' · ')}`)];
-  if (site.borrowed) blocks.push(context(`The docs of \`${site.entityRef}\` (backstage.io/techdocs-entity on \`${entityRef}\`)`));
+  const blocks: KnownBlock[] = [section(mrkdwn`*${link(site.openUrl, name)}*\n${join(facts, ' · ')}`)];
+  if (site.borrowed) blocks.push(context(mrkdwn`The docs of \`${site.entityRef}\` (backstage.io/techdocs-entity on \`${entityRef}\`)`));
   return blocks;
 }
 
 function pageBlocks(result: DocsResult): KnownBlock[] {
   const where = result.searchedEverySite ? (result.entity ? ' in every docs site' : '') : '';
   if (result.pages.length === 0) {
-    return [section(`No page matches *${escape(truncate(result.words, 200))}*${where}.`), context('Try fewer or other words; pages are searched in English, with prefixes ("idempot") and typos in titles.')];
+    return [section(mrkdwn`No page matches *${truncate(result.words, 200)}*${where}.`), context(mrkdwn`Try fewer or other words; pages are searched in English, with prefixes ("idempot") and typos in titles.`)];
   }
   const lines = result.pages.map((page) => {
-    const origin = result.searchedEverySite ? `  _${escape(nameOf(page.entityRef))}_` : '';
-    const snippet = page.snippet ? `\n${escape(truncate(page.snippet, SNIPPET_LENGTH))}` : '';
-    return `*<${page.url}|${escape(truncate(page.title, 150))}>*${origin}${snippet}`;
+    const origin = result.searchedEverySite ? mrkdwn`  _${nameOf(page.entityRef)}_` : '';
+    const snippet = page.snippet ? `\n${truncate(page.snippet, SNIPPET_LENGTH)}` : '';
+    return mrkdwn`*${link(page.url, truncate(page.title, 150))}*${origin}${snippet}`;
   });
-  return [section(`*Best pages for “${escape(truncate(result.words, 200))}”${where}*`), ...lines.map(section)];
+  return [section(mrkdwn`*Best pages for “${truncate(result.words, 200)}”${where}*`), ...lines.map(section)];
 }
 
 function notFound(result: DocsResult): KnownBlock[] {
-  const blocks: KnownBlock[] = [section(`Nothing in the catalog is called *${escape(truncate(result.query, 200))}*, and no cached docs page matches it.`)];
+  const blocks: KnownBlock[] = [section(mrkdwn`Nothing in the catalog is called *${truncate(result.query, 200)}*, and no cached docs page matches it.`)];
   if (result.suggestions.length) {
-    blocks.push(section('Did you mean:'));
+    blocks.push(section(mrkdwn`Did you mean:`));
     blocks.push({
       type: 'actions',
       block_id: 'docs:lookup',
@@ -86,28 +87,20 @@ function notFound(result: DocsResult): KnownBlock[] {
       elements: result.suggestions.slice(0, 5).map((suggestion, index) => button(suggestion.title ?? nameOf(suggestion.ref), `${DOCS_ACTIONS.lookup}:${index}`, `ref:${suggestion.ref}`)),
     });
   } else {
-    blocks.push(context('Try `/docs <service>` for a service\'s docs, or `/docs <service> <words>` for its best pages.'));
+    blocks.push(context(mrkdwn`Try \`${'/docs <service>'}\` for a service's docs, or \`${'/docs <service> <words>'}\` for its best pages.`));
   }
   return blocks;
 }
 
 function usage(): KnownBlock[] {
   return [
-    section('*Where are the docs?* Ask about anything in the catalog:'),
-    section('• `/docs payments-service`: its built docs, when they were built, and whether they are stale\n• `/docs payments-service refunds`: the best pages of its docs for those words\n• `/docs idempotency keys`: the best pages of every docs site'),
+    section(mrkdwn`*Where are the docs?* Ask about anything in the catalog:`),
+    section(mrkdwn`• \`/docs payments-service\`: its built docs, when they were built, and whether they are stale\n• \`/docs payments-service refunds\`: the best pages of its docs for those words\n• \`/docs idempotency keys\`: the best pages of every docs site`),
   ];
 }
 
 function button(text: string, actionId: string, value: string): Button {
   return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, value: truncate(value, 2000) };
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
-}
-
-function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
 }
 
 function titleOf(entity: NonNullable<DocsResult['entity']>): string {
@@ -117,9 +110,4 @@ function titleOf(entity: NonNullable<DocsResult['entity']>): string {
 
 function nameOf(ref: string): string {
   return ref.slice(ref.lastIndexOf('/') + 1);
-}
-
-/** Slack mrkdwn treats &, < and > as control characters; catalog and page text must not become markup. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

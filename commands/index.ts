@@ -1,5 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { UserFacingError } from '../src/errors';
+import { messageText, mrkdwn, section, slackId, type MessageText } from '../src/slack/mrkdwn';
 import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewSubmission } from './createService';
 import { CREATE_SERVICE } from './createService.blocks';
 import { digestFlow, type DigestCommandPorts } from './digest';
@@ -22,7 +23,8 @@ export interface CommandContext {
 
 /** An answer in Block Kit, shown only to the asker unless shared. */
 export interface CommandReply {
-  text: string;
+  /** Slack parses it for pings as it does blocks: built through src/slack/mrkdwn. */
+  text: MessageText;
   blocks: KnownBlock[];
   visibility: 'ephemeral' | 'in_channel';
   /** For button presses: replace the message the button was on, rather than add one. */
@@ -118,8 +120,8 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
   // Outside Slack there is no modal: point at the CLI, which runs the same templates.
   const createServiceElsewhere = async (): Promise<CommandReply> => {
     const names = ports.createService ? (await ports.createService.scaffolder.listTemplates()).templates.map((template) => template.name) : [];
-    const text = `/create-service opens a form in Slack. Here, use the CLI: \`backline template list\`, then \`backline template run <name> --values values.json\`.${names.length ? ` Templates: ${names.join(', ')}.` : ''}`;
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], visibility: 'ephemeral' };
+    const text = mrkdwn`/create-service opens a form in Slack. Here, use the CLI: \`backline template list\`, then \`${'backline template run <name> --values values.json'}\`.${names.length ? ` Templates: ${names.join(', ')}.` : ''}`;
+    return { text: messageText(text), blocks: [section(text)], visibility: 'ephemeral' };
   };
 
   const oncall = async (text: string, context: CommandContext): Promise<CommandReply> => {
@@ -211,10 +213,10 @@ function decodeTarget(value: string): string {
   const kind = value.slice(0, separator);
   const rest = value.slice(separator + 1);
   if (kind === 'ref' && rest) return rest;
-  if (kind === 'person' && /^[UW][A-Z0-9]+$/.test(rest)) return `<@${rest}>`;
+  if (kind === 'person' && slackId.isUser(rest)) return `<@${rest}>`;
   if (kind === 'channel') {
     const [id, name] = rest.split('|');
-    if (id && /^[CG][A-Z0-9]+$/.test(id)) return `<#${id}${name ? `|${name}` : ''}>`;
+    if (slackId.isChannel(id)) return `<#${id}${name ? `|${name}` : ''}>`;
     if (name) return `#${name}`;
   }
   throw new UserFacingError('That button no longer works: run /whoowns again.');

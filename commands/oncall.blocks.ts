@@ -1,5 +1,6 @@
-import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { OnCallAnswer, OnCallPerson } from '../src/oncall/resolve';
+import { httpUrl, context, date, join, mention as mentionOf, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
 import { limitList, truncate } from '../src/slack/blockKitLimits';
 import type { OnCallResult } from './oncall';
 
@@ -24,61 +25,61 @@ export function renderOnCall(result: OnCallResult, options: OnCallRenderOptions 
   const title = result.target.entity.metadata.title;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`On call for ${typeof title === 'string' && title.trim() ? title : result.target.name}`, 150), emoji: true } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(sourceLine(answer), 3000) }] },
+    context(sourceLine(answer)),
   ];
   const clock = timeFormat(result.timeZone);
   if (answer.oncall.length) {
     const { shown, more } = limitList(answer.oncall, PEOPLE_LIMIT);
-    const lines = shown.map((person) => `*Level ${person.level}*  ${mention(person, options.plainNames)}  ${person.until === null ? '_no end set_' : `until ${clock(person.until)}`}`);
-    if (more) lines.push(`…and ${more} more`);
-    blocks.push(section(lines.join('\n')));
+    const lines = shown.map((person) => mrkdwn`*Level ${person.level}*  ${mention(person, options.plainNames)}  ${person.until === null ? mrkdwn`_no end set_` : `until ${clock(person.until)}`}`);
+    blocks.push(section(join([...lines, ...(more ? [`…and ${more} more`] : [])], '\n')));
   } else if (answer.source) {
-    blocks.push(section('*Nobody is on call right now.*'));
+    blocks.push(section(mrkdwn`*Nobody is on call right now.*`));
   }
   if (answer.next.length) {
-    const next = answer.next.map((person) => `${mention(person, options.plainNames)}${person.from !== null ? ` from ${clock(person.from)}` : ''}${person.until !== null ? ` until ${clock(person.until)}` : ''}`);
-    blocks.push(section(`*Next:* ${next.join('; ')}`));
+    const next = answer.next.map((person) => mrkdwn`${mention(person, options.plainNames)}${person.from !== null ? ` from ${clock(person.from)}` : ''}${person.until !== null ? ` until ${clock(person.until)}` : ''}`);
+    blocks.push(section(mrkdwn`*Next:* ${join(next, '; ')}`));
   }
   const warnings = [...result.warnings, ...answer.warnings];
-  if (warnings.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(warnings.map((warning) => `:warning: ${escape(warning)}`).join('\n'), 3000) }] });
-  if (answer.pageUrl && answer.source && answer.source !== 'rotation') {
-    blocks.push({ type: 'actions', block_id: 'oncall:card', elements: [urlButton(answer.source === 'pagerduty' ? 'Page in PagerDuty' : `Open in ${SOURCE_NAMES[answer.source]}`, ONCALL_ACTIONS.page, answer.pageUrl)] });
+  if (warnings.length) blocks.push(context(warningLines(warnings)));
+  const pageUrl = answer.pageUrl ? httpUrl(answer.pageUrl) : null;
+  if (pageUrl && answer.source && answer.source !== 'rotation') {
+    blocks.push({ type: 'actions', block_id: 'oncall:card', elements: [urlButton(answer.source === 'pagerduty' ? 'Page in PagerDuty' : `Open in ${SOURCE_NAMES[answer.source]}`, ONCALL_ACTIONS.page, pageUrl)] });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Times in ${escape(result.timeZone)}${freshness(answer, clock)}` }] });
+  blocks.push(context(mrkdwn`Times in ${result.timeZone}${freshness(answer, clock)}`));
   return blocks;
 }
 
 /** The one-line summary for notifications: who to call first. */
-export function onCallSummaryText(result: OnCallResult): string {
-  if (!result.target) return result.query ? `Nothing in the catalog is called "${result.query}"` : 'Which team or service?';
+export function onCallSummaryText(result: OnCallResult): MessageText {
+  if (!result.target) return messageText(result.query ? mrkdwn`Nothing in the catalog is called "${truncate(result.query, 200)}"` : mrkdwn`Which team or service?`);
   const first = result.answer?.oncall[0];
-  if (!first) return `Nobody is on call for ${result.target.ref}`;
-  return `${first.name} is on call for ${result.target.ref}${first.until !== null ? ` until ${timeFormat(result.timeZone)(first.until)}` : ''}`;
+  if (!first) return messageText(mrkdwn`Nobody is on call for ${result.target.ref}`);
+  return messageText(mrkdwn`${first.name} is on call for ${result.target.ref}${first.until !== null ? ` until ${timeFormat(result.timeZone)(first.until)}` : ''}`);
 }
 
 /**
  * The on-call field of the /whoowns card. Times use Slack's date token, which Slack renders in each
  * viewer's own time zone, so the card costs no users.info call; the shell gets plain UTC text.
  */
-export function onCallField(answer: OnCallAnswer | undefined, options: OnCallRenderOptions = {}): string {
-  if (!answer?.source) return 'not configured';
+export function onCallField(answer: OnCallAnswer | undefined, options: OnCallRenderOptions = {}): Mrkdwn {
+  if (!answer?.source) return mrkdwn`not configured`;
   const source = SOURCE_NAMES[answer.source];
-  const warning = answer.warnings.length ? `\n:warning: ${escape(answer.warnings[0]!)}` : '';
+  const warning = answer.warnings.length ? mrkdwn`\n:warning: ${answer.warnings[0]!}` : '';
   // No answer at all (the provider is not connected, or failed with nothing cached) is not the same
   // as an answer naming nobody.
-  if (answer.oncall.length === 0) return `${answer.servedFrom === null ? 'unknown' : 'nobody now'} (${source})${warning}`;
+  if (answer.oncall.length === 0) return mrkdwn`${answer.servedFrom === null ? 'unknown' : 'nobody now'} (${source})${warning}`;
   const clock = timeFormat('UTC');
-  const until = (at: number) => (options.plainNames ? clock(at) : `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${clock(at)}>`);
+  const until = (at: number) => (options.plainNames ? clock(at) : date(at, '{date_short_pretty} {time}', clock(at)));
   const people = answer.oncall.filter((person) => person.level === answer.oncall[0]!.level).slice(0, 3);
-  const line = people.map((person) => `${mention(person, options.plainNames)}${person.until !== null ? ` until ${until(person.until)}` : ''}`).join(', ');
+  const line = join(people.map((person) => mrkdwn`${mention(person, options.plainNames)}${person.until !== null ? mrkdwn` until ${until(person.until)}` : ''}`), ', ');
   const stale = answer.servedFrom === 'stale' ? ' :warning: provider unreachable, last known' : '';
-  return `${line} (${source})${stale}`;
+  return mrkdwn`${line} (${source})${stale}`;
 }
 
-function sourceLine(answer: OnCallAnswer): string {
-  if (!answer.source || !answer.origin) return 'No on-call set up';
-  const where = answer.origin.relation === 'itself' ? '' : ` · set on ${answer.origin.relation === 'owner' ? 'its owner' : 'the parent team'} *${escape(answer.origin.displayName)}*`;
-  return `${SOURCE_NAMES[answer.source]}${answer.label ? ` · ${escape(answer.label)}` : ''}${where}`;
+function sourceLine(answer: OnCallAnswer): Mrkdwn {
+  if (!answer.source || !answer.origin) return mrkdwn`No on-call set up`;
+  const where = answer.origin.relation === 'itself' ? '' : mrkdwn` · set on ${answer.origin.relation === 'owner' ? 'its owner' : 'the parent team'} *${answer.origin.displayName}*`;
+  return mrkdwn`${SOURCE_NAMES[answer.source]}${answer.label ? ` · ${answer.label}` : ''}${where}`;
 }
 
 function freshness(answer: OnCallAnswer, clock: (at: number) => string): string {
@@ -89,17 +90,17 @@ function freshness(answer: OnCallAnswer, clock: (at: number) => string): string 
 
 function usage(warnings: string[]): KnownBlock[] {
   const blocks: KnownBlock[] = [
-    section('*Who is on call?* Ask about a team or a service:'),
-    section('• `/oncall payments`: a team\n• `/oncall payments-service`: a service, through its owning team\n• `/oncall #team-payments`: the team of a channel\n• `/oncall` in a team channel: that team'),
+    section(mrkdwn`*Who is on call?* Ask about a team or a service:`),
+    section(mrkdwn`• \`/oncall payments\`: a team\n• \`/oncall payments-service\`: a service, through its owning team\n• \`/oncall #team-payments\`: the team of a channel\n• \`/oncall\` in a team channel: that team`),
   ];
-  if (warnings.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(warnings.map((warning) => `:warning: ${escape(warning)}`).join('\n'), 3000) }] });
+  if (warnings.length) blocks.push(context(warningLines(warnings)));
   return blocks;
 }
 
 function notFound(result: OnCallResult): KnownBlock[] {
-  const blocks: KnownBlock[] = [section(`Nothing in the catalog is called *${escape(truncate(result.query, 200))}*.`)];
+  const blocks: KnownBlock[] = [section(mrkdwn`Nothing in the catalog is called *${truncate(result.query, 200)}*.`)];
   if (result.suggestions.length) {
-    blocks.push(section('Did you mean:'));
+    blocks.push(section(mrkdwn`Did you mean:`));
     const buttons: ActionsBlock = {
       type: 'actions',
       block_id: 'oncall:lookup',
@@ -108,13 +109,17 @@ function notFound(result: OnCallResult): KnownBlock[] {
     };
     blocks.push(buttons);
   } else {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Try a team or service name, or a `#channel`.' }] });
+    blocks.push(context(mrkdwn`Try a team or service name, or a \`#channel\`.`));
   }
   return blocks;
 }
 
-function mention(person: OnCallPerson, plainNames = false): string {
-  return person.slackUserId && !plainNames ? `<@${person.slackUserId}>` : escape(person.name);
+function mention(person: OnCallPerson, plainNames = false): Mrkdwn {
+  return mentionOf.user(plainNames ? null : person.slackUserId, person.name);
+}
+
+function warningLines(warnings: string[]): Mrkdwn {
+  return join(warnings.map((warning) => mrkdwn`:warning: ${warning}`), '\n');
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -135,14 +140,5 @@ function button(text: string, actionId: string, value: string): Button {
 }
 
 function urlButton(text: string, actionId: string, url: string): Button {
-  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, url: truncate(url, 3000), style: 'danger' };
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
-}
-
-/** Slack mrkdwn treats &, < and > as control characters; catalog and provider text must not become markup. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, url, style: 'danger' };
 }

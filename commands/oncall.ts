@@ -64,7 +64,7 @@ export async function onCall(query: OnCallQuery, ports: OnCallPorts): Promise<On
   } else {
     const person = (await ports.catalog.findByAnnotation('slack.com/user-id', input.slackUserId)).find((entity) => entity.kind === 'user') ?? (await personByEmail(input.slackUserId, ports));
     if (!person) {
-      result.warnings.push(`<@${input.slackUserId}> is not in the catalog, so Backline does not know their team: try /oncall <team>.`);
+      result.warnings.push(`Slack user ${input.slackUserId} is not in the catalog, so Backline does not know their team: try /oncall <team>.`);
       return result;
     }
     result.target = person;

@@ -228,7 +228,7 @@ export async function whoOwnsByTeam(input: TeamQuery, ports: WhoOwnsPorts): Prom
   } else {
     const user = await findPerson(input.slackUserId, ports);
     if (!user) {
-      result.warnings.push(`<@${input.slackUserId}> is not in the catalog: add a User entity with their email, or the annotation slack.com/user-id: ${input.slackUserId}.`);
+      result.warnings.push(`Slack user ${input.slackUserId} is not in the catalog: add a User entity with their email, or the annotation slack.com/user-id: ${input.slackUserId}.`);
       return result;
     }
     result.person = { ...personOf(user), slackUserId: input.slackUserId };

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import { AppError, UserFacingError } from '../errors';
 import { BLOCK_KIT_LIMITS } from './blockKitLimits';
+import { mrkdwn, section } from './mrkdwn';
 
 /**
  * State carried from one modal step to the next in `private_metadata`. Slack caps it at 3,000
@@ -45,7 +46,7 @@ export async function openModalThenLoad(
       type: 'modal',
       callback_id: loading.callbackId,
       title: { type: 'plain_text', text: loading.title.slice(0, BLOCK_KIT_LIMITS.modalTitle) },
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Loading…' } }],
+      blocks: [section(mrkdwn`:hourglass_flowing_sand: Loading…`)],
     },
   });
   const viewId = opened.view?.id;
@@ -58,7 +59,7 @@ export async function openModalThenLoad(
     await client.views.update({
       view_id: viewId,
       hash: opened.view?.hash,
-      view: { type: 'modal', callback_id: loading.callbackId, title: { type: 'plain_text', text: loading.title.slice(0, BLOCK_KIT_LIMITS.modalTitle) }, close: { type: 'plain_text', text: 'Close' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${message}` } }] },
+      view: { type: 'modal', callback_id: loading.callbackId, title: { type: 'plain_text', text: loading.title.slice(0, BLOCK_KIT_LIMITS.modalTitle) }, close: { type: 'plain_text', text: 'Close' }, blocks: [section(mrkdwn`:warning: ${message}`)] },
     });
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { CommandReply } from '../../commands';
 import { asAppError, UserFacingError } from '../errors';
 import type { Logger } from '../logger';
+import { messageText, mrkdwn, section } from './mrkdwn';
 
 /**
  * The one place failures become words for the person who asked. Logs the error with its context;
@@ -10,7 +11,8 @@ export function failureReply(error: unknown, context: { what: string; logger: Lo
   const appError = asAppError(error);
   if (appError instanceof UserFacingError) {
     context.logger.info('request refused', { ...context.fields, reason: appError.message });
-    return { text: appError.message, blocks: [section(`:information_source: ${appError.message}`)], visibility: 'ephemeral' };
+    // A refusal's message may quote what was asked or what the catalog holds: it is text, never markup.
+    return { text: messageText(mrkdwn`${appError.message}`), blocks: [section(mrkdwn`:information_source: ${appError.message}`)], visibility: 'ephemeral' };
   }
   const reference = Math.random().toString(36).slice(2, 8);
   context.logger.error(`${context.what} failed`, { ...context.fields, reference, error });
@@ -18,12 +20,8 @@ export function failureReply(error: unknown, context: { what: string; logger: Lo
     appError.code === 'DATABASE_UNAVAILABLE'
       ? 'The catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline.'
       : 'Try again; if it keeps failing, tell whoever runs Backline';
-  const text = `:warning: Sorry, ${context.what} failed. ${advice} (reference ${reference}).`;
-  return { text, blocks: [section(text)], visibility: 'ephemeral' };
-}
-
-function section(text: string) {
-  return { type: 'section' as const, text: { type: 'mrkdwn' as const, text } };
+  const text = mrkdwn`:warning: Sorry, ${context.what} failed. ${advice} (reference ${reference}).`;
+  return { text: messageText(text), blocks: [section(text)], visibility: 'ephemeral' };
 }
 
 /**

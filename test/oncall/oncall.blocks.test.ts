@@ -65,19 +65,19 @@ describe('the /oncall card', () => {
 
 describe('the on-call field of /whoowns', () => {
   it('says "not configured" without an on-call setting', () => {
-    expect(onCallField(undefined)).toBe('not configured');
-    expect(onCallField({ ...answer, source: null })).toBe('not configured');
+    expect(onCallField(undefined).text).toBe('not configured');
+    expect(onCallField({ ...answer, source: null }).text).toBe('not configured');
   });
 
   it('names the first level with a Slack date token, and flags an answer the provider could not refresh', () => {
-    expect(onCallField(answer)).toBe('<@U0BEN> until <!date^1778490000^{date_short_pretty} {time}|Mon 11 May, 09:00 UTC> (PagerDuty) :warning: provider unreachable, last known');
+    expect(onCallField(answer).text).toBe('<@U0BEN> until <!date^1778490000^{date_short_pretty} {time}|Mon 11 May, 09:00 UTC> (PagerDuty) :warning: provider unreachable, last known');
   });
 
   it('says nobody is on call, with the reason', () => {
-    expect(onCallField({ ...answer, oncall: [], warnings: ['PagerDuty did not answer in 2 s.'] })).toBe('nobody now (PagerDuty)\n:warning: PagerDuty did not answer in 2 s.');
-    expect(onCallField({ ...answer, oncall: [], servedFrom: null, warnings: ['Backline cannot ask PagerDuty: set PAGERDUTY_TOKEN.'] })).toBe(
+    expect(onCallField({ ...answer, oncall: [], warnings: ['PagerDuty did not answer in 2 s.'] }).text).toBe('nobody now (PagerDuty)\n:warning: PagerDuty did not answer in 2 s.');
+    expect(onCallField({ ...answer, oncall: [], servedFrom: null, warnings: ['Backline cannot ask PagerDuty: set PAGERDUTY_TOKEN.'] }).text).toBe(
       'unknown (PagerDuty)\n:warning: Backline cannot ask PagerDuty: set PAGERDUTY_TOKEN.',
     );
-    expect(onCallField({ ...answer, source: 'rotation', oncall: [], servedFrom: 'catalog', warnings: [] })).toBe('nobody now (Rotation)');
+    expect(onCallField({ ...answer, source: 'rotation', oncall: [], servedFrom: 'catalog', warnings: [] }).text).toBe('nobody now (Rotation)');
   });
 });

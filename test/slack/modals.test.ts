@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { UserFacingError } from '../../src/errors';
 import { decodePrivateMetadata, encodePrivateMetadata, openModalThenLoad } from '../../src/slack/modals';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { newTriggerId } from '../support/slackSigning';
@@ -48,5 +49,12 @@ describe('opening a modal before slow work', () => {
     await expect(openModalThenLoad(client, newTriggerId(), { callbackId: 'x', title: 'Create a service' }, async () => Promise.reject(new Error('GitHub timed out')))).rejects.toThrow('GitHub timed out');
     const update = slack.callsTo('views.update')[0]!.args.view as { blocks: Array<{ text: { text: string } }> };
     expect(update.blocks[0]!.text.text).toBe(':warning: Something went wrong while preparing this form. Close it and try again.');
+  });
+
+  it('shows a refusal that quotes the catalog as text, pinging nobody', async () => {
+    const refusal = new UserFacingError('<!channel> is no longer in the catalog.');
+    await expect(openModalThenLoad(client, newTriggerId(), { callbackId: 'x', title: 'Not applicable' }, async () => Promise.reject(refusal))).rejects.toBe(refusal);
+    const update = slack.callsTo('views.update')[0]!.args.view as { blocks: Array<{ text: { text: string } }> };
+    expect(update.blocks[0]!.text.text).toBe(':warning: &lt;!channel&gt; is no longer in the catalog.');
   });
 });
