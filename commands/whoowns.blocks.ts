@@ -1,6 +1,6 @@
 import type { KnownBlock, ActionsBlock, Button } from '@slack/types';
 import { limitList, truncate } from '../src/slack/blockKitLimits';
-import { context, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
+import { context, fitMessageBlocks, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
 import type { StoredEntity } from '../src/catalog/store';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from './whoowns';
 import { onCallField } from './oncall.blocks';
@@ -74,7 +74,7 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   } else {
     blocks.push({ type: 'actions', block_id: 'whoowns:card', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, `ref:${entity.ref}`, 'primary')] });
   }
-  return blocks;
+  return fitMessageBlocks(blocks);
 }
 
 /** "What does #channel own?" and "what do @person's teams own?". */
@@ -103,7 +103,7 @@ export function renderTeamsOwnership(result: TeamsResult, options: RenderOptions
     blocks.push({ type: 'actions', block_id: 'whoowns:teams', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, value, 'primary')] });
   }
   if (options.shared) blocks.push(context(sharedBy(options.shared.by)));
-  return blocks;
+  return options.home ? blocks : fitMessageBlocks(blocks);
 }
 
 /** The App Home tab: the viewer's teams and what they own, or how to get listed. */

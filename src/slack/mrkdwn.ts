@@ -140,14 +140,45 @@ export function date(at: Date | number, format: '{date_short}' | '{date_short_pr
  * link or entity could join with what follows it into markup nobody wrote.
  */
 export function truncateMrkdwn(value: Mrkdwn, max: number): Mrkdwn {
-  if (value.text.length <= max) return value;
-  const cut = truncate(value.text, max);
+  return value.text.length <= max ? value : built(cutBuilt(value.text, max));
+}
+
+/** Cuts text this module built, keeping its markup whole (see truncateMrkdwn). */
+function cutBuilt(text: string, max: number): string {
+  const cut = truncate(text, max);
   let kept = cut.endsWith('…') ? cut.slice(0, -1) : cut;
   const open = kept.lastIndexOf('<');
   if (open > kept.lastIndexOf('>')) kept = kept.slice(0, open);
   const entity = /&[a-z]*$/.exec(kept);
   if (entity) kept = kept.slice(0, entity.index);
-  return built(`${kept}…`);
+  return `${kept}…`;
+}
+
+/**
+ * Blocks whose JSON fits Slack's limit for a message (about 13,000 characters, beyond which Slack
+ * answers `msg_blocks_too_long` and shows nothing): while over it, the longest mrkdwn text is cut
+ * to half. Each field is already within its own limit, but a catalog entry can fill every field.
+ */
+export function fitMessageBlocks<T>(blocks: T[]): T[] {
+  if (JSON.stringify(blocks).length <= BLOCK_KIT_LIMITS.messageBlocksJson) return blocks;
+  const fitted = structuredClone(blocks);
+  const texts = mrkdwnTextsOf(fitted);
+  while (JSON.stringify(fitted).length > BLOCK_KIT_LIMITS.messageBlocksJson) {
+    const longest = texts.reduce<MrkdwnElement | undefined>((best, element) => (!best || element.text.length > best.text.length ? element : best), undefined);
+    if (!longest || longest.text.length <= 100) break;
+    longest.text = cutBuilt(longest.text, Math.floor(longest.text.length / 2));
+  }
+  return fitted;
+}
+
+function mrkdwnTextsOf(value: unknown, found: MrkdwnElement[] = []): MrkdwnElement[] {
+  if (Array.isArray(value)) for (const item of value) mrkdwnTextsOf(item, found);
+  else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (record.type === 'mrkdwn' && typeof record.text === 'string') found.push(record as unknown as MrkdwnElement);
+    else for (const item of Object.values(record)) mrkdwnTextsOf(item, found);
+  }
+  return found;
 }
 
 /** A message's fallback `text`. Slack parses it for pings as it does blocks. */

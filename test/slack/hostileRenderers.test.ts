@@ -5,6 +5,7 @@ import { onCallSummaryText, renderOnCall } from '../../commands/oncall.blocks';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText } from '../../commands/whoowns.blocks';
 import { UserFacingError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
+import { checkMessageLimits, checkViewLimits } from '../../src/slack/blockKitLimits';
 import { failureReply } from '../../src/slack/replies';
 import { hostileDigest, hostileDocs, hostileNudge, hostileOnCall, hostileTask, hostileTeams, hostileTemplate, hostileWhoOwns, FIXTURE_MARKUP } from '../support/hostileFixtures';
 import { blockUrls, foreignMarkup, HOSTILE_STRINGS, linkTargetsOf, mrkdwnTexts } from '../support/hostileStrings';
@@ -89,6 +90,11 @@ describe.each(MESSAGES)('%s', (_message, render) => {
   it.each(HOSTILE_STRINGS)('keeps its fallback text within 4,000 characters with %s in it', (_what, hostile) => {
     expect(render(hostile).text.length).toBeLessThanOrEqual(4000);
   });
+
+  it.each(HOSTILE_STRINGS)('stays inside every Block Kit limit Slack enforces with %s in every field', (_what, hostile) => {
+    const { text, blocks } = render(hostile);
+    expect(checkMessageLimits({ text, blocks: blocks as unknown[] })).toEqual([]);
+  });
 });
 
 describe.each(VIEWS)('%s', (_view, render) => {
@@ -98,6 +104,12 @@ describe.each(VIEWS)('%s', (_view, render) => {
 
   it.each(HOSTILE_STRINGS)('gives buttons only http(s) links, whatever %s does to a URL', (_what, hostile) => {
     expectOnlyHttpUrls(render(hostile));
+  });
+
+  it.each(HOSTILE_STRINGS)('stays inside every Block Kit limit Slack enforces with %s in every field', (_what, hostile) => {
+    const rendered = render(hostile);
+    // Some renderers give a view's blocks, which the caller puts in a modal or the Home tab.
+    expect(checkViewLimits(Array.isArray(rendered) ? { type: 'home', blocks: rendered } : rendered)).toEqual([]);
   });
 });
 

@@ -144,7 +144,7 @@ export function hostileDigest(h: string): TeamDigest {
     trend: [40, 50],
     regressions: [change],
     improvements: [change],
-    actions: [action, { ...action, fix: { text: h, url: 'https://how.example/runbooks' } }],
+    actions: [action, { ...action, checkId: 'has-oncall', fix: { text: h, url: 'https://how.example/runbooks' } }],
     waived: [{ waiver: { id: 'w1', entityRef: 'component:default/payments-service', checkId: 'has-runbook', kind: 'not_applicable', reason: h, createdBy: h, createdAt: new Date(AT), expiresAt: new Date(AT) }, displayName: h, title: h }],
     catalogProblems: [{ file: h, line: 3, message: h }],
     staleOwners: [{ ref: 'user:default/bob', displayName: h, reason: 'left-slack' }],
