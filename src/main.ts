@@ -28,7 +28,7 @@ import { PgDocsStore } from './docs/PgDocsStore';
 import { createDocsSite } from './docs/site';
 import { TECHDOCS_PATH } from './docs/staticSite';
 import { silentLogger, type Logger } from './logger';
-import { createBacklineMetrics } from './metrics';
+import { createBacklineMetrics, watchEventLoop } from './metrics';
 import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
 import type { SlackServer } from './slack/app';
 import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type DirectoryListingPorts } from './slack/directoryListing';
@@ -287,6 +287,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
   const { pool } = backline.database;
   const metrics = createBacklineMetrics();
+  const eventLoop = watchEventLoop(metrics);
   const identities = PgSlackIdentityStore.create({ pool });
   // Cards asked for again are answered from memory until the catalog changes (one pool connection listens).
   const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
@@ -362,6 +363,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     await refreshGauges();
     await server.start();
   } catch (error) {
+    eventLoop.stop();
     await catalogReads.stop();
     await backline.close();
     throw error;
@@ -420,6 +422,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         await docsRefresh.stop();
         await catalogReads.stop();
         await backline.close();
+        eventLoop.stop();
       })()),
   };
 }

@@ -257,6 +257,11 @@ describe('events and interactions', () => {
     expect(metrics).toMatch(/backline_requests_total\{command="\/whoowns",outcome="ok"\} \d+/);
     expect(metrics).toMatch(/backline_request_duration_seconds_count\{command="\/whoowns"\} \d+/);
     expect(metrics).toMatch(/backline_catalog_entities 130/);
+    const delay = Number(/^backline_event_loop_delay_max_seconds (\S+)$/m.exec(metrics)?.[1]);
+    const p99 = Number(/^backline_event_loop_delay_p99_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(p99).toBeGreaterThanOrEqual(0);
+    expect(p99).toBeLessThanOrEqual(delay);
   });
 });
 

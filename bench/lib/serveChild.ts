@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
+
+/**
+ * The compiled `backline serve` (bin/backline.js) as a child process, started with serve's own V8
+ * settings so that it does not start itself again (src/cli/serveRuntime.ts): the child's pid is
+ * the process that answers, whose memory /proc reports. Its JSON log lines are read as they come.
+ */
+export interface ServeChild {
+  child: ChildProcess;
+  pid: number;
+  /** Resolves with the fields of the first log line whose message is `message`. */
+  logged(message: string, timeoutMs: number): Promise<Record<string, unknown>>;
+  /** Every log line at warn or above, for the report when something goes wrong. */
+  problems: string[];
+  /** Stops serve (SIGTERM, as an orchestrator would) and resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function startServeChild(root: string, env: Record<string, string>, options: { cpuProfileDir?: string; cwd: string }): ServeChild {
+  const nodeArgs = [...SERVE_V8_FLAGS, ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'backline.js'), 'serve'], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const waiting = new Map<string, Array<(fields: Record<string, unknown>) => void>>();
+  const seen = new Map<string, Record<string, unknown>>();
+  const problems: string[] = [];
+  let buffered = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        problems.push(line);
+        continue;
+      }
+      if (record.level === 'warn' || record.level === 'error') problems.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      const message = String(record.msg);
+      if (!seen.has(message)) seen.set(message, record);
+      for (const resolve of waiting.get(message) ?? []) resolve(record);
+      waiting.delete(message);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    pid: child.pid!,
+    problems,
+    logged: (message, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const already = seen.get(message);
+        if (already) return resolve(already);
+        const timer = setTimeout(() => reject(new Error(`serve did not log "${message}" within ${timeoutMs / 1000} s`)), timeoutMs);
+        void exited.then((code) => reject(new Error(`serve exited (${code}) before logging "${message}": ${problems.slice(-5).join('\n')}`)));
+        waiting.set(message, [
+          ...(waiting.get(message) ?? []),
+          (fields) => {
+            clearTimeout(timer);
+            resolve(fields);
+          },
+        ]);
+      }),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Resident memory from /proc/<pid>/status, in MiB: now (VmRSS) and the most it ever was (VmHWM). */
+export function residentMemory(pid: number): { rss: number; peak: number } | undefined {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Samples a process's resident memory every `everyMs` until stopped; the highest sample and the first. */
+export function sampleMemory(pid: number, everyMs: number): { stop(): { first: number; max: number; samples: number } } {
+  let first = NaN;
+  let max = 0;
+  let samples = 0;
+  const timer = setInterval(() => {
+    const memory = residentMemory(pid);
+    if (!memory) return;
+    if (samples++ === 0) first = memory.rss;
+    max = Math.max(max, memory.rss);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { first, max, samples };
+    },
+  };
+}
