@@ -6,6 +6,7 @@ import type { Entity } from './model';
 import type { UrlReader } from './placeholders';
 import { processCatalogText, type CatalogProblem, type LocationTarget } from './processing';
 import { DEFAULT_CATALOG_RULES, refusalOf, type CatalogRule } from './rules';
+import { createTurns, type Turns } from './turns';
 import type { IngestionStore, LocationState, LocationType, LocationWrite } from './store';
 
 export interface IngestReport {
@@ -62,6 +63,13 @@ type Outcome =
   | { kind: 'failed'; pending: Pending; problem: CatalogProblem }
   | { kind: 'processed'; pending: Pending; write: LocationWrite };
 
+/**
+ * A batch is written once its entities' JSON reaches this size, however few they are: the write
+ * encodes the whole batch in one synchronous step, and entities carrying megabytes from placeholders
+ * would otherwise make that step hold serve's event loop for hundreds of milliseconds.
+ */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
 export function locationKey(location: { type: LocationType; target: string }): string {
   return `${location.type}:${location.target}`;
 }
@@ -109,6 +117,7 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
   const batchSize = deps.batchSize ?? 2_000;
   const known = await store.loadLocations();
   const policy = readPolicy(deps);
+  const turns = createTurns();
   const visited = new Set<string>();
   const orphaned: string[] = [];
   const conflicted = new Map<string, RootLocation>();
@@ -125,10 +134,11 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
     // Locations are read ahead while earlier ones are written: parsing in this process overlaps
     // with PostgreSQL's work on the previous batch. Outcomes are still taken in order, so "the
     // first location to claim a ref keeps it" means the same thing on every run.
-    const outcomes = startLimited(frontier, concurrency, (pending) => readLocationSafely(pending, known.get(pending.key), deps, policy));
+    const outcomes = startLimited(frontier, concurrency, turns, (pending) => readLocationSafely(pending, known.get(pending.key), deps, policy, turns.slice()));
     const next: Pending[] = [];
     let batch: LocationWrite[] = [];
     let batchEntities = 0;
+    let batchBytes = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       const counts = await store.writeLocations(batch);
@@ -143,6 +153,7 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
       report.entities.removed += counts.removed;
       batch = [];
       batchEntities = 0;
+      batchBytes = 0;
     };
 
     for (const pendingOutcome of outcomes) {
@@ -167,7 +178,8 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
       orphaned.push(...droppedChildren(pending.key, write.children, known));
       batch.push(write);
       batchEntities += write.entities.length;
-      if (batchEntities >= batchSize) await flush();
+      for (const entity of write.entities) batchBytes += entity.json.length;
+      if (batchEntities >= batchSize || batchBytes >= MAX_BATCH_BYTES) await flush();
     }
     await flush();
     frontier = next;
@@ -224,9 +236,9 @@ function admission(pending: Pending, deps: IngestDependencies, policy: ReadPolic
 }
 
 /** A location whose reading fails in a way nobody foresaw fails alone: the rest of the pass goes on. */
-async function readLocationSafely(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies, policy: ReadPolicy): Promise<Outcome> {
+async function readLocationSafely(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies, policy: ReadPolicy, takeTurn: () => Promise<void>): Promise<Outcome> {
   try {
-    return await readLocation(pending, previous, deps, policy);
+    return await readLocation(pending, previous, deps, policy, takeTurn);
   } catch (error) {
     const message = error instanceof RangeError ? 'it is nested too deeply to read' : (error as Error).message;
     return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: `${pending.target} could not be processed: ${message}` } };
@@ -248,7 +260,7 @@ export type SourceRead =
   | { kind: 'children'; children: LocationTarget[]; hash: string }
   | { kind: 'failed'; message: string };
 
-async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies, policy: ReadPolicy): Promise<Outcome> {
+async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies, policy: ReadPolicy, takeTurn: () => Promise<void>): Promise<Outcome> {
   if (pending.type === 'file' && !/[*?]/.test(pending.target)) {
     const confined = confineRealFile(pending.target, pending.scope);
     if (!confined.ok) return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: confined.message } };
@@ -279,6 +291,7 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
         policy,
         maxPlaceholderBytes: deps.maxPlaceholderBytes,
         admit: admission(pending, deps, policy),
+        takeTurn,
       });
       if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
       return {
@@ -359,7 +372,7 @@ function base(pending: Pending): Pick<LocationWrite, 'key' | 'type' | 'target' |
 }
 
 /** Starts `work` on every item, at most `limit` at once, and gives back the results in item order. */
-function startLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Array<Promise<R>> {
+function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item: T) => Promise<R>): Array<Promise<R>> {
   const settle: Array<{ resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
   const results = items.map(() => new Promise<R>((resolve, reject) => settle.push({ resolve, reject })));
   // Every result is awaited in order by the caller; this only keeps a failure that is not reached
@@ -369,12 +382,9 @@ function startLimited<T, R>(items: T[], limit: number, work: (item: T) => Promis
   // Back to the event loop before each item, one item per turn: work that never waits on I/O (a
   // local file read and parsed) would otherwise run item after item while the database's answers
   // to earlier writes wait, and PostgreSQL would sit idle between the statements of a batch.
-  // Immediates queued in one turn all run in that turn, so the runners take turns through a chain.
-  let turn = Promise.resolve();
-  const nextTurn = () => (turn = turn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
   const runner = async () => {
     while (next < items.length) {
-      await nextTurn();
+      await turns.next();
       if (next >= items.length) break;
       const index = next++;
       try {

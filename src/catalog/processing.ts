@@ -3,6 +3,7 @@ import { sha256 } from '../sources/files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
 import { confineLocalPath, confineUrl, NO_POLICY, directoryScope, type ReadPolicy, type ReadScope } from './confinement';
 import { containsPlaceholder, isUrl, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
+import { createTurns } from './turns';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
 
 export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location' | 'rule';
@@ -78,6 +79,8 @@ export interface ProcessOptions {
   maxPlaceholderBytes?: number;
   /** The catalog rules' verdict on a valid entity: null lets it in, a message refuses it. */
   admit?: (entity: Entity) => string | null;
+  /** Hands the event loop back between documents and reads (see turns.ts). */
+  takeTurn?: () => Promise<void>;
 }
 
 /** What a location's placeholders may pull in together unless configured: a few large API definitions. */
@@ -105,7 +108,7 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   const policy = options.policy ?? (options.urlReader ? { organisations: new Set<string>(), repositoryOf: (url: string) => options.urlReader!.repositoryOf(url) } : NO_POLICY);
   const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
   const budget: PlaceholderBudget = { remaining: limit, limit };
-  const takeTurn = turnTaker();
+  const takeTurn = options.takeTurn ?? createTurns().slice();
 
   for (const raw of parsed.documents) {
     await takeTurn();
@@ -138,22 +141,6 @@ export async function processCatalogText(text: string, options: ProcessOptions):
     children.push(...accepted.children);
   }
   return { parsed: true, entities, children, problems, documents, dependencies };
-}
-
-/**
- * Gives the event loop a turn whenever this much time has passed without one. `serve` reads
- * catalogs in the process that answers Slack, and a large or hostile file (thousands of documents,
- * placeholders pulling in megabytes) would otherwise hold every request until it is done.
- */
-const TURN_MS = 10;
-
-function turnTaker(): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < TURN_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    since = performance.now();
-  };
 }
 
 interface DocumentContext {
