@@ -1,4 +1,4 @@
-import type { LocationSource, SourceRead } from '../../catalog/ingest';
+import type { LocationSource, SourceRead } from '../../catalog/locationSources';
 import type { UrlReader } from '../../catalog/placeholders';
 import type { LocationTarget } from '../../catalog/processing';
 import { sha256 } from '../files';

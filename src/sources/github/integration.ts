@@ -1,4 +1,5 @@
-import { ingest, type IngestDependencies, type IngestReport, type LocationSource, type RootLocation } from '../../catalog/ingest';
+import { ingest, type IngestDependencies, type IngestReport, type RootLocation } from '../../catalog/ingest';
+import type { LocationSource } from '../../catalog/locationSources';
 import type { UrlReader } from '../../catalog/placeholders';
 import type { GitHubAuth } from '../../config';
 import type { Logger } from '../../logger';

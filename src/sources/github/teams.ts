@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import type { LocationSource, SourceRead } from '../../catalog/ingest';
+import type { LocationSource, SourceRead } from '../../catalog/locationSources';
 import { sha256 } from '../files';
 import type { GitHubContext } from './context';
 import { listAll } from './pages';
