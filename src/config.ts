@@ -23,6 +23,16 @@ const booleanFlag = z
   .transform((value) => ['true', '1', 'yes'].includes(value))
   .default('false');
 
+const hasCredentials = (url: string) => /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+
+/** An HTTP API's base URL. fetch, which every API client here uses, refuses URLs with credentials. */
+const apiUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .url(`must be a URL such as ${example}`)
+    .refine((value) => !hasCredentials(value), 'must not hold a user name or password (user:pass@): the HTTP client refuses to send them; give a proxy its credentials another way');
+
 /**
  * Everything Backline reads from its environment, in one schema. Only the composition root and the
  * CLI call loadConfig; everything else receives the parts it needs.
@@ -41,7 +51,7 @@ const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().trim().min(16, 'looks too short for a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
-  SLACK_API_URL: z.string().trim().url('must be a URL such as https://slack.com/api/').optional(),
+  SLACK_API_URL: apiUrl('https://slack.com/api/').optional(),
   GITHUB_TOKEN: z.string().trim().min(1).optional(),
   GITHUB_APP_ID: z.string().trim().regex(/^(\d+|Iv[0-9a-zA-Z.]+)$/, "must be the GitHub App's numeric App ID (or its client ID)").optional(),
   GITHUB_APP_PRIVATE_KEY: z
@@ -51,10 +61,7 @@ const EnvSchema = z.object({
     .transform((value) => value.replace(/\\n/g, '\n'))
     .refine((value) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(value), 'must be the PEM private key of the GitHub App, starting with -----BEGIN RSA PRIVATE KEY-----')
     .optional(),
-  GITHUB_API_URL: z
-    .string()
-    .trim()
-    .url('must be a URL such as https://api.github.com or https://github.example.com/api/v3')
+  GITHUB_API_URL: apiUrl('https://api.github.com or https://github.example.com/api/v3')
     .transform((value) => value.replace(/\/+$/, ''))
     .default('https://api.github.com'),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -83,15 +90,17 @@ const EnvSchema = z.object({
     .refine((refs) => refs.every((ref) => /^(group:)?([a-z0-9-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/i.test(ref)), 'must be group refs separated by commas, e.g. group:default/engineering,platform-engineering')
     .default(''),
   PAGERDUTY_TOKEN: z.string().trim().min(1).optional(),
-  PAGERDUTY_API_URL: z.string().trim().url('must be a URL such as https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
+  PAGERDUTY_API_URL: apiUrl('https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
   OPSGENIE_API_KEY: z.string().trim().min(1).optional(),
-  OPSGENIE_API_URL: z.string().trim().url('must be a URL such as https://api.opsgenie.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.opsgenie.com'),
+  OPSGENIE_API_URL: apiUrl('https://api.opsgenie.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.opsgenie.com'),
   BACKLINE_ONCALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
   BACKLINE_ONCALL_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TECHDOCS_BASE_URL: z
     .string()
     .trim()
     .url('must be a URL such as https://docs.example.com/techdocs or file:///srv/techdocs')
+    // Links to the docs are shown to everyone in Slack.
+    .refine((value) => !hasCredentials(value), 'must not hold a user name or password (user:pass@): links built on it are shown in Slack')
     .refine((value) => /^(https?|file):/i.test(value), 'must be an http(s):// or file:// URL')
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),

@@ -272,9 +272,9 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   // Bolt is loaded here, not at the top: every other command (ingest, whoowns, shell) starts
   // about half a second sooner without it.
   const { createSlackApp, identifyBot } = require('./slack/app') as typeof import('./slack/app');
-  const bot = await identifyBot(slack);
-  if (config.github.orgs.length) requireGitHubAuth(config);
   const { logger } = options;
+  const bot = await identifyBot(slack, logger.child({ component: 'slack' }));
+  if (config.github.orgs.length) requireGitHubAuth(config);
   const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
   const { pool } = backline.database;
   const metrics = createBacklineMetrics();

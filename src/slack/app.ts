@@ -163,8 +163,9 @@ export interface BotIdentity {
  * Asks Slack once who the bot token belongs to. A rejected token stops start-up with the fix,
  * rather than failing every request later.
  */
-export async function identifyBot(slack: SlackConfig): Promise<BotIdentity> {
-  const client = new WebClient(slack.botToken, { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 } });
+export async function identifyBot(slack: SlackConfig, logger: Logger): Promise<BotIdentity> {
+  // WebClient's own logger writes to the console, past the redaction Backline's logger applies.
+  const client = new WebClient(slack.botToken, { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 }, logger: toBoltLogger(logger) });
   try {
     const answer = await client.auth.test();
     if (!answer.bot_id || !answer.user_id) throw new Error('auth.test did not name a bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
