@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createTechDocsHandler, TECHDOCS_PATH } from '../docs/staticSite';
 import { ConfigError } from '../errors';
@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { BacklineMetrics } from '../metrics';
 import { registerListeners } from './listeners';
 import type { EventReceiptStore } from './PgEventReceiptStore';
+import { refuseSkewedTimestamps } from './requestTimestamp';
 
 export interface SlackAppOptions {
   slack: SlackConfig;
@@ -29,6 +30,8 @@ export interface SlackAppOptions {
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
 }
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 // GitHub caps webhook payloads at 25 MB.
 const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
@@ -85,16 +88,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
   };
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, customRoutes, installerOptions: { port: options.port } })
-    : new App({
-        ...common,
-        receiver: new HTTPReceiver({
-          signingSecret: slack.signingSecret!,
-          endpoints: '/slack/events',
-          customRoutes,
-          logger: boltLogger,
-          unhandledRequestTimeoutMillis: 3001,
-        }),
-      });
+    : new App({ ...common, receiver: httpReceiver(slack.signingSecret!, customRoutes, boltLogger, logger) });
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -121,6 +115,14 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** POST /slack/events through Bolt's signature check, with timestamps too far ahead refused first. */
+function httpReceiver(signingSecret: string, customRoutes: CustomRoute[], boltLogger: BoltLogger, logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, customRoutes, logger: boltLogger, unhandledRequestTimeoutMillis: 3001 });
+  // requestListener is the receiver's public entry point, read on every request its server takes.
+  receiver.requestListener = refuseSkewedTimestamps(receiver.requestListener, { path: SLACK_EVENTS_PATH, logger: logger.child({ component: 'slack-requests' }) });
+  return receiver;
 }
 
 /** The raw body is read here, untouched, because the signature is over its exact bytes. */
