@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../../src/main';
 import { DEMO_CATALOG } from '../../src/paths';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { freePort } from '../support/net';
-import { nowInSeconds, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
+import { interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
@@ -53,6 +53,7 @@ afterEach(() => {
 const events = (at = base) => `${at}/slack/events`;
 const logged = () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
 const waitFor = (condition: () => boolean, what: string, timeoutMs = 5000) => waitUntil(condition, timeoutMs, what);
+const sharedPosts = () => slack.responses.filter((response) => response.body.response_type === 'in_channel');
 
 describe('a request signed with a timestamp from the future', () => {
   it('is refused with 401 and logged when it is more than five minutes ahead, and nothing is answered', async () => {
@@ -70,5 +71,57 @@ describe('a request signed with a timestamp from the future', () => {
     const response = await postToSlackEndpoint(events(), body, signSlackRequest(SECRET, body, nowInSeconds() + 60));
     expect(response.status).toBe(200);
     expect((response.json as { text: string }).text).toBe('component:default/payments-service is owned by Payments');
+  });
+});
+
+describe('"Share in channel"', () => {
+  /** The card's share button, as a press of it on the ephemeral message with this ts. */
+  async function sharePress(messageTs: string, actionTs = '1.3') {
+    const card = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'payments-api', response_url: slack.responseUrl() }))).json as { blocks: Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }> };
+    const actions = card.blocks.find((block) => block.type === 'actions')!;
+    const share = actions.elements!.find((element) => element.action_id === 'whoowns:share')!;
+    return interactionBody({
+      type: 'block_actions',
+      user: { id: 'U0TESTER', username: 'tester', team_id: 'T0BACKLINE' },
+      team: { id: 'T0BACKLINE', domain: 'backline-test' },
+      api_app_id: 'A0BACKLINE',
+      channel: { id: 'C0GENERAL', name: 'general' },
+      container: { type: 'message', message_ts: messageTs, channel_id: 'C0GENERAL', is_ephemeral: true },
+      trigger_id: '1.2.3',
+      response_url: slack.responseUrl(`share-${messageTs}-${actionTs}`),
+      actions: [{ type: 'button', block_id: actions.block_id, action_id: share.action_id, value: share.value, action_ts: actionTs }],
+    });
+  }
+
+  it('posts the card once when the identical request arrives twice, and tells the second privately that it was shared', async () => {
+    const body = await sharePress('1700000001.000100');
+    const headers = signSlackRequest(SECRET, body);
+    expect((await postToSlackEndpoint(events(), body, headers)).status).toBe(200);
+    expect((await postToSlackEndpoint(events(), body, headers)).status).toBe(200);
+    await waitFor(() => slack.responses.length === 2, 'both presses to be answered');
+    expect(sharedPosts()).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
+    const second = slack.responses.find((response) => response.body.response_type === 'ephemeral')!;
+    expect(second.body).toMatchObject({ replace_original: false, text: ':information_source: Already shared: <@U0TESTER> posted this in the channel, so it is not posted again.' });
+  });
+
+  it('posts once for a double click that reaches two replicas at the same moment', async () => {
+    const replica = await startReplica();
+    await replica.server.directoryListedAtStart;
+    try {
+      const [first, second] = [await sharePress('1700000002.000100', '2.1'), await sharePress('1700000002.000100', '2.2')];
+      const answers = await Promise.all([postSignedToSlackEndpoint(events(), SECRET, first), postSignedToSlackEndpoint(events(replica.base), SECRET, second)]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      await waitFor(() => slack.responses.length === 2, 'both presses to be answered');
+      expect(sharedPosts()).toHaveLength(1);
+    } finally {
+      await replica.server.stop();
+    }
+  });
+
+  it('posts again from another card, which is another message', async () => {
+    await postSignedToSlackEndpoint(events(), SECRET, await sharePress('1700000003.000100'));
+    await postSignedToSlackEndpoint(events(), SECRET, await sharePress('1700000004.000100'));
+    await waitFor(() => sharedPosts().length === 2, 'both cards to be shared');
   });
 });
