@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from './db/unavailable';
 import { redactSecrets } from './redact';
 
 /**
@@ -55,6 +56,7 @@ export class ConfigError extends AppError {
 
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as Error).message : String(error);
+  if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', `The catalog database is not answering: ${message}`, { cause: error });
   return new AppError('INTERNAL', message, { cause: error });
 }

@@ -125,3 +125,25 @@ describe('"Share in channel"', () => {
     await waitFor(() => sharedPosts().length === 2, 'both cards to be shared');
   });
 });
+
+describe('when PostgreSQL stops answering', () => {
+  afterEach(async () => {
+    // Whatever happened in the test, the database comes back for the next one.
+    await proxy.restore().catch(() => undefined);
+  });
+
+  it('commands say the catalog database is not answering, /healthz reports it, and both recover when it is back', async () => {
+    await proxy.cut();
+    const down = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'ledger-service', response_url: slack.responseUrl() }))).json as { response_type: string; text: string };
+    expect(down.response_type).toBe('ephemeral');
+    expect(down.text).toMatch(/^:warning: Sorry, \/whoowns failed: the catalog database is not answering\. Try again in a minute; if it keeps failing, tell whoever runs Backline \(operators: see \/healthz; reference [a-z0-9]+\)\.$/);
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'database unreachable' });
+
+    await proxy.restore();
+    await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200, 10_000, '/healthz to report the database back');
+    const back = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'ledger-service', response_url: slack.responseUrl() }))).json as { text: string };
+    expect(back.text).toBe('component:default/ledger-service is owned by Ledger');
+  });
+});
