@@ -65,6 +65,14 @@ const EnvSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .default('https://api.github.com'),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // GitHub sends at most 25 MB; push and repository payloads are far smaller.
+  BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: z.coerce
+    .number({ invalid_type_error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(25 * 1024 * 1024, 'must be at most 26214400 (25 MiB, the most GitHub sends)')
+    .default(5 * 1024 * 1024),
+  BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   BACKLINE_GITHUB_ORGS: z
     .string()
     .transform((value) => value.split(',').map((org) => org.trim()).filter(Boolean))
@@ -133,6 +141,8 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_GITHUB_CATALOG_PATH: 'The catalog file in each repository: a path such as catalog-info.yaml, or a glob such as **/catalog-info.yaml for monorepos.',
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
   BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
+  BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: 'The largest webhook body POST /github/webhook receives, in bytes, e.g. 5242880 for 5 MiB; larger ones are answered 413.',
+  BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: 'Webhook bodies received and not yet verified at once, 1 to 256; more are answered 503 with Retry-After.',
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
   BACKLINE_TEMPLATES_DIR: 'A folder of scaffolder templates, one <name>/template.yaml (with skeleton/) per template; by default the templates/ folder that ships with Backline.',
   BACKLINE_LOCAL_REPOS_DIR: 'Where publish:local creates git repositories (and publish:github when GitHub is not configured); by default BACKLINE_DATA_DIR/repositories.',
@@ -160,6 +170,8 @@ export interface GitHubConfig {
   apiUrl: string;
   auth: GitHubAuth | undefined;
   webhookSecret: string | undefined;
+  /** POST /github/webhook's limits: the largest body, and unverified bodies received at once. */
+  webhook: { maxBytes: number; maxInFlight: number };
   /** Organisations `serve` keeps in the catalog. */
   orgs: string[];
   /** The catalog file in each repository, a path or a glob. */
@@ -245,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: values.GITHUB_API_URL,
       auth: githubAuth(values),
       webhookSecret: values.GITHUB_WEBHOOK_SECRET,
+      webhook: { maxBytes: values.BACKLINE_GITHUB_WEBHOOK_MAX_BYTES, maxInFlight: values.BACKLINE_GITHUB_WEBHOOK_CONCURRENCY },
       orgs: values.BACKLINE_GITHUB_ORGS,
       catalogPath: values.BACKLINE_GITHUB_CATALOG_PATH,
       refreshMinutes: values.BACKLINE_GITHUB_REFRESH_MINUTES,

@@ -46,6 +46,7 @@ import type { Clock } from './sources/github/client';
 import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration } from './sources/github/integration';
 import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
 import { handleGitHubWebhook } from './sources/github/webhook';
+import { receiveGitHubWebhooks } from './sources/github/webhookReceiver';
 import { composeScaffolder, createGitHubWriter, repoTargetOf } from './scaffolder/compose';
 import { PgTaskStore } from './scaffolder/PgTaskStore';
 import type { Scaffolder } from './scaffolder/service';
@@ -340,13 +341,17 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       }
     },
     ...(config.github.webhookSecret && {
-      githubWebhook: (request) =>
-        handleGitHubWebhook(request, {
-          secret: config.github.webhookSecret!,
-          catalogPath: config.github.catalogPath,
-          refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
-          logger: logger.child({ component: 'github-webhook' }),
-        }),
+      githubWebhook: receiveGitHubWebhooks({
+        secret: config.github.webhookSecret,
+        limits: config.github.webhook,
+        handle: (delivery) =>
+          handleGitHubWebhook(delivery, {
+            catalogPath: config.github.catalogPath,
+            refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
+            logger: logger.child({ component: 'github-webhook' }),
+          }),
+        logger: logger.child({ component: 'github-webhook' }),
+      }),
     }),
   });
   try {

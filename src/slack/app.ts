@@ -25,16 +25,13 @@ export interface SlackAppOptions {
   healthy: () => Promise<boolean>;
   /** Set in tests: the answer budget before falling back to response_url. */
   ackBudgetMs?: number;
-  /** Served at POST /github/webhook when set: verifies and applies a GitHub delivery (src/sources/github/webhook.ts). */
-  githubWebhook?: (request: { headers: IncomingMessage['headers']; body: Buffer }) => { status: number; body: unknown };
+  /** Served at POST /github/webhook when set: receives, verifies and applies a GitHub delivery (src/sources/github/webhookReceiver.ts). */
+  githubWebhook?: (req: IncomingMessage, res: ServerResponse) => void;
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
 }
 
 const SLACK_EVENTS_PATH = '/slack/events';
-
-// GitHub caps webhook payloads at 25 MB.
-const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 
 export interface SlackServer {
   app: App;
@@ -68,7 +65,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
         res.end(metrics.registry.render());
       },
     },
-    ...(options.githubWebhook ? [githubWebhookRoute(options.githubWebhook, logger)] : []),
+    ...(options.githubWebhook ? [{ path: '/github/webhook', method: 'POST', handler: options.githubWebhook }] : []),
     ...(options.techdocsDir ? [{ path: `${TECHDOCS_PATH}{/*path}`, method: ['GET', 'HEAD'], handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
@@ -123,37 +120,6 @@ function httpReceiver(signingSecret: string, customRoutes: CustomRoute[], boltLo
   // requestListener is the receiver's public entry point, read on every request its server takes.
   receiver.requestListener = refuseSkewedTimestamps(receiver.requestListener, { path: SLACK_EVENTS_PATH, logger: logger.child({ component: 'slack-requests' }) });
   return receiver;
-}
-
-/** The raw body is read here, untouched, because the signature is over its exact bytes. */
-function githubWebhookRoute(handle: NonNullable<SlackAppOptions['githubWebhook']>, logger: Logger) {
-  return {
-    path: '/github/webhook',
-    method: 'POST',
-    handler: (req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > WEBHOOK_MAX_BYTES) {
-          json(res, 413, { status: 'rejected', reason: 'the payload is over 25 MB' });
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => {
-        try {
-          const answer = handle({ headers: req.headers, body: Buffer.concat(chunks) });
-          json(res, answer.status, answer.body);
-        } catch (error) {
-          logger.error('GitHub webhook failed', { error });
-          json(res, 500, { status: 'failed' });
-        }
-      });
-      req.on('error', (error) => logger.warn('GitHub webhook request failed', { error }));
-    },
-  };
 }
 
 export interface BotIdentity {
