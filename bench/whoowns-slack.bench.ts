@@ -327,7 +327,7 @@ async function startSlackLayer(slackUrl: string): Promise<Target> {
     port,
     logger: silentLogger,
     metrics: createBacklineMetrics(),
-    receipts: { firstDelivery: async () => true },
+    receipts: { firstDelivery: async () => true, claimPost: async () => ({ first: true }), releasePost: async () => undefined },
     commands: () => commands,
     healthy: async () => true,
   });

@@ -24,6 +24,16 @@ const booleanFlag = z
   .transform((value) => ['true', '1', 'yes'].includes(value))
   .default('false');
 
+const hasCredentials = (url: string) => /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+
+/** An HTTP API's base URL. fetch, which every API client here uses, refuses URLs with credentials. */
+const apiUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .url(`must be a URL such as ${example}`)
+    .refine((value) => !hasCredentials(value), 'must not hold a user name or password (user:pass@): the HTTP client refuses to send them; give a proxy its credentials another way');
+
 /**
  * Everything Backline reads from its environment, in one schema. Only the composition root and the
  * CLI call loadConfig; everything else receives the parts it needs.
@@ -43,7 +53,7 @@ const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().trim().min(16, 'looks too short for a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
-  SLACK_API_URL: z.string().trim().url('must be a URL such as https://slack.com/api/').optional(),
+  SLACK_API_URL: apiUrl('https://slack.com/api/').optional(),
   GITHUB_TOKEN: z.string().trim().min(1).optional(),
   GITHUB_APP_ID: z.string().trim().regex(/^(\d+|Iv[0-9a-zA-Z.]+)$/, "must be the GitHub App's numeric App ID (or its client ID)").optional(),
   GITHUB_APP_PRIVATE_KEY: z
@@ -53,13 +63,18 @@ const EnvSchema = z.object({
     .transform((value) => value.replace(/\\n/g, '\n'))
     .refine((value) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(value), 'must be the PEM private key of the GitHub App, starting with -----BEGIN RSA PRIVATE KEY-----')
     .optional(),
-  GITHUB_API_URL: z
-    .string()
-    .trim()
-    .url('must be a URL such as https://api.github.com or https://github.example.com/api/v3')
+  GITHUB_API_URL: apiUrl('https://api.github.com or https://github.example.com/api/v3')
     .transform((value) => value.replace(/\/+$/, ''))
     .default('https://api.github.com'),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // GitHub sends at most 25 MB; push and repository payloads are far smaller.
+  BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: z.coerce
+    .number({ invalid_type_error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(25 * 1024 * 1024, 'must be at most 26214400 (25 MiB, the most GitHub sends)')
+    .default(5 * 1024 * 1024),
+  BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   BACKLINE_GITHUB_ORGS: z
     .string()
     .transform((value) => value.split(',').map((org) => org.trim()).filter(Boolean))
@@ -85,15 +100,17 @@ const EnvSchema = z.object({
     .refine((refs) => refs.every((ref) => /^(group:)?([a-z0-9-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/i.test(ref)), 'must be group refs separated by commas, e.g. group:default/engineering,platform-engineering')
     .default(''),
   PAGERDUTY_TOKEN: z.string().trim().min(1).optional(),
-  PAGERDUTY_API_URL: z.string().trim().url('must be a URL such as https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
+  PAGERDUTY_API_URL: apiUrl('https://api.pagerduty.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.pagerduty.com'),
   OPSGENIE_API_KEY: z.string().trim().min(1).optional(),
-  OPSGENIE_API_URL: z.string().trim().url('must be a URL such as https://api.opsgenie.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.opsgenie.com'),
+  OPSGENIE_API_URL: apiUrl('https://api.opsgenie.com').transform((value) => value.replace(/\/+$/, '')).default('https://api.opsgenie.com'),
   BACKLINE_ONCALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
   BACKLINE_ONCALL_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TECHDOCS_BASE_URL: z
     .string()
     .trim()
     .url('must be a URL such as https://docs.example.com/techdocs or file:///srv/techdocs')
+    // Links to the docs are shown to everyone in Slack.
+    .refine((value) => !hasCredentials(value), 'must not hold a user name or password (user:pass@): links built on it are shown in Slack')
     .refine((value) => /^(https?|file):/i.test(value), 'must be an http(s):// or file:// URL')
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
@@ -127,6 +144,8 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_GITHUB_CATALOG_PATH: 'The catalog file in each repository: a path such as catalog-info.yaml, or a glob such as **/catalog-info.yaml for monorepos.',
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
   BACKLINE_GITHUB_CONCURRENCY: 'Requests to GitHub in flight at once, 1 to 32.',
+  BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: 'The largest webhook body POST /github/webhook receives, in bytes, e.g. 5242880 for 5 MiB; larger ones are answered 413.',
+  BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: 'Webhook bodies received and not yet verified at once, 1 to 256; more are answered 503 with Retry-After.',
   BACKLINE_GITHUB_MAX_RATE_LIMIT_WAIT: 'Seconds Backline may wait for a GitHub rate limit to reset before it stops and reports.',
   BACKLINE_TEMPLATES_DIR: 'A folder of scaffolder templates, one <name>/template.yaml (with skeleton/) per template; by default the templates/ folder that ships with Backline.',
   BACKLINE_LOCAL_REPOS_DIR: 'Where publish:local creates git repositories (and publish:github when GitHub is not configured); by default BACKLINE_DATA_DIR/repositories.',
@@ -154,6 +173,8 @@ export interface GitHubConfig {
   apiUrl: string;
   auth: GitHubAuth | undefined;
   webhookSecret: string | undefined;
+  /** POST /github/webhook's limits: the largest body, and unverified bodies received at once. */
+  webhook: { maxBytes: number; maxInFlight: number };
   /** Organisations `serve` keeps in the catalog. */
   orgs: string[];
   /** The catalog file in each repository, a path or a glob. */
@@ -249,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: values.GITHUB_API_URL,
       auth: githubAuth(values),
       webhookSecret: values.GITHUB_WEBHOOK_SECRET,
+      webhook: { maxBytes: values.BACKLINE_GITHUB_WEBHOOK_MAX_BYTES, maxInFlight: values.BACKLINE_GITHUB_WEBHOOK_CONCURRENCY },
       orgs: values.BACKLINE_GITHUB_ORGS,
       catalogPath: values.BACKLINE_GITHUB_CATALOG_PATH,
       refreshMinutes: values.BACKLINE_GITHUB_REFRESH_MINUTES,

@@ -1,3 +1,6 @@
+import { isDatabaseUnavailable } from './db/unavailable';
+import { redactSecrets } from './redact';
+
 /**
  * Errors that carry a code and a message written for the person who has to act on it.
  * Anything thrown that is not an AppError is treated as an internal failure.
@@ -53,15 +56,7 @@ export class ConfigError extends AppError {
 
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as Error).message : String(error);
+  if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', `The catalog database is not answering: ${message}`, { cause: error });
   return new AppError('INTERNAL', message, { cause: error });
-}
-
-/** Hides passwords in connection strings and bearer tokens before a message reaches a log or a user. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@')
-    .replace(/\b(xox[abprs]-)[A-Za-z0-9-]+/g, '$1***')
-    .replace(/\b(gh[pousr]_)[A-Za-z0-9]+/g, '$1***')
-    .replace(/(Bearer\s+|token=)[^\s&"]+/gi, '$1***');
 }

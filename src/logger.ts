@@ -1,4 +1,4 @@
-import { redactSecrets } from './errors';
+import { redactSecrets } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -46,6 +46,7 @@ import type { Clock } from './sources/github/client';
 import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration, type IngestBase } from './sources/github/integration';
 import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
 import { handleGitHubWebhook } from './sources/github/webhook';
+import { receiveGitHubWebhooks } from './sources/github/webhookReceiver';
 import { composeScaffolder, createGitHubWriter, repoTargetOf } from './scaffolder/compose';
 import { PgTaskStore } from './scaffolder/PgTaskStore';
 import type { Scaffolder } from './scaffolder/service';
@@ -281,9 +282,9 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   // Bolt is loaded here, not at the top: every other command (ingest, whoowns, shell) starts
   // about half a second sooner without it.
   const { createSlackApp, identifyBot } = require('./slack/app') as typeof import('./slack/app');
-  const bot = await identifyBot(slack);
-  if (config.github.orgs.length) requireGitHubAuth(config);
   const { logger } = options;
+  const bot = await identifyBot(slack, logger.child({ component: 'slack' }));
+  if (config.github.orgs.length) requireGitHubAuth(config);
   const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
   const { pool } = backline.database;
   const metrics = createBacklineMetrics();
@@ -350,13 +351,17 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       }
     },
     ...(config.github.webhookSecret && {
-      githubWebhook: (request) =>
-        handleGitHubWebhook(request, {
-          secret: config.github.webhookSecret!,
-          catalogPath: config.github.catalogPath,
-          refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
-          logger: logger.child({ component: 'github-webhook' }),
-        }),
+      githubWebhook: receiveGitHubWebhooks({
+        secret: config.github.webhookSecret,
+        limits: config.github.webhook,
+        handle: (delivery) =>
+          handleGitHubWebhook(delivery, {
+            catalogPath: config.github.catalogPath,
+            refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
+            logger: logger.child({ component: 'github-webhook' }),
+          }),
+        logger: logger.child({ component: 'github-webhook' }),
+      }),
     }),
   });
   try {

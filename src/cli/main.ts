@@ -11,6 +11,7 @@ import { migrate } from '../db/migrate';
 import { asAppError } from '../errors';
 import { createCommandSet } from '../../commands';
 import { createLogger, type Logger } from '../logger';
+import { redactSecrets } from '../redact';
 import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDigests, openDocs, openGitHub, openHealth, openOnCall, openScaffolder, startServer, type Backline } from '../main';
 import { formatOnCall } from './formatOnCall';
 import { registerHealthCommand } from './healthCommand';
@@ -34,7 +35,7 @@ const defaultIo: CliIo = {
 
 /** Messages for people on stderr, one line each (rate-limit waits during a long ingest). */
 function lineLogger(log: (line: string) => void): Logger {
-  const write = (message: string) => log(`backline: ${message}`);
+  const write = (message: string) => log(redactSecrets(`backline: ${message}`));
   const logger: Logger = { debug: () => undefined, info: write, warn: write, error: write, child: () => logger };
   return logger;
 }

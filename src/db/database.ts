@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { redactSecrets } from '../errors';
+import { redactSecrets } from '../redact';
 import { startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
 import { checkConnection, createPool } from './pool';

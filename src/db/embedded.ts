@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { AppError } from '../errors';
+import { embeddedPostgresEnvironment } from './embeddedEnvironment';
 
 /**
  * An embedded PostgreSQL server, for when no DATABASE_URL is configured.
@@ -27,6 +28,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   /** Turns off durability for throwaway test and benchmark clusters. */
   unsafeFast?: boolean;
+  /** Where the server's environment is taken from (this process's by default), narrowed to what PostgreSQL uses. */
+  environment?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
@@ -46,7 +49,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     for (const reached of [path.dirname(binaries.postgres), dataDir]) grantTraversal(reached, options.log);
   }
 
-  await initialiseOnce({ dataDir, pgData, binaries, owner, log: options.log });
+  const env = embeddedPostgresEnvironment(options.environment ?? process.env);
+  await initialiseOnce({ dataDir, pgData, binaries, owner, env, log: options.log });
   const { password } = readCredentials(dataDir);
 
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -59,7 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       continue;
     }
     const port = await freePort();
-    const child = spawnPostgres({ binaries, pgData, dataDir, port, owner, unsafeFast: options.unsafeFast });
+    const child = spawnPostgres({ binaries, pgData, dataDir, port, owner, env, unsafeFast: options.unsafeFast });
     let exited = false;
     child.once('exit', () => {
       exited = true;
@@ -161,7 +165,7 @@ function grantTraversal(target: string, log?: (line: string) => void): void {
   }
 }
 
-async function initialiseOnce(args: { dataDir: string; pgData: string; binaries: Binaries; owner?: { uid: number; gid: number }; log?: (line: string) => void }): Promise<void> {
+async function initialiseOnce(args: { dataDir: string; pgData: string; binaries: Binaries; owner?: { uid: number; gid: number }; env: NodeJS.ProcessEnv; log?: (line: string) => void }): Promise<void> {
   const { dataDir, pgData, binaries, owner } = args;
   if (fs.existsSync(path.join(pgData, 'PG_VERSION'))) return;
   const lockDir = path.join(dataDir, 'init.lock');
@@ -192,7 +196,7 @@ async function initialiseOnce(args: { dataDir: string; pgData: string; binaries:
       execFileSync(binaries.initdb, [`--pgdata=${scratch}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C', '--no-instructions'], {
         ...(owner ?? {}),
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' },
+        env: args.env,
       });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
@@ -239,7 +243,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function spawnPostgres(args: { binaries: Binaries; pgData: string; dataDir: string; port: number; owner?: { uid: number; gid: number }; unsafeFast?: boolean }): ChildProcess {
+function spawnPostgres(args: { binaries: Binaries; pgData: string; dataDir: string; port: number; owner?: { uid: number; gid: number }; env: NodeJS.ProcessEnv; unsafeFast?: boolean }): ChildProcess {
   const logFile = path.join(args.dataDir, 'postgres.log');
   const logFd = fs.openSync(logFile, 'a');
   if (args.owner) fs.fchownSync(logFd, args.owner.uid, args.owner.gid);
@@ -250,7 +254,7 @@ function spawnPostgres(args: { binaries: Binaries; pgData: string; dataDir: stri
     // Detached so that a crash of this process leaves a server the next command can reuse.
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, LC_ALL: 'C' },
+    env: args.env,
   });
   fs.closeSync(logFd);
   return child;

@@ -1,9 +1,19 @@
 import type pg from 'pg';
 
-/** Remembers which Events API deliveries were handled, so that retries are recognised. */
+/**
+ * Remembers what Slack asked for that must happen once: Events API deliveries (Slack retries
+ * those it thinks failed) and posts made by buttons (pressed twice, or replayed).
+ */
 export interface EventReceiptStore {
   /** True the first time an event id is seen; false for every later delivery of it. */
   firstDelivery(eventId: string): Promise<boolean>;
+  /**
+   * Claims the post a button press makes. `first` is true for the first press of that button on
+   * that message; later presses get false, with who pressed first when that is known.
+   */
+  claimPost(pressKey: string, userId: string | null): Promise<{ first: true } | { first: false; by: string | null }>;
+  /** Gives a claim back when its post failed, so that pressing again can post. */
+  releasePost(pressKey: string): Promise<void>;
 }
 
 export class PgEventReceiptStore implements EventReceiptStore {
@@ -21,5 +31,25 @@ export class PgEventReceiptStore implements EventReceiptStore {
       [eventId],
     );
     return rowCount === 1;
+  }
+
+  async claimPost(pressKey: string, userId: string | null): Promise<{ first: true } | { first: false; by: string | null }> {
+    // An ephemeral card can sit in an open Slack window for days; a month covers its life, and
+    // claims older than that are pruned as we go. A claim committed by another replica while this
+    // statement ran is not visible to its SELECT: that press is still refused, without a name.
+    const { rows } = await this.pool.query<{ first: boolean; by: string | null }>(
+      `WITH pruned AS (DELETE FROM slack_button_posts WHERE posted_at < now() - interval '30 days'),
+       claimed AS (INSERT INTO slack_button_posts (press_key, user_id) VALUES ($1::text, $2::text) ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT true AS first, NULL::text AS by FROM claimed
+       UNION ALL
+       SELECT false, user_id FROM slack_button_posts WHERE press_key = $1::text AND NOT EXISTS (SELECT 1 FROM claimed)`,
+      [pressKey, userId],
+    );
+    const row = rows[0];
+    return row?.first ? { first: true } : { first: false, by: row?.by ?? null };
+  }
+
+  async releasePost(pressKey: string): Promise<void> {
+    await this.pool.query('DELETE FROM slack_button_posts WHERE press_key = $1::text', [pressKey]);
   }
 }

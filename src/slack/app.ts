@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createTechDocsHandler, TECHDOCS_PATH } from '../docs/staticSite';
 import { ConfigError } from '../errors';
@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { BacklineMetrics } from '../metrics';
 import { registerListeners } from './listeners';
 import type { EventReceiptStore } from './PgEventReceiptStore';
+import { refuseSkewedTimestamps } from './requestTimestamp';
 
 export interface SlackAppOptions {
   slack: SlackConfig;
@@ -24,14 +25,13 @@ export interface SlackAppOptions {
   healthy: () => Promise<boolean>;
   /** Set in tests: the answer budget before falling back to response_url. */
   ackBudgetMs?: number;
-  /** Served at POST /github/webhook when set: verifies and applies a GitHub delivery (src/sources/github/webhook.ts). */
-  githubWebhook?: (request: { headers: IncomingMessage['headers']; body: Buffer }) => { status: number; body: unknown };
+  /** Served at POST /github/webhook when set: receives, verifies and applies a GitHub delivery (src/sources/github/webhookReceiver.ts). */
+  githubWebhook?: (req: IncomingMessage, res: ServerResponse) => void;
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
 }
 
-// GitHub caps webhook payloads at 25 MB.
-const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackServer {
   app: App;
@@ -65,7 +65,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
         res.end(metrics.registry.render());
       },
     },
-    ...(options.githubWebhook ? [githubWebhookRoute(options.githubWebhook, logger)] : []),
+    ...(options.githubWebhook ? [{ path: '/github/webhook', method: 'POST', handler: options.githubWebhook }] : []),
     ...(options.techdocsDir ? [{ path: `${TECHDOCS_PATH}{/*path}`, method: ['GET', 'HEAD'], handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
@@ -85,16 +85,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
   };
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, customRoutes, installerOptions: { port: options.port } })
-    : new App({
-        ...common,
-        receiver: new HTTPReceiver({
-          signingSecret: slack.signingSecret!,
-          endpoints: '/slack/events',
-          customRoutes,
-          logger: boltLogger,
-          unhandledRequestTimeoutMillis: 3001,
-        }),
-      });
+    : new App({ ...common, receiver: httpReceiver(slack.signingSecret!, customRoutes, boltLogger, logger) });
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -123,35 +114,12 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
   };
 }
 
-/** The raw body is read here, untouched, because the signature is over its exact bytes. */
-function githubWebhookRoute(handle: NonNullable<SlackAppOptions['githubWebhook']>, logger: Logger) {
-  return {
-    path: '/github/webhook',
-    method: 'POST',
-    handler: (req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > WEBHOOK_MAX_BYTES) {
-          json(res, 413, { status: 'rejected', reason: 'the payload is over 25 MB' });
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => {
-        try {
-          const answer = handle({ headers: req.headers, body: Buffer.concat(chunks) });
-          json(res, answer.status, answer.body);
-        } catch (error) {
-          logger.error('GitHub webhook failed', { error });
-          json(res, 500, { status: 'failed' });
-        }
-      });
-      req.on('error', (error) => logger.warn('GitHub webhook request failed', { error }));
-    },
-  };
+/** POST /slack/events through Bolt's signature check, with timestamps too far ahead refused first. */
+function httpReceiver(signingSecret: string, customRoutes: CustomRoute[], boltLogger: BoltLogger, logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, customRoutes, logger: boltLogger, unhandledRequestTimeoutMillis: 3001 });
+  // requestListener is the receiver's public entry point, read on every request its server takes.
+  receiver.requestListener = refuseSkewedTimestamps(receiver.requestListener, { path: SLACK_EVENTS_PATH, logger: logger.child({ component: 'slack-requests' }) });
+  return receiver;
 }
 
 export interface BotIdentity {
@@ -163,8 +131,9 @@ export interface BotIdentity {
  * Asks Slack once who the bot token belongs to. A rejected token stops start-up with the fix,
  * rather than failing every request later.
  */
-export async function identifyBot(slack: SlackConfig): Promise<BotIdentity> {
-  const client = new WebClient(slack.botToken, { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 } });
+export async function identifyBot(slack: SlackConfig, logger: Logger): Promise<BotIdentity> {
+  // WebClient's own logger writes to the console, past the redaction Backline's logger applies.
+  const client = new WebClient(slack.botToken, { ...(slack.apiUrl && { slackApiUrl: slack.apiUrl }), retryConfig: { retries: 2 }, logger: toBoltLogger(logger) });
   try {
     const answer = await client.auth.test();
     if (!answer.bot_id || !answer.user_id) throw new Error('auth.test did not name a bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');

@@ -5,6 +5,7 @@ import type { BacklineMetrics } from '../metrics';
 import type { EventReceiptStore } from './PgEventReceiptStore';
 import type { SubmissionAnswer, ViewStateValues } from '../../commands/createService';
 import { openModalThenLoad } from './modals';
+import { buttonPressKey, claimChannelPost, type ButtonAction } from './buttonPosts';
 import { answerWithin, failureReply } from './replies';
 
 export interface ListenerDependencies {
@@ -99,6 +100,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       return;
     }
     let reply: CommandReply | undefined;
+    let release: () => Promise<void> = async () => undefined;
     try {
       reply = await commands.act(actionId, value, context);
       if (!reply) {
@@ -106,6 +108,11 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
         outcome = 'ignored';
         return;
       }
+      // A double click or a replayed request must not post to the channel twice, on any replica.
+      const press = { key: buttonPressKey(body, action as ButtonAction), userId: body.user.id };
+      const claimed = await claimChannelPost(deps.receipts, press, reply);
+      ({ reply, release } = claimed);
+      if (claimed.repeated) outcome = 'repeated';
     } catch (error) {
       outcome = 'error';
       reply = { ...failureReply(error, { what: 'that button', logger, fields: { value } }), replaceOriginal: false };
@@ -113,7 +120,12 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       metrics.requests.inc({ command: `action:${actionId.split(':').slice(0, 2).join(':')}`, outcome });
       metrics.latency.observe({ command: `action:${actionId.split(':').slice(0, 2).join(':')}` }, (performance.now() - started) / 1000);
     }
-    if (reply && body.response_url) await deliver(respond, reply, metrics);
+    if (reply && body.response_url) {
+      await deliver(respond, reply, metrics).catch(async (error: unknown) => {
+        await release().catch(() => undefined);
+        throw error;
+      });
+    }
     if (reply?.followUp) deps.track(reply.followUp());
   });
 

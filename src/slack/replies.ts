@@ -16,11 +16,10 @@ export function failureReply(error: unknown, context: { what: string; logger: Lo
   }
   const reference = Math.random().toString(36).slice(2, 8);
   context.logger.error(`${context.what} failed`, { ...context.fields, reference, error });
-  const advice =
+  const text =
     appError.code === 'DATABASE_UNAVAILABLE'
-      ? 'The catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline.'
-      : 'Try again; if it keeps failing, tell whoever runs Backline';
-  const text = mrkdwn`:warning: Sorry, ${context.what} failed. ${advice} (reference ${reference}).`;
+      ? mrkdwn`:warning: Sorry, ${context.what} failed: the catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline (operators: see /healthz; reference ${reference}).`
+      : mrkdwn`:warning: Sorry, ${context.what} failed. Try again; if it keeps failing, tell whoever runs Backline (reference ${reference}).`;
   return { text: messageText(text), blocks: [section(text)], visibility: 'ephemeral' };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
+import { embeddedPostgresEnvironment } from '../../src/db/embeddedEnvironment';
 
 jest.setTimeout(60_000);
 
@@ -60,5 +61,39 @@ describe('the embedded PostgreSQL default', () => {
     await other.release();
     await owner.release();
     expect(fs.existsSync(pidFile())).toBe(false);
+  });
+});
+
+describe('what the embedded PostgreSQL is given of Backline’s environment', () => {
+  const SECRETS = { SLACK_BOT_TOKEN: 'xoxb-1-2-embedded-secret', SLACK_SIGNING_SECRET: 'signing-embedded-secret', GITHUB_TOKEN: 'ghp_embeddedsecret', DATABASE_URL: 'postgresql://u:embedded-secret@db/x', PGPASSWORD: 'embedded-secret' };
+
+  it('keeps the path, home, user, time zone and locale, and none of Backline’s settings or secrets', () => {
+    const env = embeddedPostgresEnvironment({ PATH: '/usr/bin', HOME: '/home/b', USER: 'b', TZ: 'Europe/Paris', LANG: 'fr_FR.UTF-8', LC_TIME: 'de_DE.UTF-8', LC_ALL: 'fr_FR.UTF-8', PORT: '3000', ...SECRETS });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/b', USER: 'b', TZ: 'Europe/Paris', LANG: 'fr_FR.UTF-8', LC_TIME: 'de_DE.UTF-8', LC_ALL: 'C' });
+  });
+
+  (process.platform === 'linux' ? it : it.skip)('leaves the running server without SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or GITHUB_TOKEN', async () => {
+    const saved = Object.fromEntries(Object.keys(SECRETS).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, SECRETS);
+    let server: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+    try {
+      server = await startEmbeddedPostgres({ dataDir });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    try {
+      expect(server.started).toBe(true);
+      const postmaster = Number(fs.readFileSync(pidFile(), 'utf8').split('\n')[0]);
+      const environ = fs.readFileSync(`/proc/${postmaster}/environ`, 'utf8').split('\0').filter(Boolean);
+      const names = environ.map((entry) => entry.slice(0, entry.indexOf('=')));
+      expect(names).toEqual(expect.arrayContaining(['PATH', 'LC_ALL']));
+      expect(names).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(SLACK_|GITHUB_|DATABASE_URL$|PGPASSWORD$)/)]));
+      expect(environ.join('\n')).not.toContain('secret');
+    } finally {
+      await server.release();
+    }
   });
 });

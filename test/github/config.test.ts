@@ -1,11 +1,12 @@
 import { loadConfig, requireGitHubAuth } from '../../src/config';
 
 describe('GitHub configuration', () => {
-  it('defaults to github.com, catalog-info.yaml, a 30-minute refresh and 8 requests at once', () => {
+  it('defaults to github.com, catalog-info.yaml, a 30-minute refresh, 8 requests at once, and webhook bodies of 5 MiB, 8 unverified at once', () => {
     expect(loadConfig({}).github).toEqual({
       apiUrl: 'https://api.github.com',
       auth: undefined,
       webhookSecret: undefined,
+      webhook: { maxBytes: 5 * 1024 * 1024, maxInFlight: 8 },
       orgs: [],
       catalogPath: 'catalog-info.yaml',
       refreshMinutes: 30,
@@ -32,5 +33,13 @@ describe('GitHub configuration', () => {
     expect(() => loadConfig({ BACKLINE_GITHUB_ORGS: 'acme,not an org' })).toThrow(/BACKLINE_GITHUB_ORGS: must be organisation names separated by commas/);
     expect(() => loadConfig({ BACKLINE_GITHUB_IMPORT_TEAMS: 'maybe' })).toThrow(/BACKLINE_GITHUB_IMPORT_TEAMS: must be true or false/);
     expect(() => requireGitHubAuth(loadConfig({}))).toThrow(/set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
+  });
+
+  it('takes webhook limits, and says what a body cap must be', () => {
+    expect(loadConfig({ BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: '1048576', BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: '2' }).github.webhook).toEqual({ maxBytes: 1048576, maxInFlight: 2 });
+    expect(() => loadConfig({ BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: '5MB' })).toThrow(
+      /BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: must be a number of bytes\. The largest webhook body POST \/github\/webhook receives, in bytes, e\.g\. 5242880 for 5 MiB/,
+    );
+    expect(() => loadConfig({ BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: '104857600' })).toThrow(/BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: must be at most 26214400 \(25 MiB, the most GitHub sends\)/);
   });
 });

@@ -6,11 +6,13 @@ import { startServer, type RunningServer } from '../../src/main';
 import { component, docs } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { uploadSlowly } from '../support/slowUpload';
 import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
 import { refs, resetCatalog, TOKEN } from './helpers';
 
 const SECRET = 'github-webhook-secret';
+const MAX_BYTES = 64 * 1024;
 const db = useTestDatabase();
 let github: FakeGitHub;
 let slack: FakeSlack;
@@ -39,6 +41,8 @@ beforeAll(async () => {
     BACKLINE_GITHUB_ORGS: 'acme',
     // Only the pass at start and webhooks: nothing else refreshes during these tests.
     BACKLINE_GITHUB_REFRESH_MINUTES: '0',
+    BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: String(MAX_BYTES),
+    BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: '2',
   });
   server = await startServer(config, { logger: silentLogger });
   // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
@@ -155,5 +159,41 @@ describe('POST /github/webhook', () => {
     expect(await deliver('ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).toEqual({ status: 200, body: { status: 'pong' } });
     await server.github!.idle();
     expect(github.requests).toEqual([]);
+  });
+});
+
+describe('POST /github/webhook under attack', () => {
+  const LARGE = 24 * 1024 * 1024;
+  const headers = (signature?: string) => ({ 'content-type': 'application/json', 'x-github-event': 'push', ...(signature && { 'x-hub-signature-256': signature }) });
+
+  it('refuses eight unsigned 24 MB deliveries at once with 401, each before its body is read', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => uploadSlowly(webhook, { headers: headers(), totalBytes: LARGE }).done));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(8).fill(401));
+    for (const outcome of outcomes) expect(outcome.sentBytes).toBeLessThan(LARGE / 8);
+  });
+
+  it('refuses a body over BACKLINE_GITHUB_WEBHOOK_MAX_BYTES with 413, signed or not, as soon as it passes the cap', async () => {
+    const declared = await uploadSlowly(webhook, { headers: headers(sign('anything')), totalBytes: LARGE }).done;
+    expect(declared).toMatchObject({ status: 413, body: JSON.stringify({ status: 'rejected', reason: `the body is over ${MAX_BYTES} bytes (BACKLINE_GITHUB_WEBHOOK_MAX_BYTES)` }) });
+    const streamed = await uploadSlowly(webhook, { headers: headers(sign('anything')), totalBytes: LARGE, declareLength: false }).done;
+    expect(streamed.status).toBe(413);
+    expect(streamed.sentBytes).toBeLessThan(LARGE / 8);
+  });
+
+  it('answers 503 with Retry-After while BACKLINE_GITHUB_WEBHOOK_CONCURRENCY bodies are being received, and still refreshes on a signed push after', async () => {
+    const held = [1, 2].map(() => uploadSlowly(webhook, { headers: headers(sign('anything')), totalBytes: 10_000, hold: 100 }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await fetch(webhook, { method: 'POST', headers: headers(sign('{}')), body: '{}' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    } finally {
+      held.forEach((upload) => upload.abort());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    github.addRepo('acme', 'payroll', { files: { 'catalog-info.yaml': docs(component('payroll', { owner: 'team-c' })) } });
+    expect(await deliver('push', push('payroll', ['catalog-info.yaml']))).toEqual({ status: 202, body: { status: 'refreshing', repository: 'acme/payroll' } });
+    await within(5000, async () => expect(await ownerOf('payroll')).toBe('team-c'));
   });
 });

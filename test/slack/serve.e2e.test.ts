@@ -275,7 +275,7 @@ describe('errors', () => {
     try {
       const body = (await command('payments-service')).json as { response_type: string; text: string };
       expect(body.response_type).toBe('ephemeral');
-      expect(body.text).toMatch(/^:warning: Sorry, \/whoowns failed\. Try again; if it keeps failing, tell whoever runs Backline \(reference [a-z0-9]+\)\.$/);
+      expect(body.text).toMatch(/^:warning: Sorry, \/whoowns failed: the catalog database is not answering\. Try again in a minute; if it keeps failing, tell whoever runs Backline \(operators: see \/healthz; reference [a-z0-9]+\)\.$/);
       expect(body.text).not.toContain('secret/internal');
     } finally {
       broken.mockRestore();
