@@ -1,6 +1,7 @@
 import { ingest, type IngestReport } from '../../src/catalog/ingest';
 import type { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import type { CatalogRule } from '../../src/catalog/rules';
+import { loadConfig, type Config } from '../../src/config';
 import type { Clock } from '../../src/sources/github/client';
 import { createGitHubIntegration, type GitHubIntegrationOptions, type GitHubIntegration } from '../../src/sources/github/integration';
 import { PgGitHubCacheStore } from '../../src/sources/github/PgGitHubCacheStore';
@@ -42,4 +43,23 @@ export async function refs(db: TestDatabase, kind?: string): Promise<string[]> {
 
 export async function resetCatalog(db: TestDatabase): Promise<void> {
   await db.pool.query('TRUNCATE locations, entities, relations, processing_errors, github_cache');
+}
+
+/**
+ * `serve`'s configuration with the organisation `acme` on the fake GitHub and Slack on the fake
+ * Slack; only the pass at start and webhooks refresh it (no schedule), so tests decide when it reads.
+ */
+export function serveConfig(options: { db: TestDatabase; github: FakeGitHub; slackUrl: string; port: number }, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: options.db.url,
+    PORT: String(options.port),
+    SLACK_BOT_TOKEN: 'xoxb-e2e',
+    SLACK_SIGNING_SECRET: 'e2e-signing-secret-0123456789',
+    SLACK_API_URL: options.slackUrl,
+    GITHUB_API_URL: options.github.url,
+    GITHUB_TOKEN: TOKEN,
+    BACKLINE_GITHUB_ORGS: 'acme',
+    BACKLINE_GITHUB_REFRESH_MINUTES: '0',
+    ...extra,
+  });
 }

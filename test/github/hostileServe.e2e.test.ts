@@ -1,4 +1,3 @@
-import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/main';
 import { component, docs } from '../support/catalogFiles';
@@ -6,7 +5,7 @@ import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
-import { refs, resetCatalog, TOKEN } from './helpers';
+import { refs, resetCatalog, serveConfig } from './helpers';
 
 const db = useTestDatabase();
 let github: FakeGitHub;
@@ -40,17 +39,7 @@ afterAll(async () => {
 
 it('keeps answering /healthz while a refresh ingests an alias bomb and JSON nested 5,000 deep, and ingests the rest of the organisation', async () => {
   const port = await freePort();
-  const config = loadConfig({
-    DATABASE_URL: db().url,
-    PORT: String(port),
-    SLACK_BOT_TOKEN: 'xoxb-e2e',
-    SLACK_SIGNING_SECRET: 'e2e-signing-secret-0123456789',
-    SLACK_API_URL: slack.url,
-    GITHUB_API_URL: github.url,
-    GITHUB_TOKEN: TOKEN,
-    BACKLINE_GITHUB_ORGS: 'acme',
-    BACKLINE_GITHUB_REFRESH_MINUTES: '0',
-  });
+  const config = serveConfig({ db: db(), github, slackUrl: slack.url, port });
   server = await startServer(config, { logger: silentLogger });
   let refreshing = true;
   const refreshed = server.github!.idle().then(() => (refreshing = false));

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/main';
 import { component, docs } from '../support/catalogFiles';
@@ -9,7 +8,7 @@ import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { uploadSlowly } from '../support/slowUpload';
 import { freePort } from '../support/net';
 import { useTestDatabase } from '../support/testDatabase';
-import { refs, resetCatalog, TOKEN } from './helpers';
+import { refs, resetCatalog, serveConfig } from './helpers';
 
 const SECRET = 'github-webhook-secret';
 const MAX_BYTES = 64 * 1024;
@@ -29,21 +28,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   const port = await freePort();
   webhook = `http://127.0.0.1:${port}/github/webhook`;
-  const config = loadConfig({
-    DATABASE_URL: db().url,
-    PORT: String(port),
-    SLACK_BOT_TOKEN: 'xoxb-e2e',
-    SLACK_SIGNING_SECRET: 'e2e-signing-secret-0123456789',
-    SLACK_API_URL: slack.url,
-    GITHUB_API_URL: github.url,
-    GITHUB_TOKEN: TOKEN,
-    GITHUB_WEBHOOK_SECRET: SECRET,
-    BACKLINE_GITHUB_ORGS: 'acme',
-    // Only the pass at start and webhooks: nothing else refreshes during these tests.
-    BACKLINE_GITHUB_REFRESH_MINUTES: '0',
-    BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: String(MAX_BYTES),
-    BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: '2',
-  });
+  const config = serveConfig({ db: db(), github, slackUrl: slack.url, port }, { GITHUB_WEBHOOK_SECRET: SECRET, BACKLINE_GITHUB_WEBHOOK_MAX_BYTES: String(MAX_BYTES), BACKLINE_GITHUB_WEBHOOK_CONCURRENCY: '2' });
   server = await startServer(config, { logger: silentLogger });
   // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
   await server.healthEvaluatedAtStart;

@@ -7,7 +7,7 @@ import { CatalogFolder } from '../support/catalogFiles';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { foreignMarkup, mrkdwnTexts, type LegitimateMarkup } from '../support/hostileStrings';
 import { freePort } from '../support/net';
-import { interactionBody, postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';
+import { buttonPress, interactionBody, postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
 
@@ -105,7 +105,7 @@ describe('a catalog entity with pings and links in its fields', () => {
   it('is shared in the channel by "Share in channel" without pinging anyone or linking anywhere foreign', async () => {
     const card = await command('hostile-service');
     const share = card.blocks.find((block) => block.type === 'actions')!.elements!.find((element) => element.action_id === 'whoowns:share')!;
-    await postSignedToSlackEndpoint(events, SECRET, interactionBody(press(share)));
+    await postSignedToSlackEndpoint(events, SECRET, interactionBody(buttonPress({ ...share, block_id: 'whoowns:card' }, { responseUrl: slack.responseUrl() })));
     await waitUntil(() => slack.responses.length === 1, 5000, 'the shared card');
     const shared = slack.responses[0]!.body as unknown as Message;
     expect(shared.response_type).toBe('in_channel');
@@ -126,16 +126,3 @@ describe('a /whoowns question made of pings', () => {
   });
 });
 
-function press(element: { action_id: string; value: string }) {
-  return {
-    type: 'block_actions',
-    user: { id: 'U0TESTER', username: 'tester', team_id: 'T0BACKLINE' },
-    team: { id: 'T0BACKLINE', domain: 'backline-test' },
-    api_app_id: 'A0BACKLINE',
-    channel: { id: 'C0GENERAL', name: 'general' },
-    container: { type: 'message', message_ts: '1.2', channel_id: 'C0GENERAL', is_ephemeral: true },
-    trigger_id: '1.2.3',
-    response_url: slack.responseUrl(),
-    actions: [{ type: 'button', block_id: 'whoowns:card', action_id: element.action_id, value: element.value, action_ts: '1.3' }],
-  };
-}

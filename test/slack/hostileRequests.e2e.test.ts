@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../../src/main';
 import { DEMO_CATALOG } from '../../src/paths';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { freePort } from '../support/net';
-import { interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
+import { buttonPress, interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy';
 import { useTestDatabase } from '../support/testDatabase';
 import { waitUntil } from '../support/waitFor';
@@ -80,17 +80,7 @@ describe('"Share in channel"', () => {
     const card = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'payments-api', response_url: slack.responseUrl() }))).json as { blocks: Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }> };
     const actions = card.blocks.find((block) => block.type === 'actions')!;
     const share = actions.elements!.find((element) => element.action_id === 'whoowns:share')!;
-    return interactionBody({
-      type: 'block_actions',
-      user: { id: 'U0TESTER', username: 'tester', team_id: 'T0BACKLINE' },
-      team: { id: 'T0BACKLINE', domain: 'backline-test' },
-      api_app_id: 'A0BACKLINE',
-      channel: { id: 'C0GENERAL', name: 'general' },
-      container: { type: 'message', message_ts: messageTs, channel_id: 'C0GENERAL', is_ephemeral: true },
-      trigger_id: '1.2.3',
-      response_url: slack.responseUrl(`share-${messageTs}-${actionTs}`),
-      actions: [{ type: 'button', block_id: actions.block_id, action_id: share.action_id, value: share.value, action_ts: actionTs }],
-    });
+    return interactionBody(buttonPress({ ...share, block_id: actions.block_id }, { responseUrl: slack.responseUrl(`share-${messageTs}-${actionTs}`), messageTs, actionTs }));
   }
 
   it('posts the card once when the identical request arrives twice, and tells the second privately that it was shared', async () => {

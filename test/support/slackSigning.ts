@@ -119,3 +119,21 @@ export async function postSignedToSlackEndpoint(
 ): Promise<SlackEndpointResponse> {
   return postToSlackEndpoint(url, body, { ...signSlackRequest(signingSecret, body, timestamp) });
 }
+
+/**
+ * A `block_actions` payload as Slack sends it when U0TESTER presses a button on an ephemeral
+ * message in #general: `messageTs` names the message, so presses of one card share it.
+ */
+export function buttonPress(button: { action_id: string; value: string; block_id?: string }, options: { responseUrl: string; messageTs?: string; actionTs?: string }): object {
+  return {
+    type: 'block_actions',
+    user: { id: 'U0TESTER', username: 'tester', team_id: 'T0BACKLINE' },
+    team: { id: 'T0BACKLINE', domain: 'backline-test' },
+    api_app_id: 'A0BACKLINE',
+    channel: { id: 'C0GENERAL', name: 'general' },
+    container: { type: 'message', message_ts: options.messageTs ?? '1.2', channel_id: 'C0GENERAL', is_ephemeral: true },
+    trigger_id: '1.2.3',
+    response_url: options.responseUrl,
+    actions: [{ type: 'button', block_id: button.block_id ?? 'b', action_id: button.action_id, value: button.value, action_ts: options.actionTs ?? '1.3' }],
+  };
+}
