@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { processCatalogText } from '../src/catalog/processing';
 import { parseYamlDocuments } from '../src/catalog/yaml';
-import { readTextFile } from '../src/sources/files';
+import { readTextFile } from '../src/catalog/files';
 import { generateCatalog, parseGenerateArgs, type GeneratedRow } from './generate';
 import { backlineRoot, cleanEnv, runBackline, type CliRun } from './lib/cli';
 import { copyField, copyWithPsql, psqlAvailable } from './lib/copy';

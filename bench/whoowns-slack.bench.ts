@@ -18,11 +18,12 @@ import { evaluateOnThreads, EVALUATION_WORKER } from '../src/health/evaluationTh
 import type { CollectReport } from '../src/health/service';
 import { openBackline, openHealth, startServer, type RunningServer } from '../src/main';
 import { MIGRATIONS_DIR } from '../src/paths';
-import { checkMessageLimits } from '../src/slack/blockKitLimits';
-import { messageText, mrkdwn, section } from '../src/slack/mrkdwn';
+import { checkMessageLimits } from '../commands/blockKit/limits';
+import { messageText, mrkdwn, section } from '../commands/blockKit/mrkdwn';
 import { createSlackApp } from '../src/slack/app';
 import { createBacklineMetrics } from '../src/metrics';
-import type { CommandReply, CommandSet } from '../commands';
+import type { CommandSet } from '../commands';
+import type { CommandReply } from '../commands/types';
 import { loadCatalog, misspell, SeededRandom, type PlannedCatalog } from './slack-catalog';
 import { BenchWorker, slackKnows, type FakeSlackStats, type LoadClient, type LoadResult } from './slack-workers';
 

@@ -1,6 +1,6 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
-import { BLOCK_KIT_LIMITS, truncate } from '../src/slack/blockKitLimits';
-import { context, httpUrl, join, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
+import { BLOCK_KIT_LIMITS, truncate } from './blockKit/limits';
+import { context, httpUrl, join, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
 import { fieldTitle } from '../src/scaffolder/parameters';
 import type { Task } from '../src/scaffolder/tasks';
 import type { FieldSchema, ScaffolderTemplate } from '../src/scaffolder/template';

@@ -6,9 +6,9 @@ import { validateParameters, type FieldProblem } from '../src/scaffolder/paramet
 import type { Scaffolder } from '../src/scaffolder/service';
 import type { Task } from '../src/scaffolder/tasks';
 import type { ScaffolderTemplate } from '../src/scaffolder/template';
-import type { SlackDirectory } from '../src/slack/identity';
-import { decodePrivateMetadata, encodePrivateMetadata } from '../src/slack/modals';
-import { mrkdwn, type MessageText } from '../src/slack/mrkdwn';
+import type { SlackDirectory } from '../src/directory';
+import { decodePrivateMetadata, encodePrivateMetadata } from './blockKit/privateMetadata';
+import { mrkdwn, type MessageText } from './blockKit/mrkdwn';
 import { CREATE_SERVICE, fieldBlockId, renderFormPage, renderNotice, renderTaskProgress, renderTemplatePicker, type RepoTarget } from './createService.blocks';
 
 /** Posts the one progress message of a task and updates it in place. */

@@ -1,6 +1,6 @@
 import type { Button, KnownBlock, ModalView, View } from '@slack/types';
-import { BLOCK_KIT_LIMITS, limitList, truncate } from '../src/slack/blockKitLimits';
-import { context, date, join, link, mention, messageText, mrkdwn, section, truncateMrkdwn, type Interpolation, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
+import { BLOCK_KIT_LIMITS, limitList, truncate } from './blockKit/limits';
+import { context, date, join, link, mention, messageText, mrkdwn, section, truncateMrkdwn, type Interpolation, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
 import { TOP_ACTIONS, type DigestAction, type TeamDigest } from '../src/health/digest';
 import type { Level } from '../src/health/model';
 import type { NudgeBatch } from '../src/health/nudges';

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { UserFacingError } from '../src/errors';
 import type { TeamDigest } from '../src/health/digest';
 import type { EntityHealth, HealthReader, TeamHealth } from '../src/health/model';
-import { BLOCK_KIT_LIMITS } from '../src/slack/blockKitLimits';
-import { decodePrivateMetadata, encodePrivateMetadata } from '../src/slack/modals';
-import { messageText, mrkdwn } from '../src/slack/mrkdwn';
+import { BLOCK_KIT_LIMITS } from './blockKit/limits';
+import { decodePrivateMetadata, encodePrivateMetadata } from './blockKit/privateMetadata';
+import { messageText, mrkdwn } from './blockKit/mrkdwn';
 import type { SubmissionAnswer, ViewSubmission } from './createService';
 import { DIGEST_ACTIONS, DIGEST_VIEWS, EXPIRY_CHOICES, NOT_APPLICABLE_BLOCKS, renderHomeHealth, renderNotApplicableModal, renderShowAllView, renderWaiverSaved, showAllBlocks, snoozeConfirmation } from './digest.blocks';
-import type { CommandReply, ModalRequest } from './index';
+import type { CommandReply, ModalRequest } from './types';
 
 /** What the digest buttons, their modals and the App Home section need. */
 export interface DigestCommandPorts {

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { TECHDOCS_ANNOTATION_HINT } from '../src/docs/resolve';
-import { limitList, truncate } from '../src/slack/blockKitLimits';
-import { context, httpUrl, join, link, messageText, mrkdwn, section, type Interpolation, type MessageText } from '../src/slack/mrkdwn';
+import { limitList, truncate } from './blockKit/limits';
+import { context, httpUrl, join, link, messageText, mrkdwn, section, type Interpolation, type MessageText } from './blockKit/mrkdwn';
 import type { DocsResult, DocsSiteAnswer } from './docs';
 
 /** Action ids of the docs card; listeners route on the `docs:` prefix. */

@@ -1,6 +1,7 @@
-import type { KnownBlock, View } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { UserFacingError } from '../src/errors';
-import { messageText, mrkdwn, section, slackId, type MessageText } from '../src/slack/mrkdwn';
+import { messageText, mrkdwn, section, slackId } from './blockKit/mrkdwn';
+import type { CommandContext, CommandInfo, CommandReply, ModalRequest } from './types';
 import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewSubmission } from './createService';
 import { CREATE_SERVICE } from './createService.blocks';
 import { digestFlow, type DigestCommandPorts } from './digest';
@@ -13,38 +14,6 @@ import { onCall } from './oncall';
 import { ONCALL_ACTIONS, onCallSummaryText, renderOnCall } from './oncall.blocks';
 import { parseWhoOwnsInput, whoOwns, whoOwnsByTeam, type WhoOwnsPorts } from './whoowns';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText, WHOOWNS_ACTIONS } from './whoowns.blocks';
-
-/** Who asked, and where: what a slash command or a button press carries. */
-export interface CommandContext {
-  userId: string | null;
-  channelId: string | null;
-  channelName: string | null;
-}
-
-/** An answer in Block Kit, shown only to the asker unless shared. */
-export interface CommandReply {
-  /** Slack parses it for pings as it does blocks: built through src/slack/mrkdwn. */
-  text: MessageText;
-  blocks: KnownBlock[];
-  visibility: 'ephemeral' | 'in_channel';
-  /** For button presses: replace the message the button was on, rather than add one. */
-  replaceOriginal?: boolean;
-  /** Work to start once the reply is delivered (a retried task that keeps updating the message). */
-  followUp?: () => Promise<void>;
-}
-
-/** A command that answers with a modal: opened at once with a loading view, then `load`ed. */
-export interface ModalRequest {
-  callbackId: string;
-  title: string;
-  load(): Promise<View>;
-}
-
-export interface CommandInfo {
-  name: string;
-  usage: string;
-  description: string;
-}
 
 /**
  * The commands Backline answers, shared by every surface: Slack listeners and the local shell call

@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { OnCallAnswer, OnCallPerson } from '../src/oncall/resolve';
-import { httpUrl, context, date, join, mention as mentionOf, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
-import { limitList, truncate } from '../src/slack/blockKitLimits';
+import { httpUrl, context, date, join, mention as mentionOf, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
+import { limitList, truncate } from './blockKit/limits';
 import type { OnCallResult } from './oncall';
 
 /** Action ids the /oncall card uses. */

@@ -1,7 +1,7 @@
 import type { CatalogStore, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { ViewerTimeZone } from '../src/oncall/viewerTimeZone';
-import type { SlackDirectory } from '../src/slack/identity';
+import type { SlackDirectory } from '../src/directory';
 import { findEntity, parseWhoOwnsInput } from './whoowns';
 
 /** The ports /oncall needs: the catalog to find what was asked about, and the on-call resolver. */

@@ -1,6 +1,6 @@
 import type { KnownBlock, ActionsBlock, Button } from '@slack/types';
-import { limitList, truncate } from '../src/slack/blockKitLimits';
-import { context, fitMessageBlocks, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from '../src/slack/mrkdwn';
+import { limitList, truncate } from './blockKit/limits';
+import { context, fitMessageBlocks, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
 import type { StoredEntity } from '../src/catalog/store';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from './whoowns';
 import { onCallField } from './oncall.blocks';

@@ -2,7 +2,7 @@ import { answeringFrom, joinNeighbourhoods } from '../src/catalog/neighbourhood'
 import type { CatalogStore, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
-import type { SlackDirectory } from '../src/slack/identity';
+import type { SlackDirectory } from '../src/directory';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
 export interface WhoOwnsPorts {

@@ -4,14 +4,10 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { anchorRulePaths, CatalogRulesSchema, DEFAULT_CATALOG_RULES, type CatalogRule } from './catalog/rules';
 import { ConfigError } from './errors';
-import { DEFAULT_CHECKS, DEFAULT_SCORECARD } from './health/defaultScorecard';
-import { FACT_NAMES, FACT_TYPES } from './health/facts/names';
-import { LEVELS, type CheckDefinition, type Scorecard } from './health/model';
-import { TEMPLATES_DIR } from './paths';
 import { isTimeZone } from './health/cadence';
-
-/** When `serve` collects health facts and scores, unless backline.yaml says otherwise: hourly. */
-export const DEFAULT_HEALTH_SCHEDULE = '0 * * * *';
+import { DEFAULT_SCORECARD } from './health/defaultScorecard';
+import { DEFAULT_HEALTH_SCHEDULE, describeHealthIssuePath, HealthSectionSchema, pathText, scorecardOf, type HealthConfig } from './health/settings';
+import { TEMPLATES_DIR } from './paths';
 
 /** A GitHub user or organisation name: letters, digits and single hyphens, at most 39 characters. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -342,89 +338,16 @@ export function requireSlackConfig(config: Config): SlackConfig {
 
 // ---- backline.yaml ----------------------------------------------------------------------------
 
-const OPERATORS = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'exists'] as const;
-const COMPARISONS: readonly string[] = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-const KINDS = ['Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Rotation'];
-const scalar = z.union([z.boolean(), z.number(), z.string(), z.null()]);
-const words = z.array(z.string().trim().min(1)).min(1, 'must list at least one value (or leave the field out to match everything)');
-
-const ConditionSchema = z
-  .object({ fact: z.string(), operator: z.string(), value: z.union([scalar, z.array(scalar)]).optional() })
-  .strict()
-  .superRefine((condition, context) => {
-    const problem = (path: string, message: string) => context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
-    const type = FACT_TYPES.get(condition.fact);
-    if (!type) return problem('fact', `unknown fact "${condition.fact}"; valid facts: ${FACT_NAMES.join(', ')}`);
-    if (!(OPERATORS as readonly string[]).includes(condition.operator)) return problem('operator', `unknown operator "${condition.operator}"; valid operators: ${OPERATORS.join(', ')}`);
-    const { operator, value } = condition;
-    if (operator === 'exists') {
-      if (value !== undefined && typeof value !== 'boolean') problem('value', 'with exists, value must be true (the default: the fact has a value) or false');
-    } else if (operator === 'in' || operator === 'notIn') {
-      if (!Array.isArray(value)) problem('value', `with ${operator}, value must be a list, e.g. [production, experimental]`);
-      else if (value.some((item) => item !== null && typeof item !== type)) problem('value', `${condition.fact} is a ${type}: every value in the list must be a ${type}`);
-    } else if (COMPARISONS.includes(operator)) {
-      if (type !== 'number') problem('operator', `${operator} compares numbers, and ${condition.fact} is a ${type}; use equal, notEqual, in, notIn or exists`);
-      else if (typeof value !== 'number') problem('value', `with ${operator}, value must be a number`);
-    } else if (value === undefined || Array.isArray(value) || (value !== null && typeof value !== type)) {
-      problem('value', `${condition.fact} is a ${type}: value must be a ${type}${type === 'boolean' ? ' (true or false)' : ''}`);
-    }
-  });
-
-type RuleInput = { all: Array<RuleInput | z.infer<typeof ConditionSchema>> } | { any: Array<RuleInput | z.infer<typeof ConditionSchema>> };
-const RuleSchema: z.ZodType<RuleInput> = z.lazy(() => {
-  const part = z.union([ConditionSchema, RuleSchema], { errorMap: () => ({ message: 'each item must be a condition {fact, operator, value} or a nested {all: […]} / {any: […]}' }) });
-  return z.union([z.object({ all: z.array(part).min(1) }).strict(), z.object({ any: z.array(part).min(1) }).strict()], {
-    errorMap: () => ({ message: 'must be {all: [conditions]} or {any: [conditions]}, each condition {fact, operator, value}' }),
-  });
-});
-
-const CheckSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, e.g. has-readme'),
-    title: z.string().trim().min(1, 'must say what the check asks, e.g. "Has a README"'),
-    why: z.string().trim().min(1, 'must say why the check matters, in a sentence owners will read'),
-    fix: z.object({ text: z.string().trim().min(1, 'must say how to fix it'), url: z.string().url('must be a URL, e.g. https://backstage.io/docs/…').optional() }).strict(),
-    appliesTo: z
-      .object({
-        kinds: words.refine((kinds) => kinds.every((kind) => KINDS.some((known) => known.toLowerCase() === kind.toLowerCase())), `must be catalog kinds: ${KINDS.join(', ')}`).optional(),
-        types: words.optional(),
-        lifecycles: words.optional(),
-        tags: words.optional(),
-      })
-      .strict()
-      .default({}),
-    rule: RuleSchema,
-    level: z.enum(LEVELS, { errorMap: () => ({ message: `must be one of ${LEVELS.join(', ')}` }) }),
-  })
-  .strict();
-
 const BacklineFileSchema = z
   .object({
     catalog: z.object({ rules: CatalogRulesSchema.optional() }).strict().default({}),
-    health: z
-      .object({
-        /** Start from Backline's default scorecard (true) or only from the checks listed here. */
-        defaultChecks: z.boolean().default(true),
-        disable: z.array(z.string()).default([]),
-        /** When `serve` collects facts and scores, as a cron expression. */
-        schedule: z.string().trim().refine((value) => /^(\S+\s+){4,5}\S+$/.test(value), 'must be a cron expression of 5 or 6 fields, e.g. "0 * * * *" (hourly)').default(DEFAULT_HEALTH_SCHEDULE),
-        checks: z.array(CheckSchema).default([]),
-      })
-      .strict()
-      .default({}),
+    health: HealthSectionSchema.default({}),
   })
   .strict();
 
 export interface DigestsConfig {
   /** For teams without a backline.dev/timezone annotation. */
   defaultTimeZone: string;
-}
-
-export interface HealthConfig {
-  /** The backline.yaml read, or null when there is none. */
-  configFile: string | null;
-  scorecard: Scorecard;
-  schedule: string;
 }
 
 export interface BacklineFile {
@@ -453,35 +376,15 @@ export function parseBacklineFile(text: string, file: string): BacklineFile {
   }
   const { health, catalog } = parsed.data;
   const catalogRules = catalog.rules ? anchorRulePaths(catalog.rules, path.dirname(file)) : DEFAULT_CATALOG_RULES;
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const check of health.checks) {
-    if (seen.has(check.id)) problems.push(`- check "${check.id}": the id is used twice in health.checks; give each check its own id.`);
-    seen.add(check.id);
-  }
-  const base = health.defaultChecks ? DEFAULT_CHECKS : [];
-  const known = new Set([...base.map((check) => check.id), ...seen]);
-  for (const id of health.disable) if (!known.has(id)) problems.push(`- health.disable: there is no check "${id}"; checks: ${[...known].join(', ')}.`);
-  if (problems.length) throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}`);
-  const added = new Map(health.checks.map((check) => [check.id, check as CheckDefinition]));
-  const checks = [...base.map((check) => added.get(check.id) ?? check), ...health.checks.filter((check) => !base.some((b) => b.id === check.id)).map((check) => check as CheckDefinition)].filter(
-    (check) => !health.disable.includes(check.id),
-  );
-  return { health: { configFile: file, scorecard: { checks }, schedule: health.schedule }, catalogRules };
+  const scorecard = scorecardOf(health);
+  if (!scorecard.ok) throw new ConfigError(`${file} is invalid:\n${scorecard.problems.map((problem) => `- ${problem}`).join('\n')}`);
+  return { health: { configFile: file, scorecard: scorecard.scorecard, schedule: health.schedule }, catalogRules };
 }
 
-/** `health.checks[2] (check "has-readme") rule.all[0].fact`: where in the file, by the check's id when it has one. */
+/** Where in the file an issue is: a health check by its id (see health/settings.ts), else the path. */
 function describeIssuePath(raw: unknown, issuePath: Array<string | number>): string {
-  if (issuePath[0] === 'health' && issuePath[1] === 'checks' && typeof issuePath[2] === 'number') {
-    const id = (raw as { health?: { checks?: Array<{ id?: unknown }> } }).health?.checks?.[issuePath[2]]?.id;
-    const rest = pathText(issuePath.slice(3));
-    return `check ${typeof id === 'string' ? `"${id}"` : `#${issuePath[2] + 1}`} (health.checks[${issuePath[2]}])${rest ? `, field ${rest}` : ''}`;
-  }
+  if (issuePath[0] === 'health') return describeHealthIssuePath((raw as { health?: unknown }).health, issuePath.slice(1));
   return pathText(issuePath) || 'the file';
-}
-
-function pathText(parts: Array<string | number>): string {
-  return parts.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${part}`)).join('');
 }
 
 /** BACKLINE_CONFIG, else ./backline.yaml when it exists; the default scorecard and rules without either. */

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './db/unavailable';
+import { isDatabaseUnavailable } from './databaseUnavailable';
 import { redactSecrets } from './redact';
 
 /**

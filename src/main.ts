@@ -35,7 +35,7 @@ import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type 
 import { createSlackDirectory, type CachingSlackDirectory } from './slack/identity';
 import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
-import type { SlackDirectory } from './slack/identity';
+import type { SlackDirectory } from './directory';
 import { createOpsgenieProvider } from './oncall/opsgenie';
 import { createPagerDutyProvider } from './oncall/pagerduty';
 import { PgOnCallCacheStore } from './oncall/PgOnCallCacheStore';

@@ -1,4 +1,4 @@
-import { describeFsError, expandGlob, findYamlFiles, readTextFile, sha256 } from '../sources/files';
+import { describeFsError, expandGlob, findYamlFiles, readTextFile, sha256 } from './files';
 import type { UrlReader } from './placeholders';
 import type { LocationTarget } from './processing';
 import type { LocationState, LocationType } from './store';

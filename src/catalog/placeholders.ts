@@ -1,5 +1,4 @@
-import yaml from 'js-yaml';
-import { readTextFile } from '../sources/files';
+import { readTextFile } from './files';
 import { confineLocalPath, confineRealFile, confineUrl, type ReadPolicy, type ReadScope } from './confinement';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments } from './yaml';
 

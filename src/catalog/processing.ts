@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { sha256 } from '../sources/files';
+import { sha256 } from './files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
 import { confineLocalPath, confineUrl, NO_POLICY, directoryScope, type ReadPolicy, type ReadScope } from './confinement';
 import { containsPlaceholder, isUrl, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { globToRegExp } from '../sources/files';
+import { globToRegExp } from './files';
 import { isInside } from './confinement';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { describeFsError, findYamlFiles, readTextFile } from '../sources/files';
+import { describeFsError, findYamlFiles, readTextFile } from './files';
 import { directoryScope } from './confinement';
 import type { UrlReader } from './placeholders';
 import { processCatalogText } from './processing';

@@ -1,5 +1,5 @@
 import type { CatalogStore } from '../catalog/store';
-import type { SlackDirectory } from '../slack/identity';
+import type { SlackDirectory } from '../directory';
 import { composeDigest, type StaleOwner, type TeamDigest } from './digest';
 import type { DigestStore } from './digestStore';
 import type { HealthReader } from './model';

@@ -1,6 +1,6 @@
 import type { CatalogStore, StoredEntity } from '../catalog/store';
 import type { Logger } from '../logger';
-import type { SlackDirectory } from '../slack/identity';
+import type { SlackDirectory } from '../directory';
 import { evaluateRotation, rotationOf } from './rotation';
 import type { OnCallCacheStore, CachedOnCall } from './PgOnCallCacheStore';
 import { ONCALL_ANNOTATIONS, OnCallProviderError, PROVIDER_SETUP, type OnCallProvider, type OnCallSource, type OnCallTarget, type ProviderShift } from './provider';

@@ -1,6 +1,6 @@
 import type { Entity } from '../catalog/model';
 import type { CatalogStore, StoredEntity } from '../catalog/store';
-import type { SlackDirectory } from '../slack/identity';
+import type { SlackDirectory } from '../directory';
 import type { ScaffolderTemplate } from './template';
 
 /** The requester as the catalog knows them: their User, and every group they belong to (with parents). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { globToRegExp } from '../sources/files';
+import { globToRegExp } from '../catalog/files';
 import { FILTERS } from './expressions';
 import { normaliseRelative, relativePathProblem, resolveInside, UnsafePathError } from './paths';
 

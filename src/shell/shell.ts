@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { CommandContext, CommandReply, CommandSet } from '../../commands';
+import type { CommandSet } from '../../commands';
+import type { CommandContext, CommandReply } from '../../commands/types';
 import { asAppError, UserFacingError } from '../errors';
 import { renderBlocksAsText, type TextChoice } from '../slack/blockKitText';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CommandReply } from '../../commands';
-import { mention, messageText, mrkdwn, section } from './mrkdwn';
+import type { CommandReply } from '../../commands/types';
+import { mention, messageText, mrkdwn, section } from '../../commands/blockKit/mrkdwn';
 import type { EventReceiptStore } from './PgEventReceiptStore';
 
 /** What a block_actions payload says about where a button was pressed. */

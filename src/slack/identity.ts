@@ -1,22 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import type { SlackAccount, SlackDirectory } from '../directory';
 import type { CachedIdentity, SlackIdentityStore } from './PgSlackIdentityStore';
-
-/**
- * Who people in the catalog are in Slack. Cores depend on this port, never on the Web API.
- */
-export interface SlackAccount {
-  /** Null when Slack has nobody with that email (or could not be asked). */
-  slackUserId: string | null;
-  /** The account exists but was deactivated: the person left. */
-  deactivated: boolean;
-}
-
-export interface SlackDirectory {
-  /** Slack accounts by (lower-cased) email. */
-  accountsByEmail(emails: string[]): Promise<Map<string, SlackAccount>>;
-  /** The email of a Slack user, for "@person" lookups. */
-  emailOfUser(slackUserId: string): Promise<string | null>;
-}
 
 export interface DirectoryOptions {
   client: Pick<WebClient, 'users'>;

@@ -1,5 +1,6 @@
 import type { App, RespondFn } from '@slack/bolt';
-import type { CommandContext, CommandReply, CommandSet } from '../../commands';
+import type { CommandSet } from '../../commands';
+import type { CommandContext, CommandReply } from '../../commands/types';
 import type { Logger } from '../logger';
 import type { BacklineMetrics } from '../metrics';
 import type { EventReceiptStore } from './PgEventReceiptStore';

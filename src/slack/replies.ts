@@ -1,7 +1,7 @@
-import type { CommandReply } from '../../commands';
+import type { CommandReply } from '../../commands/types';
 import { asAppError, UserFacingError } from '../errors';
 import type { Logger } from '../logger';
-import { messageText, mrkdwn, section } from './mrkdwn';
+import { messageText, mrkdwn, section } from '../../commands/blockKit/mrkdwn';
 
 /**
  * The one place failures become words for the person who asked. Logs the error with its context;

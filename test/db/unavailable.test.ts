@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { asAppError } from '../../src/errors';
-import { isDatabaseUnavailable } from '../../src/db/unavailable';
+import { isDatabaseUnavailable } from '../../src/databaseUnavailable';
 import { freePort } from '../support/net';
 
 describe('telling a database that is not answering from other failures', () => {

@@ -6,7 +6,7 @@ import { gatherDigest } from '../../src/health/digestSources';
 import { PgDigestStore } from '../../src/health/PgDigestStore';
 import { silentLogger } from '../../src/logger';
 import { PgOutboxStore } from '../../src/scheduler/PgOutboxStore';
-import type { SlackAccount } from '../../src/slack/identity';
+import type { SlackAccount } from '../../src/directory';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
 import { entity, memoryHealth, team, type MemoryHealth } from './fakes';

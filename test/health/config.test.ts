@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_HEALTH_SCHEDULE, loadConfig, parseBacklineFile } from '../../src/config';
+import { loadConfig, parseBacklineFile } from '../../src/config';
+import { DEFAULT_HEALTH_SCHEDULE } from '../../src/health/settings';
 import { DEFAULT_SCORECARD } from '../../src/health/defaultScorecard';
 
 const FILE = '/etc/backline/backline.yaml';

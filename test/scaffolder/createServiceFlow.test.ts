@@ -12,7 +12,7 @@ import { PgTaskStore } from '../../src/scaffolder/PgTaskStore';
 import { GitHubRateLimitError } from '../../src/sources/github/client';
 import { PgGitHubCacheStore } from '../../src/sources/github/PgGitHubCacheStore';
 import { createSlackProgressMessenger } from '../../src/slack/progressMessages';
-import { encodePrivateMetadata } from '../../src/slack/modals';
+import { encodePrivateMetadata } from '../../commands/blockKit/privateMetadata';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { useTestDatabase } from '../support/testDatabase';

@@ -4,7 +4,7 @@ import {
   checkViewLimits,
   limitList,
   truncate,
-} from '../../src/slack/blockKitLimits';
+} from '../../commands/blockKit/limits';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });

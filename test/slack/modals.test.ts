@@ -1,7 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { UserFacingError } from '../../src/errors';
-import { decodePrivateMetadata, encodePrivateMetadata, openModalThenLoad } from '../../src/slack/modals';
+import { decodePrivateMetadata, encodePrivateMetadata } from '../../commands/blockKit/privateMetadata';
+import { openModalThenLoad } from '../../src/slack/modals';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { newTriggerId } from '../support/slackSigning';
 

@@ -1,4 +1,4 @@
-import { date, httpUrl, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, Mrkdwn, truncateMrkdwn } from '../../src/slack/mrkdwn';
+import { date, httpUrl, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, Mrkdwn, truncateMrkdwn } from '../../commands/blockKit/mrkdwn';
 
 describe('escaping', () => {
   it('escapes &, < and > and nothing else', () => {

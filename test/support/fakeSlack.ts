@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkMessageLimits, checkViewLimits } from '../../src/slack/blockKitLimits';
+import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/limits';
 
 export interface RecordedCall {
   method: string;

@@ -1,7 +1,7 @@
 import type { LocationSource, SourceRead } from '../../catalog/locationSources';
 import type { UrlReader } from '../../catalog/placeholders';
 import type { LocationTarget } from '../../catalog/processing';
-import { sha256 } from '../files';
+import { sha256 } from '../../catalog/files';
 import type { CacheEntry } from './cache';
 import { GitHubRateLimitError } from './client';
 import { contentsRequest, PREFETCH_TTL_MS, readRepoFile, repoKey, type GitHubContext } from './context';

@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import type { LocationSource, SourceRead } from '../../catalog/locationSources';
-import { sha256 } from '../files';
+import { sha256 } from '../../catalog/files';
 import type { GitHubContext } from './context';
 import { listAll } from './pages';
 import { parseTeamsTarget } from './urls';

@@ -1,4 +1,4 @@
-import { globToRegExp } from '../files';
+import { globToRegExp } from '../../catalog/files';
 
 /**
  * The URLs GitHub integration speaks: the web host that catalog locations name (blob URLs, as people

@@ -13,7 +13,7 @@
  * put a raw string into a mrkdwn field without it going through here.
  */
 import type { ContextBlock, MrkdwnElement, SectionBlock } from '@slack/types';
-import { BLOCK_KIT_LIMITS, truncate } from './blockKitLimits';
+import { BLOCK_KIT_LIMITS, truncate } from './limits';
 
 const BUILT_HERE = Symbol('mrkdwn');
 
