@@ -14,9 +14,11 @@ import { needsServeRuntime, relaunchWithServeRuntime } from '../src/cli/serveRun
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrate, readMigrations } from '../src/db/migrate';
 import { silentLogger } from '../src/logger';
-import { evaluateOnThreads, EVALUATION_WORKER } from '../src/health/evaluationThread';
+import { evaluateOnThreads, EVALUATION_WORKER } from '../src/serve/evaluationThread';
 import type { CollectReport } from '../src/health/service';
-import { openBackline, openHealth, startServer, type RunningServer } from '../src/main';
+import { startServer, type RunningServer } from '../src/serve/server';
+import { openHealth } from '../src/compose/health';
+import { openBackline } from '../src/compose/backline';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { checkMessageLimits } from '../commands/blockKit/limits';
 import { messageText, mrkdwn, section } from '../commands/blockKit/mrkdwn';

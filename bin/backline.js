@@ -4,14 +4,14 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const dist = path.join(__dirname, '..', 'dist', 'src', 'cli');
+const dist = path.join(__dirname, '..', 'dist', 'src');
 const entry = path.join(dist, 'main.js');
 if (!fs.existsSync(entry)) {
   process.stderr.write('backline: the compiled CLI is missing. Run `npm ci` (or `npm run build`) in the Backline folder first.\n');
   process.exit(2);
 }
 // `serve` runs with V8 settings of its own, which take effect only when a process starts.
-const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(dist, 'serveRuntime.js'));
+const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(dist, 'cli', 'serveRuntime.js'));
 if (needsServeRuntime(process.argv, process.execArgv, process.env)) {
   relaunchWithServeRuntime(__filename, process.argv.slice(2));
 } else {

@@ -8,6 +8,7 @@ import { isTimeZone } from './health/cadence';
 import { DEFAULT_SCORECARD } from './health/defaultScorecard';
 import { DEFAULT_HEALTH_SCHEDULE, describeHealthIssuePath, HealthSectionSchema, pathText, scorecardOf, type HealthConfig } from './health/settings';
 import { TEMPLATES_DIR } from './paths';
+import type { GitHubAuth } from './sources/github/transport';
 
 /** A GitHub user or organisation name: letters, digits and single hyphens, at most 39 characters. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -161,8 +162,6 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_DIGEST_TIMEZONE: 'The time zone of teams whose Group has no backline.dev/timezone annotation: their digests go out at 09:30 on Mondays there.',
   BACKLINE_CONFIG: 'The path of a backline.yaml (health checks and scorecards); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
 };
-
-export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string };
 
 export interface GitHubConfig {
   /** The REST API base, without a trailing slash: https://api.github.com or https://HOST/api/v3. */

@@ -1,515 +1,283 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ingest, rootFromPath, type IngestReport } from './catalog/ingest';
-import { PgCatalogStore } from './catalog/PgCatalogStore';
-import { cacheCatalogReads } from './catalog/readCache';
+import { Command, CommanderError } from 'commander';
+import { findDocs } from '../commands/docs';
+import { onCall, onCallJson } from '../commands/oncall';
+import { whoOwns } from '../commands/whoowns';
+import { isIsoDate, isIsoDateTime } from './catalog/model/schemas/rotation';
+import { ingest, rootFromPath } from './catalog/ingest';
+import { validateFiles } from './catalog/validateFiles';
+import { GITHUB_LOGIN, loadConfig, requireGitHubAuth, type Config } from './config';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migrate';
+import { asAppError } from './errors';
 import { createCommandSet } from '../commands';
-import { requireGitHubAuth, requireSlackConfig, type Config } from './config';
-import { openDatabase, type Database } from './db/database';
-import { createGitHubDocsChanges } from './docs/githubDocsChanges';
-import { resolveDocs } from './docs/resolve';
-import { DocsLibrary } from './docs/library';
-import { createHealthJob } from './health/job';
-import type { HealthReader, Scorecard } from './health/model';
-import { PgHealthStore } from './health/PgHealthStore';
-import { createHealthReader } from './health/reader';
-import { createHealthService, type HealthService } from './health/service';
-import { EvaluationStopped, evaluateOnThreads } from './health/evaluationThread';
-import { startDelivery } from './scheduler';
-import type { Outbox, ScheduledJob } from './scheduler/ports';
-import { renderDigest, renderNudge } from '../commands/digest.blocks';
-import type { DigestCommandPorts } from '../commands/digest';
-import type { TeamDigest } from './health/digest';
-import { digestJob, dryRunDigests } from './health/digestJob';
-import { gatherDigest } from './health/digestSources';
-import { nudgeJob } from './health/nudges';
-import { PgDigestStore } from './health/PgDigestStore';
-import { PgDocsStore } from './docs/PgDocsStore';
-import { createDocsSite } from './docs/site';
-import { TECHDOCS_PATH } from './docs/staticSite';
-import { silentLogger, type Logger } from './logger';
-import { createBacklineMetrics, watchEventLoop } from './metrics';
-import { DEMO_CATALOG, DEMO_TECHDOCS } from './paths';
-import type { SlackServer } from './slack/app';
-import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type DirectoryListingPorts } from './slack/directoryListing';
-import { createSlackDirectory, type CachingSlackDirectory } from './slack/identity';
-import { PgEventReceiptStore } from './slack/PgEventReceiptStore';
-import { PgSlackIdentityStore } from './slack/PgSlackIdentityStore';
-import type { SlackDirectory } from './directory';
-import { createOpsgenieProvider } from './oncall/opsgenie';
-import { createPagerDutyProvider } from './oncall/pagerduty';
-import { PgOnCallCacheStore } from './oncall/PgOnCallCacheStore';
-import type { OnCallProvider } from './oncall/provider';
-import { createOnCallResolver, type OnCallResolver } from './oncall/resolve';
-import { createSlackTimeZones } from './oncall/viewerTimeZone';
-import type { Clock } from './sources/github/client';
-import { createGitHubIntegration, GitHubRefresher, type GitHubIntegration, type IngestBase } from './sources/github/integration';
-import { PgGitHubCacheStore } from './sources/github/PgGitHubCacheStore';
-import { handleGitHubWebhook } from './sources/github/webhook';
-import { receiveGitHubWebhooks } from './sources/github/webhookReceiver';
-import { composeScaffolder, createGitHubWriter, repoTargetOf } from './scaffolder/compose';
-import { PgTaskStore } from './scaffolder/PgTaskStore';
-import type { Scaffolder } from './scaffolder/service';
-import { createSlackProgressMessenger } from './slack/progressMessages';
+import { createLogger, type Logger } from './logger';
+import { redactSecrets } from './redact';
+import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, type Backline } from './compose/backline';
+import { openDigests, openHealth } from './compose/health';
+import { startServer } from './serve/server';
+import { formatOnCall } from './cli/formatOnCall';
+import { registerHealthCommand } from './cli/healthCommand';
+import { registerDigestCommand } from './cli/digestCommand';
+import { registerTemplateCommands } from './cli/templateCommands';
+import { runShell } from './shell/shell';
+import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './cli/format';
+import { docsExitCode, docsJson, formatDocs } from './cli/formatDocs';
 
-/**
- * The one composition root: configuration → database → stores → (later) clients and the Slack app.
- * Every command builds its world here and nowhere else.
- */
-export interface Backline {
-  config: Config;
-  database: Database;
-  catalog: PgCatalogStore;
-  close(): Promise<void>;
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
 }
 
-export async function openBackline(config: Config, options: { log?: (line: string) => void; poolSize?: number } = {}): Promise<Backline> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: options.log, poolSize: options.poolSize });
-  const catalog = PgCatalogStore.create({ pool: database.pool });
-  return { config, database, catalog, close: () => database.close() };
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** Messages for people on stderr, one line each (rate-limit waits during a long ingest). */
+function lineLogger(log: (line: string) => void): Logger {
+  const write = (message: string) => log(redactSecrets(`backline: ${message}`));
+  const logger: Logger = { debug: () => undefined, info: write, warn: write, error: write, child: () => logger };
+  return logger;
 }
 
-/**
- * What every ingestion reads with: this catalog, the file and placeholder limits, the catalog rules,
- * and the GitHub organisations that are sources (whose repositories catalog files may read).
- */
-export function ingestBase(backline: Backline, organisations: string[] = backline.config.github.orgs): IngestBase {
-  const { config } = backline;
-  return { store: backline.catalog, maxBytes: config.maxFileBytes, rules: config.catalog.rules, organisations, maxPlaceholderBytes: config.catalog.maxPlaceholderBytes };
+/** The machine's time zone, for surfaces without a Slack profile to ask. */
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** Loads the demo company's catalog into an empty database, so a first run has something to show. */
-export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<IngestReport | undefined> {
-  if ((await backline.catalog.countEntities()) > 0) return undefined;
-  return ingest([await rootFromPath(DEMO_CATALOG)], ingestBase(backline));
-}
-
-/**
- * GitHub discovery over this database's response cache, when credentials are configured. Nothing is
- * loaded or asked until the first read (octokit is imported then).
- */
-export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock } = {}): GitHubIntegration | undefined {
-  const { github, maxFileBytes } = backline.config;
-  if (!github.auth) return undefined;
-  return createGitHubIntegration({
-    apiUrl: github.apiUrl,
-    auth: github.auth,
-    cache: PgGitHubCacheStore.create({ pool: backline.database.pool }),
-    maxBytes: maxFileBytes,
-    includeArchived: github.includeArchived,
-    includeForks: github.includeForks,
-    concurrency: github.concurrency,
-    maxRateLimitWaitMs: github.maxRateLimitWaitSeconds * 1000,
-    clock: options.clock,
-    logger: options.logger,
+/** Exit codes: 0 success, 1 the command ran and found problems, 2 usage or configuration error. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
   });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; anything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const appError = asAppError(error);
+    io.stderr(`backline: ${appError.message}\n`);
+    return appError.code === 'CONFIG_INVALID' ? 2 : 1;
+  }
+  return exitCode;
 }
 
-/**
- * TechDocs sites over this database's docs cache. `baseUrl` overrides TECHDOCS_BASE_URL (serve and
- * the shell default it to the folder they host or read). With GitHub credentials, freshness also
- * compares builds with the last commit to each docs folder.
- */
-export function openDocs(backline: Backline, options: { baseUrl?: string | null; logger?: Logger; github?: GitHubIntegration } = {}): DocsLibrary {
-  const { docs } = backline.config;
-  const github = options.github ?? openGitHub(backline, { logger: options.logger });
-  return new DocsLibrary({
-    baseUrl: options.baseUrl !== undefined ? options.baseUrl : docs.baseUrl,
-    site: createDocsSite({ timeoutMs: docs.timeoutMs, maxIndexBytes: docs.maxIndexBytes }),
-    store: PgDocsStore.create({ pool: backline.database.pool }),
-    changes: github && createGitHubDocsChanges(github.client),
-    githubWebUrl: github?.hosts.webUrl,
-    maxAgeDays: docs.maxAgeDays,
-    timeoutMs: docs.timeoutMs,
-    logger: options.logger,
-  });
-}
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('backline')
+    .description('Who owns what, who is on call, where the docs are: a Backstage-compatible catalog for Slack.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run backline --help for usage)');
 
-/**
- * Where local surfaces (the shell, the CLI) read TechDocs: TECHDOCS_BASE_URL; else BACKLINE_DOCS_DIR
- * from disk; else, when the catalog is the demo's, the demo's own sites in examples/demo-techdocs.
- */
-export async function localDocsBaseUrl(backline: Backline): Promise<string | null> {
-  const { docs } = backline.config;
-  if (docs.baseUrl) return docs.baseUrl;
-  const demoRoot = (await backline.catalog.getByRef('group:default/northwind-labs'))?.locationKey.startsWith(`file:${path.dirname(DEMO_CATALOG)}${path.sep}`);
-  const dir = docs.dir ?? (demoRoot ? DEMO_TECHDOCS : null);
-  return dir ? pathToFileURL(dir).toString().replace(/\/+$/, '') : null;
-}
-
-/**
- * Who is on call: the configured providers (PAGERDUTY_TOKEN, OPSGENIE_API_KEY) and catalog Rotations,
- * with answers cached in this database.
- */
-export function openOnCall(backline: Backline, options: { directory?: SlackDirectory; logger?: Logger } = {}): OnCallResolver {
-  const { oncall } = backline.config;
-  const providers: OnCallProvider[] = [];
-  if (oncall.pagerDuty) providers.push(createPagerDutyProvider(oncall.pagerDuty));
-  if (oncall.opsgenie) providers.push(createOpsgenieProvider(oncall.opsgenie));
-  return createOnCallResolver({
-    catalog: backline.catalog,
-    providers,
-    cache: PgOnCallCacheStore.create({ pool: backline.database.pool }),
-    directory: options.directory,
-    timeoutMs: oncall.timeoutMs,
-    cacheTtlMs: oncall.cacheTtlMs,
-    logger: options.logger,
-  });
-}
-
-export interface OpenHealth {
-  /** What digests, nudges, App Home and the CLI read (and where waivers are written). */
-  reader: HealthReader;
-  /** Collects facts and scores: everything (`collectAndScore`) or a few entities now (`evaluate`). */
-  service: HealthService;
-  scorecard: Scorecard;
-  /** The scheduled evaluation, on backline.yaml's `health.schedule` (hourly by default), for the scheduler. */
-  job: ScheduledJob;
-}
-
-/**
- * Health checks and scorecards over this database: the scorecard of backline.yaml (else the
- * default one), facts from the catalog, the docs cache (through `docs`, default openDocs), on-call
- * (through `oncall`, default openOnCall) and GitHub when configured.
- */
-export function openHealth(
-  backline: Backline,
-  options: { logger?: Logger; docs?: DocsLibrary; oncall?: OnCallResolver; github?: GitHubIntegration; timezone?: string; evaluateAll?: Pick<HealthService, 'collectAndScore'> } = {},
-): OpenHealth {
-  const { pool } = backline.database;
-  const { scorecard, schedule } = backline.config.health;
-  const store = PgHealthStore.create({ pool });
-  const docs = options.docs ?? openDocs(backline, { logger: options.logger });
-  const docsCache = PgDocsStore.create({ pool });
-  const github = options.github ?? openGitHub(backline, { logger: options.logger });
-  const service = createHealthService({
-    catalog: backline.catalog,
-    store,
-    scorecard,
-    github: github && { client: github.client, hosts: github.hosts },
-    docs: {
-      baseUrl: docs.baseUrl,
-      maxAgeDays: docs.maxAgeDays,
-      getSites: (urls) => docsCache.getSites(urls),
-      // An evaluation asked for now reads its few sites first, so it does not depend on serve's refresh.
-      refresh: async (entities) => {
-        const sites = new Map(entities.map((entity) => resolveDocs(entity, docs.baseUrl).site).filter((site) => site !== null).map((site) => [site.url, site]));
-        await Promise.all([...sites.values()].map((site) => docs.refresh(site, { index: false })));
-      },
-    },
-    oncall: options.oncall ?? openOnCall(backline, { logger: options.logger }),
-    concurrency: backline.config.github.concurrency,
-    logger: options.logger,
-  });
-  return {
-    reader: createHealthReader({ catalog: backline.catalog, store, scorecard }),
-    service,
-    scorecard,
-    job: createHealthJob(options.evaluateAll ?? service, { cron: schedule, timezone: options.timezone, logger: options.logger }),
+  const config = (): Config => loadConfig(io.env);
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const withBackline = async <T>(work: (backline: Backline) => Promise<T>): Promise<T> => {
+    const backline = await openBackline(config(), { log });
+    const stop = () => void backline.close().finally(() => process.exit(130));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await work(backline);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await backline.close();
+    }
   };
-}
 
-export interface OpenDigests {
-  /** createCommandSet's `digests` port: the Snooze / Not applicable / Show all buttons, their modals, App Home's health section. */
-  commandPorts(options?: { directory?: SlackDirectory }): DigestCommandPorts;
-  /** For startDelivery's `jobs`: the due-digest job (every minute) and the nudge job (hourly), queueing into `outbox`. */
-  jobs(outbox: Outbox, options?: { directory?: SlackDirectory }): ScheduledJob[];
-  /** `backline digest --dry-run`: each owning team's digest (or one team's) as it would be composed now; records nothing. */
-  dryRun(options: { team?: string; now?: Date }): Promise<TeamDigest[]>;
-}
-
-/**
- * Health digests and nudges over this database: read through `health` (default openHealth's
- * reader), remembered in the digests and nudges tables. Teams without a backline.dev/timezone
- * annotation get theirs on `defaultTimeZone` (default UTC). A Slack directory, when given, also
- * names members whose Slack account was deactivated.
- */
-export function openDigests(backline: Backline, options: { health?: HealthReader; logger?: Logger; defaultTimeZone?: string; catchUpMs?: number; now?: () => Date } = {}): OpenDigests {
-  const logger = options.logger ?? silentLogger;
-  const health = options.health ?? openHealth(backline, { logger }).reader;
-  const store = PgDigestStore.create({ pool: backline.database.pool });
-  const schedule = { defaultTimeZone: options.defaultTimeZone ?? 'UTC', catchUpMs: options.catchUpMs };
-  const reads = (directory?: SlackDirectory) => ({ health, store, catalog: backline.catalog, directory });
-  return {
-    commandPorts: ({ directory } = {}) => ({ health, now: options.now, digestOf: (team, now) => gatherDigest(team, now, reads(directory)) }),
-    jobs: (outbox, { directory } = {}) => [
-      digestJob({ ...reads(directory), outbox, render: renderDigest, logger: logger.child({ component: 'digests' }) }, schedule),
-      nudgeJob({ health, store, outbox, render: renderNudge, logger: logger.child({ component: 'nudges' }) }),
-    ],
-    dryRun: ({ team, now }) => dryRunDigests(now ?? options.now?.() ?? new Date(), reads(), { team, defaultTimeZone: schedule.defaultTimeZone }),
-  };
-}
-
-/**
- * The scaffolder: templates from BACKLINE_TEMPLATES_DIR and the catalog, tasks in this database,
- * publishing to GitHub when credentials are configured (else to local git repositories), and
- * registration through the same ingestion pipeline as everything else.
- */
-export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration }): Scaffolder {
-  const { config } = backline;
-  const github = options.github ?? openGitHub(backline, { logger: options.logger });
-  const base = ingestBase(backline);
-  return composeScaffolder({
-    settings: config.scaffolder,
-    store: PgTaskStore.create({ pool: backline.database.pool }),
-    catalog: backline.catalog,
-    ingest: (root) => ingest([root], github ? github.ingestDependencies(base) : base),
-    github:
-      github && config.github.auth
-        ? { api: createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth: config.github.auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) }), webUrl: github.hosts.webUrl }
-        : undefined,
-    logger: options.logger,
-  });
-}
-
-export interface RunningServer {
-  slack: SlackServer;
-  /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
-  github: GitHubRefresher | undefined;
-  /** Settles when the health evaluation serve may run at start is over (it never rejects). */
-  healthEvaluatedAtStart: Promise<void>;
-  /** Settles when the listing of Slack's people serve may run at start is over (it never rejects). */
-  directoryListedAtStart: Promise<void>;
-  stop(): Promise<void>;
-}
-
-/**
- * `backline serve`: the Slack app over the catalog, with health and metrics endpoints.
- */
-export async function startServer(config: Config, options: { logger: Logger; ackBudgetMs?: number }): Promise<RunningServer> {
-  const slack = requireSlackConfig(config);
-  // Before opening the database: a rejected token should stop start-up with nothing to clean up.
-  // Bolt is loaded here, not at the top: every other command (ingest, whoowns, shell) starts
-  // about half a second sooner without it.
-  const { createSlackApp, identifyBot } = require('./slack/app') as typeof import('./slack/app');
-  const { logger } = options;
-  const bot = await identifyBot(slack, logger.child({ component: 'slack' }));
-  if (config.github.orgs.length) requireGitHubAuth(config);
-  const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
-  const { pool } = backline.database;
-  const metrics = createBacklineMetrics();
-  const eventLoop = watchEventLoop(metrics);
-  const identities = PgSlackIdentityStore.create({ pool });
-  // Cards asked for again are answered from memory until the catalog changes (one pool connection listens).
-  const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
-  const refreshGauges = async () => {
-    metrics.catalogEntities.set({}, await backline.catalog.countEntities());
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
-    metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
-  };
-  // One GitHub client for every part of serve, so they share its rate-limit budget and concurrency.
-  const githubIntegration = openGitHub(backline, { logger: logger.child({ component: 'github' }) });
-  const github = startGitHub(backline, config, githubIntegration, logger.child({ component: 'github' }));
-  const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }), github: githubIntegration });
-  // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
-  const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }), github: githubIntegration });
-  // Whole-catalog evaluations (hourly, and at start) run on a thread of their own, away from requests.
-  const evaluations = evaluateOnThreads(
-    { collectAndScore: () => health.service.collectAndScore() },
-    { config: { ...config, databaseUrl: backline.database.connectionString }, docsBaseUrl: docs.baseUrl },
-    { logger: logger.child({ component: 'health' }) },
-  );
-  const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
-  const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
-  // Made with the Slack client below; the scheduled jobs use the same one as the commands.
-  let directory: CachingSlackDirectory | undefined;
-  const server = createSlackApp({
-    bot,
-    slack,
-    port: config.port,
-    logger,
-    metrics,
-    receipts: PgEventReceiptStore.create({ pool }),
-    ackBudgetMs: options.ackBudgetMs,
-    commands: (client) => {
-      const countSlackCall = (method: string, ok: boolean) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' });
-      // One directory for every command, so people looked up for one card are known to the next.
-      directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
-      return createCommandSet({
-        catalog: catalogReads.catalog,
-        directory,
-        oncall: openOnCall(backline, { directory, logger: logger.child({ component: 'oncall' }) }),
-        timeZoneOf: createSlackTimeZones({ client, onApiCall: countSlackCall }),
-        docs,
-        createService: {
-          scaffolder,
-          catalog: backline.catalog,
-          directory,
-          messenger: createSlackProgressMessenger(client, countSlackCall),
-          repoTarget: repoTargetOf(config.github),
-        },
-        digests: digests.commandPorts({ directory }),
-      });
-    },
-    ...(config.docs.dir && { techdocsDir: config.docs.dir }),
-    healthy: async () => {
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (every other command does this on start too).')
+    .action(async () => {
+      const settings = config();
+      const database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, migrate: false, log });
       try {
-        await pool.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
+        const { applied } = await migrate(database.pool);
+        io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.described}:\n${applied.map((name) => `  ${name}\n`).join('')}` : `${database.described} is up to date.\n`);
+      } finally {
+        await database.close();
       }
-    },
-    ...(config.github.webhookSecret && {
-      githubWebhook: receiveGitHubWebhooks({
-        secret: config.github.webhookSecret,
-        limits: config.github.webhook,
-        handle: (delivery) =>
-          handleGitHubWebhook(delivery, {
-            catalogPath: config.github.catalogPath,
-            refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
-            logger: logger.child({ component: 'github-webhook' }),
-          }),
-        logger: logger.child({ component: 'github-webhook' }),
+    });
+
+  const catalog = program.command('catalog').description('Validate and ingest catalog-info.yaml files.');
+
+  catalog
+    .command('validate')
+    .description('Check catalog files against Backstage\'s rules without touching the catalog.')
+    .argument('<paths...>', 'files or folders of catalog YAML')
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      const entries = await validateFiles(paths, { maxBytes: config().maxFileBytes });
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ entities: entries.map(({ file, document, ref, valid, errors }) => ({ file, document, ref, valid, errors })) })}\n`);
+      } else {
+        io.stdout(formatValidation(entries));
+      }
+      setExitCode(entries.every((entry) => entry.valid) ? 0 : 1);
+    });
+
+  catalog
+    .command('ingest')
+    .description('Read files, folders, Location files or GitHub organisations into the catalog; unchanged files cost nothing.')
+    .argument('[paths...]', 'files, folders or Location files (optional with --github-org or BACKLINE_GITHUB_ORGS)')
+    .option('--github-org <org>', 'discover catalog files in every repository of a GitHub organisation (repeatable)', (org: string, orgs: string[]) => [...orgs, org], [] as string[])
+    .option('--catalog-path <path>', 'the catalog file in each repository, or a glob such as **/catalog-info.yaml (default: BACKLINE_GITHUB_CATALOG_PATH, else catalog-info.yaml)')
+    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS)")
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; json?: boolean }, command: Command) => {
+      const settings = config();
+      // Without paths, the configured organisations are the thing to ingest.
+      const orgs = options.githubOrg.length ? options.githubOrg : paths.length === 0 ? settings.github.orgs : [];
+      if (paths.length === 0 && orgs.length === 0) command.error('backline catalog ingest needs files, folders or Location files, or --github-org ORG (or BACKLINE_GITHUB_ORGS)', { exitCode: 2 });
+      const invalid = orgs.find((org) => !GITHUB_LOGIN.test(org));
+      if (invalid) command.error(`"${invalid}" is not a GitHub organisation name`, { exitCode: 2 });
+      const givenPath = options.catalogPath?.trim().replace(/^\.?\/+/, '');
+      if (givenPath !== undefined && (givenPath === '' || givenPath.split('/').includes('..'))) command.error(`--catalog-path must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml`, { exitCode: 2 });
+      if (orgs.length) requireGitHubAuth(settings);
+      await withBackline(async (backline) => {
+        const github = openGitHub(backline, { logger: lineLogger(log) });
+        const catalogPath = givenPath ?? settings.github.catalogPath;
+        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams: options.githubImportTeams ?? settings.github.importTeams }) ?? [])];
+        const base = ingestBase(backline, orgs.length ? orgs : settings.github.orgs);
+        const started = performance.now();
+        const report = await ingest(roots, github ? github.ingestDependencies(base) : base);
+        const seconds = (performance.now() - started) / 1000;
+        const summary = github && orgs.length ? githubSummary(github, orgs) : undefined;
+        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000, ...(summary && { github: summary }) })}\n`);
+        else io.stdout(formatIngestReport(report, seconds) + (summary ? formatGitHubSummary(summary) : ''));
+        setExitCode(report.errors.length ? 1 : 0);
+      });
+    });
+
+  program
+    .command('whoowns')
+    .description('Who owns a service, API, repository, team or person.')
+    .argument('<query...>', 'a name, title, ref, repository slug or GitHub URL')
+    .option('--json', 'print one JSON document')
+    .action(async (words: string[], options: { json?: boolean }) => {
+      await withBackline(async (backline) => {
+        const result = await whoOwns(words.join(' '), { catalog: backline.catalog, oncall: openOnCall(backline, { logger: lineLogger(log) }) });
+        io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : formatWhoOwns(result));
+        setExitCode(result.match ? 0 : 1);
+      });
+    });
+
+  program
+    .command('oncall')
+    .description('Who is on call for a team or service, until when, and who is next: from PagerDuty, Opsgenie or a catalog Rotation.')
+    .argument('<query...>', 'a team, service, ref or #channel name')
+    .option('--json', 'print one JSON document')
+    .option('--at <iso-8601>', 'answer for this instant instead of now, e.g. 2026-03-29T01:30:00Z (no offset means UTC)')
+    .action(async (words: string[], options: { json?: boolean; at?: string }, command: Command) => {
+      let at: number | undefined;
+      if (options.at !== undefined) {
+        const text = options.at.trim();
+        if (!isIsoDateTime(text) && !isIsoDate(text)) command.error(`--at must be an ISO 8601 date-time such as 2026-03-29T09:00:00Z or 2026-03-29T09:00:00+02:00; got "${options.at}"`, { exitCode: 2 });
+        at = Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(text) || isIsoDate(text) ? text : `${text}Z`);
+      }
+      await withBackline(async (backline) => {
+        const oncall = openOnCall(backline, { logger: lineLogger(log) });
+        const result = await onCall({ text: words.join(' '), at, defaultTimeZone: localTimeZone() }, { catalog: backline.catalog, oncall });
+        io.stdout(options.json ? `${JSON.stringify(onCallJson(result))}\n` : formatOnCall(result));
+        // 0 when there is someone to call; 1 when nothing matched or nobody is on call.
+        setExitCode(result.answer?.oncall.length ? 0 : 1);
+      });
+    });
+
+  program
+    .command('docs')
+    .description("Where an entity's built docs are, when they were built, whether they are stale, and with words its best pages.")
+    .argument('<entity>', 'an entity name or ref (or, alone or with words, words to search every cached docs site)')
+    .argument('[words...]', 'words to search its docs for')
+    .option('--json', 'print one JSON document')
+    .action(async (entity: string, words: string[], options: { json?: boolean }) => {
+      await withBackline(async (backline) => {
+        const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
+        const result = await findDocs([entity, ...words].join(' '), { catalog: backline.catalog, docs });
+        io.stdout(options.json ? `${JSON.stringify(docsJson(result))}\n` : formatDocs(result));
+        setExitCode(docsExitCode(result));
+      });
+    });
+
+  program
+    .command('shell')
+    .description('A local console that answers the same commands as the Slack app; loads the demo catalog into an empty database.')
+    .action(async () => {
+      await withBackline(async (backline) => {
+        const demo = await loadDemoCatalogIfEmpty(backline);
+        if (demo) log(`Loaded the demo catalog (Northwind Labs): ${demo.entities.added} entities.`);
+        const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
+        // Sites on disk read in moments: index them all, so that /docs <words> searches every one.
+        if (docs.baseUrl?.startsWith('file:')) await docs.refreshAll();
+        const oncall = openOnCall(backline, { logger: lineLogger(log) });
+        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs, oncall }, { plainNames: true, timeZone: localTimeZone() }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
+      });
+    });
+
+  program
+    .command('serve')
+    .description('Run the Slack app: POST /slack/events, GET /healthz, GET /metrics on PORT (default 3000).')
+    .action(async () => {
+      const settings = config();
+      const logger = createLogger({ level: settings.logLevel });
+      const server = await startServer(settings, { logger });
+      logger.info(`Backline is listening on port ${settings.port}${settings.slack.appToken ? ' (Slack in Socket Mode)' : ': point Slack at /slack/events'}`);
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      let stopping = false;
+      const stop = (reason: string) => {
+        // Ctrl-C reaches both this process and the one that started it with serve's V8 settings,
+        // which passes it on: a repeat is the same request, not a reason to stop harder.
+        if (stopping) return;
+        stopping = true;
+        logger.info(`${reason}: finishing requests under way, then stopping`);
+        server.stop().catch((error: unknown) => logger.error('shutdown failed', { error })).finally(stopped);
+      };
+      const onSignal = (signal: NodeJS.Signals) => stop(signal);
+      // Started by `backline serve` with serve's V8 settings (serveRuntime.ts): stop if it goes.
+      const onParentGone = () => stop('the process that started serve ended');
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      if (process.connected) process.once('disconnect', onParentGone);
+      await done;
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      // The connection to the parent would keep this process running.
+      process.off('disconnect', onParentGone);
+      if (process.connected) process.disconnect();
+    });
+
+  registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
+  registerDigestCommand(program, {
+    stdout: io.stdout,
+    setExitCode,
+    dryRun: (options) =>
+      withBackline(async (backline) => {
+        const logger = lineLogger(log);
+        const health = openHealth(backline, { logger });
+        // A digest is made of health results: with none recorded yet (a new installation), the
+        // preview would show every team as passing. serve does the same at its first start.
+        if (!(await health.service.lastEvaluatedAt())) {
+          log('backline: no health evaluation has run yet; evaluating every entity first (serve does this at start)');
+          await health.service.collectAndScore();
+        }
+        return openDigests(backline, { health: health.reader, defaultTimeZone: backline.config.digests.defaultTimeZone, logger }).dryRun(options);
       }),
-    }),
   });
-  try {
-    await refreshGauges();
-    await server.start();
-  } catch (error) {
-    eventLoop.stop();
-    await catalogReads.stop();
-    await backline.close();
-    throw error;
-  }
-  const gauges = setInterval(() => void refreshGauges().catch((error: unknown) => logger.warn('could not refresh catalog metrics', { error })), 30_000);
-  gauges.unref();
-  github?.start();
-  const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
-  // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
-  // first card finds its members' accounts in the identity cache.
-  const stopListing = new AbortController();
-  // What this replica remembers of people's accounts is read afresh from the identity cache after
-  // each listing, and at start, so a team's first card asks PostgreSQL nothing about its people.
-  const recallPeople = async (catalogEmails?: string[]) => {
-    if (directory) await directory.recall(catalogEmails ?? (await backline.catalog.userEmails()));
-  };
-  const listing: DirectoryListingPorts & { logger: Logger; listed: (listing: CompletedListing) => Promise<void> } = {
-    client: server.app.client,
-    store: identities,
-    catalogEmails: () => backline.catalog.userEmails(),
-    onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
-    logger: logger.child({ component: 'slack-directory' }),
-    listed: (completed) => recallPeople(completed.catalogEmails),
-    signal: stopListing.signal,
-  };
-  // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,
-  // the listing of Slack's people) runs on one replica only, through cron_runs.
-  const delivery = startDelivery({
-    pool,
-    client: server.app.client,
-    logger: logger.child({ component: 'delivery' }),
-    metrics,
-    jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
+
+  registerTemplateCommands(program, {
+    stdout: io.stdout,
+    log,
+    setExitCode,
+    logger: lineLogger(log),
+    withScaffolder: (work) => withBackline((backline) => work(openScaffolder(backline, { logger: lineLogger(log) }), backline)),
   });
-  const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
-  const firstListing = listDirectoryOnStart(listing).then(async (listed) => {
-    if (listed) return;
-    await recallPeople().catch((error: unknown) => listing.logger.warn('could not read Slack accounts into memory at start; cards read them as they need them', { error }));
-  });
-  let stopping: Promise<void> | undefined;
-  return {
-    slack: server,
-    github: github?.refresher,
-    healthEvaluatedAtStart: firstEvaluation,
-    directoryListedAtStart: firstListing,
-    stop: () =>
-      (stopping ??= (async () => {
-        clearInterval(gauges);
-        stopListing.abort();
-        await server.stop();
-        await evaluations.stop();
-        await delivery.stop();
-        await firstEvaluation;
-        await firstListing;
-        await github?.stop();
-        await docsRefresh.stop();
-        await catalogReads.stop();
-        await backline.close();
-        eventLoop.stop();
-      })()),
-  };
-}
 
-/** How recent an evaluation must be for serve to skip its own at start. */
-const FRESH_EVALUATION_MS = 60 * 60_000;
-
-/**
- * One evaluation of every entity when serve starts and none ran in the last hour (a first
- * deployment, or a long outage), so App Home, `backline health` and the first digest have results
- * without waiting for the scheduled slot. Replicas starting together may each run one; the health
- * store's lock keeps their writes from interleaving, and a failure is only logged.
- */
-async function evaluateHealthOnStart(health: Pick<HealthService, 'lastEvaluatedAt'>, evaluations: Pick<HealthService, 'collectAndScore'>, logger: Logger): Promise<void> {
-  try {
-    const last = await health.lastEvaluatedAt();
-    if (last && Date.now() - last.getTime() < FRESH_EVALUATION_MS) return;
-    const report = await evaluations.collectAndScore();
-    logger.info(`health: evaluated ${report.entities} entities and ${report.teams} teams at start`);
-  } catch (error) {
-    if (error instanceof EvaluationStopped) logger.info(error.message);
-    else logger.error('health evaluation at start failed; the next scheduled one will try again', { error });
-  }
-}
-
-/**
- * Every documented entity's TechDocs site, read once at start and then every
- * BACKLINE_DOCS_REFRESH_MINUTES, so cards show current build ages and searches cover every site.
- */
-function startDocsRefresh(docs: DocsLibrary, config: Config, logger: Logger): { stop(): Promise<void> } {
-  if (!docs.baseUrl || config.docs.refreshMinutes <= 0) return { stop: async () => undefined };
-  let running: Promise<void> | undefined;
-  const refresh = () => {
-    running ??= docs
-      .refreshAll()
-      .then(
-        ({ sites, failed }) => logger.info(`read ${sites} docs site(s)${failed ? `, ${failed} with problems (see /docs <entity>)` : ''}`),
-        (error: unknown) => logger.error('docs refresh failed', { error }),
-      )
-      .finally(() => (running = undefined));
-  };
-  refresh();
-  const timer = setInterval(refresh, config.docs.refreshMinutes * 60_000);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
-/**
- * The organisations of BACKLINE_GITHUB_ORGS, refreshed once at start and then every
- * BACKLINE_GITHUB_REFRESH_MINUTES (and by webhooks). Errors of a pass are logged by the refresher.
- */
-function startGitHub(backline: Backline, config: Config, github: GitHubIntegration | undefined, logger: Logger): { refresher: GitHubRefresher; start(): void; stop(): Promise<void> } | undefined {
-  const integration = config.github.orgs.length ? github : undefined;
-  if (!integration) return undefined;
-  const refresher = new GitHubRefresher({
-    integration,
-    base: ingestBase(backline),
-    orgs: config.github.orgs,
-    catalogPath: config.github.catalogPath,
-    importTeams: config.github.importTeams,
-    logger,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const refresh = () => void refresher.refreshAll().catch(() => undefined);
-  return {
-    refresher,
-    start: () => {
-      refresh();
-      const minutes = config.github.refreshMinutes;
-      if (minutes > 0) {
-        timer = setInterval(refresh, minutes * 60_000);
-        timer.unref();
-      }
-    },
-    stop: async () => {
-      clearInterval(timer);
-      await refresher.stop();
-    },
-  };
+  return program;
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 /** The Backline checkout under test: BACKLINE_ROOT, else the current folder. */
 export function backlineRoot(): string {
   const root = path.resolve(process.env.BACKLINE_ROOT ?? process.cwd());
-  if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'))) {
-    throw new Error(`${root}/dist/src/cli/main.js is missing: run \`npm run build\` in the Backline folder first (or set BACKLINE_ROOT).`);
+  if (!fs.existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
+    throw new Error(`${root}/dist/src/main.js is missing: run \`npm run build\` in the Backline folder first (or set BACKLINE_ROOT).`);
   }
   return root;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UserFacingError } from '../errors';
 import type { Logger } from '../logger';
-import type { Backline } from '../main';
+import type { Backline } from '../compose/backline';
 import { validateParameters } from '../scaffolder/parameters';
 import type { Scaffolder } from '../scaffolder/service';
 import type { Task, TaskOutput } from '../scaffolder/tasks';

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { ScheduledJob } from '../scheduler/ports';
-import { EvaluationStopped } from './evaluationThread';
+import { EvaluationStopped } from './service';
 import type { HealthService } from './service';
 
 /**

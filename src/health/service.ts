@@ -164,3 +164,11 @@ async function snapshotAround(catalog: HealthCatalog, refKeys: string[]): Promis
   const members = await catalog.getManyByRef([...new Set(teamRelations.filter((relation) => relation.type === 'hasMember').map((relation) => relation.targetRef.toLowerCase()))]);
   return new CatalogSnapshot([...subjects, ...owners, ...members], [...relations, ...teamRelations]);
 }
+
+/** An evaluation ended because Backline is stopping: nothing of it was recorded, and that is expected. */
+export class EvaluationStopped extends Error {
+  constructor() {
+    super('the health evaluation was stopped, as Backline is stopping; nothing of it was recorded');
+    this.name = 'EvaluationStopped';
+  }
+}

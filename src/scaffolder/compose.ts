@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestReport, RootLocation } from '../catalog/ingest';
 import type { CatalogStore } from '../catalog/store';
-import type { GitHubAuth } from '../config';
+import type { GitHubAuth } from '../sources/github/transport';
 import type { Logger } from '../logger';
 import type { GitHubCacheStore } from '../sources/github/cache';
 import { GitHubClient } from '../sources/github/client';

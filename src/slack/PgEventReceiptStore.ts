@@ -35,8 +35,9 @@ export class PgEventReceiptStore implements EventReceiptStore {
 
   async claimPost(pressKey: string, userId: string | null): Promise<{ first: true } | { first: false; by: string | null }> {
     // An ephemeral card can sit in an open Slack window for days; a month covers its life, and
-    // claims older than that are pruned as we go. A claim committed by another replica while this
-    // statement ran is not visible to its SELECT: that press is still refused, without a name.
+    // claims older than that are pruned as we go. A claim committed by another press while this
+    // statement ran is not visible to its SELECT (the INSERT waited for it, the snapshot did not), so
+    // its holder is read again in a statement of its own.
     const { rows } = await this.pool.query<{ first: boolean; by: string | null }>(
       `WITH pruned AS (DELETE FROM slack_button_posts WHERE posted_at < now() - interval '30 days'),
        claimed AS (INSERT INTO slack_button_posts (press_key, user_id) VALUES ($1::text, $2::text) ON CONFLICT DO NOTHING RETURNING 1)
@@ -46,7 +47,10 @@ export class PgEventReceiptStore implements EventReceiptStore {
       [pressKey, userId],
     );
     const row = rows[0];
-    return row?.first ? { first: true } : { first: false, by: row?.by ?? null };
+    if (row?.first) return { first: true };
+    if (row) return { first: false, by: row.by };
+    const holder = await this.pool.query<{ by: string | null }>('SELECT user_id AS by FROM slack_button_posts WHERE press_key = $1::text', [pressKey]);
+    return { first: false, by: holder.rows[0]?.by ?? null };
   }
 
   async releasePost(pressKey: string): Promise<void> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { main } from '../../src/cli/main';
+import { main } from '../../src/main';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { CONFORMANCE } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';

@@ -1,7 +1,8 @@
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
-import { openBackline, openHealth } from '../../src/main';
+import { openHealth } from '../../src/compose/health';
+import { openBackline } from '../../src/compose/backline';
 import { CatalogFolder, docs } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
 import { runCli, type CliRun } from '../support/cli';

@@ -1,6 +1,7 @@
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { loadConfig } from '../../src/config';
-import { openBackline, openHealth } from '../../src/main';
+import { openHealth } from '../../src/compose/health';
+import { openBackline } from '../../src/compose/backline';
 import { CatalogFolder, component, docs, user } from '../support/catalogFiles';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { spawnServe, type ServeProcess } from '../support/serve';

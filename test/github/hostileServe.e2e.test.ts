@@ -1,5 +1,5 @@
 import { silentLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { startServer, type RunningServer } from '../../src/serve/server';
 import { component, docs } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';

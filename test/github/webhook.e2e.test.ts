@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { silentLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { startServer, type RunningServer } from '../../src/serve/server';
 import { component, docs } from '../support/catalogFiles';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';

@@ -5,7 +5,7 @@ import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { startServer, type RunningServer } from '../../src/serve/server';
 import { DEMO_CATALOG } from '../../src/paths';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 import { expectNoViolations, startFakeSlack, type FakeSlack, type FakeSlackMessage } from '../support/fakeSlack';

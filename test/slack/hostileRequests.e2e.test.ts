@@ -2,7 +2,7 @@ import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { startServer, type RunningServer } from '../../src/serve/server';
 import { DEMO_CATALOG } from '../../src/paths';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { freePort } from '../support/net';

@@ -1,4 +1,4 @@
-import { main } from '../../src/cli/main';
+import { main } from '../../src/main';
 
 export interface CliRun {
   code: number;

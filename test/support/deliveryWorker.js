@@ -18,7 +18,7 @@ require('./transpileOnRequire');
 
 const pg = require('pg');
 const src = path.join(__dirname, '..', '..', 'src');
-const { startDelivery } = require(path.join(src, 'scheduler', 'index.ts'));
+const { startDelivery } = require(path.join(src, 'slack', 'delivery.ts'));
 const { createLogger } = require(path.join(src, 'logger.ts'));
 
 async function main() {

@@ -15,7 +15,7 @@ const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(__dirn
 if (needsServeRuntime(argv, process.execArgv, process.env)) {
   relaunchWithServeRuntime(__filename, []);
 } else {
-  const { main } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'));
+  const { main } = require(path.join(__dirname, '..', '..', 'src', 'main.ts'));
   main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -1,7 +1,7 @@
 import { ingest, type IngestDependencies, type IngestReport, type RootLocation } from '../../catalog/ingest';
 import type { LocationSource } from '../../catalog/locationSources';
 import type { UrlReader } from '../../catalog/placeholders';
-import type { GitHubAuth } from '../../config';
+import type { GitHubAuth } from './transport';
 import type { Logger } from '../../logger';
 import type { GitHubCacheStore } from './cache';
 import { GitHubClient, systemClock, type Clock, type GitHubStats } from './client';

@@ -1,5 +1,7 @@
 import type { App, Octokit } from 'octokit' with { 'resolution-mode': 'import' };
-import type { GitHubAuth } from '../../config';
+
+/** How Backline signs in to GitHub: a token, or a GitHub App (which then acts per organisation). */
+export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string };
 
 /** One request to GitHub's REST API. */
 export interface GitHubRequest {

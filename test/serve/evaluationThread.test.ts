@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { loadConfig } from '../../src/config';
-import { EvaluationStopped, evaluateOnThreads } from '../../src/health/evaluationThread';
+import { EvaluationStopped } from '../../src/health/service';
+import { evaluateOnThreads } from '../../src/serve/evaluationThread';
 import { createHealthJob } from '../../src/health/job';
 import { createLogger, type Logger } from '../../src/logger';
-import { openBackline, openHealth, type Backline } from '../../src/main';
+import { openHealth } from '../../src/compose/health';
+import { openBackline, type Backline } from '../../src/compose/backline';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
 

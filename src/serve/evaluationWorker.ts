@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../logger';
-import { openBackline, openDocs, openGitHub, openHealth } from '../main';
+import { openHealth } from '../compose/health';
+import { openBackline, openDocs, openGitHub } from '../compose/backline';
 import type { EvaluationThreadData, EvaluationThreadMessage } from './evaluationThread';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import type { CollectReport, HealthService } from './service';
+import { EvaluationStopped, type CollectReport, type HealthService } from '../health/service';
 
 /** What the evaluation thread is given: everything it needs to open its own view of Backline. */
 export interface EvaluationThreadData {
@@ -18,14 +18,6 @@ export type EvaluationThreadMessage =
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> }
   | { type: 'done'; report: CollectReport }
   | { type: 'failed'; error: string };
-
-/** An evaluation ended because Backline is stopping: nothing of it was recorded, and that is expected. */
-export class EvaluationStopped extends Error {
-  constructor() {
-    super('the health evaluation was stopped, as Backline is stopping; nothing of it was recorded');
-    this.name = 'EvaluationStopped';
-  }
-}
 
 /** The compiled thread's entry, beside this module. Running from TypeScript sources, there is none. */
 export const EVALUATION_WORKER = path.join(__dirname, 'evaluationWorker.js');

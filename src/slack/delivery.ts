@@ -3,12 +3,12 @@ import type pg from 'pg';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
 import type { BacklineMetrics } from '../metrics';
-import { createDeliveryClient } from '../slack/deliveryClient';
-import { startSender, type Sender, type SenderOptions } from '../slack/sender';
-import { PgOutboxStore } from './PgOutboxStore';
-import { PgRunCoordinator } from './PgRunCoordinator';
-import type { Outbox, ScheduledJob } from './ports';
-import { startScheduler } from './schedule';
+import { createDeliveryClient } from './deliveryClient';
+import { startSender, type Sender, type SenderOptions } from './sender';
+import { PgOutboxStore } from '../scheduler/PgOutboxStore';
+import { PgRunCoordinator } from '../scheduler/PgRunCoordinator';
+import type { Outbox, ScheduledJob } from '../scheduler/ports';
+import { startScheduler } from '../scheduler/schedule';
 
 export interface DeliveryOptions {
   pool: pg.Pool;

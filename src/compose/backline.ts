@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ingest, rootFromPath, type IngestReport } from '../catalog/ingest';
+import { PgCatalogStore } from '../catalog/PgCatalogStore';
+import { type Config } from '../config';
+import { openDatabase, type Database } from '../db/database';
+import { createGitHubDocsChanges } from '../docs/githubDocsChanges';
+import { DocsLibrary } from '../docs/library';
+import { PgDocsStore } from '../docs/PgDocsStore';
+import { createDocsSite } from '../docs/site';
+import { type Logger } from '../logger';
+import { DEMO_CATALOG, DEMO_TECHDOCS } from '../paths';
+import type { SlackDirectory } from '../directory';
+import { createOpsgenieProvider } from '../oncall/opsgenie';
+import { createPagerDutyProvider } from '../oncall/pagerduty';
+import { PgOnCallCacheStore } from '../oncall/PgOnCallCacheStore';
+import type { OnCallProvider } from '../oncall/provider';
+import { createOnCallResolver, type OnCallResolver } from '../oncall/resolve';
+import type { Clock } from '../sources/github/client';
+import { createGitHubIntegration, type GitHubIntegration, type IngestBase } from '../sources/github/integration';
+import { PgGitHubCacheStore } from '../sources/github/PgGitHubCacheStore';
+import { composeScaffolder, createGitHubWriter } from '../scaffolder/compose';
+import { PgTaskStore } from '../scaffolder/PgTaskStore';
+import type { Scaffolder } from '../scaffolder/service';
+
+/**
+ * The one composition root: configuration → database → stores → (later) clients and the Slack app.
+ * Every command builds its world here and nowhere else.
+ */
+export interface Backline {
+  config: Config;
+  database: Database;
+  catalog: PgCatalogStore;
+  close(): Promise<void>;
+}
+
+export async function openBackline(config: Config, options: { log?: (line: string) => void; poolSize?: number } = {}): Promise<Backline> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: options.log, poolSize: options.poolSize });
+  const catalog = PgCatalogStore.create({ pool: database.pool });
+  return { config, database, catalog, close: () => database.close() };
+}
+
+/**
+ * What every ingestion reads with: this catalog, the file and placeholder limits, the catalog rules,
+ * and the GitHub organisations that are sources (whose repositories catalog files may read).
+ */
+export function ingestBase(backline: Backline, organisations: string[] = backline.config.github.orgs): IngestBase {
+  const { config } = backline;
+  return { store: backline.catalog, maxBytes: config.maxFileBytes, rules: config.catalog.rules, organisations, maxPlaceholderBytes: config.catalog.maxPlaceholderBytes };
+}
+
+/** Loads the demo company's catalog into an empty database, so a first run has something to show. */
+export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<IngestReport | undefined> {
+  if ((await backline.catalog.countEntities()) > 0) return undefined;
+  return ingest([await rootFromPath(DEMO_CATALOG)], ingestBase(backline));
+}
+
+/**
+ * GitHub discovery over this database's response cache, when credentials are configured. Nothing is
+ * loaded or asked until the first read (octokit is imported then).
+ */
+export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock } = {}): GitHubIntegration | undefined {
+  const { github, maxFileBytes } = backline.config;
+  if (!github.auth) return undefined;
+  return createGitHubIntegration({
+    apiUrl: github.apiUrl,
+    auth: github.auth,
+    cache: PgGitHubCacheStore.create({ pool: backline.database.pool }),
+    maxBytes: maxFileBytes,
+    includeArchived: github.includeArchived,
+    includeForks: github.includeForks,
+    concurrency: github.concurrency,
+    maxRateLimitWaitMs: github.maxRateLimitWaitSeconds * 1000,
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
+
+/**
+ * TechDocs sites over this database's docs cache. `baseUrl` overrides TECHDOCS_BASE_URL (serve and
+ * the shell default it to the folder they host or read). With GitHub credentials, freshness also
+ * compares builds with the last commit to each docs folder.
+ */
+export function openDocs(backline: Backline, options: { baseUrl?: string | null; logger?: Logger; github?: GitHubIntegration } = {}): DocsLibrary {
+  const { docs } = backline.config;
+  const github = options.github ?? openGitHub(backline, { logger: options.logger });
+  return new DocsLibrary({
+    baseUrl: options.baseUrl !== undefined ? options.baseUrl : docs.baseUrl,
+    site: createDocsSite({ timeoutMs: docs.timeoutMs, maxIndexBytes: docs.maxIndexBytes }),
+    store: PgDocsStore.create({ pool: backline.database.pool }),
+    changes: github && createGitHubDocsChanges(github.client),
+    githubWebUrl: github?.hosts.webUrl,
+    maxAgeDays: docs.maxAgeDays,
+    timeoutMs: docs.timeoutMs,
+    logger: options.logger,
+  });
+}
+
+/**
+ * Where local surfaces (the shell, the CLI) read TechDocs: TECHDOCS_BASE_URL; else BACKLINE_DOCS_DIR
+ * from disk; else, when the catalog is the demo's, the demo's own sites in examples/demo-techdocs.
+ */
+export async function localDocsBaseUrl(backline: Backline): Promise<string | null> {
+  const { docs } = backline.config;
+  if (docs.baseUrl) return docs.baseUrl;
+  const demoRoot = (await backline.catalog.getByRef('group:default/northwind-labs'))?.locationKey.startsWith(`file:${path.dirname(DEMO_CATALOG)}${path.sep}`);
+  const dir = docs.dir ?? (demoRoot ? DEMO_TECHDOCS : null);
+  return dir ? pathToFileURL(dir).toString().replace(/\/+$/, '') : null;
+}
+
+/**
+ * Who is on call: the configured providers (PAGERDUTY_TOKEN, OPSGENIE_API_KEY) and catalog Rotations,
+ * with answers cached in this database.
+ */
+export function openOnCall(backline: Backline, options: { directory?: SlackDirectory; logger?: Logger } = {}): OnCallResolver {
+  const { oncall } = backline.config;
+  const providers: OnCallProvider[] = [];
+  if (oncall.pagerDuty) providers.push(createPagerDutyProvider(oncall.pagerDuty));
+  if (oncall.opsgenie) providers.push(createOpsgenieProvider(oncall.opsgenie));
+  return createOnCallResolver({
+    catalog: backline.catalog,
+    providers,
+    cache: PgOnCallCacheStore.create({ pool: backline.database.pool }),
+    directory: options.directory,
+    timeoutMs: oncall.timeoutMs,
+    cacheTtlMs: oncall.cacheTtlMs,
+    logger: options.logger,
+  });
+}
+
+/**
+ * The scaffolder: templates from BACKLINE_TEMPLATES_DIR and the catalog, tasks in this database,
+ * publishing to GitHub when credentials are configured (else to local git repositories), and
+ * registration through the same ingestion pipeline as everything else.
+ */
+export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration }): Scaffolder {
+  const { config } = backline;
+  const github = options.github ?? openGitHub(backline, { logger: options.logger });
+  const base = ingestBase(backline);
+  return composeScaffolder({
+    settings: config.scaffolder,
+    store: PgTaskStore.create({ pool: backline.database.pool }),
+    catalog: backline.catalog,
+    ingest: (root) => ingest([root], github ? github.ingestDependencies(base) : base),
+    github:
+      github && config.github.auth
+        ? { api: createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth: config.github.auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) }), webUrl: github.hosts.webUrl }
+        : undefined,
+    logger: options.logger,
+  });
+}

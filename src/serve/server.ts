@@ -1,0 +1,192 @@
+import { cacheCatalogReads } from '../catalog/readCache';
+import { createCommandSet } from '../../commands';
+import { requireGitHubAuth, requireSlackConfig, type Config } from '../config';
+import { evaluateOnThreads } from './evaluationThread';
+import { startDelivery } from '../slack/delivery';
+import { TECHDOCS_PATH } from '../docs/staticSite';
+import { type Logger } from '../logger';
+import { createBacklineMetrics, watchEventLoop } from '../metrics';
+import type { SlackServer } from '../slack/app';
+import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type DirectoryListingPorts } from '../slack/directoryListing';
+import { createSlackDirectory, type CachingSlackDirectory } from '../slack/identity';
+import { PgEventReceiptStore } from '../slack/PgEventReceiptStore';
+import { PgSlackIdentityStore } from '../slack/PgSlackIdentityStore';
+import { createSlackTimeZones } from '../oncall/viewerTimeZone';
+import { GitHubRefresher } from '../sources/github/integration';
+import { handleGitHubWebhook } from '../sources/github/webhook';
+import { receiveGitHubWebhooks } from '../sources/github/webhookReceiver';
+import { repoTargetOf } from '../scaffolder/compose';
+import { createSlackProgressMessenger } from '../slack/progressMessages';
+import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
+import { openDigests, openHealth } from '../compose/health';
+import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
+
+export interface RunningServer {
+  slack: SlackServer;
+  /** Keeps BACKLINE_GITHUB_ORGS fresh, when configured. */
+  github: GitHubRefresher | undefined;
+  /** Settles when the health evaluation serve may run at start is over (it never rejects). */
+  healthEvaluatedAtStart: Promise<void>;
+  /** Settles when the listing of Slack's people serve may run at start is over (it never rejects). */
+  directoryListedAtStart: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `backline serve`: the Slack app over the catalog, with health and metrics endpoints.
+ */
+export async function startServer(config: Config, options: { logger: Logger; ackBudgetMs?: number }): Promise<RunningServer> {
+  const slack = requireSlackConfig(config);
+  // Before opening the database: a rejected token should stop start-up with nothing to clean up.
+  // Bolt is loaded here, not at the top: every other command (ingest, whoowns, shell) starts
+  // about half a second sooner without it.
+  const { createSlackApp, identifyBot } = require('../slack/app') as typeof import('../slack/app');
+  const { logger } = options;
+  const bot = await identifyBot(slack, logger.child({ component: 'slack' }));
+  if (config.github.orgs.length) requireGitHubAuth(config);
+  const backline = await openBackline(config, { log: (line) => logger.info(line), poolSize: 20 });
+  const { pool } = backline.database;
+  const metrics = createBacklineMetrics();
+  const eventLoop = watchEventLoop(metrics);
+  const identities = PgSlackIdentityStore.create({ pool });
+  // Cards asked for again are answered from memory until the catalog changes (one pool connection listens).
+  const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
+  const refreshGauges = async () => {
+    metrics.catalogEntities.set({}, await backline.catalog.countEntities());
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
+    metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
+  };
+  // One GitHub client for every part of serve, so they share its rate-limit budget and concurrency.
+  const githubIntegration = openGitHub(backline, { logger: logger.child({ component: 'github' }) });
+  const github = startGitHub(backline, config, githubIntegration, logger.child({ component: 'github' }));
+  const scaffolder = openScaffolder(backline, { logger: logger.child({ component: 'scaffolder' }), github: githubIntegration });
+  // Hosting BACKLINE_DOCS_DIR without TECHDOCS_BASE_URL: links point at this server on this machine.
+  const docs = openDocs(backline, { baseUrl: config.docs.baseUrl ?? (config.docs.dir ? `http://localhost:${config.port}${TECHDOCS_PATH}` : null), logger: logger.child({ component: 'docs' }), github: githubIntegration });
+  // Whole-catalog evaluations (hourly, and at start) run on a thread of their own, away from requests.
+  const evaluations = evaluateOnThreads(
+    { collectAndScore: () => health.service.collectAndScore() },
+    { config: { ...config, databaseUrl: backline.database.connectionString }, docsBaseUrl: docs.baseUrl },
+    { logger: logger.child({ component: 'health' }) },
+  );
+  const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
+  const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
+  // Made with the Slack client below; the scheduled jobs use the same one as the commands.
+  let directory: CachingSlackDirectory | undefined;
+  const server = createSlackApp({
+    bot,
+    slack,
+    port: config.port,
+    logger,
+    metrics,
+    receipts: PgEventReceiptStore.create({ pool }),
+    ackBudgetMs: options.ackBudgetMs,
+    commands: (client) => {
+      const countSlackCall = (method: string, ok: boolean) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' });
+      // One directory for every command, so people looked up for one card are known to the next.
+      directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
+      return createCommandSet({
+        catalog: catalogReads.catalog,
+        directory,
+        oncall: openOnCall(backline, { directory, logger: logger.child({ component: 'oncall' }) }),
+        timeZoneOf: createSlackTimeZones({ client, onApiCall: countSlackCall }),
+        docs,
+        createService: {
+          scaffolder,
+          catalog: backline.catalog,
+          directory,
+          messenger: createSlackProgressMessenger(client, countSlackCall),
+          repoTarget: repoTargetOf(config.github),
+        },
+        digests: digests.commandPorts({ directory }),
+      });
+    },
+    ...(config.docs.dir && { techdocsDir: config.docs.dir }),
+    healthy: async () => {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    ...(config.github.webhookSecret && {
+      githubWebhook: receiveGitHubWebhooks({
+        secret: config.github.webhookSecret,
+        limits: config.github.webhook,
+        handle: (delivery) =>
+          handleGitHubWebhook(delivery, {
+            catalogPath: config.github.catalogPath,
+            refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
+            logger: logger.child({ component: 'github-webhook' }),
+          }),
+        logger: logger.child({ component: 'github-webhook' }),
+      }),
+    }),
+  });
+  try {
+    await refreshGauges();
+    await server.start();
+  } catch (error) {
+    eventLoop.stop();
+    await catalogReads.stop();
+    await backline.close();
+    throw error;
+  }
+  const gauges = setInterval(() => void refreshGauges().catch((error: unknown) => logger.warn('could not refresh catalog metrics', { error })), 30_000);
+  gauges.unref();
+  github?.start();
+  const docsRefresh = startDocsRefresh(docs, config, logger.child({ component: 'docs' }));
+  // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
+  // first card finds its members' accounts in the identity cache.
+  const stopListing = new AbortController();
+  // What this replica remembers of people's accounts is read afresh from the identity cache after
+  // each listing, and at start, so a team's first card asks PostgreSQL nothing about its people.
+  const recallPeople = async (catalogEmails?: string[]) => {
+    if (directory) await directory.recall(catalogEmails ?? (await backline.catalog.userEmails()));
+  };
+  const listing: DirectoryListingPorts & { logger: Logger; listed: (listing: CompletedListing) => Promise<void> } = {
+    client: server.app.client,
+    store: identities,
+    catalogEmails: () => backline.catalog.userEmails(),
+    onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
+    logger: logger.child({ component: 'slack-directory' }),
+    listed: (completed) => recallPeople(completed.catalogEmails),
+    signal: stopListing.signal,
+  };
+  // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,
+  // the listing of Slack's people) runs on one replica only, through cron_runs.
+  const delivery = startDelivery({
+    pool,
+    client: server.app.client,
+    logger: logger.child({ component: 'delivery' }),
+    metrics,
+    jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
+  });
+  const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
+  const firstListing = listDirectoryOnStart(listing).then(async (listed) => {
+    if (listed) return;
+    await recallPeople().catch((error: unknown) => listing.logger.warn('could not read Slack accounts into memory at start; cards read them as they need them', { error }));
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    slack: server,
+    github: github?.refresher,
+    healthEvaluatedAtStart: firstEvaluation,
+    directoryListedAtStart: firstListing,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(gauges);
+        stopListing.abort();
+        await server.stop();
+        await evaluations.stop();
+        await delivery.stop();
+        await firstEvaluation;
+        await firstListing;
+        await github?.stop();
+        await docsRefresh.stop();
+        await catalogReads.stop();
+        await backline.close();
+        eventLoop.stop();
+      })()),
+  };
+}
