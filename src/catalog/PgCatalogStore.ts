@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { copyRows } from '../db/copy';
 import { batchPerTurn } from '../db/batch';
 import { withTransaction } from '../db/pool';
+import { settleClaims } from './claims';
 import { isWord, searchTerms } from './searchTerms';
 import { INVERSE_RELATION, type Entity } from './model';
 import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
@@ -525,35 +526,23 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
         [locationKeys, incomingKeys],
       );
       const current = new Map(existing.map((row) => [row.ref_key, row]));
-      const owner = new Map(existing.map((row) => [row.ref_key, row.location_key]));
+      const claims = settleClaims(existing.map((row) => ({ refKey: row.ref_key, locationKey: row.location_key })), batch);
+      const removed = claims.released;
 
       const upserts: Array<{ entity: ProcessedEntity; locationKey: string }> = [];
-      const removed: string[] = [];
       const problems: Array<CatalogProblem & { locationKey: string }> = [];
       const conflicted = new Set<string>();
       const stored = new Map<string, number>();
 
-      for (const location of batch) {
-        const keep = new Set(location.entities.map((entity) => entity.refKey));
-        // Release what this location no longer yields before anyone else claims it.
-        for (const row of existing) {
-          if (row.location_key === location.key && !keep.has(row.ref_key) && owner.get(row.ref_key) === location.key) {
-            removed.push(row.ref_key);
-            owner.delete(row.ref_key);
-          }
+      batch.forEach((location, i) => {
+        const { kept, conflicts } = claims.locations[i]!;
+        for (const conflict of conflicts) {
+          problems.push({ ...conflict, locationKey: location.key });
+          counts.conflicts.push(conflict);
+          conflicted.add(location.key);
         }
-        let count = 0;
-        for (const entity of location.entities) {
-          const claimedBy = owner.get(entity.refKey);
-          if (claimedBy !== undefined && claimedBy !== location.key) {
-            const conflict: CatalogProblem = { kind: 'conflict', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(claimedBy)}; this definition is ignored until that one is removed` };
-            problems.push({ ...conflict, locationKey: location.key });
-            counts.conflicts.push(conflict);
-            conflicted.add(location.key);
-            continue;
-          }
-          owner.set(entity.refKey, location.key);
-          count++;
+        // Unchanged entities (same hash, same location) cost no write.
+        for (const entity of kept) {
           const before = current.get(entity.refKey);
           if (before && before.hash === entity.hash && before.location_key === location.key) {
             counts.unchanged++;
@@ -563,9 +552,9 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
           else counts.added++;
           upserts.push({ entity, locationKey: location.key });
         }
-        stored.set(location.key, count);
+        stored.set(location.key, kept.length);
         problems.push(...location.problems.map((problem) => ({ ...problem, locationKey: location.key })));
-      }
+      });
       counts.removed = removed.length;
 
       await client.query(
@@ -914,9 +903,4 @@ function arrayLiteral(items: string[]): string {
 
 function toEntity(row: EntityRow): StoredEntity {
   return { ref: row.ref, refKey: row.ref_key, kind: row.kind, namespace: row.namespace, name: row.name, entity: row.body, locationKey: row.location_key };
-}
-
-function describeLocation(key: string): string {
-  const colon = key.indexOf(':');
-  return colon > 0 ? key.slice(colon + 1) : key;
 }
