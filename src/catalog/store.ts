@@ -105,8 +105,8 @@ export interface Neighbourhood {
   relationTypesRead: Map<string, string[]>;
 }
 
-/** The read side of the catalog, used by every command. */
-export interface CatalogStore {
+/** Reads of entities and relations by key, name, annotation or kind. */
+export interface CatalogEntityReads {
   /** Case-insensitive lookup by full ref (`component:default/x`). */
   getByRef(refKey: string): Promise<StoredEntity | undefined>;
   getManyByRef(refKeys: string[]): Promise<StoredEntity[]>;
@@ -114,19 +114,10 @@ export interface CatalogStore {
   findByName(name: string): Promise<StoredEntity[]>;
   /** Entities whose metadata.title equals `title`, ignoring case. */
   findByTitle(title: string): Promise<StoredEntity[]>;
-  /**
-   * Both of the above in one read: entities named `text`, and entities titled `text`. With `around`,
-   * the same read also brings the neighbourhood of what it found (the names, else the titles).
-   */
-  findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }>;
-  /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
-  findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
   /** Entities whose name starts with `prefix`, ignoring case, optionally of the given kinds. */
   findByNamePrefix(prefix: string, limit: number, kinds?: string[]): Promise<StoredEntity[]>;
   /** Relations whose source is the entity, optionally of the given types. */
   relationsFrom(refKey: string, types?: string[]): Promise<RelationRow[]>;
-  /** The entities and relations around one entity, two steps out, in one read. */
-  neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood>;
   /**
    * A group and its ancestors (first parent at each level, nearest first, at most `maxDepth` up,
    * stopping at a cycle), each with the refs of the entities of `ownedKinds` it owns, in one read.
@@ -149,6 +140,26 @@ export interface CatalogStore {
   /** The Groups that own at least one entity, read through the relations index rather than every relation. */
   owningGroups(): Promise<StoredEntity[]>;
 }
+
+/** Reads of an entity together with what surrounds it: what a card needs, in one read. */
+export interface CatalogNeighbourhoodReads {
+  /**
+   * Entities named `text`, and entities titled `text`, in one read. With `around`, the same read
+   * also brings the neighbourhood of what it found (the names, else the titles).
+   */
+  findByNameOrTitle(text: string, around?: NeighbourhoodRequest): Promise<{ byName: StoredEntity[]; byTitle: StoredEntity[]; neighbourhood?: Neighbourhood }>;
+  /** The entities and relations around one entity, two steps out, in one read. */
+  neighbourhood(refKey: string, request: NeighbourhoodRequest): Promise<Neighbourhood>;
+}
+
+/** Lookups of what was meant when what was typed names nothing. */
+export interface CatalogSearch {
+  /** Entities whose name or title is most similar to `text` (trigram similarity), best first. */
+  findSimilar(text: string, limit: number): Promise<Array<{ entity: StoredEntity; similarity: number }>>;
+}
+
+/** The read side of the catalog, used by every command. */
+export interface CatalogStore extends CatalogEntityReads, CatalogNeighbourhoodReads, CatalogSearch {}
 
 /** What a catalog change feed tells whoever watches it. */
 export interface CatalogChangeHandlers {

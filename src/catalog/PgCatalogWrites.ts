@@ -1,0 +1,266 @@
+import type pg from 'pg';
+import { copyRows } from '../db/copy';
+import { withTransaction } from '../db/pool';
+import { settleClaims } from './claims';
+import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
+import { isWord, searchTerms } from './searchTerms';
+import type { IngestionStore, LocationState, LocationType, LocationWrite, WriteCounts } from './store';
+
+// Serialises concurrent ingestion writers, so two processes cannot both claim one ref.
+const INGEST_LOCK = 727_002;
+
+interface LocationRow {
+  key: string;
+  type: LocationType;
+  target: string;
+  parent_key: string | null;
+  content_hash: string | null;
+  etag: string | null;
+  children: LocationTarget[];
+  dependencies: Array<{ file: string; hash: string }>;
+  has_conflicts: boolean;
+  status: LocationState['status'];
+  entity_count: number;
+}
+
+interface ProblemRow {
+  kind: CatalogProblem['kind'];
+  file: string;
+  document: number | null;
+  line: number | null;
+  col: number | null;
+  entity_ref: string | null;
+  message: string;
+}
+
+/**
+ * The ingestion side of the catalog: each location's entities, relations and problems replaced
+ * atomically, and only when it read and parsed, so that nothing is lost on bad input.
+ */
+export class PgCatalogWrites implements IngestionStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static create(options: { pool: pg.Pool }): PgCatalogWrites {
+    return new PgCatalogWrites(options.pool);
+  }
+
+  async loadLocations(): Promise<Map<string, LocationState>> {
+    const { rows } = await this.pool.query<LocationRow>('SELECT key, type, target, parent_key, content_hash, etag, children, dependencies, has_conflicts, status, entity_count FROM locations');
+    return new Map(rows.map((row) => [row.key, toLocationState(row)]));
+  }
+
+  async writeLocations(batch: LocationWrite[]): Promise<WriteCounts> {
+    const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, removed: 0, conflicts: [] };
+    if (batch.length === 0) return counts;
+    return withTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
+      const locationKeys = batch.map((location) => location.key);
+      const incomingKeys = batch.flatMap((location) => location.entities.map((entity) => entity.refKey));
+      const { rows: existing } = await client.query<{ ref_key: string; hash: string; location_key: string }>(
+        'SELECT ref_key, hash, location_key FROM entities WHERE location_key = ANY($1::text[]) OR ref_key = ANY($2::text[])',
+        [locationKeys, incomingKeys],
+      );
+      const current = new Map(existing.map((row) => [row.ref_key, row]));
+      const claims = settleClaims(existing.map((row) => ({ refKey: row.ref_key, locationKey: row.location_key })), batch);
+      const removed = claims.released;
+
+      const upserts: Array<{ entity: ProcessedEntity; locationKey: string }> = [];
+      const problems: Array<CatalogProblem & { locationKey: string }> = [];
+      const conflicted = new Set<string>();
+      const stored = new Map<string, number>();
+
+      batch.forEach((location, i) => {
+        const { kept, conflicts } = claims.locations[i]!;
+        for (const conflict of conflicts) {
+          problems.push({ ...conflict, locationKey: location.key });
+          counts.conflicts.push(conflict);
+          conflicted.add(location.key);
+        }
+        // Unchanged entities (same hash, same location) cost no write.
+        for (const entity of kept) {
+          const before = current.get(entity.refKey);
+          if (before && before.hash === entity.hash && before.location_key === location.key) {
+            counts.unchanged++;
+            continue;
+          }
+          if (before) counts.updated++;
+          else counts.added++;
+          upserts.push({ entity, locationKey: location.key });
+        }
+        stored.set(location.key, kept.length);
+        problems.push(...location.problems.map((problem) => ({ ...problem, locationKey: location.key })));
+      });
+      counts.removed = removed.length;
+
+      await client.query(
+        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at, etag)
+         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now(), etag
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[], $10::text[])
+           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count, etag)
+         ON CONFLICT (key) DO UPDATE SET type = excluded.type, target = excluded.target, parent_key = coalesce(locations.parent_key, excluded.parent_key),
+           content_hash = excluded.content_hash, etag = excluded.etag, children = excluded.children, dependencies = excluded.dependencies, has_conflicts = excluded.has_conflicts,
+           status = 'ok', last_error = NULL, entity_count = excluded.entity_count, processed_at = now(), last_ok_at = now()`,
+        [
+          locationKeys,
+          batch.map((l) => l.type),
+          batch.map((l) => l.target),
+          batch.map((l) => l.parentKey),
+          batch.map((l) => l.contentHash),
+          batch.map((l) => JSON.stringify(l.children)),
+          batch.map((l) => JSON.stringify(l.dependencies)),
+          batch.map((l) => conflicted.has(l.key)),
+          batch.map((l) => stored.get(l.key) ?? 0),
+          batch.map((l) => l.etag),
+        ],
+      );
+
+      // New entities have no relations yet; only replaced and removed ones need theirs cleared.
+      const replaced = [...removed, ...upserts.filter((u) => current.has(u.entity.refKey)).map((u) => u.entity.refKey)];
+      if (replaced.length) await client.query('DELETE FROM relations WHERE source_key = ANY($1::text[])', [replaced]);
+      if (removed.length) await client.query('DELETE FROM entities WHERE ref_key = ANY($1::text[])', [removed]);
+      if (upserts.length) await writeEntities(client, upserts, current);
+
+      await client.query('DELETE FROM processing_errors WHERE location_key = ANY($1::text[])', [locationKeys]);
+      if (problems.length) await insertProblems(client, problems);
+      return counts;
+    });
+  }
+
+  async recordLocationFailure(location: { key: string; type: LocationType; target: string; parentKey: string | null }, problem: CatalogProblem): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO locations (key, type, target, parent_key, status, last_error, processed_at)
+         VALUES ($1::text, $2::text, $3::text, $4::text, 'error', $5::text, now())
+         ON CONFLICT (key) DO UPDATE SET status = 'error', last_error = excluded.last_error, processed_at = now()`,
+        [location.key, location.type, location.target, location.parentKey, problem.message],
+      );
+      await client.query('DELETE FROM processing_errors WHERE location_key = $1::text', [location.key]);
+      await insertProblems(client, [{ ...problem, locationKey: location.key }]);
+    });
+  }
+
+  async removeLocations(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ key: string }>(
+        `WITH RECURSIVE tree AS (
+           SELECT key FROM locations WHERE key = ANY($1::text[])
+           UNION SELECT l.key FROM locations l JOIN tree ON l.parent_key = tree.key
+         ) SELECT key FROM tree`,
+        [keys],
+      );
+      const subtree = rows.map((row) => row.key);
+      const { rows: gone } = await client.query<{ ref_key: string }>('DELETE FROM entities WHERE location_key = ANY($1::text[]) RETURNING ref_key', [subtree]);
+      if (gone.length) await client.query('DELETE FROM relations WHERE source_key = ANY($1::text[])', [gone.map((row) => row.ref_key)]);
+      await client.query('DELETE FROM locations WHERE key = ANY($1::text[])', [subtree]);
+      return gone.length;
+    });
+  }
+
+  async afterWrites(): Promise<void> {
+    // New entries of the search-terms GIN index wait in its pending list, which every fuzzy lookup
+    // scans in full until autovacuum folds it in, so after a large ingest suggestions stay slow
+    // until it does. Folding it in now, in bulk, is what the list is for.
+    try {
+      await this.pool.query(`SELECT gin_clean_pending_list('entities_search_terms'::regclass)`);
+    } catch (error) {
+      // Only the index's owner may do this; another role leaves it to autovacuum.
+      if ((error as { code?: string }).code !== '42501') throw error;
+    }
+  }
+
+  async problemsOf(locationKeys: string[]): Promise<CatalogProblem[]> {
+    if (locationKeys.length === 0) return [];
+    const { rows } = await this.pool.query<ProblemRow>(
+      `SELECT kind, file, document, line, col, entity_ref, message FROM processing_errors
+       WHERE location_key = ANY($1::text[]) ORDER BY file, document NULLS FIRST, id`,
+      [locationKeys],
+    );
+    return rows.map(toProblem);
+  }
+}
+
+/**
+ * Writes the entities of a batch that are new or changed, with their search terms and the
+ * relations they state. `current` holds the batch's refs as stored before it.
+ */
+async function writeEntities(client: pg.PoolClient, upserts: Array<{ entity: ProcessedEntity; locationKey: string }>, current: Map<string, unknown>): Promise<void> {
+  const terms = upserts.map((u) => searchTerms(u.entity.name, u.entity.title));
+  // Keys are lower-cased here, as lookups lower-case what they are given: both sides agree.
+  const rows = upserts.map((u, i) => ({ upsert: u, terms: terms[i]!, nameKey: u.entity.name.toLowerCase(), titleKey: u.entity.title?.toLowerCase() ?? null }));
+  const added = rows.filter((row) => !current.has(row.upsert.entity.refKey));
+  const changed = rows.filter((row) => current.has(row.upsert.entity.refKey));
+  // Entities new to the catalog (every one, on a first ingestion) go in through COPY; under
+  // the ingestion lock nothing else can have written their refs since `existing` was read.
+  await copyRows(
+    client,
+    'entities',
+    ['ref_key', 'ref', 'kind', 'namespace', 'name', 'name_key', 'title_key', 'search_terms', 'body', 'hash', 'location_key'],
+    added.map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => [entity.refKey, entity.ref, entity.kind, entity.namespace, entity.name, nameKey, titleKey, arrayLiteral(words), entity.json, entity.hash, locationKey]),
+  );
+  if (changed.length) {
+    // One JSON document per batch: pg escapes every quote of a text[] parameter in JavaScript,
+    // which for entity bodies costs more than PostgreSQL's own work on them.
+    await client.query(
+      `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key)
+             SELECT r, f, k, n, m, mk, tk, string_to_array(s, ' '), b, h, l
+             FROM jsonb_to_recordset($1::jsonb) AS e(r text, f text, k text, n text, m text, mk text, tk text, s text, b jsonb, h text, l text)
+             ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
+               name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
+               location_key = excluded.location_key, updated_at = now()`,
+      [
+        // Each body goes in as the JSON text processing already made, rather than serialised again.
+        `[${changed
+          .map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => {
+            const row = { r: entity.refKey, f: entity.ref, k: entity.kind, n: entity.namespace, m: entity.name, mk: nameKey, tk: titleKey, s: words.join(' '), h: entity.hash, l: locationKey };
+            return `${JSON.stringify(row).slice(0, -1)},"b":${entity.json}}`;
+          })
+          .join(',')}]`,
+      ],
+    );
+  }
+  const vocabulary = [...new Set(terms.flat().filter(isWord))];
+  await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
+  // Each relation once, as its entity stated it; the other direction is read backwards. They
+  // are the most rows an ingestion writes, so they go through COPY.
+  const relations = upserts.flatMap((u) => u.entity.relations.filter((relation) => relation.sourceKey === u.entity.refKey));
+  await copyRows(client, 'relations', ['source_key', 'type', 'target_key', 'source_ref', 'target_ref'], relations.map((r) => [r.sourceKey, r.type, r.targetKey, r.sourceRef, r.targetRef]));
+}
+
+async function insertProblems(client: pg.PoolClient, problems: Array<CatalogProblem & { locationKey: string }>): Promise<void> {
+  await client.query(
+    `INSERT INTO processing_errors (location_key, file, document, line, col, entity_ref, kind, message)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[])`,
+    [
+      problems.map((p) => p.locationKey),
+      problems.map((p) => p.file),
+      problems.map((p) => p.document ?? null),
+      problems.map((p) => p.line ?? null),
+      problems.map((p) => p.column ?? null),
+      problems.map((p) => p.entityRef ?? null),
+      problems.map((p) => p.kind),
+      problems.map((p) => p.message),
+    ],
+  );
+}
+
+/** A text[] literal for COPY. Every element is quoted, so a term such as "null" stays a word. */
+function arrayLiteral(items: string[]): string {
+  return `{${items.map((item) => `"${item.replace(/["\\]/g, (character) => `\\${character}`)}"`).join(',')}}`;
+}
+
+function toLocationState(row: LocationRow): LocationState {
+  return { key: row.key, type: row.type, target: row.target, parentKey: row.parent_key, contentHash: row.content_hash, etag: row.etag, children: row.children, dependencies: row.dependencies, hasConflicts: row.has_conflicts, status: row.status, entityCount: row.entity_count };
+}
+
+function toProblem(row: ProblemRow): CatalogProblem {
+  return {
+    kind: row.kind,
+    file: row.file,
+    ...(row.document !== null && { document: row.document }),
+    ...(row.line !== null && { line: row.line }),
+    ...(row.col !== null && { column: row.col }),
+    ...(row.entity_ref !== null && { entityRef: row.entity_ref }),
+    message: row.message,
+  };
+}
