@@ -134,4 +134,12 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
   problemsOf(locationKeys: string[]): Promise<CatalogProblem[]> {
     return this.writes.problemsOf(locationKeys);
   }
+
+  countProblems(): Promise<number> {
+    return this.writes.countProblems();
+  }
+
+  hasLocation(key: string): Promise<boolean> {
+    return this.writes.hasLocation(key);
+  }
 }

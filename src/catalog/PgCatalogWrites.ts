@@ -178,6 +178,16 @@ export class PgCatalogWrites implements IngestionStore {
     );
     return rows.map(toProblem);
   }
+
+  async countProblems(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
+    return rows[0]?.n ?? 0;
+  }
+
+  async hasLocation(key: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM locations WHERE key = $1::text', [key]);
+    return (rowCount ?? 0) > 0;
+  }
 }
 
 /**

@@ -57,6 +57,10 @@ export interface IngestionStore {
   removeLocations(keys: string[]): Promise<number>;
   /** Stored problems of the given locations, in file order. */
   problemsOf(locationKeys: string[]): Promise<CatalogProblem[]>;
+  /** How many problems the catalog holds in all, for operators' metrics. */
+  countProblems(): Promise<number>;
+  /** Whether a location (by location key) is registered, whatever its state. */
+  hasLocation(key: string): Promise<boolean>;
   /** Tidies up after a pass that wrote entities, so the lookups that follow are as fast as usual. */
   afterWrites(): Promise<void>;
 }

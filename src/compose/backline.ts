@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ingest, rootFromPath, type IngestReport } from '../catalog/ingest';
+import { ingest, locationKey, rootFromPath, type IngestReport } from '../catalog/ingest';
 import { PgCatalogStore } from '../catalog/PgCatalogStore';
 import { type Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
@@ -103,8 +102,8 @@ export function openDocs(backline: Backline, options: { baseUrl?: string | null;
 export async function localDocsBaseUrl(backline: Backline): Promise<string | null> {
   const { docs } = backline.config;
   if (docs.baseUrl) return docs.baseUrl;
-  const demoRoot = (await backline.catalog.getByRef('group:default/northwind-labs'))?.locationKey.startsWith(`file:${path.dirname(DEMO_CATALOG)}${path.sep}`);
-  const dir = docs.dir ?? (demoRoot ? DEMO_TECHDOCS : null);
+  const demo = !docs.dir && (await backline.catalog.hasLocation(locationKey({ type: 'file', target: DEMO_CATALOG })));
+  const dir = docs.dir ?? (demo ? DEMO_TECHDOCS : null);
   return dir ? pathToFileURL(dir).toString().replace(/\/+$/, '') : null;
 }
 

@@ -53,8 +53,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
   const refreshGauges = async () => {
     metrics.catalogEntities.set({}, await backline.catalog.countEntities());
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
-    metrics.ingestionErrors.set({}, rows[0]?.n ?? 0);
+    metrics.ingestionErrors.set({}, await backline.catalog.countProblems());
   };
   // One GitHub client for every part of serve, so they share its rate-limit budget and concurrency.
   const githubIntegration = openGitHub(backline, { logger: logger.child({ component: 'github' }) });
@@ -101,14 +100,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
-    healthy: async () => {
-      try {
-        await pool.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    healthy: () => backline.database.ping(),
     ...(config.github.webhookSecret && {
       githubWebhook: receiveGitHubWebhooks({
         secret: config.github.webhookSecret,
