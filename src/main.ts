@@ -1,3 +1,7 @@
+/**
+ * The entry: `bin/backline.js` runs `main`, which reads the configuration and runs one command,
+ * building its world through src/compose. Nothing imports this file.
+ */
 import { Command, CommanderError } from 'commander';
 import { findDocs } from '../commands/docs';
 import { onCall, onCallJson } from '../commands/oncall';

@@ -23,8 +23,9 @@ import { PgTaskStore } from '../scaffolder/PgTaskStore';
 import type { Scaffolder } from '../scaffolder/service';
 
 /**
- * The one composition root: configuration → database → stores → (later) clients and the Slack app.
- * Every command builds its world here and nowhere else.
+ * How the world is built: configuration → database → stores → clients. The entry (src/main.ts),
+ * its commands (src/cli) and serve (src/serve) build what they need from these functions and
+ * nowhere else; nothing below them imports them (.dependency-cruiser.cjs).
  */
 export interface Backline {
   config: Config;
