@@ -36,7 +36,7 @@ export async function readTextFile(file: string, maxBytes: number): Promise<Read
 }
 
 export function sha256(data: string | Buffer): string {
-  // The one-shot form (Node 20.12 and later) costs about 40% less than a Hash object, and
+  // The one-shot form (Node 20.12 and later) costs less than a Hash object, and
   // ingestion hashes every entity.
   return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }

@@ -4,18 +4,13 @@ import { spawn } from 'node:child_process';
  * The V8 settings `backline serve` runs with: a young generation of 64 MB semi-spaces instead of
  * Node's 16 MB, and an old generation that starts at 256 MB.
  *
- * A `/whoowns` card allocates about 100 KB and keeps almost none of it. At a thousand cards a
- * second with the default, the scavenger ran every 80 ms or so, copying the fifty requests in
- * flight each time and promoting about 20 MB a second of them to the old generation, whose
- * mark-compact then came every few seconds and held up every request in flight: in the Slack
- * benchmark, one such pass put a hundred cards 100–200 ms late, which was the whole p99. With
- * 64 MB semi-spaces, requests finish before a scavenge finds them, and the old generation stays put
- * (BENCHMARKS.md, Slack). The cost is up to about 100 MB more memory while busy.
- *
- * What serve keeps (the catalog read cache, the people it has looked up) lives in the old
- * generation and is replaced as the catalog changes. Started at V8's small default, that generation
- * was collected in full (a mark-compact, 30–80 ms with requests waiting) once or twice in a two-
- * minute benchmark once nothing else made it grow; starting it at 256 MB, it was not (BENCHMARKS.md).
+ * A `/whoowns` card allocates about 100 KB and keeps almost none of it. With Node's default young
+ * generation, busy serving scavenges often enough to promote requests still in flight, and the old
+ * generation's full collections then hold up every request waiting; with 64 MB semi-spaces requests
+ * finish before a scavenge finds them. What serve keeps (the catalog read cache, the people it has
+ * looked up) lives in the old generation, which starting at 256 MB spares its full collections
+ * while it grows. The cost is up to about 100 MB more memory while busy; the measurements are in
+ * docs/performance.md.
  *
  * V8 reads these only when a process starts, so `serve` started without them starts itself again
  * with them. An operator's own choice of either (in NODE_OPTIONS or node's arguments) is kept.
