@@ -20,7 +20,7 @@ import { startServer, type RunningServer } from '../src/serve/server';
 import { openHealth } from '../src/compose/health';
 import { openBackline } from '../src/compose/backline';
 import { MIGRATIONS_DIR } from '../src/paths';
-import { checkMessageLimits } from '../commands/blockKit/limits';
+import { checkMessageLimits } from '../commands/blockKit/checks';
 import { messageText, mrkdwn, section } from '../commands/blockKit/mrkdwn';
 import { createSlackApp } from '../src/slack/app';
 import { createBacklineMetrics } from '../src/metrics';

@@ -1,7 +1,7 @@
 import { renderTeamsOwnership, renderWhoOwns } from '../../commands/whoowns.blocks';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from '../../commands/whoowns';
 import type { StoredEntity } from '../../src/catalog/store';
-import { checkMessageLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits } from '../../commands/blockKit/checks';
 
 function entity(kind: string, name: string, extra: { title?: string; description?: string; spec?: Record<string, unknown>; annotations?: Record<string, string>; links?: Array<{ url: string; title?: string; type?: string }> } = {}): StoredEntity {
   return {

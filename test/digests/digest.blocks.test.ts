@@ -1,6 +1,6 @@
 import { renderDigest, renderHomeHealth, renderNotApplicableModal, renderNudge, renderShowAllView, snoozeConfirmation } from '../../commands/digest.blocks';
 import { composeDigest, type TeamDigest } from '../../src/health/digest';
-import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 import { CHECKS, entity, T0, team } from './fakes';
 
 const NOW = new Date('2026-11-23T09:30:00Z');

@@ -3,7 +3,7 @@ import { docsSummaryText, renderDocs } from '../../commands/docs.blocks';
 import { renderWhoOwns } from '../../commands/whoowns.blocks';
 import type { WhoOwnsResult } from '../../commands/whoowns';
 import type { StoredEntity } from '../../src/catalog/store';
-import { checkMessageLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits } from '../../commands/blockKit/checks';
 
 const SITE = 'https://docs.example/techdocs/default/component/payments-service/';
 const payments: StoredEntity = {

@@ -2,7 +2,7 @@ import { onCallField, onCallSummaryText, renderOnCall } from '../../commands/onc
 import type { OnCallResult } from '../../commands/oncall';
 import type { StoredEntity } from '../../src/catalog/store';
 import type { OnCallAnswer } from '../../src/oncall/resolve';
-import { checkMessageLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits } from '../../commands/blockKit/checks';
 
 const payments: StoredEntity = {
   ref: 'group:default/payments',

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/serve/server';
 import { DEMO_CATALOG } from '../../src/paths';
-import { checkMessageLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits } from '../../commands/blockKit/checks';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { freePort } from '../support/net';
 import { interactionBody, postSignedToSlackEndpoint, slashCommandBody } from '../support/slackSigning';

@@ -5,7 +5,7 @@ import { validateParameters } from '../../src/scaffolder/parameters';
 import { loadTemplateFile, loadTemplateFolder } from '../../src/scaffolder/template';
 import type { Task } from '../../src/scaffolder/tasks';
 import { TEMPLATES_DIR } from '../../src/paths';
-import { checkViewLimits } from '../../commands/blockKit/limits';
+import { checkViewLimits } from '../../commands/blockKit/checks';
 
 const CONFORMANCE_TEMPLATES = path.resolve(__dirname, '../../../shared/conformance/backstage-templates');
 const target = { host: 'github.com', orgs: ['northwind'] };

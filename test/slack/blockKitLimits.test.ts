@@ -1,10 +1,5 @@
-import {
-  BLOCK_KIT_LIMITS,
-  checkMessageLimits,
-  checkViewLimits,
-  limitList,
-  truncate,
-} from '../../commands/blockKit/limits';
+import { BLOCK_KIT_LIMITS, limitList, truncate } from '../../commands/blockKit/limits';
+import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });

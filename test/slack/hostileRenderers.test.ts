@@ -5,7 +5,7 @@ import { onCallSummaryText, renderOnCall } from '../../commands/oncall.blocks';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText } from '../../commands/whoowns.blocks';
 import { UserFacingError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 import { failureReply } from '../../src/slack/replies';
 import { hostileDigest, hostileDocs, hostileNudge, hostileOnCall, hostileTask, hostileTeams, hostileTemplate, hostileWhoOwns, FIXTURE_MARKUP } from '../support/hostileFixtures';
 import { blockUrls, foreignMarkup, HOSTILE_STRINGS, linkTargetsOf, mrkdwnTexts } from '../support/hostileStrings';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/serve/server';
 import { DEMO_CATALOG } from '../../src/paths';
-import { checkMessageLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits } from '../../commands/blockKit/checks';
 import { PgSlackIdentityStore } from '../../src/slack/PgSlackIdentityStore';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { buttonPress, interactionBody, nowInSeconds, postSignedToSlackEndpoint, postToSlackEndpoint, signSlackRequest, slashCommandBody } from '../support/slackSigning';

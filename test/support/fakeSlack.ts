@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/limits';
+import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 
 export interface RecordedCall {
   method: string;
