@@ -10,12 +10,13 @@ import { spawn } from 'node:child_process';
  * mark-compact then came every few seconds and held up every request in flight: in the Slack
  * benchmark, one such pass put a hundred cards 100–200 ms late, which was the whole p99. With
  * 64 MB semi-spaces, requests finish before a scavenge finds them, and the old generation stays put
- * (BENCHMARKS.md, Slack). The cost is up to about 100 MB more memory while busy.
+ * (docs/performance.md, Slack /whoowns). The cost is up to about 100 MB more memory while busy.
  *
  * What serve keeps (the catalog read cache, the people it has looked up) lives in the old
  * generation and is replaced as the catalog changes. Started at V8's small default, that generation
  * was collected in full (a mark-compact, 30–80 ms with requests waiting) once or twice in a two-
- * minute benchmark once nothing else made it grow; starting it at 256 MB, it was not (BENCHMARKS.md).
+ * minute benchmark once nothing else made it grow; starting it at 256 MB, it was not
+ * (docs/performance.md, Slack /whoowns).
  *
  * V8 reads these only when a process starts, so `serve` started without them starts itself again
  * with them. An operator's own choice of either (in NODE_OPTIONS or node's arguments) is kept.
