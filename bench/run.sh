@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Backline's benchmarks. See BENCHMARKS.md.
+# Runs Backline's benchmarks. See bench/README.md; current results are in docs/performance.md.
 #
 #   bench/run.sh ingest [--files 5000] [--per-file 10] [--seed 42] [--runs 2] [--no-embedded] [--profile] [--keep]
 #   bench/run.sh lookup [--entities 1000000] [--seed 42] [--exact 2000] [--fuzzy 500] [--words 100] [--budget 150]

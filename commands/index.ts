@@ -94,7 +94,7 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
   };
 
   const oncall = async (text: string, context: CommandContext): Promise<CommandReply> => {
-    if (!ports.oncall) throw new UserFacingError('/oncall is not set up in this Backline: it needs the on-call resolver (see README, On-call).');
+    if (!ports.oncall) throw new UserFacingError('/oncall is not set up in this Backline: it needs the on-call resolver (see docs/oncall.md).');
     const query = { text, channelId: context.channelId, channelName: context.channelName, userId: context.userId, defaultTimeZone: settings.timeZone };
     const result = await onCall(query, { catalog: ports.catalog, oncall: ports.oncall, directory: ports.directory, timeZoneOf: ports.timeZoneOf });
     return { text: onCallSummaryText(result), blocks: renderOnCall(result, { plainNames }), visibility: 'ephemeral' };

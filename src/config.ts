@@ -35,7 +35,7 @@ const apiUrl = (example: string) =>
  * Everything Backline reads from its environment, in one schema. Only the composition root and the
  * CLI call loadConfig; everything else receives the parts it needs.
  */
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
@@ -124,11 +124,14 @@ const EnvSchema = z.object({
     .default('UTC'),
 });
 
-const WHERE_TO_GET: Record<string, string> = {
+/** Where to find or how to choose each variable's value: shown with its errors, and in docs/configuration.md. */
+export const WHERE_TO_GET: Record<string, string> = {
   DATABASE_URL: 'Use your PostgreSQL server\'s connection string, or unset it to use the embedded database in BACKLINE_DATA_DIR.',
-  BACKLINE_MAX_FILE_BYTES: 'A number of bytes, e.g. 2097152 for 2 MiB.',
+  BACKLINE_DATA_DIR: 'A folder Backline may write: the embedded PostgreSQL keeps its cluster there when DATABASE_URL is unset, and publish:local its repositories by default.',
+  BACKLINE_LOG_LEVEL: 'How much `serve` logs: debug, info, warn or error.',
+  BACKLINE_MAX_FILE_BYTES: 'The largest catalog file (or file behind a placeholder) Backline reads, in bytes, e.g. 2097152 for 2 MiB.',
   BACKLINE_MAX_PLACEHOLDER_BYTES: 'The bytes one catalog file may pull in through $text, $json and $yaml placeholders in all, e.g. 8388608 for 8 MiB.',
-  PORT: 'A TCP port number, e.g. 3000.',
+  PORT: 'The TCP port `serve` listens on for Slack, webhooks, /healthz and /metrics, e.g. 3000.',
   SLACK_BOT_TOKEN: 'Find it at https://api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token.',
   SLACK_SIGNING_SECRET: 'Find it at https://api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret.',
   SLACK_APP_TOKEN: 'Create one at https://api.slack.com/apps → your app → Basic Information → App-Level Tokens, with the connections:write scope.',
@@ -137,6 +140,10 @@ const WHERE_TO_GET: Record<string, string> = {
   GITHUB_APP_ID: 'Find it at https://github.com/organizations/ORG/settings/apps → your app → General → App ID.',
   GITHUB_APP_PRIVATE_KEY: 'Generate one at https://github.com/organizations/ORG/settings/apps → your app → General → Private keys, and paste the PEM file\'s content.',
   GITHUB_API_URL: 'Leave it unset for github.com; for GitHub Enterprise Server use https://HOST/api/v3.',
+  GITHUB_WEBHOOK_SECRET: 'A long random string (openssl rand -hex 32), also entered as the webhook\'s secret in GitHub; setting it turns on POST /github/webhook.',
+  BACKLINE_GITHUB_IMPORT_TEAMS: 'true imports the organisations\' teams as Groups and their members as Users (the token needs read:org); false imports neither.',
+  BACKLINE_GITHUB_INCLUDE_ARCHIVED: 'true reads catalog files from archived repositories too; false skips them.',
+  BACKLINE_GITHUB_INCLUDE_FORKS: 'true reads catalog files from forks too; false skips them.',
   BACKLINE_GITHUB_ORGS: 'The organisations whose repositories hold catalog-info.yaml files, separated by commas.',
   BACKLINE_GITHUB_CATALOG_PATH: 'The catalog file in each repository: a path such as catalog-info.yaml, or a glob such as **/catalog-info.yaml for monorepos.',
   BACKLINE_GITHUB_REFRESH_MINUTES: 'Minutes between refreshes of the GitHub organisations by `serve`; 0 turns the schedule off (webhooks still refresh).',
@@ -160,7 +167,7 @@ const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_DOCS_MAX_INDEX_BYTES: 'The largest search/search_index.json Backline reads, in bytes, e.g. 20971520 for 20 MiB.',
   BACKLINE_DOCS_REFRESH_MINUTES: 'Minutes between refreshes of every docs site by `serve`; 0 turns the schedule off.',
   BACKLINE_DIGEST_TIMEZONE: 'The time zone of teams whose Group has no backline.dev/timezone annotation: their digests go out at 09:30 on Mondays there.',
-  BACKLINE_CONFIG: 'The path of a backline.yaml (health checks and scorecards); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
+  BACKLINE_CONFIG: 'The path of a backline.yaml (health checks, scorecards and catalog rules); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
 };
 
 export interface GitHubConfig {

@@ -67,7 +67,7 @@ async function healthReport(query: string, backline: Backline, logger: Logger): 
   return { ...empty, match, evaluated, team: teamHealthOf(match, channelOf(match), evaluated.map((item) => item.health), evaluatedAt), evaluatedAt, suggestions: [] };
 }
 
-/** The one JSON document of `backline health --json` (its shape is in the README). */
+/** The one JSON document of `backline health --json` (its shape is in docs/cli.md). */
 export function healthJson(report: HealthReport) {
   const checks = checksById(report.scorecard);
   const entityJson = ({ health, facts }: EvaluatedEntity) => ({
@@ -121,7 +121,7 @@ export function formatHealth(report: HealthReport): string {
       if (result.status === 'fail') {
         lines.push(`               Why: ${check.why}`, `               Fix: ${check.fix.text}${check.fix.url ? ` ${check.fix.url}` : ''}`);
       } else if (result.status === 'unknown') {
-        lines.push(`               Not known: ${unknownFacts(check, facts).join(', ')} (see README: Health checks and scorecards)`);
+        lines.push(`               Not known: ${unknownFacts(check, facts).join(', ')} (see docs/health.md: Facts)`);
       }
     }
   }

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
  * finish before a scavenge finds them. What serve keeps (the catalog read cache, the people it has
  * looked up) lives in the old generation, which starting at 256 MB spares its full collections
  * while it grows. The cost is up to about 100 MB more memory while busy; the measurements are in
- * docs/performance.md.
+ * docs/performance.md (Slack /whoowns).
  *
  * V8 reads these only when a process starts, so `serve` started without them starts itself again
  * with them. An operator's own choice of either (in NODE_OPTIONS or node's arguments) is kept.

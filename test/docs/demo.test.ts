@@ -25,7 +25,7 @@ describe("the demo catalog's TechDocs", () => {
     expect(unbuilt.warnings).toEqual([expect.stringMatching(/cdc-pipeline\/ could not be read: techdocs_metadata\.json is not there/)]);
   });
 
-  it('answers the README examples', async () => {
+  it('answers the examples of the README and docs/docs.md', async () => {
     const refunds = await findDocs('payments-service refunds', { catalog, docs });
     expect(refunds.site?.siteName).toBe('Payments Service');
     expect(refunds.pages[0]?.title).toBe('Refunds');

@@ -50,7 +50,7 @@ describe('backline health', () => {
         '               Why: People read it first.',
         '               Fix: Add metadata.description. https://backstage.io/docs/features/software-catalog/descriptor-format#description-optional',
         '  ? unknown  Has a README [silver, has-readme]',
-        '               Not known: github.hasReadme (see README: Health checks and scorecards)',
+        '               Not known: github.hasReadme (see docs/health.md: Facts)',
         '',
       ].join('\n'),
     );

@@ -22,10 +22,10 @@ describe('backline.example.yaml', () => {
   });
 });
 
-describe('the README', () => {
+describe('docs/health.md', () => {
   it('documents every fact Backline collects', () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const page = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'health.md'), 'utf8');
     const { FACT_NAMES } = require('../../src/health/facts/names') as typeof import('../../src/health/facts/names');
-    for (const name of FACT_NAMES) expect(readme).toContain(`| \`${name}\` |`);
+    for (const name of FACT_NAMES) expect(page).toContain(`| \`${name}\` |`);
   });
 });

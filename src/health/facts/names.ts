@@ -1,6 +1,6 @@
 /**
  * Every fact Backline collects, in one place: checks in backline.yaml may only name these (config
- * validation lists them), `backline health` prints them, and the README's table is this one.
+ * validation lists them), `backline health` prints them, and docs/health.md's table is this one.
  */
 export type FactType = 'boolean' | 'number' | 'string';
 export type FactSource = 'catalog' | 'github' | 'docs' | 'oncall';
