@@ -9,7 +9,7 @@ const LAYERS = [
   { name: 'catalog', path: '^src/catalog/' },
   { name: 'sources', path: '^src/sources/' },
   { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler)/' },
-  { name: 'config', path: '^src/config\\.ts$' },
+  { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
   { name: 'commands', path: '^commands/' },
   { name: 'surfaces', path: '^src/(slack|shell)/' },
   { name: 'root', path: '^src/(main\\.ts$|compose/|serve/|cli/)' },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { KnownBlock } from '@slack/types';
 import { renderDigest } from '../../commands/digest.blocks';
 import type { TeamDigest } from '../health/digest';
-import { renderBlocksAsText } from '../slack/blockKitText';
+import { renderBlocksAsText } from '../../commands/blockKit/text';
 
 export interface DigestCommandDependencies {
   stdout: (text: string) => void;

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CommandSet } from '../../commands';
 import type { CommandContext, CommandReply } from '../../commands/types';
 import { asAppError, UserFacingError } from '../errors';
-import { renderBlocksAsText, type TextChoice } from '../slack/blockKitText';
+import { renderBlocksAsText, type TextChoice } from '../../commands/blockKit/text';
 
 export interface ShellOptions {
   commands: CommandSet;

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../src/errors';
-import { parseBacklineFile } from '../../src/config';
+import { parseBacklineFile } from '../../src/backlineFile';
 import { DEFAULT_CATALOG_RULES, refusalOf, type CatalogRule } from '../../src/catalog/rules';
 
 const FILE = '/etc/backline/backline.yaml';

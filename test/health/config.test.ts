@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, parseBacklineFile } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { parseBacklineFile } from '../../src/backlineFile';
 import { DEFAULT_HEALTH_SCHEDULE } from '../../src/health/settings';
 import { DEFAULT_SCORECARD } from '../../src/health/defaultScorecard';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { refusalOf } from '../../src/catalog/rules';
-import { parseBacklineFile } from '../../src/config';
+import { parseBacklineFile } from '../../src/backlineFile';
 
 describe('backline.example.yaml', () => {
   it('is a valid backline.yaml that adds its checks to the default scorecard', () => {

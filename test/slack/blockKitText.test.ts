@@ -1,4 +1,4 @@
-import { mrkdwnToText, renderBlocksAsText } from '../../src/slack/blockKitText';
+import { mrkdwnToText, renderBlocksAsText } from '../../commands/blockKit/text';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
