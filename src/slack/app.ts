@@ -118,7 +118,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
 function httpReceiver(signingSecret: string, customRoutes: CustomRoute[], boltLogger: BoltLogger, logger: Logger): HTTPReceiver {
   const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, customRoutes, logger: boltLogger, unhandledRequestTimeoutMillis: 3001 });
   // requestListener is the receiver's public entry point, read on every request its server takes.
-  receiver.requestListener = refuseSkewedTimestamps(receiver.requestListener, { path: SLACK_EVENTS_PATH, logger: logger.child({ component: 'slack-requests' }) });
+  receiver.requestListener = refuseSkewedTimestamps(receiver.requestListener, { logger: logger.child({ component: 'slack-requests' }) });
   return receiver;
 }
 

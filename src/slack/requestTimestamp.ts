@@ -21,14 +21,17 @@ export function requestTimestampProblem(header: string | string[] | undefined, n
 }
 
 /**
- * Answers 401, before the body is read, to a request at `path` whose timestamp is more than five
- * minutes from now, and logs why; passes every other request to `next` (Bolt's receiver).
+ * Answers 401, before the body is read, to a POST whose Slack timestamp is more than five minutes
+ * from now, and logs why; passes every other request to `next` (Bolt's receiver).
+ *
+ * Every POST that carries the header is checked, whatever its path: Bolt routes on the path as the
+ * URL parser normalises it, so `/slack/./events` or `/slack/events/../events` reach its events
+ * endpoint too, and comparing paths here would let them past.
  */
-export function refuseSkewedTimestamps(next: RequestListener, options: { path: string; logger: Logger; now?: () => number }): RequestListener {
+export function refuseSkewedTimestamps(next: RequestListener, options: { logger: Logger; now?: () => number }): RequestListener {
   const now = options.now ?? Date.now;
   return (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '').split('?')[0];
-    const problem = path === options.path && req.method === 'POST' ? requestTimestampProblem(req.headers['x-slack-request-timestamp'], Math.floor(now() / 1000)) : undefined;
+    const problem = req.method === 'POST' ? requestTimestampProblem(req.headers['x-slack-request-timestamp'], Math.floor(now() / 1000)) : undefined;
     if (!problem) return next(req, res);
     options.logger.warn('refused a Slack request: its signed timestamp is not within five minutes of now', { reason: problem, remoteAddress: req.socket.remoteAddress });
     res.writeHead(401, { connection: 'close' });

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { loadConfig } from '../../src/config';
@@ -64,6 +65,23 @@ describe('a request signed with a timestamp from the future', () => {
     expect(slack.calls).toEqual([]);
     expect(slack.responses).toEqual([]);
     expect(logged()).toContainEqual(expect.objectContaining({ level: 'warn', reason: expect.stringMatching(/^X-Slack-Request-Timestamp is 3[56]\d s in the future$/) }));
+  });
+
+  it.each(['/slack/./events', '/slack/events/../events'])('is refused at %s too, which Bolt routes to its events endpoint', async (path) => {
+    const body = slashCommandBody({ text: 'payments-service', response_url: slack.responseUrl() });
+    // node:http sends the path as written; fetch would normalise it first.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(`${base}/`, { method: 'POST', path, headers: signSlackRequest(SECRET, body, nowInSeconds() + 6 * 60) }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+    expect(status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(slack.calls).toEqual([]);
+    expect(slack.responses).toEqual([]);
   });
 
   it('is answered when it is a little ahead, as clocks drift', async () => {
