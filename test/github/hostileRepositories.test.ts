@@ -90,6 +90,34 @@ describe('reads across repositories', () => {
     expect(github.requests.filter((request) => request.path.startsWith('/repos/evil-org/'))).toEqual([]);
   });
 
+  it('does not let encoded slashes or dots in a URL climb out of the repository it names', async () => {
+    github.addRepo('evil-org', 'secrets', { files: { 'token.txt': 'TOP-SECRET' } });
+    const climb = `${github.web}/acme/app/blob/main/a%2F..%2F..%2F..%2F..%2Fevil-org%2Fsecrets%2Fcontents%2Ftoken.txt`;
+    const dots = `${github.web}/acme/app/blob/main/%2e%2e/%2e%2e/%2e%2e/%2e%2e/evil-org/secrets/contents/token.txt`;
+    github.addRepo('acme', 'app', { files: { 'catalog-info.yaml': docs(described('slashes', `{ $text: "${climb}" }`), described('dots', `{ $text: "${dots}" }`), component('sibling')) } });
+    const report = await pass(connect(github, db()), store, ['acme']);
+
+    expect(await refs(db())).toEqual(['component:default/sibling']);
+    expect(report.errors.map((problem) => problem.entityRef)).toEqual(['component:default/slashes', 'component:default/dots']);
+    expect(github.requests.filter((request) => request.path.includes('evil-org'))).toEqual([]);
+  });
+
+  it('judges a Location target by the repository it is really read from, so a rule for one repository cannot be borrowed', async () => {
+    github.addRepo('acme', 'people', { files: { 'catalog-info.yaml': docs(group('payments')) } });
+    const borrowed = `${github.web}/acme/people/blob/main/x%2F..%2F..%2F..%2F..%2Facme%2Fapp%2Fcontents%2Fevil.yaml`;
+    github.addRepo('acme', 'app', {
+      files: {
+        'evil.yaml': docs(group('platform-engineering'), user('mallory', ['platform-engineering'])),
+        'catalog-info.yaml': docs(['apiVersion: backstage.io/v1alpha1', 'kind: Location', 'metadata:', '  name: borrowed', 'spec:', '  type: url', `  target: "${borrowed}"`].join('\n')),
+      },
+    });
+    const rules = [{ allow: [{ kind: 'Component' }, { kind: 'API' }, { kind: 'Location' }] }, { allow: [{ kind: 'Group' }, { kind: 'User' }], locations: [{ github: 'acme/people' }] }];
+    const report = await pass(connect(github, db()), store, ['acme'], { rules });
+
+    expect(await refs(db())).toEqual(['group:default/payments']);
+    expect(report.errors.map((problem) => [problem.entityRef, problem.kind])).toEqual([['location:default/borrowed', 'location']]);
+  });
+
   it('reads the same repository, and other repositories of a configured organisation', async () => {
     github.addRepo('acme', 'handbook', { files: { 'payments.md': 'How payments work.' } });
     github.addRepo('acme', 'app', { files: { 'README.md': 'An app.', 'catalog-info.yaml': docs(described('app', '{ $text: ./README.md }'), described('billing', `{ $text: ${blob('acme', 'handbook', 'payments.md')} }`)) } });

@@ -42,6 +42,8 @@ export const repoKey = (owner: string, repo: string) => `${owner}/${repo}`.toLow
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
 export function contentsRequest(file: RepoFile): GitHubRequest {
+  // The request path is normalised on its way out, so a `..` segment would leave this repository.
+  if (file.path.split('/').some((part) => part === '' || part === '.' || part === '..' || part.includes('\\'))) throw new GitHubError(`${file.owner}/${file.repo}: "${file.path}" is not a path inside the repository`);
   return { method: 'GET', path: `/repos/${encodeURIComponent(file.owner)}/${encodeURIComponent(file.repo)}/contents/${encodePath(file.path)}`, query: { ref: file.ref }, owner: file.owner };
 }
 

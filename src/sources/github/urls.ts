@@ -57,8 +57,18 @@ export function parseFileUrl(hosts: GitHubHosts, url: string): RepoFile | undefi
   } else {
     return undefined;
   }
-  const [owner, repo, ref, ...rest] = segments.map((segment) => decodeURIComponent(segment));
-  if (!owner || !repo || !ref || rest.length === 0 || [owner, repo].some((part) => part.includes('/')) || rest.some((part) => part === '' || part === '.' || part === '..')) return undefined;
+  let decoded: string[];
+  try {
+    decoded = segments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+  const [owner, repo, ref, ...rest] = decoded;
+  // Decoded, `a%2F..%2F..` is several segments and `%2e%2e` is `..`: either would take the request
+  // GitHub is sent out of this repository while this URL still names it. Only the ref may hold an
+  // encoded `/`, since it travels as a query parameter.
+  const unsafe = (part: string) => part === '' || part === '.' || part === '..' || part.includes('/') || part.includes('\\');
+  if (!owner || !repo || !ref || rest.length === 0 || [owner, repo, ...rest].some(unsafe)) return undefined;
   return { owner, repo, ref, path: rest.join('/') };
 }
 
