@@ -135,7 +135,7 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
     // Locations are read ahead while earlier ones are written: parsing in this process overlaps
     // with PostgreSQL's work on the previous batch. Outcomes are still taken in order, so "the
     // first location to claim a ref keeps it" means the same thing on every run.
-    const outcomes = startLimited(frontier, concurrency, turns, (pending) => readLocationSafely(pending, known.get(pending.key), deps, policy, turns.slice()));
+    const reading = startLimited(frontier, concurrency, turns, (pending) => readLocationSafely(pending, known.get(pending.key), deps, policy, turns.slice()));
     const next: Pending[] = [];
     let batch: LocationWrite[] = [];
     let batchEntities = 0;
@@ -157,8 +157,9 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
       batchBytes = 0;
     };
 
-    for (const pendingOutcome of outcomes) {
+    for (const pendingOutcome of reading.results) {
       const outcome = await pendingOutcome;
+      reading.taken();
       const { pending } = outcome;
       report.locations.visited++;
       if (outcome.kind === 'failed') {
@@ -293,13 +294,21 @@ function base(pending: Pending): Pick<LocationWrite, 'key' | 'type' | 'target' |
   return { key: pending.key, type: pending.type, target: pending.target, parentKey: pending.parentKey };
 }
 
-/** Starts `work` on every item, at most `limit` at once, and gives back the results in item order. */
-function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item: T) => Promise<R>): Array<Promise<R>> {
+/**
+ * Starts `work` on every item, at most `limit` at once, and gives back the results in item order.
+ * Results wait for the caller to `take` them in order; no item starts more than `2 × limit` ahead
+ * of the last one taken, so a slow first item (a GitHub retry) or slow writes cannot make finished
+ * locations, each holding its entities, pile up in memory.
+ */
+function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item: T) => Promise<R>): { results: Array<Promise<R>>; taken(): void } {
   const settle: Array<{ resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
   const results = items.map(() => new Promise<R>((resolve, reject) => settle.push({ resolve, reject })));
   // Every result is awaited in order by the caller; this only keeps a failure that is not reached
   // yet from being reported as unhandled.
   for (const result of results) result.catch(() => undefined);
+  const window = 2 * limit;
+  let taken = 0;
+  let waiting: Array<() => void> = [];
   let next = 0;
   // Back to the event loop before each item, one item per turn: work that never waits on I/O (a
   // local file read and parsed) would otherwise run item after item while the database's answers
@@ -307,6 +316,8 @@ function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item
   const runner = async () => {
     while (next < items.length) {
       await turns.next();
+      // Checked right before taking an item, with no wait in between, so runners cannot pass together.
+      while (next < items.length && next >= taken + window) await new Promise<void>((resolve) => waiting.push(resolve));
       if (next >= items.length) break;
       const index = next++;
       try {
@@ -317,5 +328,13 @@ function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item
     }
   };
   for (let i = 0; i < Math.min(limit, items.length); i++) void runner();
-  return results;
+  return {
+    results,
+    taken() {
+      taken++;
+      const wake = waiting;
+      waiting = [];
+      for (const resolve of wake) resolve();
+    },
+  };
 }

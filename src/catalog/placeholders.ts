@@ -29,10 +29,22 @@ export interface PlaceholderContext {
   takeTurn?: () => Promise<void>;
 }
 
-/** The bytes one location may pull in through placeholders (BACKLINE_MAX_PLACEHOLDER_BYTES), shared by its entities. */
+/**
+ * What one location may pull in through placeholders, shared by its entities: bytes
+ * (BACKLINE_MAX_PLACEHOLDER_BYTES), and reads, failed ones included, since each may be a request to
+ * GitHub that a file of thousands of placeholders to missing paths would otherwise repeat.
+ */
 export interface PlaceholderBudget {
   remaining: number;
   readonly limit: number;
+  readsLeft: number;
+}
+
+/** Placeholders one catalog file may resolve: far more than a monorepo's API definitions need. */
+export const MAX_PLACEHOLDER_READS = 500;
+
+export function placeholderBudget(limit: number): PlaceholderBudget {
+  return { remaining: limit, limit, readsLeft: MAX_PLACEHOLDER_READS };
 }
 
 export interface PlaceholderResult {
@@ -123,6 +135,8 @@ async function readTarget(target: string, context: PlaceholderContext, dependenc
   const spent = () => ({ ok: false as const, message: `this catalog file's placeholders pull in more than ${context.budget.limit} bytes in all (BACKLINE_MAX_PLACEHOLDER_BYTES); split the file or raise the limit` });
   // Once the budget is spent, nothing more is read at all.
   if (context.budget.remaining <= 0) return spent();
+  if (context.budget.readsLeft <= 0) return { ok: false, message: `this catalog file has more than ${MAX_PLACEHOLDER_READS} placeholders ($text, $json, $yaml); split it into several files` };
+  context.budget.readsLeft--;
   const read = await readConfined(target, context, dependencies);
   if (!read.ok) return read;
   const bytes = Buffer.byteLength(read.text);

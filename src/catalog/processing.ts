@@ -2,7 +2,7 @@ import path from 'node:path';
 import { sha256 } from './files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
 import { confineLocalPath, confineUrl, NO_POLICY, directoryScope, type ReadPolicy, type ReadScope } from './confinement';
-import { containsPlaceholder, isUrl, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
+import { containsPlaceholder, isUrl, placeholderBudget, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
 import { createTurns } from './turns';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
 
@@ -107,7 +107,7 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   const scope = options.scope ?? (isUrl(file) ? { kind: 'repository' as const, repository: null } : directoryScope(path.dirname(file)));
   const policy = options.policy ?? (options.urlReader ? { organisations: new Set<string>(), repositoryOf: (url: string) => options.urlReader!.repositoryOf(url) } : NO_POLICY);
   const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
-  const budget: PlaceholderBudget = { remaining: limit, limit };
+  const budget = placeholderBudget(limit);
   const takeTurn = options.takeTurn ?? createTurns().slice();
 
   for (const raw of parsed.documents) {

@@ -137,6 +137,17 @@ describe('bounded parsing: one entity fails alone', () => {
     expect(Number(rows[0]!.bytes)).toBeLessThan(10 * 1024 * 1024);
   });
 
+  it('reads at most 500 placeholders of one file, failed reads included', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => described(`missing-${i}`, `{ $text: ./nowhere-${i}.md }`));
+    const file = folder.write('catalog-info.yaml', docs(...many, component('sibling')));
+    const report = await run([await rootFromPath(file)], { maxBytes: 1024 * 1024 });
+
+    expect(await refs()).toEqual(['component:default/sibling']);
+    const messages = report.errors.map((problem) => problem.message);
+    expect(messages.filter((message) => message.includes('does not exist'))).toHaveLength(500);
+    expect(messages.filter((message) => message.includes('has more than 500 placeholders ($text, $json, $yaml); split it into several files'))).toHaveLength(100);
+  });
+
   it('makes text PostgreSQL cannot store the error of its entity, not of the whole batch', async () => {
     const file = folder.write('catalog-info.yaml', docs(described('nul', '"before\\0after"'), described('surrogate', '"half \\uD800 pair"'), component('sibling')));
     const report = await run([await rootFromPath(file)]);
@@ -169,5 +180,31 @@ describe('catalog rules for locations the operator did not name', () => {
     expect(report.errors[1]!.message).toBe(
       `User entities are not allowed from ${file}: catalog.rules allow Component, API, Location from there. To accept it, add a rule to catalog.rules in backline.yaml, e.g. {allow: [User], locations: [{path: ${folder.root}}]}`,
     );
+  });
+});
+
+describe('reading ahead of the writes', () => {
+  it('starts no more than twice the concurrency of locations ahead of the first one still being read', async () => {
+    let release!: () => void;
+    const firstBlocked = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const children = Array.from({ length: 100 }, (_, i) => ({ target: folder.write(`team-${i}.yaml`, docs(component(`svc-${i}`))) }));
+    const source = {
+      read: async () => ({ kind: 'children' as const, children: children.map((child) => ({ type: 'url' as const, target: child.target })), hash: 'all' }),
+    };
+    const slow = {
+      read: async (location: { target: string }) => {
+        started++;
+        if (location.target === children[0]!.target) await firstBlocked;
+        return { kind: 'text' as const, text: fs.readFileSync(location.target, 'utf8'), hash: location.target };
+      },
+    };
+    const done = ingest([{ type: 'many', target: 'many' }], { store, maxBytes: 64 * 1024, concurrency: 4, sources: { many: source, url: slow }, rules: [{ allow: [{ kind: 'Component' }] }] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(started).toBe(8);
+    release();
+    const report = await done;
+    expect(report.errors).toEqual([]);
+    expect(report.entities.added).toBe(100);
   });
 });
