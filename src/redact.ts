@@ -15,8 +15,9 @@ export function redactSecrets(text: string): string {
       // ?password=…, &sslpassword=…, client_secret=…, access_token=…, api_key=…, token=…
       .replace(/(\b[\w-]*(?:password|passwd|pwd|secret|api_?key|token)=)(?:\\.|[^\s&#;"'\\])*/gi, '$1***')
       // "password": "…" and the like, in JSON.
-      .replace(/("[\w-]*(?:password|passwd|secret|token)"\s*:\s*")(?:\\.|[^"\\])*"/gi, '$1***"')
-      .replace(/(Bearer\s+)[^\s&"\\]+/gi, '$1***')
+      .replace(/("[\w-]*(?:password|passwd|secret|token|api_?key)"\s*:\s*")(?:\\.|[^"\\])*"/gi, '$1***"')
+      // Authorization headers: a bearer token, or Opsgenie's GenieKey.
+      .replace(/((?:Bearer|GenieKey)\s+)[^\s&"\\]+/gi, '$1***')
       .replace(/\b(xox[abeprs]-|xapp-)[A-Za-z0-9-]+/g, '$1***')
       .replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, '$1***')
   );

@@ -54,6 +54,10 @@ describe('log lines', () => {
       'xoxb-*** xapp-*** ghp_*** github_pat_*** Authorization: Bearer *** token=***',
     );
   });
+
+  it("hide Opsgenie's GenieKey header and API keys in JSON", () => {
+    expect(redactSecrets('Authorization: GenieKey 0b1c-2d3e {"apiKey":"k3y","api_key":"k4y","name":"ops"}')).toBe('Authorization: GenieKey *** {"apiKey":"***","api_key":"***","name":"ops"}');
+  });
 });
 
 describe('error messages', () => {
