@@ -65,9 +65,10 @@ type Outcome =
   | { kind: 'processed'; pending: Pending; write: LocationWrite };
 
 /**
- * A batch is written once its entities' JSON reaches this size, however few they are: the write
- * encodes the whole batch in one synchronous step, and entities carrying megabytes from placeholders
- * would otherwise make that step hold serve's event loop for hundreds of milliseconds.
+ * A batch is written once its entities' JSON reaches this size, however few they are: COPY sends a
+ * chunk a turn, but the write of changed entities builds one JSON document of the whole batch in a
+ * synchronous step, and entities carrying megabytes from placeholders would otherwise make that step
+ * hold serve's event loop for hundreds of milliseconds.
  */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 

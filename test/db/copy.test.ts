@@ -49,6 +49,67 @@ describe('COPY through pg', () => {
     expect((await db().pool.query(`SELECT count(*)::int AS n FROM copied WHERE id = 'fresh-1'`)).rows[0].n).toBe(0);
   });
 
+  it('stops sending rows once PostgreSQL refuses the COPY, rejects with its error and leaves the connection usable', async () => {
+    await db().pool.query(`INSERT INTO copied (id, note) VALUES ('taken', 'first')`);
+    // The duplicate is the first of about 48 MiB of rows: PostgreSQL refuses it long before the last is encoded.
+    const rows = [['taken', 'duplicate'], ...Array.from({ length: 12_000 }, (_, i) => [`late-${i}`, 'y'.repeat(4_096)])];
+    let lastEncoded = false;
+    const watched = new Proxy(rows, {
+      get(target, property, receiver) {
+        if (property === String(rows.length - 1)) lastEncoded = true;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const client = await db().pool.connect();
+    try {
+      await expect(copyRows(client, 'copied', ['id', 'note'], watched)).rejects.toThrow(/duplicate key value violates unique constraint/);
+      expect(lastEncoded).toBe(false);
+      expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+      expect(await copyRows(client, 'copied', ['id', 'note'], [['after-refusal', 'written']])).toBe(1);
+    } finally {
+      client.release();
+    }
+    expect((await db().pool.query(`SELECT count(*)::int AS n FROM copied WHERE id LIKE 'late-%'`)).rows[0].n).toBe(0);
+  });
+
+  it('encodes a large batch a chunk at a time, handing the event loop back between chunks', async () => {
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const rows = Array.from({ length: 8_000 }, (_, i) => [`turn-${i}`, 'z'.repeat(4_096)]);
+    // Records how many turns the loop had taken when the first and the last row were encoded.
+    const seen: number[] = [];
+    const watched = new Proxy(rows, {
+      get(target, property, receiver) {
+        if (property === '0' || property === String(rows.length - 1)) seen.push(turns);
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const client = await db().pool.connect();
+    try {
+      expect(await copyRows(client, 'copied', ['id', 'note'], watched)).toBe(rows.length);
+    } finally {
+      ticking = false;
+      client.release();
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!).toBeGreaterThan(seen[0]!);
+  });
+
+  it('rejects with PostgreSQL’s error when it refuses the statement itself', async () => {
+    const client = await db().pool.connect();
+    try {
+      await expect(copyRows(client, 'not_a_table', ['id'], [['x']])).rejects.toThrow('relation "not_a_table" does not exist');
+      expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it('does nothing for no rows', async () => {
     const client = await db().pool.connect();
     try {
