@@ -318,7 +318,12 @@ function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item
     while (next < items.length) {
       await turns.next();
       // Checked right before taking an item, with no wait in between, so runners cannot pass together.
-      while (next < items.length && next >= taken + window) await new Promise<void>((resolve) => waiting.push(resolve));
+      // A runner that had to wait takes a turn again: those woken together would otherwise all start
+      // at once and hold the event loop for a slice each.
+      if (next >= taken + window) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
       if (next >= items.length) break;
       const index = next++;
       try {
