@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+
 /**
  * Gathers the reads asked for during one turn of the event loop and answers them with one call of
  * `loadMany`, in the order asked.
@@ -8,40 +10,21 @@
  * read asked for alone waits only for the rest of the current turn (`setImmediate`), a few
  * microseconds, so nothing is held back to wait for company.
  *
+ * Built on dataloader rather than a queue of our own, set to today's rules: no cache, so every read
+ * sees the catalog as it is now and a key asked for twice is sent twice; at most `maxBatch` keys a
+ * statement, further keys opening the next batch; each batch sent at the end of its turn.
+ *
  * `loadMany` answers every key, in order; if it fails, every read of that batch fails with its error.
+ * (A value that is itself an `Error` rejects that one read: dataloader's rule; no load here answers one.)
  */
 export function batchPerTurn<K, V>(loadMany: (keys: K[]) => Promise<V[]>, options: { maxBatch: number }): (key: K) => Promise<V> {
-  interface Batch {
-    keys: K[];
-    waiters: Array<{ resolve: (value: V) => void; reject: (error: unknown) => void }>;
-    sent: boolean;
-  }
-  let open: Batch | undefined;
-
-  const send = (batch: Batch) => {
-    if (batch.sent) return;
-    batch.sent = true;
-    if (open === batch) open = undefined;
-    Promise.resolve()
-      .then(() => loadMany(batch.keys))
-      .then((values) => {
-        if (values.length !== batch.keys.length) throw new Error(`a batched read answered ${values.length} of ${batch.keys.length} keys`);
-        batch.waiters.forEach((waiter, i) => waiter.resolve(values[i]!));
-      })
-      .catch((error: unknown) => {
-        for (const waiter of batch.waiters) waiter.reject(error);
-      });
-  };
-
-  return (key: K) =>
-    new Promise<V>((resolve, reject) => {
-      if (!open) {
-        const batch: Batch = { keys: [], waiters: [], sent: false };
-        open = batch;
-        setImmediate(() => send(batch));
-      }
-      open.keys.push(key);
-      open.waiters.push({ resolve, reject });
-      if (open.keys.length >= options.maxBatch) send(open);
-    });
+  const loader = new DataLoader<K, V>(
+    async (keys) => {
+      const values = await loadMany(keys as K[]);
+      if (values.length !== keys.length) throw new Error(`a batched read answered ${values.length} of ${keys.length} keys`);
+      return values;
+    },
+    { cache: false, maxBatchSize: options.maxBatch, batchScheduleFn: (callback) => setImmediate(callback) },
+  );
+  return (key: K) => loader.load(key);
 }
