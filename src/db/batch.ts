@@ -10,7 +10,7 @@ import DataLoader from 'dataloader';
  * read asked for alone waits only for the rest of the current turn (`setImmediate`), a few
  * microseconds, so nothing is held back to wait for company.
  *
- * Built on dataloader rather than a queue of our own, set to today's rules: no cache, so every read
+ * Built on dataloader rather than a queue of our own, set to the rules callers rely on: no cache, so every read
  * sees the catalog as it is now and a key asked for twice is sent twice; at most `maxBatch` keys a
  * statement, further keys opening the next batch; each batch sent at the end of its turn.
  *
