@@ -29,6 +29,12 @@ export type Confined = { ok: true; target: string } | { ok: false; message: stri
 
 export const NO_POLICY: ReadPolicy = { organisations: new Set(), repositoryOf: () => undefined };
 
+/** The policy of a URL reader (none: nothing remote is read) and the configured organisations. */
+export function readPolicyOf(reader: { repositoryOf(url: string): { owner: string; repo: string } | undefined } | undefined, organisations: string[] = []): ReadPolicy {
+  if (!reader) return NO_POLICY;
+  return { organisations: new Set(organisations.map((org) => org.toLowerCase())), repositoryOf: (url) => reader.repositoryOf(url) };
+}
+
 /** The scope a root location sets for everything it leads to. */
 export function scopeOfRoot(root: { type: string; target: string; trusted?: boolean }, policy: ReadPolicy): ReadScope {
   if (root.type === 'directory') return directoryScope(root.target, root.trusted);

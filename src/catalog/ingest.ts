@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { confineRealFile, NO_POLICY, scopeOfRoot, type ReadPolicy, type ReadScope } from './confinement';
+import { confineRealFile, readPolicyOf, scopeOfRoot, type ReadPolicy, type ReadScope } from './confinement';
 import type { Entity } from './model';
 import { dependenciesUnchanged, sourceFor } from './locationSources';
 import type { UrlReader } from './placeholders';
@@ -118,7 +118,7 @@ async function ingestPass(roots: RootLocation[], deps: IngestDependencies, repor
   const concurrency = deps.concurrency ?? 16;
   const batchSize = deps.batchSize ?? 2_000;
   const known = await store.loadLocations();
-  const policy = readPolicy(deps);
+  const policy = readPolicyOf(deps.urlReader, deps.organisations);
   const turns = createTurns();
   const visited = new Set<string>();
   const orphaned: string[] = [];
@@ -222,12 +222,6 @@ function queueChildren(parent: Pending, children: LocationTarget[], visited: Set
     const scope = local ? parent.scope : scopeOfRoot(child, policy);
     next.push({ key, type: child.type, target: child.target, parentKey: parent.key, ancestors: chain, trusted: local && parent.trusted, scope });
   }
-}
-
-function readPolicy(deps: IngestDependencies): ReadPolicy {
-  const reader = deps.urlReader;
-  if (!reader) return NO_POLICY;
-  return { organisations: new Set((deps.organisations ?? []).map((org) => org.toLowerCase())), repositoryOf: (url) => reader.repositoryOf(url) };
 }
 
 /** The catalog rules' verdict for entities read at a location: trusted locations take every kind. */

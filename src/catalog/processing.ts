@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { sha256 } from './files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
-import { confineLocalPath, confineUrl, NO_POLICY, directoryScope, type ReadPolicy, type ReadScope } from './confinement';
+import { confineLocalPath, confineUrl, readPolicyOf, scopeOfRoot, type ReadPolicy, type ReadScope } from './confinement';
 import { containsPlaceholder, isUrl, placeholderBudget, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
 import { createTurns } from './turns';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
@@ -104,8 +103,8 @@ export async function processCatalogText(text: string, options: ProcessOptions):
   const documents: DocumentVerdict[] = [];
   const dependencies: Array<{ file: string; hash: string }> = [];
   const seen = new Map<string, number>();
-  const scope = options.scope ?? (isUrl(file) ? { kind: 'repository' as const, repository: null } : directoryScope(path.dirname(file)));
-  const policy = options.policy ?? (options.urlReader ? { organisations: new Set<string>(), repositoryOf: (url: string) => options.urlReader!.repositoryOf(url) } : NO_POLICY);
+  const policy = options.policy ?? readPolicyOf(options.urlReader);
+  const scope = options.scope ?? scopeOfRoot({ type: isUrl(file) ? 'url' : 'file', target: file }, policy);
   const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
   const budget = placeholderBudget(limit);
   const takeTurn = options.takeTurn ?? createTurns().slice();
@@ -176,11 +175,6 @@ async function processDocument(document: unknown, index: number, context: Docume
       return undefined;
     }
   }
-  const unstorable = unstorableText(value);
-  if (unstorable) {
-    fail('validation', [`document ${index} cannot be stored: ${unstorable}`]);
-    return undefined;
-  }
 
   // The parsed document belongs to this pipeline alone, so validation need not deep-copy it.
   const validation = validateEntity(value, { copy: false });
@@ -189,6 +183,13 @@ async function processDocument(document: unknown, index: number, context: Docume
     return undefined;
   }
   const entity = validation.entity;
+  // The JSON is what the store writes; text PostgreSQL cannot hold shows in it as an escape.
+  const json = JSON.stringify(entity);
+  const unstorable = unstorableText(json);
+  if (unstorable) {
+    fail('validation', [`document ${index} cannot be stored: ${unstorable}`]);
+    return undefined;
+  }
   const ref = stringifyEntityRef(refOf(entity));
   const refKey = entityRefKey(refOf(entity));
   verdict.ref = ref;
@@ -221,7 +222,6 @@ async function processDocument(document: unknown, index: number, context: Docume
   }
 
   const compound = refOf(entity);
-  const json = JSON.stringify(entity);
   return {
     entity: {
       refKey,

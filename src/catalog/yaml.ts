@@ -84,26 +84,22 @@ export function measure(root: unknown, limits: YamlLimits): string | undefined {
   return undefined;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * `\u0000`, or `\ud800`–`\udfff` standing alone, as JSON.stringify writes them (it keeps surrogate
+ * pairs as they are and escapes only a lone half), preceded by an even number of backslashes so that
+ * a literal backslash before `u0000` in the text does not count.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/i;
 
 /**
  * Text PostgreSQL cannot keep in a jsonb value: a NUL character (YAML's "\0") or half of a UTF-16
- * surrogate pair ("\uD800"). Either would fail the write of every entity in the same batch, so
- * it is found first and made the error of the entity that holds it.
+ * surrogate pair ("\uD800"). Either would fail the write of every entity in the same batch, so it
+ * is found first, in the entity's JSON, and made the error of the entity that holds it.
  */
-export function unstorableText(root: unknown): string | undefined {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    const texts = typeof value === 'string' ? [value] : value !== null && typeof value === 'object' ? Object.keys(value) : [];
-    for (const text of texts) {
-      if (text.includes('\0')) return 'it holds a NUL character ("\\0"), which the catalog cannot store';
-      if (LONE_SURROGATE.test(text)) return 'it holds half of a UTF-16 surrogate pair (such as "\\uD800"), which is not valid Unicode text';
-    }
-    if (Array.isArray(value)) stack.push(...value);
-    else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
-  }
-  return undefined;
+export function unstorableText(json: string): string | undefined {
+  const found = UNSTORABLE_ESCAPE.exec(json);
+  if (!found) return undefined;
+  return found[1] === '0000' ? 'it holds a NUL character ("\\0"), which the catalog cannot store' : 'it holds half of a UTF-16 surrogate pair (such as "\\uD800"), which is not valid Unicode text';
 }
 
 /** Line numbers (1-based) where each document begins: the first line, then after each `---`. */

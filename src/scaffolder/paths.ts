@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isInside } from '../catalog/confinement';
 
 /** A rendered path that would land outside the task's workspace, or a symlink in a skeleton. */
 export class UnsafePathError extends Error {
@@ -14,8 +15,7 @@ export function resolveInside(root: string, relative: string, what: string): str
   const problem = relativePathProblem(relative);
   if (problem) throw new UnsafePathError(`${what} ${JSON.stringify(relative)} ${problem}; paths must stay inside the workspace`);
   const resolved = path.resolve(root, relative);
-  const base = path.resolve(root);
-  if (resolved !== base && !resolved.startsWith(base + path.sep)) {
+  if (!isInside(resolved, path.resolve(root))) {
     throw new UnsafePathError(`${what} ${JSON.stringify(relative)} leaves the workspace; paths must stay inside it`);
   }
   return resolved;

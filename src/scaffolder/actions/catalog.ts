@@ -88,8 +88,8 @@ function registrableRoot(target: string, context: ActionContext): RootLocation {
 
 /** The ref of the first valid entity in the catalog file the task rendered, as the output's entityRef. */
 async function entityRefInWorkspace(context: ActionContext, catalogInfoPath: string): Promise<string | null> {
-  const file = path.join(context.workspace, catalogInfoPath);
-  if (!file.startsWith(path.resolve(context.workspace) + path.sep)) return null;
+  const file = path.resolve(context.workspace, catalogInfoPath);
+  if (file === path.resolve(context.workspace) || !isInside(file, context.workspace)) return null;
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return null;
   const parsed = parseYamlDocuments(text);
