@@ -1,5 +1,4 @@
 import yaml from 'js-yaml';
-import { readSimpleYaml } from './simpleYaml';
 
 /** One YAML document of a catalog file, before validation. */
 export interface RawDocument {
@@ -34,8 +33,7 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = { maxNodes: 100_000, maxDepth: 64
 export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
   let values: unknown[];
   try {
-    // Most catalog files are in the plain style the simple reader takes, at a fraction of the cost.
-    values = readSimpleYaml(text) ?? yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA });
+    values = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA });
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark as { line?: number; column?: number } | undefined;

@@ -14,8 +14,6 @@ import {
 } from './schemas/backstageKinds';
 import { describeIssues, isPlainObject, typeName } from './schemas/common';
 import { envelopeSchema } from './schemas/envelope';
-import { envelopeIsValid } from './schemas/envelopeCheck';
-import { compileAcceptor } from './schemas/quickAccept';
 import { ROTATION_API_VERSIONS, rotationSpecSchema } from './schemas/rotation';
 import { TEMPLATE_API_VERSIONS, templateSpecSchema } from './schemas/template';
 
@@ -62,10 +60,8 @@ export function validateEntity(input: unknown, options: { copy?: boolean } = {})
   }
 
   const errors: string[] = [];
-  if (!envelopeIsValid(input)) {
-    const envelope = envelopeSchema.safeParse(input);
-    if (!envelope.success) errors.push(...describeIssues(envelope.error.issues));
-  }
+  const envelope = envelopeSchema.safeParse(input);
+  if (!envelope.success) errors.push(...describeIssues(envelope.error.issues));
   errors.push(...kindErrors(input));
 
   if (errors.length > 0) return { valid: false, errors };
@@ -86,9 +82,6 @@ function withDefaultNamespace(input: Entity, deep: boolean): Entity {
   return { ...input, metadata: { ...input.metadata, namespace: input.metadata.namespace || DEFAULT_NAMESPACE } };
 }
 
-/** Each kind's direct spec check, where its schema compiles to one (see compileAcceptor). */
-const SPEC_ACCEPTORS = new Map(KIND_DEFINITIONS.map((definition) => [definition, compileAcceptor(definition.spec)]));
-
 function kindErrors(input: Record<string, unknown>): string[] {
   const { apiVersion, kind, spec } = input;
   // A missing or malformed apiVersion or kind is already reported by the envelope.
@@ -105,7 +98,6 @@ function kindErrors(input: Record<string, unknown>): string[] {
 
   if (spec === undefined) return [`spec is required for kind ${kind}`];
   if (!isPlainObject(spec)) return []; // the envelope reports that spec must be an object
-  if (SPEC_ACCEPTORS.get(definition)?.(spec)) return [];
   const result = definition.spec.safeParse(spec);
   return result.success ? [] : describeIssues(result.error.issues, { prefix: ['spec'], kind });
 }
