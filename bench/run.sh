@@ -8,6 +8,7 @@
 #   bench/run.sh scaffolder [--files 200] [--runs 7] [--seed 42]
 #   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]
 #   bench/run.sh health [--teams 1000] [--entities 20000] [--reruns 3] [--seed 42]
+#   bench/run.sh serve-memory [--entities 100000] [--requests 4000] [--concurrency 50] [--misspelled 25] [--settle 5] [--seed 42] [--variants serve,default]
 #   bench/run.sh generate [--files N] [--per-file K] [--seed S] <folder>
 #   bench/run.sh all
 #
@@ -23,8 +24,8 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | docs | oncall | scaffolder | fanout | health | generate | all) ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ingest | lookup | docs | oncall | scaffolder | fanout | health | serve-memory | generate | all) ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 cd "$ROOT"
@@ -53,6 +54,7 @@ case "$what" in
   scaffolder) node "$OUT/bench/scaffolder.bench.js" "$@" ;;
   fanout) node "$OUT/bench/fanout.bench.js" "$@" ;;
   health) node "$OUT/bench/health.bench.js" "$@" ;;
+  serve-memory) node "$OUT/bench/serve-memory.bench.js" "$@" ;;
   all)
     node "$OUT/bench/ingest.bench.js"
     node "$OUT/bench/lookup.bench.js"

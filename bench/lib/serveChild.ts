@@ -7,22 +7,24 @@ import { SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
  * The compiled `backline serve` (bin/backline.js) as a child process, started with serve's own V8
  * settings so that it does not start itself again (src/cli/serveRuntime.ts): the child's pid is
  * the process that answers, whose memory /proc reports. Its JSON log lines are read as they come.
+ * Started with other V8 flags (`v8Flags`), the caller sets BACKLINE_SERVE_RELAUNCHED=1 in `env`
+ * so that serve still does not start itself again.
  */
 export interface ServeChild {
   child: ChildProcess;
   pid: number;
-  /** Resolves with the fields of the first log line whose message is `message`. */
-  logged(message: string, timeoutMs: number): Promise<Record<string, unknown>>;
+  /** Resolves with the fields of the first log line whose message is `message` (or matches it). */
+  logged(message: string | RegExp, timeoutMs: number): Promise<Record<string, unknown>>;
   /** Every log line at warn or above, for the report when something goes wrong. */
   problems: string[];
   /** Stops serve (SIGTERM, as an orchestrator would) and resolves with its exit code. */
   stop(): Promise<number | null>;
 }
 
-export function startServeChild(root: string, env: Record<string, string>, options: { cpuProfileDir?: string; cwd: string }): ServeChild {
-  const nodeArgs = [...SERVE_V8_FLAGS, ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
+export function startServeChild(root: string, env: Record<string, string>, options: { cpuProfileDir?: string; cwd: string; v8Flags?: readonly string[] }): ServeChild {
+  const nodeArgs = [...(options.v8Flags ?? SERVE_V8_FLAGS), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'backline.js'), 'serve'], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const waiting = new Map<string, Array<(fields: Record<string, unknown>) => void>>();
+  const waiting = new Map<string | RegExp, Array<(fields: Record<string, unknown>) => void>>();
   const seen = new Map<string, Record<string, unknown>>();
   const problems: string[] = [];
   let buffered = '';
@@ -42,8 +44,11 @@ export function startServeChild(root: string, env: Record<string, string>, optio
       if (record.level === 'warn' || record.level === 'error') problems.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
       const message = String(record.msg);
       if (!seen.has(message)) seen.set(message, record);
-      for (const resolve of waiting.get(message) ?? []) resolve(record);
-      waiting.delete(message);
+      for (const [wanted, resolvers] of [...waiting]) {
+        if (typeof wanted === 'string' ? wanted !== message : !wanted.test(message)) continue;
+        for (const resolve of resolvers) resolve(record);
+        waiting.delete(wanted);
+      }
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -53,7 +58,7 @@ export function startServeChild(root: string, env: Record<string, string>, optio
     problems,
     logged: (message, timeoutMs) =>
       new Promise((resolve, reject) => {
-        const already = seen.get(message);
+        const already = typeof message === 'string' ? seen.get(message) : [...seen].find(([logged]) => message.test(logged))?.[1];
         if (already) return resolve(already);
         const timer = setTimeout(() => reject(new Error(`serve did not log "${message}" within ${timeoutMs / 1000} s`)), timeoutMs);
         void exited.then((code) => reject(new Error(`serve exited (${code}) before logging "${message}": ${problems.slice(-5).join('\n')}`)));
@@ -84,21 +89,41 @@ export function residentMemory(pid: number): { rss: number; peak: number } | und
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-/** Samples a process's resident memory every `everyMs` until stopped; the highest sample and the first. */
-export function sampleMemory(pid: number, everyMs: number): { stop(): { first: number; max: number; samples: number } } {
+/**
+ * Samples a process's resident memory every `everyMs` until stopped; the highest sample, the first,
+ * and every sample (MiB) with the milliseconds since sampling started.
+ */
+export function sampleMemory(pid: number, everyMs: number): { stop(): { first: number; max: number; samples: number; series: Array<{ ms: number; rss: number }> } } {
+  const started = performance.now();
   let first = NaN;
   let max = 0;
   let samples = 0;
+  const series: Array<{ ms: number; rss: number }> = [];
   const timer = setInterval(() => {
     const memory = residentMemory(pid);
     if (!memory) return;
     if (samples++ === 0) first = memory.rss;
     max = Math.max(max, memory.rss);
+    series.push({ ms: performance.now() - started, rss: memory.rss });
   }, everyMs);
   return {
     stop: () => {
       clearInterval(timer);
-      return { first, max, samples };
+      return { first, max, samples, series };
     },
   };
+}
+
+/**
+ * Starts a process's VmHWM afresh from its current resident memory (Linux: writing 5 to
+ * /proc/<pid>/clear_refs), so that the next reading is the peak since now, not since it started.
+ * False where that is not allowed or not supported.
+ */
+export function resetPeakMemory(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }

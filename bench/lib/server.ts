@@ -14,8 +14,8 @@ export interface BenchServer {
   described: string;
   /** The server's log file, when this process started the server. */
   logFile?: string;
-  /** Creates an empty database and returns its URL. */
-  createDatabase(prefix: string): Promise<{ url: string; name: string }>;
+  /** Creates an empty database, or a copy of `template` (a database nobody is connected to), and returns its URL. */
+  createDatabase(prefix: string, template?: string): Promise<{ url: string; name: string }>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -51,9 +51,9 @@ export async function startBenchServer(log: (line: string) => void): Promise<Ben
     adminUrl,
     described,
     logFile,
-    async createDatabase(prefix) {
+    async createDatabase(prefix, template) {
       const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-      await admin((client) => client.query(`CREATE DATABASE ${name}`));
+      await admin((client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
       return { url: withDatabase(adminUrl!, name), name };
     },
     async dropDatabase(name) {
