@@ -1,6 +1,7 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { TECHDOCS_ANNOTATION_HINT } from '../src/docs/resolve';
 import { limitList, truncate } from './blockKit/limits';
+import { button, lookupChoices } from './blockKit/lookups';
 import { context, httpUrl, join, link, messageText, mrkdwn, section, type Interpolation, type MessageText } from './blockKit/mrkdwn';
 import type { DocsResult, DocsSiteAnswer } from './docs';
 
@@ -10,11 +11,19 @@ export const DOCS_ACTIONS = {
   open: 'docs:open',
 } as const;
 
+export interface DocsRenderOptions {
+  /**
+   * No buttons, for output nobody can press one in (the CLI): suggestions as a list of refs, and no
+   * "Open docs", whose link the card shows already.
+   */
+  noButtons?: boolean;
+}
+
 const WARNING_LIMIT = 5;
 const SNIPPET_LENGTH = 220;
 
 /** The /docs card: the site, its age and freshness, the best pages, and what is wrong. */
-export function renderDocs(result: DocsResult): KnownBlock[] {
+export function renderDocs(result: DocsResult, options: DocsRenderOptions = {}): KnownBlock[] {
   if (!result.query) return usage();
   const blocks: KnownBlock[] = [];
   const entity = result.entity;
@@ -31,14 +40,14 @@ export function renderDocs(result: DocsResult): KnownBlock[] {
       blocks.push(section(mrkdwn`\`\`\`\n${TECHDOCS_ANNOTATION_HINT}\n\`\`\``));
     }
   }
-  if (!entity && result.pages.length === 0) blocks.push(...notFound(result));
+  if (!entity && result.pages.length === 0) blocks.push(...notFound(result, options));
   else if (result.words) blocks.push(...pageBlocks(result));
   if (result.warnings.length) {
     const { shown, more } = limitList(result.warnings, WARNING_LIMIT);
     blocks.push(context(join([...shown.map((warning) => mrkdwn`:warning: ${warning}`), ...(more ? [`…and ${more} more`] : [])], '\n')));
   }
   const open = [result.site?.openUrl, result.link?.url].map((url) => (url ? httpUrl(url) : null)).find((url) => url !== null);
-  if (open) blocks.push({ type: 'actions', block_id: 'docs:card', elements: [{ ...button('Open docs', DOCS_ACTIONS.open, 'open'), url: open, style: 'primary' }] });
+  if (open && !options.noButtons) blocks.push({ type: 'actions', block_id: 'docs:card', elements: [{ ...button('Open docs', DOCS_ACTIONS.open, 'open'), url: open, style: 'primary' }] });
   return blocks;
 }
 
@@ -76,16 +85,11 @@ function pageBlocks(result: DocsResult): KnownBlock[] {
   return [section(mrkdwn`*Best pages for “${truncate(result.words, 200)}”${where}*`), ...lines.map(section)];
 }
 
-function notFound(result: DocsResult): KnownBlock[] {
+function notFound(result: DocsResult, options: DocsRenderOptions): KnownBlock[] {
   const blocks: KnownBlock[] = [section(mrkdwn`Nothing in the catalog is called *${truncate(result.query, 200)}*, and no cached docs page matches it.`)];
   if (result.suggestions.length) {
-    blocks.push(section(mrkdwn`Did you mean:`));
-    blocks.push({
-      type: 'actions',
-      block_id: 'docs:lookup',
-      // action_id must be unique within a block, so each button carries its position.
-      elements: result.suggestions.slice(0, 5).map((suggestion, index) => button(suggestion.title ?? nameOf(suggestion.ref), `${DOCS_ACTIONS.lookup}:${index}`, `ref:${suggestion.ref}`)),
-    });
+    const targets = result.suggestions.map((suggestion) => ({ ref: suggestion.ref, label: suggestion.title ?? nameOf(suggestion.ref) }));
+    blocks.push(...lookupChoices(mrkdwn`Did you mean:`, targets, { blockId: 'docs:lookup', actionId: DOCS_ACTIONS.lookup }, options));
   } else {
     blocks.push(context(mrkdwn`Try \`${'/docs <service>'}\` for a service's docs, or \`${'/docs <service> <words>'}\` for its best pages.`));
   }
@@ -97,10 +101,6 @@ function usage(): KnownBlock[] {
     section(mrkdwn`*Where are the docs?* Ask about anything in the catalog:`),
     section(mrkdwn`• \`/docs payments-service\`: its built docs, when they were built, and whether they are stale\n• \`/docs payments-service refunds\`: the best pages of its docs for those words\n• \`/docs idempotency keys\`: the best pages of every docs site`),
   ];
-}
-
-function button(text: string, actionId: string, value: string): Button {
-  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, value: truncate(value, 2000) };
 }
 
 function titleOf(entity: NonNullable<DocsResult['entity']>): string {

@@ -1,7 +1,8 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { OnCallAnswer, OnCallPerson } from '../src/oncall/resolve';
-import { httpUrl, context, date, join, mention as mentionOf, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
+import { httpUrl, context, date, join, link, literal, mention as mentionOf, messageText, mrkdwn, section, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
 import { limitList, truncate } from './blockKit/limits';
+import { lookupChoices } from './blockKit/lookups';
 import type { OnCallResult } from './oncall';
 
 /** Action ids the /oncall card uses. */
@@ -11,8 +12,10 @@ export const ONCALL_ACTIONS = {
 } as const;
 
 export interface OnCallRenderOptions {
-  /** Names instead of Slack mentions: the local shell. */
+  /** Names instead of Slack mentions, with the email to reach each person by: the shell and the CLI. */
   plainNames?: boolean;
+  /** No buttons, for output nobody can press one in (the CLI): the page link as a link, suggestions as a list of refs. */
+  noButtons?: boolean;
 }
 
 const SOURCE_NAMES: Record<NonNullable<OnCallAnswer['source']>, string> = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', rotation: 'Rotation' };
@@ -20,12 +23,12 @@ const PEOPLE_LIMIT = 10;
 
 /** The /oncall card: who is on call now by level, until when, who is next, from where, and a page link. */
 export function renderOnCall(result: OnCallResult, options: OnCallRenderOptions = {}): KnownBlock[] {
-  if (!result.target) return result.query ? notFound(result) : usage(result.warnings);
+  if (!result.target) return result.query ? notFound(result, options) : usage(result.warnings);
   const answer = result.answer!;
   const title = result.target.entity.metadata.title;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`On call for ${typeof title === 'string' && title.trim() ? title : result.target.name}`, 150), emoji: true } },
-    context(sourceLine(answer)),
+    context(mrkdwn`${sourceLine(answer)}   \`${result.target.ref}\``),
   ];
   const clock = timeFormat(result.timeZone);
   if (answer.oncall.length) {
@@ -43,7 +46,8 @@ export function renderOnCall(result: OnCallResult, options: OnCallRenderOptions 
   if (warnings.length) blocks.push(context(warningLines(warnings)));
   const pageUrl = answer.pageUrl ? httpUrl(answer.pageUrl) : null;
   if (pageUrl && answer.source && answer.source !== 'rotation') {
-    blocks.push({ type: 'actions', block_id: 'oncall:card', elements: [urlButton(answer.source === 'pagerduty' ? 'Page in PagerDuty' : `Open in ${SOURCE_NAMES[answer.source]}`, ONCALL_ACTIONS.page, pageUrl)] });
+    const label = answer.source === 'pagerduty' ? 'Page in PagerDuty' : `Open in ${SOURCE_NAMES[answer.source]}`;
+    blocks.push(options.noButtons ? section(link(pageUrl, label)) : { type: 'actions', block_id: 'oncall:card', elements: [urlButton(label, ONCALL_ACTIONS.page, pageUrl)] });
   }
   blocks.push(context(mrkdwn`Times in ${result.timeZone}${freshness(answer, clock)}`));
   return blocks;
@@ -97,25 +101,24 @@ function usage(warnings: string[]): KnownBlock[] {
   return blocks;
 }
 
-function notFound(result: OnCallResult): KnownBlock[] {
+function notFound(result: OnCallResult, options: OnCallRenderOptions): KnownBlock[] {
   const blocks: KnownBlock[] = [section(mrkdwn`Nothing in the catalog is called *${truncate(result.query, 200)}*.`)];
   if (result.suggestions.length) {
-    blocks.push(section(mrkdwn`Did you mean:`));
-    const buttons: ActionsBlock = {
-      type: 'actions',
-      block_id: 'oncall:lookup',
-      // action_id must be unique within a block, so each button carries its position.
-      elements: result.suggestions.slice(0, 5).map((suggestion, index) => button(suggestion.title ?? suggestion.ref.slice(suggestion.ref.lastIndexOf('/') + 1), `${ONCALL_ACTIONS.lookup}:${index}`, `ref:${suggestion.ref}`)),
-    };
-    blocks.push(buttons);
+    const targets = result.suggestions.map((suggestion) => ({ ref: suggestion.ref, label: suggestion.title ?? suggestion.ref.slice(suggestion.ref.lastIndexOf('/') + 1) }));
+    blocks.push(...lookupChoices(mrkdwn`Did you mean:`, targets, { blockId: 'oncall:lookup', actionId: ONCALL_ACTIONS.lookup }, options));
   } else {
     blocks.push(context(mrkdwn`Try a team or service name, or a \`#channel\`.`));
   }
   return blocks;
 }
 
+/**
+ * A Slack mention; outside Slack, where nobody can be reached through a mention, the name with the
+ * email to call on, since "whom do I contact now" is what an on-call answer is for.
+ */
 function mention(person: OnCallPerson, plainNames = false): Mrkdwn {
-  return mentionOf.user(plainNames ? null : person.slackUserId, person.name);
+  if (plainNames) return literal(person.email ? `${person.name} <${person.email}>` : person.name);
+  return mentionOf.user(person.slackUserId, person.name);
 }
 
 function warningLines(warnings: string[]): Mrkdwn {
@@ -133,10 +136,6 @@ export function timeFormat(timeZone: string): (at: number) => string {
   }
   const chosen = format;
   return (at) => chosen.format(at);
-}
-
-function button(text: string, actionId: string, value: string): Button {
-  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, value: truncate(value, 2000) };
 }
 
 function urlButton(text: string, actionId: string, url: string): Button {

@@ -1,5 +1,6 @@
-import type { KnownBlock, ActionsBlock, Button } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { limitList, truncate } from './blockKit/limits';
+import { button, lookupChoices, type LookupTarget } from './blockKit/lookups';
 import { context, fitMessageBlocks, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
 import type { StoredEntity } from '../src/catalog/store';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from './whoowns';
@@ -18,6 +19,8 @@ export interface RenderOptions {
   home?: boolean;
   /** Show people as names rather than Slack mentions (the local shell, where mentions mean nothing). */
   plainNames?: boolean;
+  /** No buttons, for output nobody can press one in (the CLI): no share button, entities to look up as a list of refs. */
+  noButtons?: boolean;
 }
 
 const MEMBER_LIMIT = 20;
@@ -28,7 +31,7 @@ const WARNING_LIMIT = 5;
 /** The /whoowns card for one entity, or the "did you mean" answer when nothing matched. */
 export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}): KnownBlock[] {
   if (!result.query) return usage();
-  if (!result.match) return notFound(result);
+  if (!result.match) return notFound(result, options);
   const entity = result.match;
   const spec = (entity.entity.spec ?? {}) as Record<string, unknown>;
   const kindTypeLifecycle = [kindLabel(entity.kind), spec.type, spec.lifecycle].filter((part): part is string => typeof part === 'string' && part !== '');
@@ -66,12 +69,11 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   }
   if (result.warnings.length) blocks.push(context(warningLines(result.warnings, WARNING_LIMIT)));
   if (result.alternatives.length) {
-    blocks.push(section(mrkdwn`Also called *${result.query}*:`));
-    blocks.push(lookupButtons(result.alternatives.map((alt) => ({ ref: alt.ref, label: `${kindLabel(alt.kind)} ${alt.name}` }))));
+    blocks.push(...lookups(mrkdwn`Also called *${result.query}*:`, result.alternatives.map((alt) => ({ ref: alt.ref, label: `${kindLabel(alt.kind)} ${alt.name}` })), options));
   }
   if (options.shared) {
     blocks.push(context(sharedBy(options.shared.by)));
-  } else {
+  } else if (!options.noButtons) {
     blocks.push({ type: 'actions', block_id: 'whoowns:card', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, `ref:${entity.ref}`, 'primary')] });
   }
   return fitMessageBlocks(blocks);
@@ -98,7 +100,7 @@ export function renderTeamsOwnership(result: TeamsResult, options: RenderOptions
     blocks.push({ type: 'divider' }, section(mrkdwn`*Owned by ${result.person?.displayName ?? 'them'} directly*\n${ownedLines(result.ownedDirectly)}`));
   }
   if (result.warnings.length) blocks.push(context(warningLines(result.warnings, result.warnings.length)));
-  if (!options.shared && !options.home && result.teams.length) {
+  if (!options.shared && !options.home && !options.noButtons && result.teams.length) {
     const value = result.input.kind === 'person' ? `person:${result.input.slackUserId}` : `channel:${result.input.channelId ?? ''}|${result.input.channelName ?? ''}`;
     blocks.push({ type: 'actions', block_id: 'whoowns:teams', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, value, 'primary')] });
   }
@@ -132,28 +134,18 @@ function usage(): KnownBlock[] {
   ];
 }
 
-function notFound(result: WhoOwnsResult): KnownBlock[] {
+function notFound(result: WhoOwnsResult, options: RenderOptions): KnownBlock[] {
   const blocks: KnownBlock[] = [section(mrkdwn`Nothing in the catalog is called *${truncate(result.query, 200)}*.`)];
   if (result.suggestions.length) {
-    blocks.push(section(mrkdwn`Did you mean:`));
-    blocks.push(lookupButtons(result.suggestions.map((s) => ({ ref: s.ref, label: s.title ?? nameOf(s.ref) }))));
+    blocks.push(...lookups(mrkdwn`Did you mean:`, result.suggestions.map((s) => ({ ref: s.ref, label: s.title ?? nameOf(s.ref) })), options));
   } else {
     blocks.push(context(mrkdwn`Try a service name, a repository (\`org/repo\`), a \`#channel\` or an \`@person\`.`));
   }
   return blocks;
 }
 
-function lookupButtons(targets: Array<{ ref: string; label: string }>): ActionsBlock {
-  return {
-    type: 'actions',
-    block_id: 'whoowns:lookup',
-    // action_id must be unique within a block, so each button carries its position.
-    elements: targets.slice(0, 5).map((target, index) => button(target.label, `${WHOOWNS_ACTIONS.lookup}:${index}`, `ref:${target.ref}`)),
-  };
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', text: { type: 'plain_text', text: truncate(text, 75), emoji: true }, action_id: actionId, value: truncate(value, 2000), ...(style && { style }) };
+function lookups(heading: Mrkdwn, targets: LookupTarget[], options: RenderOptions): KnownBlock[] {
+  return lookupChoices(heading, targets, { blockId: 'whoowns:lookup', actionId: WHOOWNS_ACTIONS.lookup }, options);
 }
 
 function sharedBy(userId: string): Mrkdwn {

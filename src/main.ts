@@ -3,9 +3,13 @@
  * building its world through src/compose. Nothing imports this file.
  */
 import { Command, CommanderError } from 'commander';
+import type { KnownBlock } from '@slack/types';
 import { findDocs } from '../commands/docs';
+import { renderDocs } from '../commands/docs.blocks';
 import { onCall, onCallJson } from '../commands/oncall';
+import { renderOnCall } from '../commands/oncall.blocks';
 import { whoOwns } from '../commands/whoowns';
+import { renderWhoOwns } from '../commands/whoowns.blocks';
 import { isIsoDate, isIsoDateTime } from './catalog/model/schemas/rotation';
 import { ingest, rootFromPath } from './catalog/ingest';
 import { validateFiles } from './catalog/validateFiles';
@@ -19,24 +23,27 @@ import { redactSecrets } from './redact';
 import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, type Backline } from './compose/backline';
 import { openDigests, openHealth } from './compose/health';
 import { startServer } from './serve/server';
-import { formatOnCall } from './cli/formatOnCall';
 import { registerHealthCommand } from './cli/healthCommand';
 import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
 import { runShell } from './shell/shell';
-import { formatGitHubSummary, formatIngestReport, formatValidation, formatWhoOwns, githubSummary, whoOwnsJson } from './cli/format';
-import { docsExitCode, docsJson, formatDocs } from './cli/formatDocs';
+import { cardText, CLI_CARD } from './cli/cards';
+import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, whoOwnsJson } from './cli/format';
+import { docsExitCode, docsJson } from './cli/docsJson';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Set when stdout is a terminal: cards wrap to its width and, unless NO_COLOR is set, use colour. */
+  terminal?: { columns: number };
 }
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  terminal: process.stdout.isTTY ? { columns: process.stdout.columns } : undefined,
 };
 
 /** Messages for people on stderr, one line each (rate-limit waits during a long ingest). */
@@ -80,6 +87,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   const config = (): Config => loadConfig(io.env);
   const log = (line: string) => io.stderr(`${line}\n`);
+  // whoowns, oncall and docs print the card the Slack app sends, as the shell shows it.
+  const card = (blocks: KnownBlock[]) => cardText(blocks, { columns: io.terminal?.columns, color: Boolean(io.terminal) && !io.env.NO_COLOR });
   const withBackline = async <T>(work: (backline: Backline) => Promise<T>): Promise<T> => {
     const backline = await openBackline(config(), { log });
     const stop = () => void backline.close().finally(() => process.exit(130));
@@ -165,8 +174,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON document')
     .action(async (words: string[], options: { json?: boolean }) => {
       await withBackline(async (backline) => {
-        const result = await whoOwns(words.join(' '), { catalog: backline.catalog, oncall: openOnCall(backline, { logger: lineLogger(log) }) });
-        io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : formatWhoOwns(result));
+        const oncall = openOnCall(backline, { logger: lineLogger(log) });
+        // The docs line comes from the docs cache, as in the shell and Slack; it reads no site.
+        const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
+        const result = await whoOwns(words.join(' '), { catalog: backline.catalog, oncall, docs });
+        io.stdout(options.json ? `${JSON.stringify(whoOwnsJson(result))}\n` : card(renderWhoOwns(result, CLI_CARD)));
         setExitCode(result.match ? 0 : 1);
       });
     });
@@ -187,7 +199,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       await withBackline(async (backline) => {
         const oncall = openOnCall(backline, { logger: lineLogger(log) });
         const result = await onCall({ text: words.join(' '), at, defaultTimeZone: localTimeZone() }, { catalog: backline.catalog, oncall });
-        io.stdout(options.json ? `${JSON.stringify(onCallJson(result))}\n` : formatOnCall(result));
+        io.stdout(options.json ? `${JSON.stringify(onCallJson(result))}\n` : card(renderOnCall(result, CLI_CARD)));
         // 0 when there is someone to call; 1 when nothing matched or nobody is on call.
         setExitCode(result.answer?.oncall.length ? 0 : 1);
       });
@@ -203,7 +215,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       await withBackline(async (backline) => {
         const docs = openDocs(backline, { baseUrl: await localDocsBaseUrl(backline), logger: lineLogger(log) });
         const result = await findDocs([entity, ...words].join(' '), { catalog: backline.catalog, docs });
-        io.stdout(options.json ? `${JSON.stringify(docsJson(result))}\n` : formatDocs(result));
+        io.stdout(options.json ? `${JSON.stringify(docsJson(result))}\n` : card(renderDocs(result, CLI_CARD)));
         setExitCode(docsExitCode(result));
       });
     });

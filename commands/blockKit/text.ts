@@ -1,7 +1,8 @@
 /**
- * Block Kit → console text, for `backline shell` (like Hubot's shell adapter): the same blocks a
- * user would see in Slack, readable in a terminal, with interactive elements turned into numbered
- * choices the shell can act on. Pure: no I/O, no colours unless asked.
+ * Block Kit → console text, for `backline shell` (like Hubot's shell adapter) and the text output
+ * of `backline whoowns`, `oncall`, `docs` and `digest --dry-run`: the same blocks a user would see in
+ * Slack, readable in a terminal, with interactive elements turned into numbered choices the shell
+ * can act on. Pure: no I/O, no colours unless asked.
  */
 
 export interface TextChoice {
@@ -96,14 +97,31 @@ function unescapeEntities(text: string): string {
 class TextRenderer {
   readonly lines: string[] = [];
   readonly choices: TextChoice[] = [];
+  private previous: unknown = undefined;
 
   constructor(
     private readonly width: number,
     private readonly color: boolean,
   ) {}
 
+  /**
+   * Slack leaves space between blocks, so a blank line goes between them; except after a header
+   * (its underline sets it apart), beside a divider, and before a context or actions block, which
+   * are the caption and the buttons of the block above.
+   */
   block(block: unknown): void {
     if (!isRecord(block)) return;
+    const type = block.type;
+    const spaced = this.lines.length > 0 && this.previous !== 'header' && this.previous !== 'divider' && type !== 'divider' && type !== 'context' && type !== 'actions';
+    const start = this.lines.length;
+    if (spaced) this.lines.push('');
+    this.render(block);
+    // A block that showed nothing (a context of images only) leaves no gap either.
+    if (this.lines.length === start + (spaced ? 1 : 0)) this.lines.length = start;
+    else this.previous = type;
+  }
+
+  private render(block: Record<string, unknown>): void {
     const blockId = typeof block.block_id === 'string' ? block.block_id : undefined;
     switch (block.type) {
       case 'header': {
@@ -262,7 +280,7 @@ function wrap(line: string, width: number): string[] {
   for (const word of words) {
     const candidate = current.length === indent.length || current === continuation ? current + word : `${current} ${word}`;
     if (visibleLength(candidate) > width && current.trim().length > 0) {
-      out.push(current);
+      out.push(current.trimEnd());
       current = continuation + word;
     } else {
       current = candidate;

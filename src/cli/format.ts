@@ -1,5 +1,5 @@
 import { onCallPersonJson } from '../../commands/oncall';
-import type { TeamInfo, WhoOwnsResult } from '../../commands/whoowns';
+import type { WhoOwnsResult } from '../../commands/whoowns';
 import type { IngestReport } from '../catalog/ingest';
 import type { CatalogProblem } from '../catalog/processing';
 import type { ValidationEntry } from '../catalog/validateFiles';
@@ -62,33 +62,6 @@ export function whoOwnsJson(result: WhoOwnsResult): object {
     warnings: result.warnings,
     suggestions: result.suggestions.map((suggestion) => suggestion.ref),
   };
-}
-
-export function formatWhoOwns(result: WhoOwnsResult): string {
-  if (!result.query) return 'Tell me what to look up: a service, API, repository, team or person.\n';
-  if (!result.match) {
-    const lines = [`Nothing in the catalog is called "${result.query}".`];
-    if (result.suggestions.length) lines.push('Did you mean:', ...result.suggestions.map((s) => `  ${s.ref}${s.title ? ` (${s.title})` : ''}`));
-    return `${lines.join('\n')}\n`;
-  }
-  const entity = result.match;
-  const spec = (entity.entity.spec ?? {}) as Record<string, unknown>;
-  const lines = [entity.ref, ...[entity.entity.metadata.description].filter(Boolean).map((d) => `  ${d}`)];
-  const facts = ['type', 'lifecycle'].filter((key) => typeof spec[key] === 'string').map((key) => `${key} ${spec[key]}`);
-  if (facts.length) lines.push(`  ${facts.join(', ')}`);
-  if (result.owner) lines.push('', ...describeTeam('Owner', result.owner));
-  if (result.oncall?.oncall.length) lines.push(`On call: ${result.oncall.oncall.map((p) => `${p.name} (level ${p.level}${p.until !== null ? `, until ${new Date(p.until).toISOString()}` : ''})`).join(', ')}`);
-  if (result.owner?.escalation) lines.push(...describeTeam('Nearest team with people', result.owner.escalation));
-  if (result.warnings.length) lines.push('', ...result.warnings.map((warning) => `! ${warning}`));
-  if (result.alternatives.length) lines.push('', `Also named "${result.query}": ${result.alternatives.map((alt) => alt.ref).join(', ')}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function describeTeam(label: string, team: TeamInfo): string[] {
-  const lines = [`${label}: ${team.displayName} (${team.ref})${team.found ? '' : ' — not in the catalog'}`];
-  if (team.slackChannel) lines.push(`  Slack: ${team.slackChannel}`);
-  if (team.members.length) lines.push(`  Members: ${team.members.map((m) => (m.email ? `${m.displayName} <${m.email}>` : m.displayName)).join(', ')}`);
-  return lines;
 }
 
 export interface GitHubSummary {

@@ -1,6 +1,9 @@
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createCommandSet } from '../../commands';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { main } from '../../src/main';
+import { runShell } from '../../src/shell/shell';
 import { CatalogFolder, component, docs } from '../support/catalogFiles';
 import { CONFORMANCE } from '../support/catalogFiles';
 import { useTestDatabase } from '../support/testDatabase';
@@ -114,7 +117,79 @@ describe('backline whoowns', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ match: null, owner: null, suggestions: expect.arrayContaining(['component:default/artist-lookup']) });
   });
+
+  it('prints the suggestions in words, each with the ref to type, and exits 1', async () => {
+    await cli('catalog', 'ingest', corpus('all.yaml'), corpus('acme-corp.yaml'));
+    const { code, stdout } = await cli('whoowns', 'artst-lookup');
+    expect(code).toBe(1);
+    expect(stdout).toContain('Nothing in the catalog is called artst-lookup.\n\nDid you mean:\n');
+    expect(stdout).toContain('• artist-lookup  `component:default/artist-lookup`');
+  });
+
+  it('prints the entity, its owner and the owner\'s members in words, and exits 0', async () => {
+    await cli('catalog', 'ingest', corpus('all.yaml'), corpus('acme-corp.yaml'));
+    const { code, stdout } = await cli('whoowns', 'artist-lookup');
+    expect(code).toBe(0);
+    const text = stdout.replace(/\s+/g, ' ');
+    expect(stdout).toMatch(/^artist-lookup\n=+\n {2}Component · service · experimental {3}`component:default\/artist-lookup`\n/);
+    expect(text).toContain('Owner: team-a');
+    expect(text).toMatch(/Members: (?=.*breanna\.davison)(?=.*Janelle Dawe)(?=.*Nigel Manning)/);
+    expect(text).toContain('System: artist-engagement-portal · artists');
+  });
+
+  describe('on a catalog whose strings look like Slack markup', () => {
+    const folder = new CatalogFolder();
+    beforeAll(async () => {
+      const file = folder.write('catalog-info.yaml', docs(...MARKUP_CATALOG));
+      expect((await cli('catalog', 'ingest', file)).code).toBe(0);
+    });
+    afterAll(() => folder.dispose());
+
+    it('prints every string as the catalog has it, with people by name and no Slack ids or escapes', async () => {
+      const { code, stdout } = await cli('whoowns', 'ledger-api');
+      expect(code).toBe(0);
+      const text = stdout.replace(/\s+/g, ' ');
+      expect(stdout).toContain('R&D <Ledger> API\n');
+      expect(text).toContain('Moves <money> & pings <!channel> when it breaks');
+      expect(text).toContain('Owner: Ledger & <Co> #C0LEDGER01 @ledger-folk');
+      expect(text).toContain('Members: Alice <Ops> & Co');
+      expect(stdout).not.toMatch(/&lt;|&gt;|&amp;|U0ALICE001|S0LEDGER01|<@|<#|<!subteam/);
+    });
+
+    it('prints the warnings about its ownership', async () => {
+      const { code, stdout } = await cli('whoowns', 'ledger-batch');
+      expect(code).toBe(0);
+      const text = stdout.replace(/\s+/g, ' ');
+      expect(text).toContain('Owner: group:default/ghost-team (not in the catalog)');
+      expect(text).toContain('⚠️ The owner group:default/ghost-team is not in the catalog: add it, or fix spec.owner of component:default/ledger-batch.');
+    });
+
+    it('prints the card `backline shell` shows, less what only the shell can do', async () => {
+      const { stdout } = await cli('whoowns', 'ledger-api');
+      const shown = await shell('/whoowns ledger-api');
+      expect(shown).toContain('[1] Share in channel\n(only you can see this)\n');
+      expect(stdout).toBe(shown.replace('[1] Share in channel\n(only you can see this)\n', ''));
+    });
+  });
 });
+
+const MARKUP_CATALOG = [
+  'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger-api\n  title: "R&D <Ledger> API"\n  description: "Moves <money> & pings <!channel> when it breaks"\nspec:\n  type: service\n  lifecycle: production\n  owner: ledger-team',
+  component('ledger-batch', { owner: 'ghost-team' }),
+  'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ledger-team\n  annotations:\n    slack.com/channel: C0LEDGER01\n    slack.com/usergroup: "S0LEDGER01|ledger-folk"\nspec:\n  type: team\n  profile:\n    displayName: "Ledger & <Co>"\n  children: []',
+  'apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: alice\n  annotations:\n    slack.com/user-id: U0ALICE001\nspec:\n  profile:\n    displayName: "Alice <Ops> & Co"\n    email: alice@example.com\n  memberOf: [ledger-team]',
+];
+
+/** What `backline shell` prints for one line of input, on the same database. */
+async function shell(line: string): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  input.end(`${line}\n`);
+  await runShell({ commands: createCommandSet({ catalog: PgCatalogStore.create({ pool: db().pool }) }, { plainNames: true }), input, output, interactive: false });
+  return text;
+}
 
 describe('configuration errors', () => {
   it('name the variable and the fix, with exit code 2', async () => {

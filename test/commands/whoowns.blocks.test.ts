@@ -87,6 +87,20 @@ describe('the /whoowns card', () => {
     ]);
   });
 
+  it('lists "did you mean" and same-named entities with the ref to type, and no share button, where nothing can press a button', () => {
+    const suggestions = [{ ref: 'component:default/payments-service', title: 'Payments Service', similarity: 0.5 }, { ref: 'group:default/payments', title: null, similarity: 0.4 }];
+    expect(renderWhoOwns(result({ match: null, owner: null, placement: null, query: 'paymnets', suggestions }), { noButtons: true })).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Nothing in the catalog is called *paymnets*.' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:\n• Payments Service  `component:default/payments-service`\n• payments  `group:default/payments`' } },
+    ]);
+    const card = renderWhoOwns(result({ query: 'payments', alternatives: [entity('group', 'payments')] }), { plainNames: true, noButtons: true });
+    expect(card.filter((block) => block.type === 'actions')).toEqual([]);
+    expect(card.slice(-2)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*Members:* Person 1, Person 2' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Also called *payments*:\n• Team payments  `group:default/payments`' } },
+    ]);
+  });
+
   it('cuts long member lists with "…and N more" and stays inside Block Kit limits', () => {
     const members = Array.from({ length: 130 }, (_, i) => person(i, `U${String(i).padStart(8, '0')}`));
     const blocks = renderWhoOwns(result({ owner: team(members), warnings: Array.from({ length: 9 }, (_, i) => `warning ${i} ${'x'.repeat(500)}`) }));

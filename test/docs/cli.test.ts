@@ -21,6 +21,10 @@ beforeAll(async () => {
 
 afterAll(() => folder.dispose());
 
+/** The CLI wraps at 80 columns: assertions read the text with its line breaks as spaces. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
@@ -80,15 +84,36 @@ describe('backline docs', () => {
       .query({ path: 'docs', per_page: '1' })
       .reply(304);
     const { stdout } = await cli(['docs', 'payments-service'], github);
-    expect(stdout).toContain('STALE: the docs changed');
-    expect(stdout).toContain('after the last build');
+    expect(oneLine(stdout)).toMatch(/⚠️ stale: the docs changed .+, after the last build/);
+  });
+
+  it('prints the /docs card in words: the site, when it was built, and the best pages with their links', async () => {
+    const { code, stdout } = await cli(['docs', 'payments-service', 'partial', 'refund']);
+    expect(code).toBe(0);
+    const site = `${SITES}/default/component/payments-service/`;
+    const text = oneLine(stdout);
+    expect(stdout).toMatch(/^Docs: Payments Service\n=+\n {2}`component:default\/Payments-Service`\n/);
+    expect(text).toContain(`(${site}index.html) built `);
+    expect(text).toContain(' · up to date');
+    expect(text).toMatch(new RegExp(`Best pages for “partial refund” Partial refunds \\(${escape(site)}refunds/index\\.html#partial-refunds\\) .* Refunds \\(${escape(site)}refunds/index\\.html\\)`));
+    // The CLI has nothing to press: the link the "Open docs" button would open is in the text.
+    expect(stdout).not.toContain('Open docs');
+  });
+
+  it('prints the annotation to add when an entity has no docs, and exits 1', async () => {
+    const { code, stdout } = await cli(['docs', 'marketing-site']);
+    expect(code).toBe(1);
+    expect(oneLine(stdout)).toContain('has no docs yet. Add this to its `catalog-info.yaml` and publish its TechDocs:');
+    expect(stdout).toContain('```\nmetadata:\n  annotations:\n    backstage.io/techdocs-ref: dir:.\n```');
   });
 
   it('searches every cached site when the words name no entity', async () => {
     await cli(['docs', 'ledger-service']);
     const { code, stdout } = await cli(['docs', 'reconciliation']);
     expect(code).toBe(0);
-    expect(stdout).toContain(`1. Reconciliation  ${SITES}/default/component/ledger-service/reconciliation/index.html`);
+    // The first page, with the site it is on.
+    expect(oneLine(stdout)).toMatch(/^Best pages for “reconciliation” Reconciliation \(/);
+    expect(oneLine(stdout)).toContain(`Reconciliation (${SITES}/default/component/ledger-service/reconciliation/index.html) ledger-service`);
   });
 
   it('exits 2 without an entity', async () => {

@@ -45,6 +45,12 @@ describe('the /docs card', () => {
     expect(docsSummaryText(result())).toBe(`Docs of component:default/payments-service: ${SITE} (built 3 days ago)`);
   });
 
+  it('leaves out the "Open docs" button where nothing can press it, since the card links the site already', () => {
+    expect(renderDocs(result(), { noButtons: true })).toEqual(renderDocs(result()).slice(0, -1));
+    const linkOnly = renderDocs(result({ site: null, link: { url: 'https://wiki.example/payments', title: 'Wiki' } }), { noButtons: true });
+    expect(linkOnly.slice(2)).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: "*<https://wiki.example/payments|Wiki>*\n_A link from the entity's metadata.links; there is no built TechDocs site to search._" } }]);
+  });
+
   it('says why a build is stale, and lists the best pages with their snippets', () => {
     const blocks = renderDocs(
       result({
@@ -83,6 +89,9 @@ describe('the /docs card', () => {
       { type: 'section', text: { type: 'mrkdwn', text: 'Nothing in the catalog is called *paymnets*, and no cached docs page matches it.' } },
       { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:' } },
       { type: 'actions', block_id: 'docs:lookup', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Payments Service', emoji: true }, action_id: 'docs:lookup:0', value: 'ref:component:default/payments-service' }] },
+    ]);
+    expect(renderDocs(result({ query: 'paymnets', words: 'paymnets', entity: null, site: null, searchedEverySite: true, suggestions: [{ ref: 'component:default/payments-service', title: 'Payments Service' }] }), { noButtons: true }).slice(1)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:\n• Payments Service  `component:default/payments-service`' } },
     ]);
     const long = 'x'.repeat(5000);
     const crowded = renderDocs(result({ words: long, pages: Array.from({ length: 5 }, () => ({ title: long, url: `${SITE}${'p/'.repeat(100)}`, score: 1, snippet: long, entityRef: payments.ref })), warnings: Array.from({ length: 9 }, () => long) }));

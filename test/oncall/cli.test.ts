@@ -78,13 +78,49 @@ describe('backline oncall --json', () => {
     expect(stderr).toContain('--at must be an ISO 8601 date-time such as 2026-03-29T09:00:00Z');
   });
 
-  it('prints who to call in words without --json', async () => {
-    const { stdout } = await cli({}, 'oncall', '--at', '2026-12-25T12:00:00Z', 'risk');
-    expect(stdout).toContain('On call for group:default/risk');
-    expect(stdout).toContain('Level 1  Elena Petrova <elena.petrova@northwind.example>  until');
-    expect(stdout).toContain('Next: Jonas Weber from');
+  it('prints who to call in words without --json: the /oncall card, with emails for names', async () => {
+    const { code, stdout } = await cli({}, 'oncall', '--at', '2026-12-25T12:00:00Z', 'risk');
+    expect(code).toBe(0);
+    const text = oneLine(stdout);
+    expect(stdout).toMatch(/^On call for Risk\n=+\n/);
+    expect(text).toContain('Rotation · Risk primary on-call `group:default/risk`');
+    expect(text).toContain('Level 1 Elena Petrova <elena.petrova@northwind.example> until');
+    expect(text).toContain('Next: Jonas Weber <jonas.weber@northwind.example> from');
+  });
+
+  it("prints PagerDuty's page as a link, since the CLI has no button to press", async () => {
+    pagerDutyService([{ level: 1, name: 'Ben Okafor', email: 'ben.okafor@northwind.example', start: '2026-05-04T09:00:00Z', end: '2026-05-11T09:00:00Z' }]);
+    const { code, stdout } = await cli({ PAGERDUTY_TOKEN: PD_TOKEN, PAGERDUTY_API_URL: PAGERDUTY }, 'oncall', '--at', '2026-05-06T12:00:00Z', 'payments');
+    expect(code).toBe(0);
+    const text = oneLine(stdout);
+    expect(text).toContain('Level 1 Ben Okafor <ben.okafor@northwind.example> until');
+    expect(text).toContain('Page in PagerDuty (https://northwind.pagerduty.com/service-directory/PQ7K2ZL)');
+    expect(stdout).not.toMatch(/\[\d+\]|<@U/);
+  });
+
+  it('prints the reason nobody can be named, and exits 1', async () => {
+    const { code, stdout } = await cli({}, 'oncall', 'payments-service');
+    expect(code).toBe(1);
+    const text = oneLine(stdout);
+    expect(text).toContain('PagerDuty · pagerduty.com/service-id: PQ7K2ZL `component:default/payments-service`');
+    expect(text).toContain('Nobody is on call right now.');
+    expect(text).toContain('⚠️ On-call for Payments Service is in PagerDuty');
+    expect(text).toContain('set PAGERDUTY_TOKEN');
+  });
+
+  it('prints near names with the ref to type when nothing matches, and exits 1', async () => {
+    const { code, stdout } = await cli({}, 'oncall', 'paymnets-servce');
+    expect(code).toBe(1);
+    expect(stdout).toContain('Nothing in the catalog is called paymnets-servce.');
+    expect(stdout).toContain('Did you mean:\n');
+    expect(stdout).toContain('• Payments Service  `component:default/payments-service`');
   });
 });
+
+/** The CLI wraps at 80 columns: assertions read the text with its line breaks as spaces. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
 
 describe('backline whoowns --json', () => {
   it("carries the owner's on-call entries in owner.oncall", async () => {

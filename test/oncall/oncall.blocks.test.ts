@@ -38,7 +38,7 @@ describe('the /oncall card', () => {
     const blocks = renderOnCall(result);
     expect(blocks).toEqual([
       { type: 'header', text: { type: 'plain_text', text: 'On call for Payments', emoji: true } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API   `group:default/payments`' }] },
       { type: 'section', text: { type: 'mrkdwn', text: '*Level 1*  <@U0BEN>  until Mon 11 May, 10:00 BST\n*Level 2*  Marcus &lt;Webb&gt;  _no end set_' } },
       { type: 'section', text: { type: 'mrkdwn', text: '*Next:* <@U0ANA> from Mon 11 May, 10:00 BST until Mon 18 May, 10:00 BST' } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: ':warning: PagerDuty answered 503 Service Unavailable; showing what it said 5 min ago.' }] },
@@ -50,11 +50,38 @@ describe('the /oncall card', () => {
 
   it('says where the setting came from when it is a parent team', () => {
     const fromParent = renderOnCall({ ...result, answer: { ...answer, origin: { ref: 'group:default/money', displayName: 'Money Movement', relation: 'parent' } } });
-    expect(fromParent[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API · set on the parent team *Money Movement*' }] });
+    expect(fromParent[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'PagerDuty · service Payments API · set on the parent team *Money Movement*   `group:default/payments`' }] });
   });
 
-  it('shows names rather than mentions in the shell', () => {
-    expect(JSON.stringify(renderOnCall(result, { plainNames: true }))).toContain('*Level 1*  Ben Okafor  until');
+  it('shows names with the email to reach them by, rather than mentions, outside Slack', () => {
+    const blocks = renderOnCall(result, { plainNames: true });
+    expect(blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Level 1*  Ben Okafor &lt;ben@example.com&gt;  until Mon 11 May, 10:00 BST\n*Level 2*  Marcus &lt;Webb&gt;  _no end set_' } });
+    expect(blocks[3]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Next:* Ana Silva &lt;ana@example.com&gt; from Mon 11 May, 10:00 BST until Mon 18 May, 10:00 BST' } });
+    expect(onCallField(answer, { plainNames: true }).text).toBe('Ben Okafor &lt;ben@example.com&gt; until Mon 11 May, 09:00 UTC (PagerDuty) :warning: provider unreachable, last known');
+  });
+
+  it('gives the page link as a link, not a button, where nothing can press one', () => {
+    const blocks = renderOnCall(result, { plainNames: true, noButtons: true });
+    expect(blocks.filter((block) => block.type === 'actions')).toEqual([]);
+    expect(blocks).toContainEqual({ type: 'section', text: { type: 'mrkdwn', text: '<https://northwind.pagerduty.com/service-directory/PQ7K2ZL|Page in PagerDuty>' } });
+  });
+
+  it('offers near names as buttons, or as a list of refs where nothing can press a button', () => {
+    const notFound: OnCallResult = { ...result, query: 'paymnets', target: null, answer: null, suggestions: [{ ref: 'group:default/payments', title: 'Payments' }, { ref: 'component:default/payments-service', title: null }] };
+    expect(renderOnCall(notFound).slice(1)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:' } },
+      {
+        type: 'actions',
+        block_id: 'oncall:lookup',
+        elements: [
+          { type: 'button', text: { type: 'plain_text', text: 'Payments', emoji: true }, action_id: 'oncall:lookup:0', value: 'ref:group:default/payments' },
+          { type: 'button', text: { type: 'plain_text', text: 'payments-service', emoji: true }, action_id: 'oncall:lookup:1', value: 'ref:component:default/payments-service' },
+        ],
+      },
+    ]);
+    expect(renderOnCall(notFound, { noButtons: true }).slice(1)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:\n• Payments  `group:default/payments`\n• payments-service  `component:default/payments-service`' } },
+    ]);
   });
 
   it('summarises who to call first for notifications', () => {

@@ -1,3 +1,4 @@
+import { literal } from '../../commands/blockKit/mrkdwn';
 import { mrkdwnToText, renderBlocksAsText } from '../../commands/blockKit/text';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -27,6 +28,7 @@ describe('renderBlocksAsText', () => {
         '============',
         'Component owned by @payments in',
         '#payments',
+        '',
         'Owner: Team Payments',
         'On call now: @U0JANE, @U0BOB',
         '----------------------------------------',
@@ -80,6 +82,28 @@ describe('renderBlocksAsText', () => {
     expect(renderBlocksAsText(blocks, { width: 20 }).text).toBe(['• one two three four', '  five six seven'].join('\n'));
   });
 
+  it('leaves no spaces at the end of a line it wraps', () => {
+    const blocks = [{ type: 'context', elements: [mrkdwn('PagerDuty · service-id: PQ7   `component:default/payments`')] }];
+    expect(renderBlocksAsText(blocks, { width: 40 }).text).toBe(['  PagerDuty · service-id: PQ7', '  `component:default/payments`'].join('\n'));
+  });
+
+  it('puts a blank line between blocks, but not under a header, beside a divider, or above a context or actions block', () => {
+    const blocks = [
+      { type: 'header', text: plain('Title') },
+      { type: 'section', text: mrkdwn('First') },
+      { type: 'context', elements: [mrkdwn('caption of the first')] },
+      { type: 'section', text: mrkdwn('Second') },
+      { type: 'actions', elements: [{ type: 'button', text: plain('Go'), action_id: 'go' }] },
+      { type: 'divider' },
+      { type: 'section', text: mrkdwn('Third') },
+      { type: 'context', elements: [{ type: 'image', image_url: 'https://x/i.png', alt_text: 'icon' }] },
+      { type: 'section', text: mrkdwn('Fourth') },
+    ];
+    expect(renderBlocksAsText(blocks, { width: 10 }).text).toBe(
+      ['Title', '=====', 'First', '  caption of the first', '', 'Second', '[1] Go', '-'.repeat(10), 'Third', '', 'Fourth'].join('\n'),
+    );
+  });
+
   it('keeps code blocks as written, however long', () => {
     const code = '```\nbackline catalog validate --json ./catalog-info.yaml\n```';
     expect(renderBlocksAsText([{ type: 'section', text: mrkdwn(code) }], { width: 20 }).text).toBe(code);
@@ -91,7 +115,7 @@ describe('renderBlocksAsText', () => {
       { type: 'input', optional: true, label: plain('Owner'), element: { type: 'static_select', options: [{ text: plain('payments'), value: 'p' }, { text: plain('search'), value: 's' }] } },
     ];
     expect(renderBlocksAsText(blocks).text).toBe(
-      ['Service name: text, e.g. payments-api', '  Lowercase, dashes allowed', 'Owner (optional): one of payments | search'].join('\n'),
+      ['Service name: text, e.g. payments-api', '  Lowercase, dashes allowed', '', 'Owner (optional): one of payments | search'].join('\n'),
     );
   });
 
@@ -129,6 +153,21 @@ describe('renderBlocksAsText', () => {
     expect(renderBlocksAsText([])).toEqual({ text: '', choices: [] });
   });
 });
+
+describe('text that Backline escaped for Slack', () => {
+  it('reads exactly as it was written, pings and markup included, with nothing left escaped', () => {
+    const written = 'R&D <payments> pings <!channel> and <@U0ALICE01> at <https://evil.example|click> &amp;';
+    const blocks = [
+      { type: 'header', text: plain(written) },
+      { type: 'section', text: mrkdwn(escapeForSlack(written)), fields: [mrkdwn(`*Owner*\n${escapeForSlack(written)}`)] },
+      { type: 'context', elements: [mrkdwn(`:warning: ${escapeForSlack(written)}`)] },
+    ];
+    const lines = renderBlocksAsText(blocks, { width: 200 }).text.split('\n');
+    expect(lines).toEqual([written, '='.repeat(written.length), written, `Owner: ${written}`, `  ⚠️ ${written}`]);
+  });
+});
+
+const escapeForSlack = (text: string) => literal(text).text;
 
 describe('mrkdwnToText', () => {
   it.each([

@@ -29,6 +29,14 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
     const result = { ...hostileWhoOwns(h), match: null, owner: null, suggestions: [{ ref: 'component:default/payments-service', title: h, similarity: 0.5 }] };
     return { text: summaryText(result), blocks: renderWhoOwns(result) };
   }],
+  ['the /whoowns card as the CLI prints it', (h) => {
+    const result = { ...hostileWhoOwns(h), alternatives: [hostileWhoOwns(h).match!] };
+    return { text: summaryText(result), blocks: renderWhoOwns(result, { plainNames: true, noButtons: true }) };
+  }],
+  ['the /whoowns "did you mean" answer as the CLI prints it', (h) => {
+    const result = { ...hostileWhoOwns(h), match: null, owner: null, suggestions: [{ ref: h, title: h, similarity: 0.5 }] };
+    return { text: summaryText(result), blocks: renderWhoOwns(result, { plainNames: true, noButtons: true }) };
+  }],
   ['what the team of a channel owns', (h) => {
     const result = hostileTeams(h, { kind: 'channel', channelId: h, channelName: h });
     return { text: summaryText(result), blocks: renderTeamsOwnership(result) };
@@ -45,6 +53,14 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
     const result = { ...hostileOnCall(h), target: null, answer: null, suggestions: [{ ref: 'group:default/payments', title: h }] };
     return { text: onCallSummaryText(result), blocks: renderOnCall(result) };
   }],
+  ['the /oncall card as the CLI prints it', (h) => {
+    const result = hostileOnCall(h);
+    return { text: onCallSummaryText(result), blocks: renderOnCall(result, { plainNames: true, noButtons: true }) };
+  }],
+  ['the /oncall answer when nothing matched, as the CLI prints it', (h) => {
+    const result = { ...hostileOnCall(h), target: null, answer: null, suggestions: [{ ref: h, title: h }] };
+    return { text: onCallSummaryText(result), blocks: renderOnCall(result, { plainNames: true, noButtons: true }) };
+  }],
   ['the /docs card with a built site', (h) => {
     const result = hostileDocs(h, { site: true });
     return { text: docsSummaryText(result), blocks: renderDocs(result) };
@@ -56,6 +72,10 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
   ['the /docs answer when nothing matched', (h) => {
     const result = { ...hostileDocs(h, { site: false }), entity: null, link: null, pages: [], suggestions: [{ ref: 'component:default/payments-service', title: h }] };
     return { text: docsSummaryText(result), blocks: renderDocs(result) };
+  }],
+  ['the /docs answer when nothing matched, as the CLI prints it', (h) => {
+    const result = { ...hostileDocs(h, { site: false }), entity: null, link: null, pages: [], suggestions: [{ ref: h, title: h }] };
+    return { text: docsSummaryText(result), blocks: renderDocs(result, { noButtons: true }) };
   }],
   ['the health digest', (h) => renderDigest(hostileDigest(h))],
   ['the snooze confirmation', (h) => snoozeConfirmation({ title: h, entities: [h], userId: h, until: AT })],
