@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { SERVE_V8_FLAGS } from '../src/cli/serveRuntime';
 import { freePort } from '../test/support/net';
 import { backlineRoot, cleanEnv, runBackline } from './lib/cli';
 import { writeResults } from './lib/results';
@@ -33,15 +32,15 @@ import { BenchWorker, type LoadResult } from './slack-workers';
  * - right after the load, and --settle seconds after it.
  *
  * Once per V8 setting of --variants, each serve on its own copy of the same database (CREATE
- * DATABASE … TEMPLATE): `serve` is SERVE_V8_FLAGS (src/cli/serveRuntime.ts), `default` Node's own
- * settings, anything else node flags joined by "+" (`--max-semi-space-size=32+--max-old-space-size=256`).
- * Every variant runs with BACKLINE_SERVE_RELAUNCHED=1, so that serve never starts itself again with
- * other flags: the measured pid is the process that answers (checked: it has no child process).
+ * DATABASE … TEMPLATE): `default` is Node's own settings, `large-young` the larger heaps serve once
+ * started itself again with (64 MB semi-spaces, a 256 MB initial old generation), anything else
+ * node flags joined by "+" (`--max-semi-space-size=32+--max-old-space-size=256`). The measured pid
+ * is the process that answers (checked: it has no child process).
  * Baseline, in the same run and per variant: an idle `node -e` process with the same flags that
  * only listens on a port and answers 200, the floor any Node server pays.
  *
  *   bench/run.sh serve-memory [--entities 100000] [--requests 4000] [--concurrency 50] [--misspelled 25]
- *        [--settle 5] [--seed 42] [--variants serve,default]
+ *        [--settle 5] [--seed 42] [--variants default]
  *
  * DATABASE_URL set: scratch databases on that server. Unset: a throwaway embedded PostgreSQL with
  * durability off. Loopback only. Data and requests are seeded (mulberry32). Not a test: nothing
@@ -70,18 +69,18 @@ interface Options {
   variants: Variant[];
 }
 
-const USAGE = 'usage: serve-memory.bench [--entities N] [--requests N] [--concurrency N] [--misspelled PERCENT] [--settle SECONDS] [--seed S] [--variants serve,default[,--flag=value+--flag=value]]';
+const USAGE = 'usage: serve-memory.bench [--entities N] [--requests N] [--concurrency N] [--misspelled PERCENT] [--settle SECONDS] [--seed S] [--variants default[,large-young][,--flag=value+--flag=value]]';
 
 function variantOf(token: string): Variant {
-  if (token === 'serve') return { name: 'serve', flags: [...SERVE_V8_FLAGS] };
+  if (token === 'large-young') return { name: 'large-young', flags: ['--max-semi-space-size=64', '--initial-old-space-size=256'] };
   if (token === 'default') return { name: 'default', flags: [] };
   const flags = token.split('+').filter(Boolean);
-  if (flags.length === 0 || flags.some((flag) => !flag.startsWith('--'))) throw new Error(`${USAGE}; a variant is serve, default or node flags joined by "+", not ${token}`);
+  if (flags.length === 0 || flags.some((flag) => !flag.startsWith('--'))) throw new Error(`${USAGE}; a variant is default, large-young or node flags joined by "+", not ${token}`);
   return { name: token, flags };
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { entities: 100_000, requests: 4_000, concurrency: 50, misspelled: 25, settle: 5, seed: 42, variants: [variantOf('serve'), variantOf('default')] };
+  const options: Options = { entities: 100_000, requests: 4_000, concurrency: 50, misspelled: 25, settle: 5, seed: 42, variants: [variantOf('default')] };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!.replace(/^--/, '');
     const raw = argv[++i];
@@ -207,8 +206,6 @@ async function runVariant(variant: Variant, shared: Shared, options: Options): P
         SLACK_API_URL: `${shared.slackUrl}/api/`,
         BACKLINE_DOCS_REFRESH_MINUTES: '0',
         BACKLINE_LOG_LEVEL: 'info',
-        // Whatever the flags, serve does not start itself again: its pid is the one that answers.
-        BACKLINE_SERVE_RELAUNCHED: '1',
         PORT: String(port),
       },
       { cwd: scratch, v8Flags: variant.flags },

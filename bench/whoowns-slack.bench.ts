@@ -10,7 +10,6 @@ import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver,
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
-import { needsServeRuntime, relaunchWithServeRuntime } from '../src/cli/serveRuntime';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrate, readMigrations } from '../src/db/migrate';
 import { silentLogger } from '../src/logger';
@@ -1027,17 +1026,10 @@ async function primeIdentities(pool: pg.Pool, catalog: PlannedCatalog): Promise<
 const secs = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The server under test runs in this process, so this process runs with the V8 settings `backline
-// serve` runs with (src/cli/serveRuntime.ts), unless NODE_OPTIONS or node's arguments choose
-// otherwise: NODE_OPTIONS=--max-semi-space-size=16 measures Node's default young generation.
-if (needsServeRuntime(['node', 'backline', 'serve'], process.execArgv, process.env)) {
-  relaunchWithServeRuntime(__filename, process.argv.slice(2));
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`whoowns-slack.bench failed: ${(error as Error).stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`whoowns-slack.bench failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);

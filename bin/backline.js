@@ -10,13 +10,7 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('backline: the compiled CLI is missing. Run `npm ci` (or `npm run build`) in the Backline folder first.\n');
   process.exit(2);
 }
-// `serve` runs with V8 settings of its own, which take effect only when a process starts.
-const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(dist, 'cli', 'serveRuntime.js'));
-if (needsServeRuntime(process.argv, process.execArgv, process.env)) {
-  relaunchWithServeRuntime(__filename, process.argv.slice(2));
-} else {
-  require(entry).main(process.argv).then(
-    (code) => { process.exitCode = code; },
-    (error) => { process.stderr.write(`backline: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 1; },
-  );
-}
+require(entry).main(process.argv).then(
+  (code) => { process.exitCode = code; },
+  (error) => { process.stderr.write(`backline: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 1; },
+);

@@ -143,9 +143,9 @@ says what would be valid.
 
 ## Read by Node.js
 
-\`NODE_OPTIONS\`: \`backline serve\` starts itself again with its own V8 heap settings
-(\`--max-semi-space-size=64\`, \`--initial-old-space-size=256\`); a value of your own for either, in
-\`NODE_OPTIONS\` or in node's arguments, is kept ([architecture.md](architecture.md#srccli)).
+\`NODE_OPTIONS\`: every command runs with Node's default V8 settings, which keep \`serve\` within its
+memory target ([performance.md](performance.md)); flags of your own (\`--max-old-space-size\` to match a
+container's limit, say) are passed on as Node passes them.
 `;
 
 /** The whole of docs/configuration.md. */

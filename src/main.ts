@@ -248,25 +248,19 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       const done = new Promise<void>((resolve) => (stopped = resolve));
       let stopping = false;
       const stop = (reason: string) => {
-        // Ctrl-C reaches both this process and the one that started it with serve's V8 settings,
-        // which passes it on: a repeat is the same request, not a reason to stop harder.
+        // A second signal while stopping (Ctrl-C pressed twice, an orchestrator repeating SIGTERM)
+        // is the same request: requests under way still finish.
         if (stopping) return;
         stopping = true;
         logger.info(`${reason}: finishing requests under way, then stopping`);
         server.stop().catch((error: unknown) => logger.error('shutdown failed', { error })).finally(stopped);
       };
       const onSignal = (signal: NodeJS.Signals) => stop(signal);
-      // Started by `backline serve` with serve's V8 settings (serveRuntime.ts): stop if it goes.
-      const onParentGone = () => stop('the process that started serve ended');
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
-      if (process.connected) process.once('disconnect', onParentGone);
       await done;
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
-      // The connection to the parent would keep this process running.
-      process.off('disconnect', onParentGone);
-      if (process.connected) process.disconnect();
     });
 
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SERVE_V8_FLAGS } from '../../src/cli/serveRuntime';
 
 /**
- * The compiled `backline serve` (bin/backline.js) as a child process, started with serve's own V8
- * settings so that it does not start itself again (src/cli/serveRuntime.ts): the child's pid is
- * the process that answers, whose memory /proc reports. Its JSON log lines are read as they come.
- * Started with other V8 flags (`v8Flags`), the caller sets BACKLINE_SERVE_RELAUNCHED=1 in `env`
- * so that serve still does not start itself again.
+ * The compiled `backline serve` (bin/backline.js) as a child process, with node's default V8
+ * settings unless `v8Flags` says otherwise: the child's pid is the process that answers, whose
+ * memory /proc reports. Its JSON log lines are read as they come.
  */
 export interface ServeChild {
   child: ChildProcess;
@@ -22,7 +19,7 @@ export interface ServeChild {
 }
 
 export function startServeChild(root: string, env: Record<string, string>, options: { cpuProfileDir?: string; cwd: string; v8Flags?: readonly string[] }): ServeChild {
-  const nodeArgs = [...(options.v8Flags ?? SERVE_V8_FLAGS), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
+  const nodeArgs = [...(options.v8Flags ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'backline.js'), 'serve'], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const waiting = new Map<string | RegExp, Array<(fields: Record<string, unknown>) => void>>();
   const seen = new Map<string, Record<string, unknown>>();

@@ -1,25 +1,23 @@
 import type pg from 'pg';
-import { PgCatalogChanges, type ReconnectOptions } from './PgCatalogChanges';
 import { PgCatalogNeighbourhood } from './PgCatalogNeighbourhood';
 import { PgCatalogReads } from './PgCatalogReads';
 import { PgCatalogSearch } from './PgCatalogSearch';
 import { StatementBatches } from './PgCatalogStatements';
 import { PgCatalogWrites } from './PgCatalogWrites';
 import type { CatalogProblem } from './processing';
-import type { CatalogChangeFeed, CatalogChangeHandlers, CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity, WriteCounts } from './store';
+import type { CatalogStore, IngestionStore, LocationState, LocationType, LocationWrite, Neighbourhood, NeighbourhoodRequest, RelationRow, StoredEntity, WriteCounts } from './store';
 
 /**
  * The catalog in PostgreSQL, every port of it on one pool: plain reads (PgCatalogReads), the reads
  * behind a card (PgCatalogNeighbourhood), "did you mean" (PgCatalogSearch), ingestion
- * (PgCatalogWrites) and the change feed (PgCatalogChanges). Each method hands over to its part.
+ * and ingestion (PgCatalogWrites). Each method hands over to its part.
  */
-export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChangeFeed {
+export class PgCatalogStore implements CatalogStore, IngestionStore {
   private constructor(
     private readonly reads: PgCatalogReads,
     private readonly around: PgCatalogNeighbourhood,
     private readonly search: PgCatalogSearch,
     private readonly writes: PgCatalogWrites,
-    private readonly changes: PgCatalogChanges,
   ) {}
 
   static create(options: { pool: pg.Pool }): PgCatalogStore {
@@ -31,7 +29,6 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
       PgCatalogNeighbourhood.create({ pool, batches }),
       PgCatalogSearch.create({ pool }),
       PgCatalogWrites.create({ pool }),
-      PgCatalogChanges.create({ pool }),
     );
   }
 
@@ -103,10 +100,6 @@ export class PgCatalogStore implements CatalogStore, IngestionStore, CatalogChan
 
   countEntities(): Promise<number> {
     return this.reads.countEntities();
-  }
-
-  watchChanges(handlers: CatalogChangeHandlers, options?: ReconnectOptions): { ready: Promise<void>; stop(): Promise<void> } {
-    return this.changes.watchChanges(handlers, options);
   }
 
   // ---- write side ------------------------------------------------------------------------------

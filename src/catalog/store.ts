@@ -164,16 +164,3 @@ export interface CatalogSearch {
 
 /** The read side of the catalog, used by every command. */
 export interface CatalogStore extends CatalogEntityReads, CatalogNeighbourhoodReads, CatalogSearch {}
-
-/** What a catalog change feed tells whoever watches it. */
-export interface CatalogChangeHandlers {
-  /** A change to the catalog was committed. */
-  changed(): void;
-  /** Whether changes are being watched: false from a dropped connection until it is open again. */
-  watching(on: boolean): void;
-}
-
-/** Committed changes to the catalog, as they happen, from whichever process made them. */
-export interface CatalogChangeFeed {
-  watchChanges(handlers: CatalogChangeHandlers): { ready: Promise<void>; stop(): Promise<void> };
-}

@@ -1,4 +1,3 @@
-import { cacheCatalogReads } from '../catalog/readCache';
 import { createCommandSet } from '../../commands';
 import { requireGitHubAuth, requireSlackConfig, type Config } from '../config';
 import { evaluateOnThreads } from './evaluationThread';
@@ -6,9 +5,10 @@ import { startDelivery } from '../slack/delivery';
 import { TECHDOCS_PATH } from '../docs/staticSite';
 import { type Logger } from '../logger';
 import { createBacklineMetrics, watchEventLoop } from '../metrics';
+import type { SlackDirectory } from '../directory';
 import type { SlackServer } from '../slack/app';
-import { directoryListingJob, listDirectoryOnStart, type CompletedListing, type DirectoryListingPorts } from '../slack/directoryListing';
-import { createSlackDirectory, type CachingSlackDirectory } from '../slack/identity';
+import { directoryListingJob, listDirectoryOnStart, type DirectoryListingPorts } from '../slack/directoryListing';
+import { createSlackDirectory } from '../slack/identity';
 import { PgEventReceiptStore } from '../slack/PgEventReceiptStore';
 import { PgSlackIdentityStore } from '../slack/PgSlackIdentityStore';
 import { createSlackTimeZones } from '../oncall/viewerTimeZone';
@@ -49,8 +49,6 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const metrics = createBacklineMetrics();
   const eventLoop = watchEventLoop(metrics);
   const identities = PgSlackIdentityStore.create({ pool });
-  // Cards asked for again are answered from memory until the catalog changes (one pool connection listens).
-  const catalogReads = cacheCatalogReads(backline.catalog, backline.catalog);
   const refreshGauges = async () => {
     metrics.catalogEntities.set({}, await backline.catalog.countEntities());
     metrics.ingestionErrors.set({}, await backline.catalog.countProblems());
@@ -70,7 +68,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
-  let directory: CachingSlackDirectory | undefined;
+  let directory: SlackDirectory | undefined;
   const server = createSlackApp({
     bot,
     slack,
@@ -84,7 +82,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       // One directory for every command, so people looked up for one card are known to the next.
       directory = createSlackDirectory({ client, store: identities, onApiCall: countSlackCall });
       return createCommandSet({
-        catalog: catalogReads.catalog,
+        catalog: backline.catalog,
         directory,
         oncall: openOnCall(backline, { directory, logger: logger.child({ component: 'oncall' }) }),
         timeZoneOf: createSlackTimeZones({ client, onApiCall: countSlackCall }),
@@ -120,7 +118,6 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     await server.start();
   } catch (error) {
     eventLoop.stop();
-    await catalogReads.stop();
     await backline.close();
     throw error;
   }
@@ -131,18 +128,12 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   // Slack's people are listed hourly (and at start when no recent listing exists), so a team's
   // first card finds its members' accounts in the identity cache.
   const stopListing = new AbortController();
-  // What this replica remembers of people's accounts is read afresh from the identity cache after
-  // each listing, and at start, so a team's first card asks PostgreSQL nothing about its people.
-  const recallPeople = async (catalogEmails?: string[]) => {
-    if (directory) await directory.recall(catalogEmails ?? (await backline.catalog.userEmails()));
-  };
-  const listing: DirectoryListingPorts & { logger: Logger; listed: (listing: CompletedListing) => Promise<void> } = {
+  const listing: DirectoryListingPorts & { logger: Logger } = {
     client: server.app.client,
     store: identities,
     catalogEmails: () => backline.catalog.userEmails(),
     onApiCall: (method, ok) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' }),
     logger: logger.child({ component: 'slack-directory' }),
-    listed: (completed) => recallPeople(completed.catalogEmails),
     signal: stopListing.signal,
   };
   // Every replica drains the outbox; each scheduled slot (health evaluation, due digests, nudges,
@@ -155,10 +146,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     jobs: (outbox) => [health.job, ...digests.jobs(outbox, { directory }), directoryListingJob(listing)],
   });
   const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
-  const firstListing = listDirectoryOnStart(listing).then(async (listed) => {
-    if (listed) return;
-    await recallPeople().catch((error: unknown) => listing.logger.warn('could not read Slack accounts into memory at start; cards read them as they need them', { error }));
-  });
+  const firstListing = listDirectoryOnStart(listing).then(() => undefined);
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
@@ -176,7 +164,6 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         await firstListing;
         await github?.stop();
         await docsRefresh.stop();
-        await catalogReads.stop();
         await backline.close();
         eventLoop.stop();
       })()),

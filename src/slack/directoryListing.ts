@@ -39,7 +39,7 @@ interface SlackMember {
  * keeps what it read. When the last page is in, the catalog's users Slack has nobody for are
  * recorded as such, and the listing itself, so a starting replica knows whether to list again.
  */
-export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<CompletedListing> {
+export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<DirectoryListing> {
   const now = ports.now ?? (() => new Date());
   const foundTtl = ports.foundTtlMs ?? 24 * HOUR;
   const absentTtl = ports.absentTtlMs ?? 3 * HOUR;
@@ -77,11 +77,8 @@ export async function listSlackDirectory(ports: DirectoryListingPorts): Promise<
   await ports.store.save(absent.map((email) => ({ email, slackUserId: null, deleted: false, displayName: null, expiresAt: new Date(now().getTime() + absentTtl) })));
   const listing = { startedAt, finishedAt: now(), accounts: listed.size, absent: absent.length };
   await ports.store.recordListing(listing);
-  return { ...listing, catalogEmails };
+  return listing;
 }
-
-/** A listing as recorded, with the catalog's emails it covered (whoever reads the listing next needs them). */
-export type CompletedListing = DirectoryListing & { catalogEmails: string[] };
 
 /** The hourly listing, run by one replica per slot. */
 export function directoryListingJob(ports: ReportingPorts): ScheduledJob {
@@ -107,7 +104,7 @@ const FRESH_LISTING_MS = HOUR;
  * A listing when serve starts and none finished in the last hour (a first installation, or a long
  * outage), so the first cards after an install show mentions at once. Replicas starting together
  * may each list; a failure is only logged, and cards fall back to users.lookupByEmail meanwhile.
- * Answers whether this replica listed (and so called `listed`).
+ * Answers whether this replica listed.
  */
 export async function listDirectoryOnStart(ports: ReportingPorts): Promise<boolean> {
   const now = ports.now ?? (() => new Date());
@@ -123,16 +120,11 @@ export async function listDirectoryOnStart(ports: ReportingPorts): Promise<boole
   }
 }
 
-type ReportingPorts = DirectoryListingPorts & {
-  logger: Logger;
-  /** What to do once a listing is saved: serve reads it into its memory. */
-  listed?: (listing: CompletedListing) => Promise<void> | void;
-};
+type ReportingPorts = DirectoryListingPorts & { logger: Logger };
 
 async function listAndReport(ports: ReportingPorts): Promise<void> {
   const listing = await listSlackDirectory(ports);
   ports.logger.info(describeListing(listing));
-  await ports.listed?.(listing);
 }
 
 function describeListing(listing: DirectoryListing): string {

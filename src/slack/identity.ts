@@ -12,10 +12,6 @@ export interface DirectoryOptions {
   missingTtlMs?: number;
   /** Emails looked up at once, to stay inside users.lookupByEmail's Tier 3 limit. */
   concurrency?: number;
-  /** How long this process trusts an answer it has already read, before reading the shared cache again. */
-  memoryTtlMs?: number;
-  /** How many answers this process keeps in memory. */
-  memoryEntries?: number;
   onApiCall?: (method: string, ok: boolean) => void;
 }
 
@@ -26,65 +22,25 @@ function accountOf(identity: CachedIdentity): SlackAccount {
   return { slackUserId: identity.deleted ? null : identity.slackUserId, deactivated: identity.deleted };
 }
 
-interface Remembered {
-  account: SlackAccount;
-  until: number;
-}
-
-export interface CachingSlackDirectory extends SlackDirectory {
-  /**
-   * Replaces what this process remembers with the shared cache's answers for `emails` (as many as
-   * it keeps), so the first cards of a team ask PostgreSQL nothing about its people: after a
-   * listing of everyone (directoryListing.ts), and at start. Answers how many it found.
-   */
-  recall(emails: string[]): Promise<number>;
-}
-
-/** Looks people up through users.lookupByEmail, with the answers cached in PostgreSQL. */
-export function createSlackDirectory(options: DirectoryOptions): CachingSlackDirectory {
+/**
+ * Looks people up through users.lookupByEmail, with the answers cached in PostgreSQL, shared by
+ * every replica and filled ahead of cards by the hourly listing (directoryListing.ts). The cards
+ * in flight at one moment read it in one statement (PgSlackIdentityStore).
+ */
+export function createSlackDirectory(options: DirectoryOptions): SlackDirectory {
   const now = options.now ?? (() => new Date());
   const foundTtl = options.foundTtlMs ?? 24 * HOUR;
   const missingTtl = options.missingTtlMs ?? HOUR;
   const concurrency = options.concurrency ?? 4;
-  const memoryTtl = options.memoryTtlMs ?? 10 * 60 * 1000;
-  const memoryEntries = options.memoryEntries ?? 20_000;
-  // Every card asks about the same few hundred people again and again. Answers read from the
-  // shared cache are kept here for a while (never past their own expiry), so a busy card costs no
-  // identity query; other replicas' refreshes are seen within memoryTtl.
-  const memory = new Map<string, Remembered>();
-  const remember = (email: string, account: SlackAccount, expiresAt: number) => {
-    memory.delete(email);
-    if (memory.size >= memoryEntries) memory.delete(memory.keys().next().value!);
-    memory.set(email, { account, until: Math.min(expiresAt, now().getTime() + memoryTtl) });
-  };
 
   return {
-    async recall(emails) {
-      const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))].slice(0, memoryEntries);
-      const cached = await options.store.fresh(wanted, now());
-      memory.clear();
-      for (const [email, identity] of cached) remember(email, accountOf(identity), identity.expiresAt.getTime());
-      return cached.size;
-    },
-
     async accountsByEmail(emails) {
       const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
       const result = new Map<string, SlackAccount>();
-      const at = now().getTime();
-      const unknown: string[] = [];
-      for (const email of wanted) {
-        const known = memory.get(email);
-        if (known && known.until > at) result.set(email, known.account);
-        else unknown.push(email);
-      }
-      if (unknown.length === 0) return result;
-      const cached = await options.store.fresh(unknown, now());
-      for (const [email, identity] of cached) {
-        const account = accountOf(identity);
-        result.set(email, account);
-        remember(email, account, identity.expiresAt.getTime());
-      }
-      const missing = unknown.filter((email) => !cached.has(email));
+      if (wanted.length === 0) return result;
+      const cached = await options.store.fresh(wanted, now());
+      for (const [email, identity] of cached) result.set(email, accountOf(identity));
+      const missing = wanted.filter((email) => !cached.has(email));
       const fetched: Parameters<SlackIdentityStore['save']>[0] = [];
       let next = 0;
       const worker = async () => {
@@ -113,7 +69,6 @@ export function createSlackDirectory(options: DirectoryOptions): CachingSlackDir
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
       await options.store.save(fetched);
-      for (const identity of fetched) remember(identity.email, result.get(identity.email)!, identity.expiresAt.getTime());
       return result;
     },
 

@@ -3,7 +3,6 @@ import { CARD_NEIGHBOURHOOD, TEAM_NEIGHBOURHOOD, whoOwns } from '../../commands/
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { answeringFrom } from '../../src/catalog/neighbourhood';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { cacheCatalogReads } from '../../src/catalog/readCache';
 import type { Neighbourhood, NeighbourhoodRequest } from '../../src/catalog/store';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
@@ -222,28 +221,6 @@ describe('a /whoowns card', () => {
     expect(result.owner?.members.length).toBeGreaterThan(1);
     expect(result.placement?.domain).toMatch(/^domain:/);
     expect(statements).toBe(3);
-  });
-
-  it("costs one statement through serve's read cache when another card of the same team and system was read before", async () => {
-    const cache = cacheCatalogReads(catalog, catalog);
-    try {
-      await cache.ready;
-      const { rows } = await db().pool.query<{ name: string }>(
-        `SELECT s.name FROM entities s
-         JOIN relations owner ON owner.source_key = s.ref_key AND owner.type = 'ownedBy' AND owner.target_key = 'group:default/payments'
-         JOIN relations part ON part.source_key = s.ref_key AND part.type = 'partOf' AND part.target_key = 'system:default/payments-platform'
-         WHERE s.kind = 'component' ORDER BY s.ref_key LIMIT 2`,
-      );
-      expect(rows).toHaveLength(2);
-      await whoOwns(rows[0]!.name, { catalog: cache.catalog });
-      let second!: Awaited<ReturnType<typeof whoOwns>>;
-      expect(await queriesDuring(db().pool, async () => (second = await whoOwns(rows[1]!.name, { catalog: cache.catalog })))).toBe(1);
-      expect(second.owner?.ref).toBe('group:default/payments');
-      expect(second.placement?.domain).toMatch(/^domain:/);
-      expect(second).toEqual(await whoOwns(rows[1]!.name, { catalog: withoutNeighbourhoods(catalog) }));
-    } finally {
-      await cache.stop();
-    }
   });
 
   it('agrees with reading step by step, for every entity of the demo catalog by ref, and by name and title', async () => {

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * `backline serve` from the TypeScript sources, in a child process: the same CLI entry point, the
- * same environment variables (DATABASE_URL, SLACK_*, PORT …), and the same start as bin/backline.js,
- * which starts serve again with its V8 settings (src/cli/serveRuntime.ts). Ready once GET /healthz
+ * same environment variables (DATABASE_URL, SLACK_*, PORT …), and the same start as bin/backline.js.
+ * Ready once GET /healthz
  * answers; SIGTERM stops it gracefully (exit code 0).
  *
  *   node test/support/serveProcess.js
@@ -10,19 +10,13 @@
 const path = require('node:path');
 require('./transpileOnRequire');
 
-const argv = ['node', 'backline', 'serve'];
-const { needsServeRuntime, relaunchWithServeRuntime } = require(path.join(__dirname, '..', '..', 'src', 'cli', 'serveRuntime.ts'));
-if (needsServeRuntime(argv, process.execArgv, process.env)) {
-  relaunchWithServeRuntime(__filename, []);
-} else {
-  const { main } = require(path.join(__dirname, '..', '..', 'src', 'main.ts'));
-  main(argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+const { main } = require(path.join(__dirname, '..', '..', 'src', 'main.ts'));
+main(['node', 'backline', 'serve']).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 1;
+  },
+);
