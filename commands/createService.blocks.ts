@@ -166,7 +166,7 @@ function pickerKinds(schema: FieldSchema, fallback: string[] | undefined): strin
   return kinds.length ? kinds.map((kind) => kind.toLowerCase()) : fallback;
 }
 
-const STEP_ICONS: Record<Task['steps'][number]['status'], string> = { pending: ':white_circle:', running: ':hourglass_flowing_sand:', completed: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:' };
+const STEP_ICONS: Record<Task['steps'][number]['status'], string> = { pending: ':white_circle:', running: ':hourglass_flowing_sand:', completed: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:', simulated: ':test_tube:' };
 
 /** The one progress message of a task, updated in place: each step's state, then the links or what failed. */
 export function renderTaskProgress(task: Task, template: { title: string }): { text: MessageText; blocks: KnownBlock[] } {

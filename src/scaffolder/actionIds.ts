@@ -1,2 +1,20 @@
-/** The scaffolder actions Backline runs; templates naming others load, but cannot run. */
-export const ACTION_IDS: readonly string[] = ['fetch:template', 'fetch:plain', 'publish:github', 'publish:local', 'catalog:register', 'debug:log'];
+/** The scaffolder actions Backline runs (docs/templates.md describes each); templates naming others load, but cannot run. */
+export const ACTION_IDS: readonly string[] = [
+  'fetch:template',
+  'fetch:template:file',
+  'fetch:plain',
+  'fetch:plain:file',
+  'fs:delete',
+  'fs:rename',
+  'debug:log',
+  'debug:wait',
+  'publish:github',
+  'publish:github:pull-request',
+  'publish:local',
+  'catalog:register',
+  'catalog:write',
+  'catalog:fetch',
+  'github:issues:label',
+  'github:actions:dispatch',
+  'github:webhook',
+];

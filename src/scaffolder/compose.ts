@@ -8,9 +8,15 @@ import type { GitHubCacheStore } from '../sources/github/cache';
 import { GitHubClient } from '../sources/github/client';
 import { createOctokitTransport } from '../sources/github/transport';
 import { githubHosts } from '../sources/github/urls';
-import { createCatalogRegister, createDebugLog } from './actions/catalog';
+import { createCatalogRegister } from './actions/catalog';
+import { createCatalogEntityActions } from './actions/catalogEntities';
+import { createDebugActions } from './actions/debug';
 import { createFetchActions } from './actions/fetch';
-import { createGitHubPublisher, type GitHubApi } from './actions/publishGithub';
+import { createFilesystemActions } from './actions/filesystem';
+import type { GitHubApi } from './actions/githubApi';
+import { createGitHubPullRequest } from './actions/githubPullRequest';
+import { createGitHubRepositoryActions } from './actions/githubRepository';
+import { createGitHubPublisher } from './actions/publishGithub';
 import { createLocalPublisher } from './actions/publishLocal';
 import type { Action } from './actions/types';
 import { parseRepoUrl } from './expressions';
@@ -18,6 +24,8 @@ import { TemplateLibrary } from './library';
 import { Scaffolder } from './service';
 import type { TaskStore } from './tasks';
 import { qualify } from './template';
+
+const GITHUB_ONLY_ACTIONS = ['github:issues:label', 'github:actions:dispatch', 'github:webhook'];
 
 export interface ScaffolderSettings {
   templatesDir: string;
@@ -50,10 +58,16 @@ export function composeScaffolder(options: ComposeScaffolderOptions): Scaffolder
   };
   const actions: Action[] = [
     ...createFetchActions(),
+    ...createFilesystemActions(),
+    ...createDebugActions(),
     createLocalPublisher({ reposDir: settings.localReposDir }),
     github ? createGitHubPublisher({ api: github.api, webUrl: github.webUrl, teamOf }) : createLocalPublisher({ reposDir: settings.localReposDir, id: 'publish:github' }),
     createCatalogRegister({ ingest: options.ingest }),
-    createDebugLog(),
+    ...createCatalogEntityActions({ catalog }),
+    // Without GitHub these have nothing to act on: they are named unavailable, so a task using them stops before its first step.
+    ...(github
+      ? [createGitHubPullRequest(github), ...createGitHubRepositoryActions(github)]
+      : ['publish:github:pull-request', ...GITHUB_ONLY_ACTIONS].map((id) => ({ id, unavailable: 'GitHub is not configured (GITHUB_TOKEN or a GitHub App)', run: async () => ({}) }))),
   ];
   const githubHost = github ? new URL(github.webUrl).host : undefined;
   const repositoryExists = async (repoUrl: string): Promise<boolean> => {

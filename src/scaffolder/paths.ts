@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../catalog/confinement';
 
@@ -36,4 +37,31 @@ export function normaliseRelative(relative: string): string {
     .split('/')
     .filter((segment) => segment !== '' && segment !== '.')
     .join('/');
+}
+
+/**
+ * A path in the task's workspace an action may read, write or remove: `resolveInside`, and no
+ * symlink on the way. A hostile template could make a link (an earlier step, a skeleton) that points
+ * out of the workspace; following it would let fs:delete or fs:rename reach the rest of the machine.
+ */
+export async function workspacePath(workspace: string, relative: string, what: string): Promise<string> {
+  const resolved = resolveInside(workspace, normaliseRelative(relative), what);
+  const root = path.resolve(workspace);
+  let current = root;
+  for (const segment of path.relative(root, resolved).split(path.sep).filter(Boolean)) {
+    current = path.join(current, segment);
+    const stat = await lstat(current);
+    if (!stat) break;
+    if (stat.isSymbolicLink()) throw new UnsafePathError(`${what} ${JSON.stringify(relative)} goes through a symlink; paths must stay inside the workspace`);
+  }
+  return resolved;
+}
+
+async function lstat(file: string): Promise<import('node:fs').Stats | undefined> {
+  try {
+    return await fs.lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

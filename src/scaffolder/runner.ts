@@ -1,8 +1,8 @@
 import type { Entity } from '../catalog/model';
 import type { Action } from './actions/types';
-import { isTruthy, renderValue, toText, type ExpressionScope } from './expressions';
+import { ExpressionError, isTruthy, renderString, renderValue, toText, type ExpressionScope } from './expressions';
 import type { LeftBehind, OutputLink, StepStatus, TaskOutput, TaskStep } from './tasks';
-import type { ScaffolderTemplate } from './template';
+import type { ScaffolderTemplate, TemplateStepDefinition } from './template';
 
 export interface RunHooks {
   step(position: number, status: StepStatus, detail: { output?: Record<string, unknown>; error?: string }): Promise<void>;
@@ -31,10 +31,21 @@ export interface RunResult {
   leftBehind: LeftBehind[];
 }
 
+/** Most iterations one `each:` may ask for: a hostile or mistaken list must not run an action without end. */
+export const MAX_EACH_ITERATIONS = 500;
+
+interface Iteration {
+  each?: { key: string; value: unknown };
+  shouldRun: boolean;
+  input: Record<string, unknown>;
+}
+
 /**
- * Runs a template's steps in order in one workspace: each step's `if` and input are rendered against
- * the parameters, the outputs of the steps before it and the requester, then its action runs. The
- * first failure stops the task; it is reported with the step, the reason, and what was left behind.
+ * Runs a template's steps in order in one workspace: each step's `if`, `each` and input are rendered
+ * against the parameters, the outputs of the steps before it and the requester, then its action runs
+ * (once, or once per item of `each`). The first failure stops the task; it is reported with the step,
+ * the reason, and what was left behind. In a dry run, actions that would change the world are not
+ * called: their steps are marked simulated and have no output, so no link points at nothing.
  */
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
   const { template, hooks } = options;
@@ -51,48 +62,69 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
   };
 
   // Refuse before any step runs: a template that would stop halfway should not start.
-  const missing = template.steps.findIndex((step) => !options.actions.has(step.action));
-  if (missing !== -1) {
-    const step = template.steps[missing]!;
-    return fail(missing, `The step "${step.name}" uses the action ${step.action}, which Backline does not run (it runs ${[...options.actions.keys()].join(', ')}). Nothing was created.`);
-  }
+  const refusal = cannotRun(template, options.actions);
+  if (refusal) return fail(refusal.position, refusal.error);
 
   for (const [position, step] of template.steps.entries()) {
-    let input: Record<string, unknown>;
+    const action = options.actions.get(step.action)!;
+    let iterations: Iteration[];
     try {
-      if (step.if !== undefined && !isTruthy(step.if, scope)) {
+      // As Backstage: without `each`, a false `if` skips the step; with `each`, `if` is judged per item.
+      if (step.if === false || (step.if !== undefined && step.each === undefined && !isTruthy(step.if, scope))) {
         steps[position]!.status = 'skipped';
         await hooks.step(position, 'skipped', {});
         await hooks.log(step.id, `skipped: its condition ${toText(step.if)} is false`);
         continue;
       }
-      input = renderValue(step.input, scope) as Record<string, unknown>;
+      if (options.dryRun && !action.supportsDryRun) {
+        // Backstage skips such steps in a dry run too; their output stays empty rather than invented.
+        outputs[step.id] = { output: {} };
+        steps[position]!.status = 'simulated';
+        await hooks.step(position, 'simulated', {});
+        await hooks.log(step.id, `simulated: ${step.action} changes things outside the workspace, so a dry run does not call it`);
+        continue;
+      }
+      iterations = iterationsOf(step, scope);
     } catch (error) {
       return fail(position, (error as Error).message);
     }
     steps[position]!.status = 'running';
     await hooks.step(position, 'running', {});
     const pendingLogs: Promise<void>[] = [];
+    const stepOutput: Record<string, unknown> = {};
     try {
-      const output = await options.actions.get(step.action)!.run({
-        input,
-        workspace: options.workspace,
-        templateDir: template.baseDir,
-        templateName: template.name,
-        dryRun: options.dryRun,
-        publishedRepositories,
-        previouslyLeftBehind: options.previouslyLeftBehind,
-        log: (line) => void pendingLogs.push(hooks.log(step.id, line)),
-        leave: (item) => {
-          leftBehind.set(item.key, item);
-          pendingLogs.push(hooks.leftBehind([...leftBehind.values()]));
-        },
-      });
+      for (const iteration of iterations) {
+        const label = iteration.each ? JSON.stringify({ key: iteration.each.key, value: toText(iteration.each.value) }) : '';
+        if (!iteration.shouldRun) {
+          pendingLogs.push(hooks.log(step.id, `skipping each: ${label}`));
+          continue;
+        }
+        if (iteration.each) pendingLogs.push(hooks.log(step.id, `running each: ${label}`));
+        const output = await action.run({
+          input: iteration.input,
+          workspace: options.workspace,
+          templateDir: template.baseDir,
+          templateName: template.name,
+          dryRun: options.dryRun,
+          publishedRepositories,
+          previouslyLeftBehind: options.previouslyLeftBehind,
+          log: (line) => void pendingLogs.push(hooks.log(step.id, line)),
+          leave: (item) => {
+            leftBehind.set(item.key, item);
+            pendingLogs.push(hooks.leftBehind([...leftBehind.values()]));
+          },
+        });
+        if (step.action.startsWith('publish:') && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
+        // With `each`, every output becomes a list with one entry per iteration that ran, as in Backstage.
+        for (const [name, value] of Object.entries(output)) {
+          if (iteration.each) ((stepOutput[name] ??= []) as unknown[]).push(value);
+          else stepOutput[name] = value;
+        }
+      }
       await Promise.all(pendingLogs);
-      outputs[step.id] = { output };
-      if (step.action.startsWith('publish:') && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
+      outputs[step.id] = { output: stepOutput };
       steps[position]!.status = 'completed';
-      await hooks.step(position, 'completed', { output });
+      await hooks.step(position, 'completed', { output: stepOutput });
     } catch (error) {
       await Promise.allSettled(pendingLogs);
       return fail(position, (error as Error).message);
@@ -106,6 +138,42 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
     return { status: 'failed', steps, output: null, error: `The template's output could not be rendered: ${(error as Error).message}`, failedStep: null, leftBehind: [...leftBehind.values()] };
   }
   return { status: 'completed', steps, output, error: null, failedStep: null, leftBehind: [...leftBehind.values()] };
+}
+
+/** The first step that cannot run here, and why: an action Backline does not have, or cannot use on this installation. */
+export function cannotRun(template: ScaffolderTemplate, actions: ReadonlyMap<string, Action>): { position: number; error: string } | null {
+  for (const [position, step] of template.steps.entries()) {
+    const action = actions.get(step.action);
+    if (!action) {
+      return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.` };
+    }
+    if (action.unavailable) return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which cannot run here: ${action.unavailable}. Nothing was created.` };
+  }
+  return null;
+}
+
+/**
+ * Every run of a step, with its input rendered, before any runs: as in Backstage, an input that
+ * cannot be rendered for the third item stops the step before the first item has done anything.
+ */
+function iterationsOf(step: TemplateStepDefinition, scope: ExpressionScope): Iteration[] {
+  if (step.each === undefined) return [{ shouldRun: true, input: renderInput(step.input, scope) }];
+  const resolved = typeof step.each === 'string' ? renderString(step.each, scope) : renderValue(step.each, scope);
+  if (!resolved || typeof resolved !== 'object') {
+    throw new ExpressionError(`The step ${step.id}'s each: ${toText(step.each)} cannot be resolved to a list or a mapping`);
+  }
+  // Object.entries, as Backstage does: a list's keys are "0", "1", …; a mapping's are its keys.
+  const entries = Object.entries(resolved as Record<string, unknown>);
+  if (entries.length > MAX_EACH_ITERATIONS) throw new ExpressionError(`The step ${step.id}'s each: has ${entries.length} items; Backline runs a step at most ${MAX_EACH_ITERATIONS} times`);
+  return entries.map(([key, value]) => {
+    const itemScope = { ...scope, each: { key, value } };
+    return { each: { key, value }, shouldRun: step.if === undefined || isTruthy(step.if, itemScope), input: renderInput(step.input, itemScope) };
+  });
+}
+
+function renderInput(input: Record<string, unknown>, scope: ExpressionScope): Record<string, unknown> {
+  const rendered = renderValue(input, scope);
+  return typeof rendered === 'object' && rendered !== null && !Array.isArray(rendered) ? (rendered as Record<string, unknown>) : {};
 }
 
 function renderOutput(definition: Record<string, unknown>, scope: ExpressionScope, outputs: Record<string, { output: Record<string, unknown> }>): TaskOutput {

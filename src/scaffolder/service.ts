@@ -48,16 +48,29 @@ export class Scaffolder {
     return this.options.logger;
   }
 
-  listTemplates(): Promise<TemplateListing> {
-    return this.options.library.list();
+  async listTemplates(): Promise<TemplateListing> {
+    const listing = await this.options.library.list();
+    return { ...listing, templates: listing.templates.map((template) => this.withAvailability(template)) };
   }
 
   /** The template by name; a UserFacingError naming the ones there are when it does not exist. */
   async template(name: string): Promise<ScaffolderTemplate> {
     const found = await this.options.library.get(name);
-    if (found) return found;
+    if (found) return this.withAvailability(found);
     const { templates } = await this.options.library.list();
     throw new UserFacingError(`There is no template called ${name}. ${templates.length ? `There are: ${templates.map((template) => template.name).join(', ')}.` : 'No templates are installed: add one under the templates folder (BACKLINE_TEMPLATES_DIR).'}`);
+  }
+
+  /**
+   * The template with its steps whose actions cannot run on this installation (GitHub is not
+   * configured) named among what it does not support, for `template list` and the modal.
+   */
+  private withAvailability(template: ScaffolderTemplate): ScaffolderTemplate {
+    const unavailable = template.steps.flatMap((step) => {
+      const reason = this.options.actions.get(step.action)?.unavailable;
+      return reason ? [`Step "${step.id}" uses the action ${step.action}, which cannot run here: ${reason}. Running the template stops before any step.`] : [];
+    });
+    return unavailable.length ? { ...template, unsupported: [...template.unsupported, ...unavailable] } : template;
   }
 
   /** Throws a UserFacingError saying who may run the template when this person may not. */

@@ -1,7 +1,8 @@
 /** A scaffolder task: one run of a template with the values someone submitted, and its retries. */
 
 export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed';
-export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+/** `simulated` is a dry run's: the step's action would change the world, so it was not called. */
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'simulated';
 
 export interface TaskStep {
   id: string;
@@ -28,7 +29,8 @@ export interface TaskOutput {
  * names it, and a retry picks it up (an empty repository it created is filled rather than refused).
  */
 export interface LeftBehind {
-  kind: 'repository';
+  /** A branch is what a pull request step pushed before the pull request itself was opened. */
+  kind: 'repository' | 'branch';
   /** What it is, for people: "the GitHub repository acme/payments (https://…)". */
   description: string;
   /** Identifies it across attempts, e.g. github:acme/payments. */

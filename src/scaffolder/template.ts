@@ -22,6 +22,8 @@ export interface TemplateStepDefinition {
   action: string;
   input: Record<string, unknown>;
   if: unknown;
+  /** Backstage's `each:`: an expression (or a literal list or mapping) the step runs once per item of. */
+  each: unknown;
 }
 
 /** A scaffolder template, ready for a form and a task. */
@@ -93,9 +95,10 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     action: step.action,
     input: (step.input ?? {}) as Record<string, unknown>,
     if: step.if,
+    each: step.each,
   }));
   for (const step of steps) {
-    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (it runs ${ACTION_IDS.join(', ')}): the form works, but running the template stops before any step.`);
+    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
   }
   for (const key of ['secrets', 'formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
     if (spec[key] !== undefined) unsupported.push(`spec.${key} is ignored.`);

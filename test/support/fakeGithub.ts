@@ -37,6 +37,30 @@ interface FakeRepo {
   teams?: Map<string, string>;
   /** Git objects written through the git data API. */
   git?: FakeGitObjects;
+  pulls?: FakePull[];
+  labels?: Map<number, string[]>;
+  hooks?: Array<Record<string, unknown>>;
+  dispatches?: Array<{ workflow: string; ref: string; inputs: unknown }>;
+}
+
+interface FakePull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  draft: boolean;
+  state: 'open';
+  reviewers: string[];
+  teamReviewers: string[];
+}
+
+/** A pull request as a test sees it: what GitHub would show, with the files of its head branch. */
+export interface FakePullRequestState extends Omit<FakePull, 'state'> {
+  /** Every file on the head branch. */
+  files: Record<string, string>;
+  /** Commits on the head branch that the base branch does not have. */
+  commits: number;
 }
 
 interface FakeGitObjects {
@@ -81,6 +105,8 @@ export interface RecordedGitHubRequest {
   authorization: string | undefined;
   ifNoneMatch: string | undefined;
   status: number;
+  /** The JSON body of a write. */
+  body: Record<string, unknown>;
 }
 
 export interface FakeGitHubOptions {
@@ -109,6 +135,10 @@ export interface FakeGitHub {
   addOrg(org: string): void;
   /** A repository's state, or undefined when it does not exist. */
   repository(org: string, name: string): FakeRepositoryState | undefined;
+  /** The pull requests opened on a repository, oldest first. */
+  pullRequests(org: string, name: string): FakePullRequestState[];
+  /** What the repository's non-git writes left: labels by issue number, webhooks, workflow dispatches. */
+  extras(org: string, name: string): { labels: Record<number, string[]>; hooks: Array<Record<string, unknown>>; dispatches: Array<{ workflow: string; ref: string; inputs: unknown }> };
   /** Writes a file on the default branch: a push, which moves pushed_at. */
   setFile(org: string, repo: string, path: string, content: string): void;
   removeFile(org: string, repo: string, path: string): void;
@@ -196,6 +226,23 @@ class FakeGitHubServer implements FakeGitHub {
       teams: Object.fromEntries(repo.teams ?? []),
       commitsOnDefaultBranch: commits,
     };
+  }
+
+  pullRequests(org: string, name: string): FakePullRequestState[] {
+    const repo = this.repo(org, name);
+    const git = repo.git;
+    return (repo.pulls ?? []).map(({ state: _state, ...pull }) => {
+      const head = git?.refs.get(pull.head);
+      const baseHead = git?.refs.get(pull.base);
+      let commits = 0;
+      for (let sha = head; sha && sha !== baseHead; sha = git?.commits.get(sha)?.parents[0]) commits++;
+      return { ...pull, files: Object.fromEntries(head ? git!.trees.get(git!.commits.get(head)!.tree)! : []), commits };
+    });
+  }
+
+  extras(org: string, name: string) {
+    const repo = this.repo(org, name);
+    return { labels: Object.fromEntries(repo.labels ?? []), hooks: repo.hooks ?? [], dispatches: repo.dispatches ?? [] };
   }
 
   addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
@@ -325,7 +372,7 @@ class FakeGitHubServer implements FakeGitHub {
         if (this.remaining <= 0) reply = { status: 403, body: { message: 'API rate limit exceeded for user ID 1.' } };
         else this.remaining -= 1;
       }
-      this.requests.push({ method: req.method ?? 'GET', path, query, authorization: header('authorization'), ifNoneMatch: header('if-none-match'), status: reply.status });
+      this.requests.push({ method: req.method ?? 'GET', path, query, authorization: header('authorization'), ifNoneMatch: header('if-none-match'), status: reply.status, body });
       const headers: Record<string, string> = {
         'x-ratelimit-limit': String(this.options.rateLimit ?? 5000),
         'x-ratelimit-remaining': String(this.remaining),
@@ -358,7 +405,7 @@ class FakeGitHubServer implements FakeGitHub {
     if (planned) return planned();
     const refused = this.refused.get(path);
     if (refused) return refused;
-    const written = this.gitDataAnswer(method, path, body);
+    const written = this.gitDataAnswer(method, path, body) ?? this.repositoryAnswer(method, path, url, body);
     if (written) return written;
     if (method !== 'GET') return notFound();
 
@@ -449,8 +496,18 @@ class FakeGitHubServer implements FakeGitHub {
     const repo = this.repos.get(key(match[1]!, match[2]!));
     const rest = match[3] ?? '';
     if (method === 'GET' && rest === '') return repo ? { status: 200, body: { ...this.repoJson(repo), description: repo.description ?? null } } : notFound();
-    if (!repo || method === 'GET') return undefined;
-    const git = (repo.git ??= { blobs: new Map(), trees: new Map(), commits: new Map(), refs: new Map() });
+    if (!repo) return undefined;
+    const git = this.gitOf(repo);
+    let read: RegExpExecArray | null;
+    if (method === 'GET' && (read = /^\/git\/ref\/heads\/(.+)$/.exec(rest))) {
+      const sha = git.refs.get(read[1]!);
+      return sha ? { status: 200, body: { ref: `refs/heads/${read[1]}`, object: { sha, type: 'commit' } } } : notFound();
+    }
+    if (method === 'GET' && (read = /^\/git\/commits\/([0-9a-f]+)$/.exec(rest))) {
+      const commit = git.commits.get(read[1]!);
+      return commit ? { status: 200, body: { sha: read[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message } } : notFound();
+    }
+    if (method === 'GET') return undefined;
     if (git.refs.size === 0 && rest.startsWith('/git/')) return { status: 409, body: { message: 'Git Repository is empty.' } };
     if (method === 'POST' && rest === '/git/blobs') {
       const content = body.encoding === 'base64' ? Buffer.from(String(body.content ?? ''), 'base64').toString('utf8') : String(body.content ?? '');
@@ -518,6 +575,76 @@ class FakeGitHubServer implements FakeGitHub {
     if (method === 'PUT' && rest === '/topics') {
       repo.topics = ((body.names ?? []) as string[]).map(String);
       return { status: 200, body: { names: repo.topics } };
+    }
+    return undefined;
+  }
+
+  /**
+   * A repository's git objects; one added with files (addRepo) gets a root commit of them on its
+   * default branch the first time git is asked, so that pull requests can be opened against it.
+   */
+  private gitOf(repo: FakeRepo): FakeGitObjects {
+    if (repo.git) return repo.git;
+    const git: FakeGitObjects = (repo.git = { blobs: new Map(), trees: new Map(), commits: new Map(), refs: new Map() });
+    if (repo.files.size) {
+      const tree = this.gitSha('tree', JSON.stringify([...repo.files]));
+      git.trees.set(tree, new Map(repo.files));
+      const commit = this.gitSha('commit', `${tree}:root`);
+      git.commits.set(commit, { tree, parents: [], message: 'Initial commit' });
+      git.refs.set(repo.defaultBranch, commit);
+    }
+    return git;
+  }
+
+  /** Pull requests and their reviewers, issue labels, workflow dispatches and webhooks of an existing repository. */
+  private repositoryAnswer(method: string, path: string, url: URL, body: Record<string, unknown>): Reply | undefined {
+    const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(path);
+    const repo = match && this.repos.get(key(match[1]!, match[2]!));
+    if (!match || !repo) return undefined;
+    const rest = match[3]!;
+    const pulls = (repo.pulls ??= []);
+    const pullJson = (pull: FakePull) => ({ number: pull.number, title: pull.title, body: pull.body, draft: pull.draft, state: pull.state, html_url: `${this.web}/${repo.owner}/${repo.name}/pull/${pull.number}`, head: { ref: pull.head }, base: { ref: pull.base } });
+    let found: RegExpExecArray | null;
+    if (rest === '/pulls' && method === 'POST') {
+      const head = String(body.head ?? '');
+      const base = String(body.base ?? '');
+      if (!repo.git?.refs.has(head) || !repo.git.refs.has(base)) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: repo.git?.refs.has(head) ? 'base' : 'head', code: 'invalid' }] } };
+      if (pulls.some((pull) => pull.head === head && pull.base === base)) return { status: 422, body: { message: `A pull request already exists for ${repo.owner}:${head}.` } };
+      const pull: FakePull = { number: pulls.length + 1, title: String(body.title ?? ''), body: String(body.body ?? ''), head, base, draft: body.draft === true, state: 'open', reviewers: [], teamReviewers: [] };
+      pulls.push(pull);
+      return { status: 201, body: pullJson(pull) };
+    }
+    if (rest === '/pulls' && method === 'GET') {
+      const head = url.searchParams.get('head')?.split(':').pop();
+      const base = url.searchParams.get('base');
+      return { status: 200, body: pulls.filter((pull) => (!head || pull.head === head) && (!base || pull.base === base)).map(pullJson) };
+    }
+    if ((found = /^\/pulls\/(\d+)(\/requested_reviewers)?$/.exec(rest))) {
+      const pull = pulls.find((candidate) => candidate.number === Number(found![1]));
+      if (!pull) return notFound();
+      if (method === 'PATCH' && !found[2]) {
+        if (typeof body.title === 'string') pull.title = body.title;
+        if (typeof body.body === 'string') pull.body = body.body;
+        return { status: 200, body: pullJson(pull) };
+      }
+      if (method === 'POST' && found[2]) {
+        pull.reviewers.push(...((body.reviewers ?? []) as string[]));
+        pull.teamReviewers.push(...((body.team_reviewers ?? []) as string[]));
+        return { status: 201, body: { ...pullJson(pull), requested_reviewers: pull.reviewers.map((login) => ({ login })), requested_teams: pull.teamReviewers.map((slug) => ({ slug })) } };
+      }
+    }
+    if (method === 'POST' && (found = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
+      const labels = (repo.labels ??= new Map());
+      labels.set(Number(found[1]), [...(labels.get(Number(found[1])) ?? []), ...((body.labels ?? []) as string[])]);
+      return { status: 200, body: labels.get(Number(found[1])).map((name: string) => ({ name })) };
+    }
+    if (method === 'POST' && (found = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(rest))) {
+      (repo.dispatches ??= []).push({ workflow: found[1]!, ref: String(body.ref ?? ''), inputs: body.inputs });
+      return { status: 204 };
+    }
+    if (method === 'POST' && rest === '/hooks') {
+      (repo.hooks ??= []).push(body);
+      return { status: 201, body: { id: repo.hooks.length, ...body } };
     }
     return undefined;
   }

@@ -30,10 +30,6 @@ export function createCatalogRegister(options: CatalogRegisterOptions): Action {
       const target = catalogInfoUrl ?? `${repoContentsUrl!.replace(/\/+$/, '')}/${catalogInfoPath}`;
       const root = registrableRoot(target, context);
       const entityRef = await entityRefInWorkspace(context, catalogInfoPath);
-      if (context.dryRun) {
-        context.log(`${ACTION}: dry run, would register ${target}${entityRef ? ` (${entityRef})` : ''}`);
-        return { entityRef, catalogInfoUrl: target };
-      }
       const report = await options.ingest(root);
       if (report.errors.length) {
         throw new ActionError(`${ACTION}: the catalog could not take ${target}: ${report.errors.map((problem) => problem.message).join('; ')}`);
@@ -99,15 +95,4 @@ async function entityRefInWorkspace(context: ActionContext, catalogInfoPath: str
     if (result.valid) return stringifyEntityRef(result.entity);
   }
   return null;
-}
-
-export function createDebugLog(): Action {
-  return {
-    id: 'debug:log',
-    async run(context) {
-      const message = context.input.message;
-      if (message !== undefined) context.log(typeof message === 'string' ? message : JSON.stringify(message));
-      return {};
-    },
-  };
 }

@@ -1,12 +1,8 @@
-import type { GitHubRequest, GitHubResponse } from '../../sources/github/transport';
-import { parseRepoUrl } from '../expressions';
+import { caller, repoTarget, type Call, type GitHubApi } from './githubApi';
 import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
-import { checkBranch, checkName, readWorkspaceFiles, type WorkspaceFile } from './workspaceFiles';
+import { checkBranch, readWorkspaceFiles, type WorkspaceFile } from './workspaceFiles';
 
-/** GitHub's REST API as publishing needs it: one request, answered with any status. */
-export interface GitHubApi {
-  request(request: GitHubRequest): Promise<GitHubResponse>;
-}
+export type { GitHubApi };
 
 export interface GitHubPublisherOptions {
   api: GitHubApi;
@@ -29,29 +25,11 @@ const TEAM_PERMISSIONS = ['pull', 'triage', 'push', 'maintain', 'admin'];
  * auto_init and its README commit is replaced by ours (a root commit, forced onto the branch).
  */
 export function createGitHubPublisher(options: GitHubPublisherOptions): Action {
-  const webHost = new URL(options.webUrl).host;
   return {
     id: ACTION,
     async run(context: ActionContext) {
       const { input } = context;
-      const repoUrl = stringInput(input, 'repoUrl', { required: true, action: ACTION });
-      let parsed: ReturnType<typeof parseRepoUrl>;
-      try {
-        parsed = parseRepoUrl(repoUrl);
-      } catch (error) {
-        throw new ActionError(`${ACTION}: ${(error as Error).message}`);
-      }
-      const owner = checkName(parsed.owner, 'organisation', ACTION);
-      const repo = checkName(parsed.repo, 'repository name', ACTION);
-      const allowedHosts = stringListInput(input, 'allowedHosts', ACTION);
-      // Host names compare without case; otherwise exactly: listing github.com allows github.com only.
-      const host = parsed.host.toLowerCase();
-      if (host !== webHost.toLowerCase()) {
-        throw new ActionError(`${ACTION}: the repository is on ${parsed.host}, but Backline publishes to ${webHost} (GITHUB_API_URL)`);
-      }
-      if (allowedHosts.length && !allowedHosts.some((allowed) => allowed.toLowerCase() === host)) {
-        throw new ActionError(`${ACTION}: ${parsed.host} is not one of the template's allowedHosts (${allowedHosts.join(', ')})`);
-      }
+      const { owner, repo } = repoTarget(input, ACTION, options.webUrl);
       const description = stringInput(input, 'description', { action: ACTION });
       const visibility = stringInput(input, 'repoVisibility', { action: ACTION }) ?? 'private';
       if (!['private', 'internal', 'public'].includes(visibility)) throw new ActionError(`${ACTION}: repoVisibility must be private, internal or public, not ${JSON.stringify(visibility)}`);
@@ -66,19 +44,8 @@ export function createGitHubPublisher(options: GitHubPublisherOptions): Action {
       const remoteUrl = `${options.webUrl}/${owner}/${repo}`;
       const key = `github:${owner}/${repo}`.toLowerCase();
 
-      if (context.dryRun) {
-        context.log(`${ACTION}: dry run, would create ${owner}/${repo} (${visibility}) with ${files.length} file(s) in one commit${teams.length ? `, giving ${teams.map((team) => `${team.org}/${team.slug} ${team.permission}`).join(', ')} access` : ''}`);
-        return { remoteUrl, repoContentsUrl: `${remoteUrl}/blob/${wantedBranch ?? 'main'}`, commitHash: null };
-      }
 
-      const call = async (request: GitHubRequest, expected: number[], what: string): Promise<GitHubResponse> => {
-        const response = await options.api.request({ ...request, owner });
-        if (!expected.includes(response.status)) {
-          const said = (response.data as { message?: unknown } | null)?.message;
-          throw new ActionError(`GitHub answered ${response.status} when ${what} (${request.method} ${request.path})${typeof said === 'string' && said ? `: ${said}` : ''}`);
-        }
-        return response;
-      };
+      const call = caller(options.api, owner);
 
       // A retry finds the repository its earlier attempt created and fills it instead of failing on it.
       const ours = context.previouslyLeftBehind.some((item) => item.key === key);
@@ -127,9 +94,8 @@ export function createGitHubPublisher(options: GitHubPublisherOptions): Action {
   };
 }
 
-type Call = (request: GitHubRequest, expected: number[], what: string) => Promise<GitHubResponse>;
-
-async function treeEntries(files: WorkspaceFile[], owner: string, repo: string, call: Call): Promise<Array<Record<string, unknown>>> {
+/** Tree entries for files: text inline in the one tree request, binary files uploaded as blobs first. */
+export async function treeEntries(files: WorkspaceFile[], owner: string, repo: string, call: Call): Promise<Array<Record<string, unknown>>> {
   const entries: Array<Record<string, unknown>> = [];
   for (const file of files) {
     const mode = file.executable ? '100755' : '100644';

@@ -44,10 +44,6 @@ export function createLocalPublisher(options: LocalPublisherOptions): Action {
       const url = pathToFileURL(directory).toString();
       const files = await readWorkspaceFiles(context.workspace, stringInput(input, 'sourcePath', { action: id }), id);
       if (id !== 'publish:local') context.log(`${id}: GitHub is not configured (GITHUB_TOKEN or a GitHub App), so the repository is created on this machine at ${directory}`);
-      if (context.dryRun) {
-        context.log(`${id}: dry run, would create ${directory} with ${files.length} file(s) in one commit on ${branch}`);
-        return { remoteUrl: url, repoContentsUrl: url, commitHash: null };
-      }
       const existing = await fs.readdir(directory).catch(() => undefined);
       const ours = context.previouslyLeftBehind.some((item) => item.key === key);
       if (existing && existing.length > 0 && !ours) throw new ActionError(`${id}: ${directory} already exists; choose another repository name`);

@@ -28,6 +28,14 @@ export interface ActionContext {
 /** One scaffolder action, e.g. publish:github. Returns the step's output. */
 export interface Action {
   id: string;
+  /**
+   * Whether a dry run calls it. Actions that only read, or write inside the workspace, say true; the
+   * others (GitHub, the catalog) are simulated by the runner instead, so that a dry run can neither
+   * change the world nor hand back a link to something it did not create.
+   */
+  supportsDryRun?: boolean;
+  /** Why it cannot run on this installation (e.g. GitHub is not configured); a task using it stops before its first step. */
+  unavailable?: string;
   run(context: ActionContext): Promise<Record<string, unknown>>;
 }
 
@@ -41,6 +49,14 @@ export function stringInput(input: Record<string, unknown>, name: string, option
   }
   if (typeof value !== 'string') throw new ActionError(`${options.action}'s input "${name}" must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
   return value;
+}
+
+export function booleanInput(input: Record<string, unknown>, name: string, action: string, fallback: boolean): boolean {
+  const value = input[name];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ActionError(`${action}'s input "${name}" must be true or false, not ${JSON.stringify(value)}`);
 }
 
 export function stringListInput(input: Record<string, unknown>, name: string, action: string): string[] {
