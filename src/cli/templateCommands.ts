@@ -36,7 +36,7 @@ export function registerTemplateCommands(program: Command, deps: TemplateCommand
 
   template
     .command('dry-run')
-    .description('Render a template into a temporary folder and list the files; publishes and registers nothing.')
+    .description('Render a template into a temporary folder and list the files; steps that would publish or register are simulated, not run.')
     .argument('<name>', 'the template name')
     .requiredOption('--values <file>', 'a JSON file of parameter values, e.g. {"name": "ledger", "owner": "group:default/payments"}')
     .option('--keep', 'keep the rendered folder and print where it is')
@@ -50,7 +50,11 @@ export function registerTemplateCommands(program: Command, deps: TemplateCommand
         const dry = await scaffolder.dryRun(chosen, values, { keep: options.keep });
         const json = { template: chosen.name, status: dry.result.status, files: dry.files, directory: dry.directory, steps: dry.result.steps.map((step) => ({ id: step.id, status: step.status })), output: outputJson(dry.result.output), error: dry.result.error };
         if (options.json) deps.stdout(`${JSON.stringify(json)}\n`);
-        else deps.stdout(`${dry.result.status === 'completed' ? `${chosen.name} renders ${dry.files.length} file(s)${dry.directory ? ` into ${dry.directory}` : ''}:` : `${chosen.name} failed: ${dry.result.error}`}\n${dry.files.map((file) => `  ${file}\n`).join('')}`);
+        else {
+          const simulated = dry.result.steps.filter((step) => step.status === 'simulated').map((step) => `${step.id} (${step.action})`);
+          const summary = simulated.length ? `Simulated, since they would change things outside the workspace: ${simulated.join(', ')}.\n` : '';
+          deps.stdout(`${dry.result.status === 'completed' ? `${chosen.name} renders ${dry.files.length} file(s)${dry.directory ? ` into ${dry.directory}` : ''}:` : `${chosen.name} failed: ${dry.result.error}`}\n${dry.files.map((file) => `  ${file}\n`).join('')}${summary}`);
+        }
         deps.setExitCode(dry.result.status === 'completed' ? 0 : 1);
       });
     });
@@ -91,7 +95,7 @@ export function registerTemplateCommands(program: Command, deps: TemplateCommand
       const task = await scaffolder.run(created.id, {
         onProgress: async (current) => {
           if (options.json) return;
-          for (const step of current.steps.filter((candidate) => candidate.status === 'completed' || candidate.status === 'failed' || candidate.status === 'skipped').slice(shown)) {
+          for (const step of current.steps.filter((candidate) => candidate.status === 'completed' || candidate.status === 'failed' || candidate.status === 'skipped' || candidate.status === 'simulated').slice(shown)) {
             deps.log(`${step.status === 'completed' ? '✓' : step.status === 'skipped' ? '-' : '✗'} ${step.name}${step.error ? `: ${step.error}` : ''}`);
             shown++;
           }

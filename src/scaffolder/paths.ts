@@ -41,18 +41,21 @@ export function normaliseRelative(relative: string): string {
 
 /**
  * A path in the task's workspace an action may read, write or remove: `resolveInside`, and no
- * symlink on the way. A hostile template could make a link (an earlier step, a skeleton) that points
+ * symlink on the way (with `linkItself`, the last segment may be one: the action removes or moves the link). A hostile template could make a link (an earlier step, a skeleton) that points
  * out of the workspace; following it would let fs:delete or fs:rename reach the rest of the machine.
  */
-export async function workspacePath(workspace: string, relative: string, what: string): Promise<string> {
-  const resolved = resolveInside(workspace, normaliseRelative(relative), what);
+export async function workspacePath(workspace: string, relative: string, what: string, options: { linkItself?: boolean } = {}): Promise<string> {
+  // Checked as given, not normalised first: normalising would quietly turn `/etc/x` into `etc/x`.
+  const resolved = resolveInside(workspace, relative, what);
   const root = path.resolve(workspace);
   let current = root;
-  for (const segment of path.relative(root, resolved).split(path.sep).filter(Boolean)) {
+  const segments = path.relative(root, resolved).split(path.sep).filter(Boolean);
+  for (const [index, segment] of segments.entries()) {
     current = path.join(current, segment);
     const stat = await lstat(current);
     if (!stat) break;
-    if (stat.isSymbolicLink()) throw new UnsafePathError(`${what} ${JSON.stringify(relative)} goes through a symlink; paths must stay inside the workspace`);
+    // Removing or moving a link acts on the link itself, which is safe; reading or writing through one is not.
+    if (stat.isSymbolicLink() && !(options.linkItself && index === segments.length - 1)) throw new UnsafePathError(`${what} ${JSON.stringify(relative)} goes through a symlink; paths must stay inside the workspace`);
   }
   return resolved;
 }

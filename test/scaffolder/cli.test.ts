@@ -47,26 +47,27 @@ describe('backline template list', () => {
       'conditional-output-demo': [],
       'example-nodejs-template': [],
       'notifications-demo': [
-        'Step "send-notification" uses the action notification:send, which Backline does not run (it runs fetch:template, fetch:plain, publish:github, publish:local, catalog:register, debug:log): the form works, but running the template stops before any step.',
+        'Step "send-notification" uses the action notification:send, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.',
       ],
     });
   });
 });
 
 describe('backline template dry-run', () => {
-  it('renders into a temporary folder, lists the files, and publishes nothing', async () => {
+  it('renders into a temporary folder, lists the files, simulates publishing and registering, and links to nothing it did not create', async () => {
     const values = await valuesFile({ ...library, name: 'dry-service', repoUrl: 'github.com?owner=northwind&repo=dry-service', docs: false });
     const { code, stdout } = await cli({}, 'template', 'dry-run', 'typescript-service', '--values', values, '--json');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { status: string; files: string[]; directory: string | null; steps: unknown[] };
+    const result = JSON.parse(stdout) as { status: string; files: string[]; directory: string | null; steps: unknown[]; output: unknown };
     expect(result.status).toBe('completed');
     expect(result.directory).toBeNull();
     expect(result.files).toEqual(['.github/workflows/ci.yml', '.gitignore', 'Dockerfile', 'README.md', 'catalog-info.yaml', 'package.json', 'src/server.ts', 'test/server.test.ts', 'tsconfig.json']);
     expect(result.steps).toEqual([
       { id: 'fetch', status: 'completed' },
-      { id: 'publish', status: 'completed' },
-      { id: 'register', status: 'completed' },
+      { id: 'publish', status: 'simulated' },
+      { id: 'register', status: 'simulated' },
     ]);
+    expect(result.output).toEqual({ links: [], entityRef: null });
     await expect(fs.access(path.join(scratch, 'repositories', 'northwind', 'dry-service'))).rejects.toThrow();
     expect((await cli({}, 'whoowns', '--json', 'dry-service')).code).toBe(1);
   });
@@ -129,6 +130,6 @@ describe('backline template run', () => {
     const result = JSON.parse(stdout) as { status: string; steps: unknown[]; error: string };
     expect(result.status).toBe('failed');
     expect(result.steps).toEqual([{ id: 'send-notification', status: 'failed' }]);
-    expect(result.error).toMatch(/^The step "Send notification" uses the action notification:send, which Backline does not run .*Nothing was created\.$/);
+    expect(result.error).toMatch(/^The step "Send notification" \(send-notification\) uses the action notification:send, which Backline does not run .*Nothing was created\.$/);
   });
 });

@@ -36,7 +36,7 @@ async function deleteFiles(context: ActionContext): Promise<Record<string, unkno
   }
   for (const entry of doomed) {
     // rm removes a symlink itself, never what it points at.
-    await fs.rm(await workspacePath(context.workspace, entry, `${action}'s path`), { recursive: true, force: true });
+    await fs.rm(await workspacePath(context.workspace, entry, `${action}'s path`, { linkItself: true }), { recursive: true, force: true });
   }
   context.log(`${action}: deleted ${doomed.length ? doomed.join(', ') : 'nothing (no path matched)'}`);
   return {};
@@ -52,7 +52,7 @@ async function renameFiles(context: ActionContext): Promise<Record<string, unkno
     moves.push({
       from: file.from,
       to: file.to,
-      source: await workspacePath(context.workspace, file.from, `${action}'s from`),
+      source: await workspacePath(context.workspace, file.from, `${action}'s from`, { linkItself: true }),
       destination: await workspacePath(context.workspace, file.to, `${action}'s to`),
       overwrite: booleanInput(file, 'overwrite', action, false),
     });
