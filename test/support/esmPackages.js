@@ -14,7 +14,8 @@ const ENTRY_PACKAGES = ['octokit'];
 function findPackage(name, from) {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', name);
-    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    // Real paths, as jest sees module files: node_modules may be a symlink (a worktree, pnpm).
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate);
     if (path.dirname(dir) === dir) return undefined;
   }
 }
