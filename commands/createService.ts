@@ -2,14 +2,16 @@ import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
 import { UserFacingError } from '../src/errors';
 import { findCatalogPerson, type CatalogPerson, type PersonCatalog } from '../src/scaffolder/permissions';
-import { validateParameters, type FieldProblem } from '../src/scaffolder/parameters';
+import { everyField } from '../src/scaffolder/conditions';
+import { validateParameters, withoutUnchosen, type PageChoices } from '../src/scaffolder/parameters';
 import type { Scaffolder } from '../src/scaffolder/service';
 import type { Task } from '../src/scaffolder/tasks';
 import type { ScaffolderTemplate } from '../src/scaffolder/template';
 import type { SlackDirectory } from '../src/directory';
 import { decodePrivateMetadata, encodePrivateMetadata } from './blockKit/privateMetadata';
 import { mrkdwn, type MessageText } from './blockKit/mrkdwn';
-import { CREATE_SERVICE, fieldBlockId, renderFormPage, renderNotice, renderTaskProgress, renderTemplatePicker, type RepoTarget } from './createService.blocks';
+import { CREATE_SERVICE, renderFormPage, renderNotice, renderTaskProgress, renderTemplatePicker, type PersonalOptions, type RepoTarget } from './createService.blocks';
+import { errorsByBlock, readPage, type ViewStateValues } from './createService.read';
 
 /** Posts the one progress message of a task and updates it in place. */
 export interface ProgressMessenger {
@@ -26,20 +28,19 @@ export interface CreateServicePorts {
   repoTarget: RepoTarget;
 }
 
-/** The state of a Slack view as view_submission carries it: block id → action id → element state. */
-export type ViewStateValues = Record<string, Record<string, ViewElementState>>;
-export interface ViewElementState {
-  type?: string;
-  value?: string | null;
-  selected_option?: { value: string } | null;
-  selected_options?: Array<{ value: string }>;
-}
+export { readPage, type ViewElementState, type ViewStateValues } from './createService.read';
 
 export interface ViewSubmission {
   callbackId: string;
   privateMetadata: string;
   values: ViewStateValues;
   userId: string;
+}
+
+/** A block action inside an open modal: a field that decides the branch changed, or Back was pressed. */
+export interface ViewAction extends ViewSubmission {
+  actionId: string;
+  blockId: string;
 }
 
 /** How a view submission is answered: Slack's response_action, plus work to start once it is sent. */
@@ -51,7 +52,9 @@ export type SubmissionAnswer = { action: 'errors'; errors: Record<string, string
  */
 const REPOSITORY_CHECK_MS = 1500;
 
-const PageState = z.object({ t: z.string(), p: z.number().int().min(0), v: z.record(z.unknown()) });
+/** What private_metadata carries between pages: template, page, values so far, and `oneOf` choices by page. */
+const PageState = z.object({ t: z.string(), p: z.number().int().min(0), v: z.record(z.unknown()), o: z.record(z.record(z.number().int().min(0))).optional() });
+type PageState = z.infer<typeof PageState>;
 
 /**
  * /create-service in Slack: a template picker, one modal page per parameter page with inline
@@ -76,8 +79,37 @@ export function createServiceFlow(ports: CreateServicePorts) {
     return { person: who, templates: allowed, refusals };
   };
 
-  const page = (template: ScaffolderTemplate, index: number, values: Record<string, unknown>): View =>
-    renderFormPage(template, index, values, encodePrivateMetadata({ t: template.name, p: index, v: values }), ports.repoTarget);
+  const page = async (template: ScaffolderTemplate, index: number, values: Record<string, unknown>, slackUserId: string, choices: PageChoices = {}): Promise<View> => {
+    const personal = await personalOptions(template, index, slackUserId);
+    return renderFormPage(template, index, values, encodePrivateMetadata({ t: template.name, p: index, v: values, ...(Object.keys(choices).length && { o: choices }) }), ports.repoTarget, { choices, ...(personal && { personal }) });
+  };
+
+  /**
+   * What OwnedEntityPicker and MyGroupsPicker offer, as Backstage's do: the entities owned by the
+   * person or their groups, and the groups they are a member of. Only asked when the page has one.
+   */
+  const personalOptions = async (template: ScaffolderTemplate, index: number, slackUserId: string): Promise<PersonalOptions | undefined> => {
+    const fields = [...everyField(template.pages[index]?.schema ?? {}).values()].map((schema) => schema['ui:field']);
+    if (!fields.includes('OwnedEntityPicker') && !fields.includes('MyGroupsPicker')) return undefined;
+    const who = await person(slackUserId);
+    if (!who) return { owned: [], groups: [] };
+    const groups = (await ports.catalog.relationsFrom(who.ref.toLowerCase(), ['memberOf'])).map((relation) => relation.targetRef.toLowerCase());
+    const owned = new Set<string>();
+    for (const owner of [who.ref.toLowerCase(), ...groups]) for (const relation of await ports.catalog.relationsFrom(owner, ['ownerOf'])) owned.add(relation.targetRef.toLowerCase());
+    const choice = (ref: string) => ({ text: ref, value: ref });
+    return { owned: [...owned].sort().map(choice), groups: groups.sort().map(choice) };
+  };
+
+  /** The state of the page on screen, with what the view holds now merged in, and the other branches' fields dropped. */
+  const current = async (privateMetadata: string, state: ViewStateValues): Promise<{ template: ScaffolderTemplate; state: PageState; values: Record<string, unknown>; choices: PageChoices }> => {
+    const saved = decodePrivateMetadata(privateMetadata, PageState);
+    const template = await ports.scaffolder.template(saved.t);
+    if (!template.pages[saved.p]) throw new UserFacingError('This form is out of date. Close it and open it again.');
+    const read = readPage(template, saved.p, state, ports.repoTarget);
+    const choices: PageChoices = { ...saved.o, [saved.p]: { ...saved.o?.[saved.p], ...read.choices } };
+    const values = withoutUnchosen(template, { ...saved.v, ...read.values }, choices);
+    return { template, state: saved, values, choices };
+  };
 
   /** Starts the task after the modal closed: the message first, then each step updates it. */
   const runWithProgress = async (task: Task, template: ScaffolderTemplate, slackUserId: string): Promise<void> => {
@@ -106,7 +138,7 @@ export function createServiceFlow(ports: CreateServicePorts) {
       if (named) {
         const template = await ports.scaffolder.template(named);
         ports.scaffolder.authorize(template, who);
-        return page(template, 0, {});
+        return page(template, 0, {}, slackUserId);
       }
       if (templates.length === 0) {
         return renderNotice(refusals.length ? mrkdwn`:no_entry: You cannot use any template yet. ${refusals[0]!}` : mrkdwn`No templates are installed. Add one under the templates folder (BACKLINE_TEMPLATES_DIR), or register a Template entity in the catalog.`);
@@ -122,22 +154,36 @@ export function createServiceFlow(ports: CreateServicePorts) {
           const template = await ports.scaffolder.template(chosen);
           ports.scaffolder.authorize(template, await person(submission.userId));
           if (template.pages.length === 0) return finish(template, {}, submission.userId);
-          return { action: 'update', view: page(template, 0, {}) };
+          return { action: 'update', view: await page(template, 0, {}, submission.userId) };
         }
         if (submission.callbackId !== CREATE_SERVICE.pageCallback) return undefined;
-        const state = decodePrivateMetadata(submission.privateMetadata, PageState);
-        const template = await ports.scaffolder.template(state.t);
-        const current = template.pages[state.p];
-        if (!current) throw new UserFacingError('This form is out of date. Close it and open it again.');
-        const values = { ...state.v, ...readPage(template, state.p, submission.values, ports.repoTarget) };
-        const problems = validateParameters(template, values, [state.p]);
-        const fields = current.properties.map(([name]) => name);
+        const { template, state, values, choices } = await current(submission.privateMetadata, submission.values);
+        // Validated against the schema the choices make: the chosen branch's required fields, not the others'.
+        const problems = validateParameters(template, values, [state.p], choices);
+        const fields = [...everyField(template.pages[state.p]!.schema).keys()].filter((name) => values[name] !== undefined);
         const found = problems.length ? problems : await ports.scaffolder.checkAvailability(template, values, fields, { repositoryTimeLimitMs: REPOSITORY_CHECK_MS });
         if (found.length) return { action: 'errors', errors: errorsByBlock(template, found) };
-        if (state.p + 1 < template.pages.length) return { action: 'update', view: page(template, state.p + 1, values) };
-        return finish(template, values, submission.userId);
+        if (state.p + 1 < template.pages.length) return { action: 'update', view: await page(template, state.p + 1, values, submission.userId, choices) };
+        return finish(template, values, submission.userId, choices);
       } catch (error) {
         if (error instanceof UserFacingError) return { action: 'update', view: renderNotice(mrkdwn`:no_entry: ${error.message}`) };
+        throw error;
+      }
+    },
+
+    /**
+     * A block action in a form page: a field that decides the branch changed (the page is drawn
+     * again for the new choice), or Back (the page before, with every value kept). Undefined when
+     * the view is not a form page; nothing is validated, as Backstage validates only on Next.
+     */
+    async change(action: ViewAction): Promise<View | undefined> {
+      if (action.callbackId !== CREATE_SERVICE.pageCallback) return undefined;
+      try {
+        const { template, state, values, choices } = await current(action.privateMetadata, action.values);
+        const target = action.actionId === CREATE_SERVICE.backAction ? Math.max(0, state.p - 1) : state.p;
+        return await page(template, target, values, action.userId, choices);
+      } catch (error) {
+        if (error instanceof UserFacingError) return renderNotice(mrkdwn`:no_entry: ${error.message}`);
         throw error;
       }
     },
@@ -154,58 +200,16 @@ export function createServiceFlow(ports: CreateServicePorts) {
     },
   };
 
-  async function finish(template: ScaffolderTemplate, values: Record<string, unknown>, slackUserId: string): Promise<SubmissionAnswer> {
+  async function finish(template: ScaffolderTemplate, values: Record<string, unknown>, slackUserId: string, choices: PageChoices = {}): Promise<SubmissionAnswer> {
     const who = await person(slackUserId);
     // Checked again at the end: the form may have been open while the person changed teams.
     ports.scaffolder.authorize(template, who);
-    const problems = validateParameters(template, values);
+    const problems = validateParameters(template, values, undefined, choices);
     if (problems.length) throw new UserFacingError(`The form is incomplete: ${problems.map((problem) => problem.message).join(' ')} Open /create-service again.`);
-    const task = await ports.scaffolder.create(template, values, { slackUserId, userRef: who?.ref ?? null });
+    const task = await ports.scaffolder.create(template, values, { slackUserId, userRef: who?.ref ?? null }, choices);
     return { action: 'clear', followUp: () => runWithProgress(task, template, slackUserId) };
   }
 }
 
 export type CreateServiceFlow = ReturnType<typeof createServiceFlow>;
 
-/** A page's values from the view state, typed as the template's schema says. */
-export function readPage(template: ScaffolderTemplate, pageIndex: number, state: ViewStateValues, repoTarget: RepoTarget): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [name, schema] of template.pages[pageIndex]?.properties ?? []) {
-    if (schema.type === 'object') continue;
-    if (schema['ui:field'] === 'RepoUrlPicker') {
-      const owner = elementValue(state[fieldBlockId(name, 'owner')]);
-      const repo = elementValue(state[fieldBlockId(name, 'repo')]);
-      if (typeof owner === 'string' && owner.trim() && typeof repo === 'string' && repo.trim()) {
-        values[name] = `${repoTarget.host}?owner=${encodeURIComponent(owner.trim())}&repo=${encodeURIComponent(repo.trim())}`;
-      } else if ((typeof owner === 'string' && owner.trim()) || (typeof repo === 'string' && repo.trim())) {
-        values[name] = `${repoTarget.host}?owner=${encodeURIComponent(String(owner ?? '').trim())}&repo=${encodeURIComponent(String(repo ?? '').trim())}`;
-      }
-      continue;
-    }
-    const raw = elementValue(state[fieldBlockId(name, undefined)]);
-    if (schema.type === 'boolean') values[name] = Array.isArray(raw) && raw.includes('true');
-    else if (schema.type === 'number' || schema.type === 'integer') values[name] = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
-    else if (schema.type === 'array' && typeof raw === 'string') values[name] = raw.split(',').map((item) => item.trim()).filter(Boolean);
-    else values[name] = raw === null ? undefined : raw;
-  }
-  return values;
-}
-
-function elementValue(block: Record<string, ViewElementState> | undefined): string | string[] | null | undefined {
-  const element = block ? Object.values(block)[0] : undefined;
-  if (!element) return undefined;
-  if (element.selected_options) return element.selected_options.map((selected) => selected.value);
-  if (element.selected_option !== undefined) return element.selected_option?.value ?? null;
-  return element.value ?? null;
-}
-
-/** Slack shows errors on input blocks: a RepoUrlPicker's problem goes on its repository name. */
-function errorsByBlock(template: ScaffolderTemplate, problems: FieldProblem[]): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const problem of problems) {
-    const schema = template.pages.flatMap((page) => page.properties).find(([name]) => name === problem.field)?.[1];
-    const block = fieldBlockId(problem.field, schema?.['ui:field'] === 'RepoUrlPicker' ? 'repo' : undefined);
-    errors[block] ??= problem.message;
-  }
-  return errors;
-}

@@ -1,8 +1,8 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import { UserFacingError } from '../src/errors';
 import { messageText, mrkdwn, section, slackId } from './blockKit/mrkdwn';
 import type { CommandContext, CommandInfo, CommandReply, ModalRequest } from './types';
-import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewSubmission } from './createService';
+import { createServiceFlow, type CreateServicePorts, type SubmissionAnswer, type ViewAction, type ViewSubmission } from './createService';
 import { CREATE_SERVICE } from './createService.blocks';
 import { digestFlow, type DigestCommandPorts } from './digest';
 import { DIGEST_ACTIONS } from './digest.blocks';
@@ -34,6 +34,8 @@ export interface CommandSet {
   actionModal?(actionId: string, value: string, context: CommandContext): ModalRequest | undefined;
   /** A modal's view_submission: undefined when the callback id is not ours. */
   submit?(submission: ViewSubmission): Promise<SubmissionAnswer | undefined>;
+  /** A block action inside an open modal: the view to update it with, or undefined when the view is not ours. */
+  change?(action: ViewAction): Promise<View | undefined>;
 }
 
 export type CommandPorts = WhoOwnsPorts & {
@@ -164,6 +166,10 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
 
     async submit(submission) {
       return (await digests?.submit(submission)) ?? createService?.submit(submission);
+    },
+
+    async change(action) {
+      return createService?.change(action);
     },
 
     async suggest(actionId, typed) {

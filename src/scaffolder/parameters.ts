@@ -1,4 +1,5 @@
 import { isValidObjectName } from '../catalog/model';
+import { everyField, fieldsOf, resolvePage, type Choices, type ResolvedPage } from './conditions';
 import { parseRepoUrl } from './expressions';
 import type { FieldSchema, ScaffolderTemplate } from './template';
 
@@ -12,15 +13,48 @@ export function fieldTitle(name: string, schema: FieldSchema): string {
   return typeof schema.title === 'string' && schema.title ? schema.title : name;
 }
 
-/** The pages' `default`s for fields the values leave out. */
-export function withDefaults(template: ScaffolderTemplate, values: Record<string, unknown>): Record<string, unknown> {
+/** The option chosen in each `oneOf` selector, by page index. */
+export type PageChoices = Record<number, Choices>;
+
+/** A page as the values so far make it: the fields of the branches they choose, and what those require. */
+export function resolvedPage(template: ScaffolderTemplate, index: number, values: Record<string, unknown>, choices: PageChoices = {}): ResolvedPage {
+  const page = template.pages[index];
+  return page ? resolvePage(page.schema, values, choices[index]) : { items: [], required: [], triggers: [] };
+}
+
+/** The pages' `default`s for fields the values leave out, in the branches the values choose. */
+export function withDefaults(template: ScaffolderTemplate, values: Record<string, unknown>, choices: PageChoices = {}): Record<string, unknown> {
   const result = { ...values };
-  for (const page of template.pages) {
-    for (const [name, schema] of page.properties) {
+  for (const index of template.pages.keys()) {
+    for (const [name, schema] of fieldsOf(resolvedPage(template, index, result, choices))) {
       if (result[name] === undefined && schema.default !== undefined) result[name] = schema.default;
     }
   }
   return result;
+}
+
+/**
+ * Drops the values of fields that only branches not chosen would show, as Backstage's form sends
+ * only what the chosen branches hold. Values no page knows of are kept (the CLI may pass them).
+ */
+export function withoutUnchosen(template: ScaffolderTemplate, values: Record<string, unknown>, choices: PageChoices = {}): Record<string, unknown> {
+  const shown = new Set(template.pages.flatMap((_, index) => fieldsOf(resolvedPage(template, index, values, choices)).map(([name]) => name)));
+  const known = new Set(template.pages.flatMap((page) => [...everyField(page.schema).keys()]));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => shown.has(name) || !known.has(name)));
+}
+
+/**
+ * Fields whose values are secrets: `ui:widget: password`, Backstage's `ui:field: Secret`, and the
+ * properties of `spec.secrets.schema`. Their values stay out of logs and of stored tasks.
+ */
+export function secretFields(template: ScaffolderTemplate): string[] {
+  const names = new Set<string>();
+  for (const page of template.pages) {
+    for (const [name, schema] of everyField(page.schema)) if (schema['ui:widget'] === 'password' || schema['ui:field'] === 'Secret') names.add(name);
+  }
+  const declared = (template.entity.spec as { secrets?: { schema?: { properties?: unknown } } } | undefined)?.secrets?.schema?.properties;
+  if (declared && typeof declared === 'object') for (const name of Object.keys(declared)) names.add(name);
+  return [...names];
 }
 
 export function isEmpty(value: unknown): boolean {
@@ -32,12 +66,13 @@ export function isEmpty(value: unknown): boolean {
  * does before it lets a user go on: required, type, pattern, lengths, enum, minimum and maximum,
  * and the formats of Backstage's pickers (entity names, refs, repository URLs).
  */
-export function validateParameters(template: ScaffolderTemplate, values: Record<string, unknown>, pages: number[] = template.pages.map((_, i) => i)): FieldProblem[] {
+export function validateParameters(template: ScaffolderTemplate, values: Record<string, unknown>, pages: number[] = template.pages.map((_, i) => i), choices: PageChoices = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const index of pages) {
-    const page = template.pages[index];
-    if (!page) continue;
-    for (const [name, schema] of page.properties) {
+    if (!template.pages[index]) continue;
+    // The schema that applies is the one the values choose: a branch's required fields only count when it is chosen.
+    const page = resolvedPage(template, index, values, choices);
+    for (const [name, schema] of fieldsOf(page)) {
       if (schema.type === 'object') continue;
       const value = values[name];
       const title = fieldTitle(name, schema);
@@ -111,8 +146,8 @@ function problemWith(value: unknown, schema: FieldSchema, title: string): string
 function enumProblem(value: unknown, schema: FieldSchema, title: string): string | undefined {
   if (!Array.isArray(schema.enum)) return undefined;
   if (schema.enum.some((allowed) => allowed === value)) return undefined;
-  const names = Array.isArray(schema.enumNames) ? schema.enumNames : schema.enum;
-  return `${title} must be one of ${names.map((item) => String(item)).join(', ')}.`;
+  // The allowed values themselves, as Backstage's validator lists them: enumNames are only labels.
+  return `${title} must be one of ${schema.enum.map((item) => String(item)).join(', ')}.`;
 }
 
 function isEntityRef(value: string): boolean {

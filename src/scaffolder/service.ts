@@ -8,7 +8,8 @@ import type { Logger } from '../logger';
 import type { Action } from './actions/types';
 import { parseRepoUrl } from './expressions';
 import type { TemplateLibrary, TemplateListing } from './library';
-import { isEmpty, withDefaults, type FieldProblem } from './parameters';
+import { everyField } from './conditions';
+import { isEmpty, secretFields, withDefaults, type FieldProblem, type PageChoices } from './parameters';
 import { mayRun, type CatalogPerson } from './permissions';
 import { runTemplate, type RunResult } from './runner';
 import type { Requester, Task, TaskStore } from './tasks';
@@ -86,7 +87,7 @@ export class Scaffolder {
   async checkAvailability(template: ScaffolderTemplate, values: Record<string, unknown>, fields?: string[], options: { repositoryTimeLimitMs?: number } = {}): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
     for (const page of template.pages) {
-      for (const [name, schema] of page.properties) {
+      for (const [name, schema] of everyField(page.schema)) {
         if (fields && !fields.includes(name)) continue;
         const value = values[name];
         if (isEmpty(value) || typeof value !== 'string') continue;
@@ -143,16 +144,31 @@ export class Scaffolder {
     return this.options.store.setProgressMessage(taskId, message);
   }
 
-  /** Records a new task; `run` carries it out. */
-  async create(template: ScaffolderTemplate, values: Record<string, unknown>, requestedBy: Requester): Promise<Task> {
-    return this.options.store.create({
+  /**
+   * Secret values of tasks this process created, by task id. They are never written to the task
+   * store (its rows are read by anyone with the database), so only this process can run or retry them.
+   */
+  private readonly secrets = new Map<string, Record<string, unknown>>();
+
+  /** Records a new task; `run` carries it out. Secret fields are held in memory, not stored. */
+  async create(template: ScaffolderTemplate, values: Record<string, unknown>, requestedBy: Requester, choices: PageChoices = {}): Promise<Task> {
+    const parameters = withDefaults(template, values, choices);
+    const secret = secretFields(template);
+    const held = Object.fromEntries(secret.filter((name) => parameters[name] !== undefined).map((name) => [name, parameters[name]]));
+    const task = await this.options.store.create({
       id: randomUUID(),
       templateName: template.name,
       templateSource: template.source,
-      parameters: withDefaults(template, values),
+      parameters: Object.fromEntries(Object.entries(parameters).filter(([name]) => !secret.includes(name))),
       requestedBy,
       steps: template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action })),
     });
+    if (secret.length) {
+      // Bounded: a process that never runs what it created must not grow without end.
+      if (this.secrets.size >= 1000) this.secrets.delete(this.secrets.keys().next().value!);
+      this.secrets.set(task.id, held);
+    }
+    return task;
   }
 
   /**
@@ -166,6 +182,10 @@ export class Scaffolder {
     if (task.status === 'processing') throw new UserFacingError('This task is running already.');
     if (task.status === 'completed') throw new UserFacingError('This task finished already; nothing to retry.');
     const template = await this.template(task.templateName);
+    const held = this.secrets.get(taskId);
+    if (secretFields(template).length && !held) throw new UserFacingError('This task was given secret values, which Backline does not store, and they are gone (Backline restarted since). Run /create-service again.');
+    // Every secret string is hidden in what the task records: step logs, errors and outputs.
+    const hide = redactor(Object.values(held ?? {}));
     const logger = this.options.logger.child({ taskId, template: template.name });
     const progress = async () => {
       if (!options.onProgress) return;
@@ -188,7 +208,7 @@ export class Scaffolder {
       workspace = await this.workspace();
       result = await runTemplate({
         template,
-        parameters: task.parameters,
+        parameters: { ...task.parameters, ...held },
         actions: this.options.actions,
         user: user ? { ref: user.ref, entity: user.entity } : null,
         workspace,
@@ -196,11 +216,11 @@ export class Scaffolder {
         previouslyLeftBehind: task.leftBehind,
         hooks: {
           step: async (position, status, detail) => {
-            await store.updateStep(taskId, position, { status, output: detail.output, error: detail.error });
-            if (status === 'failed') await store.log(taskId, attempt, template.steps[position]?.id ?? null, `failed: ${detail.error}`);
+            await store.updateStep(taskId, position, { status, output: hide(detail.output), error: hide(detail.error) });
+            if (status === 'failed') await store.log(taskId, attempt, template.steps[position]?.id ?? null, hide(`failed: ${detail.error}`));
             await progress();
           },
-          log: (stepId, line) => store.log(taskId, attempt, stepId, line),
+          log: (stepId, line) => store.log(taskId, attempt, stepId, hide(line)),
           leftBehind: (items) => store.setLeftBehind(taskId, items),
         },
       });
@@ -210,8 +230,10 @@ export class Scaffolder {
     } finally {
       if (workspace) await fs.rm(workspace, { recursive: true, force: true });
     }
+    result = { ...result, output: hide(result.output), error: hide(result.error) };
     await store.setLeftBehind(taskId, result.leftBehind);
     await store.finish(taskId, { status: result.status, output: result.output, error: result.error, failedStep: result.failedStep });
+    if (result.status === 'completed') this.secrets.delete(taskId);
     logger.info(`scaffolder task ${result.status}`, { attempt, failedStep: result.failedStep, error: result.error });
     const finished = (await store.get(taskId))!;
     await progress();
@@ -251,4 +273,16 @@ async function listFiles(root: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
+}
+
+/** Replaces each secret string in a value (text, or JSON-like data) with ***; short ones are left, as hiding them would hide ordinary words. */
+function redactor(secrets: unknown[]): <T>(value: T) => T {
+  const strings = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4).sort((a, b) => b.length - a.length);
+  const hide = (value: unknown): unknown => {
+    if (typeof value === 'string') return strings.reduce((text, secret) => text.split(secret).join('***'), value);
+    if (Array.isArray(value)) return value.map(hide);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, hide(item)]));
+    return value;
+  };
+  return <T>(value: T) => (strings.length ? (hide(value) as T) : value);
 }

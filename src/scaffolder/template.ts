@@ -12,8 +12,10 @@ export interface ParameterPage {
   title: string;
   description: string | null;
   required: string[];
-  /** In the order the template lists them. */
+  /** In the order the template lists them; fields that `dependencies`, `oneOf`, `allOf` or `if` add are not here. */
   properties: Array<[name: string, schema: FieldSchema]>;
+  /** The page's whole JSON Schema, which conditions.ts resolves against the values given so far. */
+  schema: Record<string, unknown>;
 }
 
 export interface TemplateStepDefinition {
@@ -52,9 +54,10 @@ export interface ScaffolderTemplate {
 }
 
 /** The form widgets `ui:field` may name; anything else is shown as a text input and reported. */
-export const SUPPORTED_FIELDS = ['OwnerPicker', 'EntityPicker', 'OwnedEntityPicker', 'MultiEntityPicker', 'RepoUrlPicker', 'EntityNamePicker', 'EntityTagsPicker'] as const;
+export const SUPPORTED_FIELDS = ['OwnerPicker', 'EntityPicker', 'OwnedEntityPicker', 'MyGroupsPicker', 'MultiEntityPicker', 'RepoUrlPicker', 'EntityNamePicker', 'EntityTagsPicker', 'Secret'] as const;
 
-const UNSUPPORTED_SCHEMA_KEYWORDS = ['dependencies', 'oneOf', 'anyOf', 'allOf', 'if', '$ref'];
+/** `dependencies`, `oneOf`, `anyOf`, `allOf` and `if` are resolved per page (conditions.ts); `$ref` is not followed. */
+const UNSUPPORTED_SCHEMA_KEYWORDS = ['$ref'];
 
 export const ALLOWED_GROUPS_ANNOTATION = 'backline.dev/allowed-groups';
 
@@ -100,7 +103,7 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
   for (const step of steps) {
     if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
   }
-  for (const key of ['secrets', 'formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
+  for (const key of ['formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
     if (spec[key] !== undefined) unsupported.push(`spec.${key} is ignored.`);
   }
   const annotations = entity.metadata.annotations ?? {};
@@ -132,7 +135,7 @@ function toPage(page: Record<string, unknown>, index: number, unsupported: strin
   const title = typeof page.title === 'string' && page.title ? page.title : `Step ${index + 1}`;
   const properties = isRecord(page.properties) ? Object.entries(page.properties).filter((entry): entry is [string, FieldSchema] => isRecord(entry[1])) : [];
   for (const keyword of UNSUPPORTED_SCHEMA_KEYWORDS) {
-    if (page[keyword] !== undefined) unsupported.push(`Page "${title}" uses ${keyword}: conditional and composed fields are not supported, so every field of the page is shown at once.`);
+    if (page[keyword] !== undefined) unsupported.push(`Page "${title}" uses ${keyword}: references are not followed, so only the fields the page lists itself are shown.`);
   }
   for (const [name, schema] of properties) {
     const field = schema['ui:field'];
@@ -149,6 +152,7 @@ function toPage(page: Record<string, unknown>, index: number, unsupported: strin
     description: typeof page.description === 'string' ? page.description : null,
     required: Array.isArray(page.required) ? page.required.filter((name): name is string => typeof name === 'string') : [],
     properties,
+    schema: page,
   };
 }
 

@@ -87,6 +87,31 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     const logger = deps.logger.child({ action: actionId, userId: body.user.id, channelId: context.channelId });
     const started = performance.now();
     let outcome = 'ok';
+    const view = (body as { view?: ActionView }).view;
+    if (view && commands.change) {
+      // A field that decides a form's branch changed, or Back: the modal is redrawn in place. The
+      // hash makes Slack refuse an update computed from a view another action has replaced meanwhile.
+      try {
+        const next = await commands.change({ callbackId: view.callback_id, privateMetadata: view.private_metadata ?? '', values: (view.state?.values ?? {}) as ViewStateValues, userId: body.user.id, actionId, blockId: (action as { block_id?: string }).block_id ?? '' });
+        if (next) {
+          await client.views.update({ view_id: view.id, hash: view.hash, view: next }).then(
+            () => metrics.slackCalls.inc({ method: 'views.update', outcome: 'ok' }),
+            (error: unknown) => {
+              const code = (error as { data?: { error?: string } }).data?.error;
+              metrics.slackCalls.inc({ method: 'views.update', outcome: code === 'hash_conflict' ? 'conflict' : 'error' });
+              // A newer update won the race; this one is stale and dropping it is right.
+              if (code !== 'hash_conflict') throw error;
+            },
+          );
+          metrics.requests.inc({ command: `view-action:${view.callback_id}`, outcome });
+          return;
+        }
+      } catch (error) {
+        metrics.requests.inc({ command: `view-action:${view.callback_id}`, outcome: 'error' });
+        logger.error('could not redraw the form', { error, callbackId: view.callback_id });
+        return;
+      }
+    }
     const modal = commands.actionModal?.(actionId, value, context);
     if (modal) {
       const opening = openModalThenLoad(client, body.trigger_id, modal, modal.load)
@@ -179,6 +204,15 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     // Errors that escaped a listener (its own failure handling failed too): log with context.
     deps.logger.error('unhandled Slack listener error', { error, type: body?.type });
   }) as unknown as Parameters<App['error']>[0]);
+}
+
+/** The part of a block action's `view` a form redraw needs. */
+interface ActionView {
+  id: string;
+  hash?: string;
+  callback_id: string;
+  private_metadata?: string;
+  state?: { values?: unknown };
 }
 
 /** Bolt types options acks for legacy dialogs too; block suggestions answer with option objects. */

@@ -48,7 +48,7 @@ describe('forms generated from template parameters', () => {
 
   it('read a submitted page back into typed values, and validate them', async () => {
     const template = await loadTemplateFile(path.join(TEMPLATES_DIR, 'scheduled-job', 'template.yaml'));
-    const values = readPage(template, 1, {
+    const { values } = readPage(template, 1, {
       'f:schedule': { value: { type: 'plain_text_input', value: 'every day' } },
       'f:timeoutMinutes': { value: { type: 'number_input', value: '2000' } },
       'f:repoUrl:owner': { value: { type: 'static_select', selected_option: { value: 'northwind' } } },

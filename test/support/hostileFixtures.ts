@@ -166,7 +166,7 @@ export function hostileTemplate(h: string): ScaffolderTemplate {
     owner: null,
     type: h,
     tags: [],
-    pages: [{ title: h, description: h, required: ['name'], properties: [['name', { type: 'string', title: h, description: h }]] }],
+    pages: [{ title: h, description: h, required: ['name'], properties: [['name', { type: 'string', title: h, description: h }]], schema: { title: h, description: h, required: ['name'], properties: { name: { type: 'string', title: h, description: h } } } }],
     steps: [],
     output: {},
     baseDir: null,
