@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { APPLICATION_NAME } from './pool';
 import { AppError } from '../errors';
 import { embeddedPostgresEnvironment } from './embeddedEnvironment';
 
@@ -302,8 +303,12 @@ async function releaseServer(url: string, pid: number): Promise<void> {
   client.on('error', () => undefined);
   try {
     await client.connect();
+    // This process's own pools have just closed, but their backends may still be listed while they
+    // exit: only another process's connections keep the server running.
     const { rows } = await client.query<{ others: number }>(
-      `SELECT count(*)::int AS others FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      `SELECT count(*)::int AS others FROM pg_stat_activity
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM $1`,
+      [APPLICATION_NAME],
     );
     await client.end();
     if ((rows[0]?.others ?? 0) > 0) return;
@@ -312,7 +317,9 @@ async function releaseServer(url: string, pid: number): Promise<void> {
     return;
   }
   try {
-    process.kill(pid, 'SIGTERM');
+    // Fast shutdown: the only sessions left are this process's own, already closing; a smart
+    // shutdown would wait for them to finish exiting.
+    process.kill(pid, 'SIGINT');
   } catch {
     return;
   }

@@ -6,8 +6,15 @@ export type PoolClient = pg.PoolClient;
 /** Anything that can run a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
+/**
+ * What this process's connections call themselves in pg_stat_activity: operators see which Backline
+ * process holds a connection, and the embedded server's owner can tell its own connections (still
+ * closing when it stops) from another process's.
+ */
+export const APPLICATION_NAME = `backline/${process.pid}`;
+
 export function createPool(connectionString: string, options: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, application_name: APPLICATION_NAME });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database';
+import { APPLICATION_NAME } from '../../src/db/pool';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { embeddedPostgresEnvironment } from '../../src/db/embeddedEnvironment';
 
@@ -50,6 +51,24 @@ describe('the embedded PostgreSQL default', () => {
     await holderPool.end();
     await holder.release();
     expect(fs.existsSync(pidFile())).toBe(false);
+  });
+
+  it("stops the server it started although its own connections are still listed, but not while another process's are", async () => {
+    const holder = await startEmbeddedPostgres({ dataDir });
+    expect(holder.started).toBe(true);
+    // Stands for a connection of this process's pool whose backend has not finished exiting.
+    const own = new pg.Client({ connectionString: holder.connectionString, application_name: APPLICATION_NAME });
+    const anothers = new pg.Client({ connectionString: holder.connectionString, application_name: 'backline/1' });
+    own.on('error', () => undefined);
+    await own.connect();
+    await anothers.connect();
+
+    await holder.release();
+    expect(fs.existsSync(pidFile())).toBe(true);
+    await anothers.end();
+    await holder.release();
+    expect(fs.existsSync(pidFile())).toBe(false);
+    await own.end().catch(() => undefined);
   });
 
   it('has two processes starting at once share one server', async () => {
