@@ -1,6 +1,7 @@
 import type { Entity } from '../catalog/model';
 import type { Action } from './actions/types';
 import { isTruthy, renderValue, toText, type ExpressionScope } from './expressions';
+import { TemplateSandbox, type SandboxOptions } from './templating/sandbox';
 import type { LeftBehind, OutputLink, StepStatus, TaskOutput, TaskStep } from './tasks';
 import type { ScaffolderTemplate } from './template';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   dryRun: boolean;
   previouslyLeftBehind: LeftBehind[];
   hooks: RunHooks;
+  /** Limits of the task's template sandbox (time per render, memory). */
+  sandbox?: SandboxOptions;
 }
 
 export interface RunResult {
@@ -35,9 +38,28 @@ export interface RunResult {
  * Runs a template's steps in order in one workspace: each step's `if` and input are rendered against
  * the parameters, the outputs of the steps before it and the requester, then its action runs. The
  * first failure stops the task; it is reported with the step, the reason, and what was left behind.
+ * Every expression and skeleton of the task renders in one sandbox, started here and stopped at the
+ * end: a sandbox per task, so that one template cannot tamper with the renderer of another.
  */
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
+  let sandbox: TemplateSandbox;
+  try {
+    sandbox = await TemplateSandbox.start(options.sandbox);
+  } catch (error) {
+    const message = `The template renderer could not start: ${(error as Error).message}. Nothing was created.`;
+    const steps: TaskStep[] = options.template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
+    return { status: 'failed', steps, output: null, error: message, failedStep: null, leftBehind: options.previouslyLeftBehind };
+  }
+  try {
+    return await runSteps(options, sandbox);
+  } finally {
+    sandbox.close();
+  }
+}
+
+async function runSteps(options: RunOptions, sandbox: TemplateSandbox): Promise<RunResult> {
   const { template, hooks } = options;
+  const named = (what: string) => `The template ${template.name} cannot be rendered: ${what}`;
   const steps: TaskStep[] = template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
   const outputs: Record<string, { output: Record<string, unknown> }> = {};
   const scope: ExpressionScope = { parameters: options.parameters, steps: outputs, user: options.user ?? {} };
@@ -60,15 +82,16 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
   for (const [position, step] of template.steps.entries()) {
     let input: Record<string, unknown>;
     try {
-      if (step.if !== undefined && !isTruthy(step.if, scope)) {
+      const skip = step.if === false || (typeof step.if === 'string' && !isTruthy(await renderValue(sandbox, step.if, scope, `step ${step.id} if`)));
+      if (skip) {
         steps[position]!.status = 'skipped';
         await hooks.step(position, 'skipped', {});
         await hooks.log(step.id, `skipped: its condition ${toText(step.if)} is false`);
         continue;
       }
-      input = renderValue(step.input, scope) as Record<string, unknown>;
+      input = ((await renderValue(sandbox, step.input ?? {}, scope, `step ${step.id} input`)) ?? {}) as Record<string, unknown>;
     } catch (error) {
-      return fail(position, (error as Error).message);
+      return fail(position, named((error as Error).message));
     }
     steps[position]!.status = 'running';
     await hooks.step(position, 'running', {});
@@ -81,6 +104,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
         templateName: template.name,
         dryRun: options.dryRun,
         publishedRepositories,
+        sandbox,
         previouslyLeftBehind: options.previouslyLeftBehind,
         log: (line) => void pendingLogs.push(hooks.log(step.id, line)),
         leave: (item) => {
@@ -101,27 +125,30 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
 
   let output: TaskOutput;
   try {
-    output = renderOutput(template.output, scope, outputs);
+    const rendered = await renderValue(sandbox, template.output ?? {}, scope, 'output');
+    output = readOutput((rendered ?? {}) as Record<string, unknown>, outputs);
   } catch (error) {
-    return { status: 'failed', steps, output: null, error: `The template's output could not be rendered: ${(error as Error).message}`, failedStep: null, leftBehind: [...leftBehind.values()] };
+    return { status: 'failed', steps, output: null, error: named((error as Error).message), failedStep: null, leftBehind: [...leftBehind.values()] };
   }
   return { status: 'completed', steps, output, error: null, failedStep: null, leftBehind: [...leftBehind.values()] };
 }
 
-function renderOutput(definition: Record<string, unknown>, scope: ExpressionScope, outputs: Record<string, { output: Record<string, unknown> }>): TaskOutput {
+/** The rendered output as links, text and the registered entity; `if:` is judged after rendering. */
+function readOutput(definition: Record<string, unknown>, outputs: Record<string, { output: Record<string, unknown> }>): TaskOutput {
+  const shown = (item: Record<string, unknown>) => !('if' in item) || isTruthy(item.if);
+  const items = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
   const links: OutputLink[] = [];
   let entityRef: string | null = null;
-  for (const link of Array.isArray(definition.links) ? (definition.links as Array<Record<string, unknown>>) : []) {
-    if (link.if !== undefined && !isTruthy(link.if, scope)) continue;
-    const title = toText(renderValue(link.title ?? '', scope));
-    const url = toText(renderValue(link.url ?? '', scope));
-    const ref = toText(renderValue(link.entityRef ?? '', scope));
+  for (const link of items(definition.links).filter(shown)) {
+    const title = toText(link.title);
+    const url = toText(link.url);
+    const ref = toText(link.entityRef);
     if (url) links.push({ title: title || url, url });
     else if (ref) entityRef ??= ref;
   }
-  const text = (Array.isArray(definition.text) ? (definition.text as Array<Record<string, unknown>>) : [])
-    .filter((item) => item.if === undefined || isTruthy(item.if, scope))
-    .map((item) => ({ title: toText(renderValue(item.title ?? '', scope)), content: toText(renderValue(item.content ?? '', scope)) }));
+  const text = items(definition.text)
+    .filter(shown)
+    .map((item) => ({ title: toText(item.title), content: toText(item.content) }));
   if (!entityRef) {
     const registered = Object.values(outputs).find((step) => typeof step.output.entityRef === 'string' && step.output.entityRef);
     entityRef = (registered?.output.entityRef as string | undefined) ?? null;

@@ -47,7 +47,7 @@ describe('backline template list', () => {
       'conditional-output-demo': [],
       'example-nodejs-template': [],
       'notifications-demo': [
-        'Step "send-notification" uses the action notification:send, which Backline does not run (it runs fetch:template, fetch:plain, publish:github, publish:local, catalog:register, debug:log): the form works, but running the template stops before any step.',
+        'Step "send-notification" uses the action notification:send, which Backline does not run (it runs fetch:template, fetch:template:file, fetch:plain, publish:github, publish:local, catalog:register, debug:log): the form works, but running the template stops before any step.',
       ],
     });
   });

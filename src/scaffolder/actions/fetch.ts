@@ -1,9 +1,11 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { relativePathProblem } from '../paths';
+import { resolveInside, relativePathProblem } from '../paths';
 import { renderSkeleton } from '../skeleton';
+import { TemplateSandbox } from '../templating/sandbox';
 import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
 
-const IGNORED_INPUTS = ['cookiecutterCompat', 'replace', 'trimBlocks', 'lstripBlocks', 'token'];
+const IGNORED_INPUTS = ['token'];
 
 /**
  * fetch:template renders the skeleton with the step's `values`; fetch:plain copies it as it is.
@@ -13,7 +15,41 @@ export function createFetchActions(): Action[] {
   return [
     { id: 'fetch:template', run: (context) => fetchSkeleton(context, 'fetch:template', true) },
     { id: 'fetch:plain', run: (context) => fetchSkeleton(context, 'fetch:plain', false) },
+    { id: 'fetch:template:file', run: fetchTemplateFile },
   ];
+}
+
+/** fetch:template:file renders one file of the template's folder to `targetPath` in the workspace. */
+async function fetchTemplateFile(context: ActionContext): Promise<Record<string, unknown>> {
+  const action = 'fetch:template:file';
+  const { input } = context;
+  const url = stringInput(input, 'url', { required: true, action });
+  const targetPath = stringInput(input, 'targetPath', { required: true, action });
+  const source = skeletonFolder(context, url, action);
+  const destination = resolveInside(context.workspace, targetPath.replace(/^\.\//, ''), `${action}'s targetPath`);
+  const values = input.values ?? {};
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
+  const flag = (name: string) => input[name] === true || input[name] === 'true';
+  if (!flag('replace') && (await fs.lstat(destination).catch(() => undefined))) {
+    context.log(`${action}: ${targetPath} exists already and replace is not set; it was kept`);
+    return {};
+  }
+  const stat = await fs.lstat(source).catch(() => undefined);
+  if (!stat?.isFile()) throw new ActionError(`${action} cannot read ${url}: it is not a file in the template's folder`);
+  const content = await fs.readFile(source, 'utf8');
+  const compat = flag('cookiecutterCompat');
+  const sandbox = context.sandbox ?? (await TemplateSandbox.start());
+  try {
+    const [rendered] = await sandbox.renderStrings([{ name: url.replace(/^\.\//, ''), source: content }], { [compat ? 'cookiecutter' : 'values']: values }, { compat, trimBlocks: flag('trimBlocks'), lstripBlocks: flag('lstripBlocks') }).catch((error: Error) => {
+      throw new ActionError(`The template ${context.templateName} cannot be rendered: ${error.message}`);
+    });
+    await fs.mkdir(path.dirname(destination), { recursive: true });
+    await fs.writeFile(destination, rendered!, { mode: stat.mode & 0o777 });
+  } finally {
+    if (!context.sandbox) sandbox.close();
+  }
+  context.log(`${action}: wrote ${targetPath} from ${url}`);
+  return {};
 }
 
 async function fetchSkeleton(context: ActionContext, action: string, templated: boolean): Promise<Record<string, unknown>> {
@@ -23,17 +59,42 @@ async function fetchSkeleton(context: ActionContext, action: string, templated: 
   for (const name of IGNORED_INPUTS) if (input[name] !== undefined) context.log(`${action}: the input "${name}" is not supported and was ignored`);
   const values = input.values ?? {};
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
-  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? input.templateFileExtension : undefined;
-  const rendered = await renderSkeleton({
-    skeletonDir,
-    workspace: context.workspace,
-    targetPath: stringInput(input, 'targetPath', { action }),
-    values: values as Record<string, unknown>,
-    // fetch:plain copies every file's content as it is; its paths are not templated either.
-    copyWithoutTemplating: templated ? stringListInput(input, 'copyWithoutTemplating', action) : ['**'],
-    templateFileExtension: templated ? extension : undefined,
-  });
-  context.log(`${action}: wrote ${rendered.files.length} file(s) from ${url}${rendered.skipped.length ? `; left out ${rendered.skipped.length} whose name rendered empty` : ''}`);
+  const flag = (name: string) => input[name] === true || input[name] === 'true';
+  const copyWithoutRender = stringListInput(input, 'copyWithoutRender', action);
+  const copyWithoutTemplating = stringListInput(input, 'copyWithoutTemplating', action);
+  // The same refusals as Backstage's fetch:template, so a template that fails there fails here.
+  if (copyWithoutRender.length && copyWithoutTemplating.length) throw new ActionError(`${action}'s inputs copyWithoutRender and copyWithoutTemplating cannot be used together`);
+  const extensionInput = input.templateFileExtension;
+  let extension = extensionInput === true ? '.njk' : typeof extensionInput === 'string' && extensionInput ? extensionInput : undefined;
+  if (extension && !extension.startsWith('.')) extension = `.${extension}`;
+  if (templated && extension && (copyWithoutRender.length || copyWithoutTemplating.length || flag('cookiecutterCompat'))) {
+    throw new ActionError(`${action}'s input templateFileExtension cannot be combined with copyWithoutRender, copyWithoutTemplating or cookiecutterCompat`);
+  }
+  // A step run outside a task (tests, tools) gets a sandbox of its own.
+  const sandbox = context.sandbox ?? (templated ? await TemplateSandbox.start() : undefined);
+  let rendered;
+  try {
+    rendered = await renderSkeleton({
+      sandbox,
+      templateName: context.templateName,
+      skeletonDir,
+      skeletonLabel: url.replace(/^\.\//, '').replace(/\/$/, ''),
+      workspace: context.workspace,
+      targetPath: stringInput(input, 'targetPath', { action }),
+      values: values as Record<string, unknown>,
+      // fetch:plain copies every file as it is; its paths are not templated either.
+      copyWithoutRender: templated ? copyWithoutRender : ['**'],
+      copyWithoutTemplating: templated ? copyWithoutTemplating : [],
+      templateFileExtension: templated ? extension : undefined,
+      cookiecutterCompat: templated && flag('cookiecutterCompat'),
+      replace: flag('replace'),
+      trimBlocks: flag('trimBlocks'),
+      lstripBlocks: flag('lstripBlocks'),
+    });
+  } finally {
+    if (!context.sandbox) sandbox?.close();
+  }
+  context.log(`${action}: wrote ${rendered.files.length} file(s) from ${url}${rendered.skipped.length ? `; left out ${rendered.skipped.length} whose name rendered empty or that existed already` : ''}`);
   return { files: rendered.files };
 }
 
