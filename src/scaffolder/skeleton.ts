@@ -96,7 +96,7 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
 
   const written: string[] = [];
   const skipped: string[] = [];
-  const toWrite: Array<{ entry: Entry; destination: string; workspaceRelative: string; content: Buffer; mode: number }> = [];
+  const planned: Array<{ entry: Entry; destination: string; workspaceRelative: string }> = [];
   for (const entry of entries) {
     const renderedPath = renderedPaths.get(entry) ?? entry.source;
     // Backstage's rule: a path that renders empty, or with an empty folder name, is left out.
@@ -107,27 +107,55 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
     const unsafe = relativePathProblem(renderedPath);
     if (unsafe) throw new UnsafePathError(`The skeleton file ${entry.relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
     const workspaceRelative = normaliseRelative(targetPath ? `${targetPath}/${renderedPath}` : renderedPath);
-    const destination = resolveInside(options.workspace, workspaceRelative, `The skeleton file ${entry.relative} renders to`);
-    if (!options.replace && (await fs.lstat(destination).catch(() => undefined))) {
-      skipped.push(entry.relative);
-      continue;
-    }
-    const source = path.join(options.skeletonDir, entry.relative);
-    const [content, stat] = await Promise.all([fs.readFile(source), fs.stat(source)]);
-    toWrite.push({ entry, destination, workspaceRelative, content, mode: stat.mode & 0o777 });
+    planned.push({ entry, destination: resolveInside(options.workspace, workspaceRelative, `The skeleton file ${entry.relative} renders to`), workspaceRelative });
   }
+  const toWrite = (
+    await inBatches(planned, async (file) => {
+      if (!options.replace && (await fs.lstat(file.destination).catch(() => undefined))) return undefined;
+      const source = path.join(options.skeletonDir, file.entry.relative);
+      const [content, stat] = await Promise.all([fs.readFile(source), fs.stat(source)]);
+      return { ...file, content, mode: stat.mode & 0o777 };
+    })
+  ).flatMap((file, i) => {
+    if (file) return [file];
+    skipped.push(planned[i]!.entry.relative);
+    return [];
+  });
 
   // Binary files (images, archives) are copied: a NUL byte means it is not text to template.
-  const contentJobs = toWrite.filter((file) => file.entry.renderContents && !file.content.includes(0) && needsRendering(file.content.toString('utf8')));
-  const contentResults = await render(options, contentJobs.map((file) => ({ name: `${label}/${file.entry.relative}`, source: file.content.toString('utf8') })), scope, config);
-  const renderedContents = new Map(contentJobs.map((file, i) => [file, contentResults[i]!]));
-  for (const file of toWrite) {
-    const rendered = renderedContents.get(file);
+  const templated = (file: (typeof toWrite)[number]) => file.entry.renderContents && !file.content.includes(0) && needsRendering(file.content.toString('utf8'));
+  const write = async (file: (typeof toWrite)[number], rendered: string | undefined) => {
     await fs.mkdir(path.dirname(file.destination), { recursive: true });
     await fs.writeFile(file.destination, rendered === undefined ? file.content : Buffer.from(rendered), { mode: file.mode });
     written.push(file.workspaceRelative);
+  };
+  await inBatches(toWrite.filter((file) => !templated(file)), (file) => write(file, undefined));
+  // Contents go to the sandbox in chunks, so that one chunk's files are written while the next renders.
+  const contentJobs = toWrite.filter(templated);
+  let writing: Promise<unknown> = Promise.resolve();
+  for (let at = 0; at < contentJobs.length; at += RENDER_CHUNK) {
+    const chunk = contentJobs.slice(at, at + RENDER_CHUNK);
+    const results = await render(options, chunk.map((file) => ({ name: `${label}/${file.entry.relative}`, source: file.content.toString('utf8') })), scope, config).catch(async (error: unknown) => {
+      await writing.catch(() => undefined);
+      throw error;
+    });
+    await writing;
+    writing = inBatches(chunk, (file, i) => write(file, results[i]));
   }
+  await writing;
   return { files: written.sort(), skipped };
+}
+
+const RENDER_CHUNK = 50;
+const IO_CONCURRENCY = 16;
+
+/** Runs `work` over the items, IO_CONCURRENCY at a time, keeping their order in the results. */
+async function inBatches<T, R>(items: T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < items.length; at += IO_CONCURRENCY) {
+    results.push(...(await Promise.all(items.slice(at, at + IO_CONCURRENCY).map((item, i) => work(item, at + i)))));
+  }
+  return results;
 }
 
 async function render(options: RenderSkeletonOptions, items: Array<{ name: string; source: string }>, scope: Record<string, unknown>, config: object): Promise<string[]> {
