@@ -137,6 +137,7 @@ export class TemplateSandbox {
       this.pending.set(id, { resolve, reject, timer });
       this.child.ref();
       (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+      (this.child.stderr as { ref?: () => void } | null)?.ref?.();
       this.child.send({ id, ...message });
     });
   }
@@ -152,6 +153,7 @@ export class TemplateSandbox {
   private idle(): void {
     this.child.unref();
     (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (this.child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 }
 
