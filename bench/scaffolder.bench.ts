@@ -5,6 +5,7 @@ import { silentLogger } from '../src/logger';
 import { createGitHubPublisher } from '../src/scaffolder/actions/publishGithub';
 import { composeScaffolder, createGitHubWriter } from '../src/scaffolder/compose';
 import type { TaskStore } from '../src/scaffolder/tasks';
+import { TemplateSandbox } from '../src/scaffolder/templating/sandbox';
 import { MemoryGitHubCacheStore } from '../src/sources/github/cache';
 import { startFakeGitHub } from '../test/support/fakeGithub';
 import { Prng } from './lib/prng';
@@ -12,8 +13,9 @@ import { ms, ratio, summarise } from './lib/stats';
 
 /**
  * The scaffolder: a dry run of a 200-file skeleton (render into a temporary folder and list the
- * files) against a plain copy of the same files measured in the same run, and the GitHub calls one
- * publish makes for 10, 50 and 200 files against the loopback fake GitHub.
+ * files) against a plain copy of the same files measured in the same run, the start-up of the
+ * template sandbox every task pays (included in the dry run), and the GitHub calls one publish
+ * makes for 10, 50 and 200 files against the loopback fake GitHub.
  *
  *   node <out>/bench/scaffolder.bench.js [--files 200] [--runs 7] [--seed 42]
  */
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     const template = await scaffolder.template('bench-200');
     const values = { name: 'ledger', owner: 'group:default/payments', repoUrl: 'github.com?owner=acme&repo=ledger' };
 
-    // Warm up both paths once (module loading, Handlebars compilation of the first file).
+    // Warm up both paths once (module loading, the first sandbox process).
     await scaffolder.dryRun(template, values);
     await fs.cp(path.join(big, 'skeleton'), path.join(scratch, 'copy-warm'), { recursive: true });
 
@@ -113,6 +115,14 @@ async function main(): Promise<void> {
     const copyMedian = summarise(copy).p50;
     console.log(`dry-run of a ${files}-file skeleton: median ${ms(dryMedian)} ms (p95 ${ms(summarise(dry).p95)} ms) over ${RUNS} runs`);
     console.log(`baseline, a plain copy of the same files and a listing: median ${ms(copyMedian)} ms; dry-run / copy = ${ratio(dryMedian, copyMedian)}`);
+
+    const startups: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const sandbox = await TemplateSandbox.start();
+      startups.push(sandbox.startupMs);
+      sandbox.close();
+    }
+    console.log(`template sandbox start-up, once per task (a process with Nunjucks loaded): median ${ms(summarise(startups).p50)} ms (p95 ${ms(summarise(startups).p95)} ms)`);
 
     // GitHub calls per publish, against the loopback fake.
     const github = await startFakeGitHub();

@@ -1,6 +1,7 @@
 import type { Entity } from '../catalog/model';
 import type { Action } from './actions/types';
-import { ExpressionError, isTruthy, renderString, renderValue, toText, type ExpressionScope } from './expressions';
+import { ExpressionError, isTruthy, renderValue, toText, type ExpressionScope } from './expressions';
+import { TemplateSandbox, type SandboxOptions } from './templating/sandbox';
 import type { LeftBehind, OutputLink, StepStatus, TaskOutput, TaskStep } from './tasks';
 import type { ScaffolderTemplate, TemplateStepDefinition } from './template';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   dryRun: boolean;
   previouslyLeftBehind: LeftBehind[];
   hooks: RunHooks;
+  /** Limits of the task's template sandbox (time per render, memory). */
+  sandbox?: SandboxOptions;
 }
 
 export interface RunResult {
@@ -45,10 +48,29 @@ interface Iteration {
  * against the parameters, the outputs of the steps before it and the requester, then its action runs
  * (once, or once per item of `each`). The first failure stops the task; it is reported with the step,
  * the reason, and what was left behind. In a dry run, actions that would change the world are not
- * called: their steps are marked simulated and have no output, so no link points at nothing.
+ * called: their steps are marked simulated and have no output, so no link points at nothing. Every
+ * expression and skeleton of the task renders in one sandbox, started here and stopped at the end: a
+ * sandbox per task, so that one template cannot tamper with the renderer of another.
  */
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
+  let sandbox: TemplateSandbox;
+  try {
+    sandbox = await TemplateSandbox.start(options.sandbox);
+  } catch (error) {
+    const message = `The template renderer could not start: ${(error as Error).message}. Nothing was created.`;
+    const steps: TaskStep[] = options.template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
+    return { status: 'failed', steps, output: null, error: message, failedStep: null, leftBehind: options.previouslyLeftBehind };
+  }
+  try {
+    return await runSteps(options, sandbox);
+  } finally {
+    sandbox.close();
+  }
+}
+
+async function runSteps(options: RunOptions, sandbox: TemplateSandbox): Promise<RunResult> {
   const { template, hooks } = options;
+  const named = (what: string) => `The template ${template.name} cannot be rendered: ${what}`;
   const steps: TaskStep[] = template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
   const outputs: Record<string, { output: Record<string, unknown> }> = {};
   const scope: ExpressionScope = { parameters: options.parameters, steps: outputs, user: options.user ?? {} };
@@ -70,7 +92,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
     let iterations: Iteration[];
     try {
       // As Backstage: without `each`, a false `if` skips the step; with `each`, `if` is judged per item.
-      if (step.if === false || (step.if !== undefined && step.each === undefined && !isTruthy(step.if, scope))) {
+      if (step.if === false || (step.if !== undefined && step.each === undefined && !(await holds(sandbox, step.if, scope, `step ${step.id} if`)))) {
         steps[position]!.status = 'skipped';
         await hooks.step(position, 'skipped', {});
         await hooks.log(step.id, `skipped: its condition ${toText(step.if)} is false`);
@@ -84,9 +106,9 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
         await hooks.log(step.id, `simulated: ${step.action} changes things outside the workspace, so a dry run does not call it`);
         continue;
       }
-      iterations = iterationsOf(step, scope);
+      iterations = await iterationsOf(sandbox, step, scope);
     } catch (error) {
-      return fail(position, (error as Error).message);
+      return fail(position, error instanceof ExpressionError ? (error as Error).message : named((error as Error).message));
     }
     steps[position]!.status = 'running';
     await hooks.step(position, 'running', {});
@@ -107,6 +129,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
           templateName: template.name,
           dryRun: options.dryRun,
           publishedRepositories,
+          sandbox,
           previouslyLeftBehind: options.previouslyLeftBehind,
           log: (line) => void pendingLogs.push(hooks.log(step.id, line)),
           leave: (item) => {
@@ -133,9 +156,10 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
 
   let output: TaskOutput;
   try {
-    output = renderOutput(template.output, scope, outputs);
+    const rendered = await renderValue(sandbox, template.output ?? {}, scope, 'output');
+    output = readOutput((rendered ?? {}) as Record<string, unknown>, outputs);
   } catch (error) {
-    return { status: 'failed', steps, output: null, error: `The template's output could not be rendered: ${(error as Error).message}`, failedStep: null, leftBehind: [...leftBehind.values()] };
+    return { status: 'failed', steps, output: null, error: named((error as Error).message), failedStep: null, leftBehind: [...leftBehind.values()] };
   }
   return { status: 'completed', steps, output, error: null, failedStep: null, leftBehind: [...leftBehind.values()] };
 }
@@ -152,44 +176,54 @@ export function cannotRun(template: ScaffolderTemplate, actions: ReadonlyMap<str
   return null;
 }
 
+/** A step's `if:`: `true`/`false` as written, else the truth of what its expression renders to. */
+async function holds(sandbox: TemplateSandbox, condition: unknown, scope: ExpressionScope, where: string): Promise<boolean> {
+  return typeof condition === 'boolean' ? condition : isTruthy(await renderValue(sandbox, condition, scope, where));
+}
+
 /**
  * Every run of a step, with its input rendered, before any runs: as in Backstage, an input that
  * cannot be rendered for the third item stops the step before the first item has done anything.
  */
-function iterationsOf(step: TemplateStepDefinition, scope: ExpressionScope): Iteration[] {
-  if (step.each === undefined) return [{ shouldRun: true, input: renderInput(step.input, scope) }];
-  const resolved = typeof step.each === 'string' ? renderString(step.each, scope) : renderValue(step.each, scope);
+async function iterationsOf(sandbox: TemplateSandbox, step: TemplateStepDefinition, scope: ExpressionScope): Promise<Iteration[]> {
+  if (step.each === undefined) return [{ shouldRun: true, input: await renderInput(sandbox, step, scope) }];
+  const resolved = await renderValue(sandbox, step.each, scope, `step ${step.id} each`);
   if (!resolved || typeof resolved !== 'object') {
     throw new ExpressionError(`The step ${step.id}'s each: ${toText(step.each)} cannot be resolved to a list or a mapping`);
   }
   // Object.entries, as Backstage does: a list's keys are "0", "1", …; a mapping's are its keys.
   const entries = Object.entries(resolved as Record<string, unknown>);
   if (entries.length > MAX_EACH_ITERATIONS) throw new ExpressionError(`The step ${step.id}'s each: has ${entries.length} items; Backline runs a step at most ${MAX_EACH_ITERATIONS} times`);
-  return entries.map(([key, value]) => {
+  const iterations: Iteration[] = [];
+  for (const [key, value] of entries) {
     const itemScope = { ...scope, each: { key, value } };
-    return { each: { key, value }, shouldRun: step.if === undefined || isTruthy(step.if, itemScope), input: renderInput(step.input, itemScope) };
-  });
+    const shouldRun = step.if === undefined || (await holds(sandbox, step.if, itemScope, `step ${step.id} if`));
+    iterations.push({ each: { key, value }, shouldRun, input: await renderInput(sandbox, step, itemScope) });
+  }
+  return iterations;
 }
 
-function renderInput(input: Record<string, unknown>, scope: ExpressionScope): Record<string, unknown> {
-  const rendered = renderValue(input, scope);
+async function renderInput(sandbox: TemplateSandbox, step: TemplateStepDefinition, scope: ExpressionScope): Promise<Record<string, unknown>> {
+  const rendered = await renderValue(sandbox, step.input ?? {}, scope, `step ${step.id} input`);
   return typeof rendered === 'object' && rendered !== null && !Array.isArray(rendered) ? (rendered as Record<string, unknown>) : {};
 }
 
-function renderOutput(definition: Record<string, unknown>, scope: ExpressionScope, outputs: Record<string, { output: Record<string, unknown> }>): TaskOutput {
+/** The rendered output as links, text and the registered entity; `if:` is judged after rendering. */
+function readOutput(definition: Record<string, unknown>, outputs: Record<string, { output: Record<string, unknown> }>): TaskOutput {
+  const shown = (item: Record<string, unknown>) => !('if' in item) || isTruthy(item.if);
+  const items = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
   const links: OutputLink[] = [];
   let entityRef: string | null = null;
-  for (const link of Array.isArray(definition.links) ? (definition.links as Array<Record<string, unknown>>) : []) {
-    if (link.if !== undefined && !isTruthy(link.if, scope)) continue;
-    const title = toText(renderValue(link.title ?? '', scope));
-    const url = toText(renderValue(link.url ?? '', scope));
-    const ref = toText(renderValue(link.entityRef ?? '', scope));
+  for (const link of items(definition.links).filter(shown)) {
+    const title = toText(link.title);
+    const url = toText(link.url);
+    const ref = toText(link.entityRef);
     if (url) links.push({ title: title || url, url });
     else if (ref) entityRef ??= ref;
   }
-  const text = (Array.isArray(definition.text) ? (definition.text as Array<Record<string, unknown>>) : [])
-    .filter((item) => item.if === undefined || isTruthy(item.if, scope))
-    .map((item) => ({ title: toText(renderValue(item.title ?? '', scope)), content: toText(renderValue(item.content ?? '', scope)) }));
+  const text = items(definition.text)
+    .filter(shown)
+    .map((item) => ({ title: toText(item.title), content: toText(item.content) }));
   if (!entityRef) {
     const registered = Object.values(outputs).find((step) => typeof step.output.entityRef === 'string' && step.output.entityRef);
     entityRef = (registered?.output.entityRef as string | undefined) ?? null;

@@ -1,99 +1,172 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { globToRegExp } from '../catalog/files';
-import { FILTERS } from './expressions';
 import { normaliseRelative, relativePathProblem, resolveInside, UnsafePathError } from './paths';
+import { TemplateRenderError, type TemplateSandbox } from './templating/sandbox';
 
-/** A skeleton file that could not be rendered: names the file and what Handlebars said. */
+/** A skeleton file that could not be rendered: names the template, the file and the line. */
 export class SkeletonError extends Error {
   override name = 'SkeletonError';
 }
 
 export interface RenderSkeletonOptions {
-  /** The template's skeleton folder. */
+  /** Renders in the task's sandbox: skeletons come from the catalog and may be hostile. */
+  sandbox?: TemplateSandbox;
+  /** The template's name, for errors. */
+  templateName?: string;
+  /** The skeleton folder. */
   skeletonDir: string;
+  /** How errors name the skeleton folder (`skeleton`, as the step's url says). */
+  skeletonLabel?: string;
   /** The task's workspace; nothing is written outside it. */
   workspace: string;
   /** A folder inside the workspace to render into (fetch:template's `targetPath`). */
   targetPath?: string;
-  /** What `${{ values.x }}` reads. */
+  /** What `${{ values.x }}` reads (`{{ cookiecutter.x }}` with cookiecutterCompat). */
   values: Record<string, unknown>;
   /** Globs (relative to the skeleton) whose contents are copied as they are; their paths are still rendered. */
   copyWithoutTemplating?: string[];
+  /** Backstage's older option: matched files are copied as they are, paths included. */
+  copyWithoutRender?: string[];
   /** When set, only files ending in this extension are templated, and lose it (`.njk` in Backstage). */
   templateFileExtension?: string;
+  /** `{{ cookiecutter.x }}` instead of `${{ values.x }}`, with Jinja's idioms and `jsonify`. */
+  cookiecutterCompat?: boolean;
+  /** Overwrite files already in the workspace; without it they are kept, as in Backstage. */
+  replace?: boolean;
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
 }
 
 export interface RenderedSkeleton {
   /** Workspace-relative paths written, sorted. */
   files: string[];
-  /** Skeleton files left out because a segment of their path rendered empty (conditional files). */
+  /** Skeleton files left out because their path rendered empty (conditional files) or they exist already. */
   skipped: string[];
 }
 
+interface Entry {
+  relative: string;
+  renderContents: boolean;
+  renderPath: boolean;
+  /** The path before rendering, with templateFileExtension already removed. */
+  source: string;
+}
+
 /**
- * Renders a skeleton folder into the workspace as Backstage's fetch:template does: file contents
- * and file names are templates where `${{ values.x }}` is replaced and a plain `{{ … }}` (Helm
- * charts, `${{ github.x }}` in workflows kept literal through copyWithoutTemplating) stays as it is.
- * Symlinks are refused, and every rendered path must stay inside the workspace.
+ * Renders a skeleton folder into the workspace as Backstage's fetch:template does: the whole path
+ * of each file and its contents are Nunjucks templates (`${{ values.x }}`, `{% if %}`, `{# #}`),
+ * and a plain `{{ … }}` (Helm charts) is text. Symlinks are refused, and every rendered path must
+ * stay inside the workspace. Paths go to the sandbox in one call and contents in another.
  */
 export async function renderSkeleton(options: RenderSkeletonOptions): Promise<RenderedSkeleton> {
-  const handlebars = createRenderer();
-  const scope = { values: options.values };
-  const literal = (options.copyWithoutTemplating ?? []).map((glob) => globToRegExp(normaliseRelative(glob).replace(/\/$/, '')));
-  const copiedAsIs = (relative: string) => {
-    const segments = relative.split('/');
-    // A glob naming a folder covers everything below it.
-    return segments.some((_, i) => literal.some((pattern) => pattern.test(segments.slice(0, i + 1).join('/'))));
+  const compat = Boolean(options.cookiecutterCompat);
+  const scope = { [compat ? 'cookiecutter' : 'values']: options.values };
+  const config = { compat, trimBlocks: options.trimBlocks, lstripBlocks: options.lstripBlocks };
+  const label = options.skeletonLabel ?? 'skeleton';
+  const matches = (globs: string[] | undefined) => {
+    const patterns = (globs ?? []).map((glob) => globToRegExp(normaliseRelative(glob).replace(/\/$/, '')));
+    // A glob naming a folder covers everything below it, as globby's folder matches do.
+    return (relative: string) => {
+      const segments = relative.split('/');
+      return segments.some((_, i) => patterns.some((pattern) => pattern.test(segments.slice(0, i + 1).join('/'))));
+    };
   };
+  const withoutTemplating = matches(options.copyWithoutTemplating);
+  const withoutRender = matches(options.copyWithoutRender);
+  const extension = options.templateFileExtension;
   const targetPath = normaliseRelative(options.targetPath ?? '');
   if (targetPath) resolveInside(options.workspace, targetPath, 'fetch:template targetPath');
 
-  const files = await listSkeleton(options.skeletonDir);
+  const entries: Entry[] = (await listSkeleton(options.skeletonDir)).map((relative) => {
+    if (extension) {
+      const renderContents = relative.endsWith(extension);
+      return { relative, renderContents, renderPath: true, source: renderContents ? relative.slice(0, -extension.length) : relative };
+    }
+    if (withoutRender(relative)) return { relative, renderContents: false, renderPath: false, source: relative };
+    return { relative, renderContents: !withoutTemplating(relative), renderPath: true, source: relative };
+  });
+
+  // Text without a brace renders as itself, so only paths and files that have one are sent.
+  const needsRendering = (text: string) => text.includes('{');
+  const pathJobs = entries.filter((entry) => entry.renderPath && needsRendering(entry.source));
+  const renderedPaths = new Map<Entry, string>();
+  const pathResults = await render(options, pathJobs.map((entry) => ({ name: `the name of ${label}/${entry.relative}`, source: entry.source })), scope, config);
+  pathJobs.forEach((entry, i) => renderedPaths.set(entry, pathResults[i]!));
+
   const written: string[] = [];
   const skipped: string[] = [];
-  for (const relative of files) {
-    let segments: string[];
-    try {
-      segments = relative.split('/').map((segment) => handlebars.render(segment, scope, relative));
-    } catch (error) {
-      throw new SkeletonError(`The skeleton file name ${relative} cannot be rendered: ${(error as Error).message}`);
-    }
-    // A file or folder name that renders empty leaves the file out: how templates make files optional.
-    if (segments.some((segment) => segment.trim() === '')) {
-      skipped.push(relative);
+  const planned: Array<{ entry: Entry; destination: string; workspaceRelative: string }> = [];
+  for (const entry of entries) {
+    const renderedPath = renderedPaths.get(entry) ?? entry.source;
+    // Backstage's rule: a path that renders empty, or with an empty folder name, is left out.
+    if (renderedPath.trim() === '' || renderedPath.startsWith('/') || renderedPath.includes('//') || renderedPath.endsWith('/')) {
+      skipped.push(entry.relative);
       continue;
     }
-    let renderedPath = segments.join('/');
     const unsafe = relativePathProblem(renderedPath);
-    if (unsafe) throw new UnsafePathError(`The skeleton file ${relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
-    const asIs = copiedAsIs(relative);
-    let templated = !asIs;
-    if (options.templateFileExtension) {
-      const extension = options.templateFileExtension.startsWith('.') ? options.templateFileExtension : `.${options.templateFileExtension}`;
-      templated = templated && renderedPath.endsWith(extension);
-      if (renderedPath.endsWith(extension)) renderedPath = renderedPath.slice(0, -extension.length);
-    }
+    if (unsafe) throw new UnsafePathError(`The skeleton file ${entry.relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
     const workspaceRelative = normaliseRelative(targetPath ? `${targetPath}/${renderedPath}` : renderedPath);
-    const destination = resolveInside(options.workspace, workspaceRelative, `The skeleton file ${relative} renders to`);
-    const source = path.join(options.skeletonDir, relative);
-    const content = await fs.readFile(source);
-    const stat = await fs.stat(source);
-    // Binary files (images, archives) are copied: a NUL byte means it is not text to template.
-    const output = templated && !content.includes(0) ? Buffer.from(renderContent(handlebars, content.toString('utf8'), scope, relative)) : content;
-    await fs.mkdir(path.dirname(destination), { recursive: true });
-    await fs.writeFile(destination, output, { mode: stat.mode & 0o777 });
-    written.push(workspaceRelative);
+    planned.push({ entry, destination: resolveInside(options.workspace, workspaceRelative, `The skeleton file ${entry.relative} renders to`), workspaceRelative });
   }
+  const toWrite = (
+    await inBatches(planned, async (file) => {
+      if (!options.replace && (await fs.lstat(file.destination).catch(() => undefined))) return undefined;
+      const source = path.join(options.skeletonDir, file.entry.relative);
+      const [content, stat] = await Promise.all([fs.readFile(source), fs.stat(source)]);
+      return { ...file, content, mode: stat.mode & 0o777 };
+    })
+  ).flatMap((file, i) => {
+    if (file) return [file];
+    skipped.push(planned[i]!.entry.relative);
+    return [];
+  });
+
+  // Binary files (images, archives) are copied: a NUL byte means it is not text to template.
+  const templated = (file: (typeof toWrite)[number]) => file.entry.renderContents && !file.content.includes(0) && needsRendering(file.content.toString('utf8'));
+  const write = async (file: (typeof toWrite)[number], rendered: string | undefined) => {
+    await fs.mkdir(path.dirname(file.destination), { recursive: true });
+    await fs.writeFile(file.destination, rendered === undefined ? file.content : Buffer.from(rendered), { mode: file.mode });
+    written.push(file.workspaceRelative);
+  };
+  await inBatches(toWrite.filter((file) => !templated(file)), (file) => write(file, undefined));
+  // Contents go to the sandbox in chunks, so that one chunk's files are written while the next renders.
+  const contentJobs = toWrite.filter(templated);
+  let writing: Promise<unknown> = Promise.resolve();
+  for (let at = 0; at < contentJobs.length; at += RENDER_CHUNK) {
+    const chunk = contentJobs.slice(at, at + RENDER_CHUNK);
+    const results = await render(options, chunk.map((file) => ({ name: `${label}/${file.entry.relative}`, source: file.content.toString('utf8') })), scope, config).catch(async (error: unknown) => {
+      await writing.catch(() => undefined);
+      throw error;
+    });
+    await writing;
+    writing = inBatches(chunk, (file, i) => write(file, results[i]));
+  }
+  await writing;
   return { files: written.sort(), skipped };
 }
 
-function renderContent(handlebars: Renderer, text: string, scope: object, relative: string): string {
+const RENDER_CHUNK = 50;
+const IO_CONCURRENCY = 16;
+
+/** Runs `work` over the items, IO_CONCURRENCY at a time, keeping their order in the results. */
+async function inBatches<T, R>(items: T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < items.length; at += IO_CONCURRENCY) {
+    results.push(...(await Promise.all(items.slice(at, at + IO_CONCURRENCY).map((item, i) => work(item, at + i)))));
+  }
+  return results;
+}
+
+async function render(options: RenderSkeletonOptions, items: Array<{ name: string; source: string }>, scope: Record<string, unknown>, config: object): Promise<string[]> {
+  if (items.length === 0) return [];
+  if (!options.sandbox) throw new SkeletonError('The skeleton has files to template but no sandbox to render them in');
   try {
-    return handlebars.render(text, scope, relative);
+    return await options.sandbox.renderStrings(items, scope, config);
   } catch (error) {
-    throw new SkeletonError(`The skeleton file ${relative} cannot be rendered: ${(error as Error).message.split('\n')[0]}`);
+    if (!(error instanceof TemplateRenderError)) throw error;
+    const template = options.templateName ? `The template ${options.templateName}` : 'The skeleton';
+    throw new SkeletonError(`${template} cannot be rendered: ${error.message}`);
   }
 }
 
@@ -117,102 +190,4 @@ export async function listSkeleton(skeletonDir: string): Promise<string[]> {
   };
   await walk('');
   return found;
-}
-
-interface Renderer {
-  render(template: string, scope: object, relative: string): string;
-}
-
-/**
- * Handlebars in its own environment, with the scaffolder's filters as helpers. Prototype access
- * stays off (Handlebars' default), so a template cannot reach constructors.
- */
-function createRenderer(): Renderer {
-  const environment = Handlebars.create();
-  for (const [name, filter] of Object.entries(FILTERS)) {
-    // Handlebars passes its options object last; filters take only the values before it.
-    environment.registerHelper(name, (...args: unknown[]) => filter(...(args.slice(0, -1) as [unknown, ...unknown[]])));
-  }
-  environment.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  environment.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
-  // For file names, which cannot hold the "/" of a closing {{/if}}: `${{ when values.docs "docs" }}`.
-  environment.registerHelper('when', (condition: unknown, value: unknown) => (condition ? value : ''));
-  const cache = new Map<string, HandlebarsTemplateDelegate>();
-  return {
-    render(template, scope) {
-      if (!template.includes('{{')) return template;
-      const source = toHandlebars(template);
-      let compiled = cache.get(source);
-      if (!compiled) {
-        compiled = environment.compile(source, { noEscape: true, strict: false });
-        cache.set(source, compiled);
-      }
-      return compiled(scope);
-    },
-  };
-}
-
-/**
- * Backstage's delimiters in Handlebars: `${{ values.name | lower }}` becomes `{{lower values.name}}`,
- * `${{#if values.docs}}` becomes `{{#if values.docs}}`, and every other `{{` is escaped so that
- * Handlebars prints it as it is.
- */
-export function toHandlebars(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const open = text.indexOf('{{', i);
-    if (open === -1) {
-      out += text.slice(i);
-      break;
-    }
-    if (open > 0 && text[open - 1] === '$') {
-      const close = text.indexOf('}}', open + 2);
-      if (close === -1) {
-        out += text.slice(i);
-        break;
-      }
-      out += text.slice(i, open - 1);
-      out += `{{${translateFilters(text.slice(open + 2, close))}}}`;
-      i = close + 2;
-    } else {
-      out += `${text.slice(i, open)}\\{{`;
-      i = open + 2;
-    }
-  }
-  return out;
-}
-
-/** `values.name | replace("-", "_") | upper` → `upper (replace values.name "-" "_")`. */
-function translateFilters(inner: string): string {
-  const parts = splitOutsideQuotes(inner, '|');
-  if (parts.length === 1 || /^\s*[#/^]/.test(inner)) return inner;
-  let expression = parts[0]!.trim();
-  for (const part of parts.slice(1)) {
-    const match = /^\s*([A-Za-z_][\w]*)\s*(?:\(([\s\S]*)\))?\s*$/.exec(part);
-    if (!match) throw new SkeletonError(`"${part.trim()}" is not a filter (in \${{${inner}}})`);
-    const args = match[2] ? splitOutsideQuotes(match[2], ',').map((arg) => arg.trim()) : [];
-    expression = `${match[1]} ${expression.includes(' ') ? `(${expression})` : expression}${args.length ? ` ${args.join(' ')}` : ''}`;
-  }
-  return ` ${expression} `;
-}
-
-function splitOutsideQuotes(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let quote: string | undefined;
-  let current = '';
-  for (const char of text) {
-    if (quote) {
-      if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-    } else if (char === separator) {
-      parts.push(current);
-      current = '';
-      continue;
-    }
-    current += char;
-  }
-  parts.push(current);
-  return parts;
 }

@@ -1,7 +1,15 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { renderSkeleton } from '../../src/scaffolder/skeleton';
+import { renderSkeleton as render, type RenderSkeletonOptions } from '../../src/scaffolder/skeleton';
+import { TemplateSandbox } from '../../src/scaffolder/templating/sandbox';
+
+let sandbox: TemplateSandbox;
+beforeAll(async () => {
+  sandbox = await TemplateSandbox.start();
+});
+afterAll(() => sandbox.close());
+const renderSkeleton = (options: Omit<RenderSkeletonOptions, 'sandbox'>) => render({ sandbox, templateName: 'svc', ...options });
 
 let scratch: string;
 beforeEach(async () => {
@@ -42,12 +50,73 @@ describe('rendering a skeleton', () => {
     expect(await read(dirs.workspace, 'other.txt')).toBe('ledger');
   });
 
-  it('leaves out a file whose name renders empty, and renders block helpers', async () => {
-    const dirs = await skeleton({ '${{ when values.docs "mkdocs.yml" }}': 'site_name: x', 'a.txt': '${{#if values.docs}}docs${{else}}no docs${{/if}}' });
+  it('leaves out a file whose name or folder renders empty, as Backstage does', async () => {
+    const dirs = await skeleton({ '${{ "mkdocs.yml" if values.docs }}': 'site_name: x', '${{ "docs" if values.docs }}/index.md': '# Docs', 'a.txt': 'kept' });
     const rendered = await renderSkeleton({ ...dirs, values: { docs: false } });
     expect(rendered.files).toEqual(['a.txt']);
-    expect(rendered.skipped).toEqual(['${{ when values.docs "mkdocs.yml" }}']);
-    expect(await read(dirs.workspace, 'a.txt')).toBe('no docs');
+    expect(rendered.skipped).toEqual(['${{ "docs" if values.docs }}/index.md', '${{ "mkdocs.yml" if values.docs }}']);
+  });
+
+  it('renders Nunjucks blocks, whitespace control, loops, comments and raw sections instead of leaving them as text', async () => {
+    const source = [
+      'a:{%- if values.docs %}',
+      '  docs: true',
+      '{%- endif %}',
+      '{# a comment the output never shows #}',
+      '{% for tag in values.tags %}- ${{ tag | capitalize }}',
+      '{% endfor %}',
+      'sha: {% raw %}${{ github.sha }}{% endraw %}',
+      'env: ${{ "prod" if values.docs else "dev" }}',
+      'slug: ${{ values.destination.owner + "/" + values.destination.repo }}',
+      'shell: "${1:-${{ values.name }}}"',
+    ].join('\n');
+    const dirs = await skeleton({ 'out.yaml': source });
+    await renderSkeleton({ ...dirs, values: { docs: true, tags: ['api', 'web'], name: 'ledger', destination: { owner: 'acme', repo: 'ledger' } } });
+    expect(await read(dirs.workspace, 'out.yaml')).toBe(['a:', '  docs: true', '', '- Api', '- Web', '', 'sha: ${{ github.sha }}', 'env: prod', 'slug: acme/ledger', 'shell: "${1:-ledger}"'].join('\n'));
+  });
+
+  it('reads {{ cookiecutter.x }} with cookiecutterCompat, and offers jsonify there', async () => {
+    const dirs = await skeleton({ '{{ cookiecutter.name }}.json': '{"name": {{ cookiecutter.name | jsonify }}}' });
+    const rendered = await renderSkeleton({ ...dirs, values: { name: 'ledger' }, cookiecutterCompat: true });
+    expect(rendered.files).toEqual(['ledger.json']);
+    expect(await read(dirs.workspace, 'ledger.json')).toBe('{"name": "ledger"}');
+  });
+
+  it('copies files matched by copyWithoutRender as they are, their paths included', async () => {
+    const dirs = await skeleton({ 'raw/${{ values.name }}.txt': '${{ values.name }}', 'b.txt': '${{ values.name }}' });
+    const rendered = await renderSkeleton({ ...dirs, values: { name: 'ledger' }, copyWithoutRender: ['raw'] });
+    expect(rendered.files).toEqual(['b.txt', 'raw/${{ values.name }}.txt']);
+    expect(await read(dirs.workspace, 'raw/${{ values.name }}.txt')).toBe('${{ values.name }}');
+  });
+
+  it('templates only files with templateFileExtension, dropping it, and renders every path', async () => {
+    const dirs = await skeleton({ 'README.md.njk': '# ${{ values.name }}', '${{ values.name }}.sh': 'echo ${{ values.name }}' });
+    const rendered = await renderSkeleton({ ...dirs, values: { name: 'ledger' }, templateFileExtension: '.njk' });
+    expect(rendered.files).toEqual(['README.md', 'ledger.sh']);
+    expect(await read(dirs.workspace, 'README.md')).toBe('# ledger');
+    expect(await read(dirs.workspace, 'ledger.sh')).toBe('echo ${{ values.name }}');
+  });
+
+  it('keeps a file already in the workspace unless replace is set', async () => {
+    const dirs = await skeleton({ 'a.txt': '${{ values.v }}' });
+    await renderSkeleton({ ...dirs, values: { v: 'first' } });
+    expect((await renderSkeleton({ ...dirs, values: { v: 'second' } })).skipped).toEqual(['a.txt']);
+    expect(await read(dirs.workspace, 'a.txt')).toBe('first');
+    await renderSkeleton({ ...dirs, values: { v: 'third' }, replace: true });
+    expect(await read(dirs.workspace, 'a.txt')).toBe('third');
+  });
+
+  it('names the template, the file and the line of an error, with the whole message', async () => {
+    const dirs = await skeleton({ 'docs/guide.md': '# Guide\n\nBy ${{ values.owner...name }}' });
+    await expect(renderSkeleton({ ...dirs, values: {} })).rejects.toThrow('The template svc cannot be rendered: skeleton/docs/guide.md, line 3, column 21: expected name as lookup value, got .');
+  });
+
+  it('names the file of an unclosed block and of a file name that cannot render', async () => {
+    const dirs = await skeleton({ 'docs/unclosed.md': '{% if values.docs %}\nno end' });
+    await expect(renderSkeleton({ ...dirs, values: {} })).rejects.toThrow('The template svc cannot be rendered: skeleton/docs/unclosed.md: parseIf: expected elif, else, or endif, got end of file');
+    await fs.rm(path.join(dirs.skeletonDir, 'docs'), { recursive: true });
+    await fs.writeFile(path.join(dirs.skeletonDir, '${{ values.name | nope }}.txt'), 'x');
+    await expect(renderSkeleton({ ...dirs, values: {} })).rejects.toThrow('The template svc cannot be rendered: the name of skeleton/${{ values.name | nope }}.txt: filter not found: nope');
   });
 
   it('renders into targetPath inside the workspace', async () => {
@@ -65,9 +134,9 @@ describe('path safety', () => {
     await expect(fs.access(path.join(scratch, 'outside'))).rejects.toThrow();
   });
 
-  it('refuses absolute paths, from a value and from targetPath', async () => {
+  it('leaves out a path a value makes absolute, as Backstage does, and refuses a targetPath outside', async () => {
     const dirs = await skeleton({ '${{ values.name }}': 'x' });
-    await expect(renderSkeleton({ ...dirs, values: { name: '/etc/passwd' } })).rejects.toThrow(/is absolute; paths must stay inside the workspace/);
+    expect(await renderSkeleton({ ...dirs, values: { name: '/etc/passwd' } })).toEqual({ files: [], skipped: ['${{ values.name }}'] });
     await expect(renderSkeleton({ ...dirs, values: { name: 'a' }, targetPath: '../elsewhere' })).rejects.toThrow('fetch:template targetPath "../elsewhere" goes up with ".."');
   });
 

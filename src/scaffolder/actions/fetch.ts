@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { relativePathProblem, workspacePath } from '../paths';
 import { renderSkeleton } from '../skeleton';
+import { TemplateSandbox } from '../templating/sandbox';
 import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
 
-const IGNORED_INPUTS = ['cookiecutterCompat', 'replace', 'trimBlocks', 'lstripBlocks', 'token'];
+const IGNORED_INPUTS = ['token'];
 
 /**
  * fetch:template renders the skeleton with the step's `values`; fetch:plain copies it as it is; their
@@ -21,6 +21,7 @@ export function createFetchActions(): Action[] {
   ];
 }
 
+/** One file of the template's folder, rendered (or copied as it is) to `targetPath` in the workspace. */
 async function fetchFile(context: ActionContext, action: string, templated: boolean): Promise<Record<string, unknown>> {
   const { input } = context;
   const url = stringInput(input, 'url', { required: true, action });
@@ -31,21 +32,27 @@ async function fetchFile(context: ActionContext, action: string, templated: bool
   if (!stat?.isFile()) throw new ActionError(`${action}: ${url} is not a file in the template's folder${stat?.isSymbolicLink() ? ' (it is a symlink, which Backline does not follow)' : ''}`);
   const destination = await workspacePath(context.workspace, targetPath, `${action}'s targetPath`);
   if (destination === path.resolve(context.workspace)) throw new ActionError(`${action}'s targetPath must name a file in the workspace`);
+  const flag = (name: string) => input[name] === true || input[name] === 'true';
+  if (templated && !flag('replace') && (await fs.lstat(destination).catch(() => undefined))) {
+    context.log(`${action}: ${targetPath} exists already and replace is not set; it was kept`);
+    return {};
+  }
   await fs.mkdir(path.dirname(destination), { recursive: true });
   if (!templated) {
     await fs.copyFile(source, destination);
   } else {
     const values = input.values ?? {};
     if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
-    // The skeleton renderer works on folders: the one file is rendered alone in a staging folder, then moved.
-    const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-file-'));
+    const content = await fs.readFile(source, 'utf8');
+    const compat = flag('cookiecutterCompat');
+    const sandbox = context.sandbox ?? (await TemplateSandbox.start());
     try {
-      await fs.mkdir(path.join(staging, 'in'));
-      await fs.copyFile(source, path.join(staging, 'in', 'file'));
-      await renderSkeleton({ skeletonDir: path.join(staging, 'in'), workspace: path.join(staging, 'out'), values: values as Record<string, unknown> });
-      await fs.copyFile(path.join(staging, 'out', 'file'), destination);
+      const [rendered] = await sandbox.renderStrings([{ name: url.replace(/^\.\//, ''), source: content }], { [compat ? 'cookiecutter' : 'values']: values }, { compat, trimBlocks: flag('trimBlocks'), lstripBlocks: flag('lstripBlocks') }).catch((error: Error) => {
+        throw new ActionError(`The template ${context.templateName} cannot be rendered: ${error.message}`);
+      });
+      await fs.writeFile(destination, rendered!, { mode: stat.mode & 0o777 });
     } finally {
-      await fs.rm(staging, { recursive: true, force: true });
+      if (!context.sandbox) sandbox.close();
     }
   }
   context.log(`${action}: wrote ${targetPath} from ${url}`);
@@ -59,17 +66,42 @@ async function fetchSkeleton(context: ActionContext, action: string, templated: 
   for (const name of IGNORED_INPUTS) if (input[name] !== undefined) context.log(`${action}: the input "${name}" is not supported and was ignored`);
   const values = input.values ?? {};
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
-  const extension = input.templateFileExtension === true ? '.njk' : typeof input.templateFileExtension === 'string' ? input.templateFileExtension : undefined;
-  const rendered = await renderSkeleton({
-    skeletonDir,
-    workspace: context.workspace,
-    targetPath: stringInput(input, 'targetPath', { action }),
-    values: values as Record<string, unknown>,
-    // fetch:plain copies every file's content as it is; its paths are not templated either.
-    copyWithoutTemplating: templated ? stringListInput(input, 'copyWithoutTemplating', action) : ['**'],
-    templateFileExtension: templated ? extension : undefined,
-  });
-  context.log(`${action}: wrote ${rendered.files.length} file(s) from ${url}${rendered.skipped.length ? `; left out ${rendered.skipped.length} whose name rendered empty` : ''}`);
+  const flag = (name: string) => input[name] === true || input[name] === 'true';
+  const copyWithoutRender = stringListInput(input, 'copyWithoutRender', action);
+  const copyWithoutTemplating = stringListInput(input, 'copyWithoutTemplating', action);
+  // The same refusals as Backstage's fetch:template, so a template that fails there fails here.
+  if (copyWithoutRender.length && copyWithoutTemplating.length) throw new ActionError(`${action}'s inputs copyWithoutRender and copyWithoutTemplating cannot be used together`);
+  const extensionInput = input.templateFileExtension;
+  let extension = extensionInput === true ? '.njk' : typeof extensionInput === 'string' && extensionInput ? extensionInput : undefined;
+  if (extension && !extension.startsWith('.')) extension = `.${extension}`;
+  if (templated && extension && (copyWithoutRender.length || copyWithoutTemplating.length || flag('cookiecutterCompat'))) {
+    throw new ActionError(`${action}'s input templateFileExtension cannot be combined with copyWithoutRender, copyWithoutTemplating or cookiecutterCompat`);
+  }
+  // A step run outside a task (tests, tools) gets a sandbox of its own.
+  const sandbox = context.sandbox ?? (templated ? await TemplateSandbox.start() : undefined);
+  let rendered;
+  try {
+    rendered = await renderSkeleton({
+      sandbox,
+      templateName: context.templateName,
+      skeletonDir,
+      skeletonLabel: url.replace(/^\.\//, '').replace(/\/$/, ''),
+      workspace: context.workspace,
+      targetPath: stringInput(input, 'targetPath', { action }),
+      values: values as Record<string, unknown>,
+      // fetch:plain copies every file as it is; its paths are not templated either.
+      copyWithoutRender: templated ? copyWithoutRender : ['**'],
+      copyWithoutTemplating: templated ? copyWithoutTemplating : [],
+      templateFileExtension: templated ? extension : undefined,
+      cookiecutterCompat: templated && flag('cookiecutterCompat'),
+      replace: flag('replace'),
+      trimBlocks: flag('trimBlocks'),
+      lstripBlocks: flag('lstripBlocks'),
+    });
+  } finally {
+    if (!context.sandbox) sandbox?.close();
+  }
+  context.log(`${action}: wrote ${rendered.files.length} file(s) from ${url}${rendered.skipped.length ? `; left out ${rendered.skipped.length} whose name rendered empty or that existed already` : ''}`);
   return { files: rendered.files };
 }
 

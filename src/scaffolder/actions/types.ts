@@ -1,4 +1,5 @@
 import type { LeftBehind } from '../tasks';
+import type { TemplateSandbox } from '../templating/sandbox';
 
 /** A step's action failed; the message is for the person who ran the template. */
 export class ActionError extends Error {
@@ -23,6 +24,8 @@ export interface ActionContext {
   dryRun: boolean;
   /** The `repoContentsUrl` of every repository this task's publish steps have made so far. */
   publishedRepositories: readonly string[];
+  /** The task's template sandbox (fetch:template renders in it); an action run alone starts its own. */
+  sandbox?: TemplateSandbox;
 }
 
 /** One scaffolder action, e.g. publish:github. Returns the step's output. */
