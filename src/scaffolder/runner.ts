@@ -31,6 +31,9 @@ export interface RunResult {
   leftBehind: LeftBehind[];
 }
 
+/** Actions whose repoContentsUrl catalog:register may register from: they put the files there. */
+const PUBLISHING_ACTIONS = /^(publish:|github:repo:push$)/;
+
 /** Most iterations one `each:` may ask for: a hostile or mistaken list must not run an action without end. */
 export const MAX_EACH_ITERATIONS = 500;
 
@@ -114,7 +117,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
             pendingLogs.push(hooks.leftBehind([...leftBehind.values()]));
           },
         });
-        if (step.action.startsWith('publish:') && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
+        if (PUBLISHING_ACTIONS.test(step.action) && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
         // With `each`, every output becomes a list with one entry per iteration that ran, as in Backstage.
         for (const [name, value] of Object.entries(output)) {
           if (iteration.each) ((stepOutput[name] ??= []) as unknown[]).push(value);
