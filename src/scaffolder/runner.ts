@@ -107,6 +107,7 @@ export async function runTemplate(options: RunOptions): Promise<RunResult> {
           input: iteration.input,
           workspace: options.workspace,
           templateDir: template.baseDir,
+          templateRoot: template.root ?? template.baseDir,
           templateName: template.name,
           dryRun: options.dryRun,
           publishedRepositories,

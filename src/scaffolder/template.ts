@@ -1,7 +1,4 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { stringifyEntityRef, validateEntity, type Entity, type TemplateSpec } from '../catalog/model';
-import { parseYamlDocuments } from '../catalog/yaml';
 import { ACTION_IDS } from './actionIds';
 
 /** A JSON Schema of one form field, as Backstage templates write them (with `ui:*` hints). */
@@ -42,6 +39,11 @@ export interface ScaffolderTemplate {
   output: Record<string, unknown>;
   /** Where `./skeleton` and other relative URLs in steps resolve; null when the template has no folder on disk. */
   baseDir: string | null;
+  /**
+   * The folder those URLs may climb to with `..` and never leave: the templates folder for a template
+   * under it (`url: ../../skeletons/node`), the template's own folder otherwise.
+   */
+  root?: string | null;
   /** Where it came from: its template.yaml, or its catalog location. */
   source: string;
   /** Groups allowed to run it besides its owner (annotation backline.dev/allowed-groups). */
@@ -62,23 +64,11 @@ export class TemplateLoadError extends Error {
   override name = 'TemplateLoadError';
 }
 
-/** Reads one template.yaml: the first Template document in it, validated as the catalog validates it. */
-export async function loadTemplateFile(file: string): Promise<ScaffolderTemplate> {
-  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new TemplateLoadError(error.code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read: ${error.message}`);
-  });
-  const parsed = parseYamlDocuments(text);
-  if (!parsed.ok) throw new TemplateLoadError(`${file} is not valid YAML${parsed.problem.line ? ` (line ${parsed.problem.line})` : ''}: ${parsed.problem.message}`);
-  const document = parsed.documents.find((candidate) => (candidate.value as { kind?: unknown } | null)?.kind === 'Template');
-  if (!document) throw new TemplateLoadError(`${file} has no document of kind Template`);
-  return templateFromEntity(document.value, { baseDir: path.dirname(file), source: file });
-}
-
 /**
  * A Template entity (from a file or the catalog) as a ScaffolderTemplate. Throws TemplateLoadError
  * with the catalog's own validation messages when it is not a valid v1beta3 Template.
  */
-export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string }): ScaffolderTemplate {
+export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string; root?: string | null }): ScaffolderTemplate {
   const validated = validateEntity(value);
   if (!validated.valid) throw new TemplateLoadError(`${where.source} is not a valid Template: ${validated.errors.join('; ')}`);
   const entity = validated.entity;
@@ -117,6 +107,7 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     steps,
     output: (spec.output ?? {}) as Record<string, unknown>,
     baseDir: where.baseDir,
+    root: where.root ?? where.baseDir,
     source: where.source,
     allowedGroups: (annotations[ALLOWED_GROUPS_ANNOTATION] ?? '')
       .split(',')
@@ -159,34 +150,6 @@ export function qualify(ref: string, defaultKind: string, namespace: string): st
   const rest = colon === -1 ? ref : ref.slice(colon + 1);
   const slash = rest.indexOf('/');
   return `${kind.toLowerCase()}:${slash === -1 ? namespace : rest.slice(0, slash)}/${slash === -1 ? rest : rest.slice(slash + 1)}`.toLowerCase();
-}
-
-export interface TemplateFolderReport {
-  templates: ScaffolderTemplate[];
-  problems: Array<{ file: string; message: string }>;
-}
-
-/** Every `<folder>/<name>/template.yaml`; one that fails to load is reported, its siblings still load. */
-export async function loadTemplateFolder(folder: string): Promise<TemplateFolderReport> {
-  const entries = await fs.readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw new TemplateLoadError(`The templates folder ${folder} cannot be read: ${error.message}`);
-  });
-  const report: TemplateFolderReport = { templates: [], problems: [] };
-  for (const entry of entries.filter((candidate) => candidate.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const file = path.join(folder, entry.name, 'template.yaml');
-    try {
-      await fs.access(file);
-    } catch {
-      continue;
-    }
-    try {
-      report.templates.push(await loadTemplateFile(file));
-    } catch (error) {
-      report.problems.push({ file, message: (error as Error).message });
-    }
-  }
-  return report;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
