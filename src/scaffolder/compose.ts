@@ -39,7 +39,7 @@ export interface ScaffolderSettings {
 export interface ComposeScaffolderOptions {
   settings: ScaffolderSettings;
   store: TaskStore;
-  catalog: Pick<CatalogStore, 'findByName' | 'getByRef' | 'findByNamePrefix'>;
+  catalog: Pick<CatalogStore, 'findByName' | 'getByRef' | 'getManyByRef' | 'findByNamePrefix'>;
   /** Ingests one location through the catalog's pipeline (with GitHub's reader when configured). */
   ingest(root: RootLocation): Promise<IngestReport>;
   /** GitHub, when credentials are configured: the API for writes, and its web host. */

@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(scratch, { recursive: true, force: true }));
 
-const actions = new Map([...createFilesystemActions(), ...createFetchActions(), ...createCatalogEntityActions({ catalog: { getByRef: async () => undefined } })].map((action) => [action.id, action]));
+const actions = new Map([...createFilesystemActions(), ...createFetchActions(), ...createCatalogEntityActions({ catalog: { getManyByRef: async () => [] } })].map((action) => [action.id, action]));
 
 async function run(id: string, input: Record<string, unknown>, templateDir: string | null = null): Promise<Record<string, unknown>> {
   const context: ActionContext = { input, workspace, templateDir, templateName: 't', log: () => undefined, previouslyLeftBehind: [], leave: () => undefined, dryRun: false, publishedRepositories: [] };
