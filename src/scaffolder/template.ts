@@ -1,5 +1,6 @@
 import { stringifyEntityRef, validateEntity, type Entity, type TemplateSpec } from '../catalog/model';
 import { ACTION_IDS } from './actionIds';
+import { FORM_WIDGETS, unknownFilters } from './syntax';
 
 /** A JSON Schema of one form field, as Backstage templates write them (with `ui:*` hints). */
 export type FieldSchema = Record<string, unknown>;
@@ -90,6 +91,10 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
   for (const step of steps) {
     if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
   }
+  const expressionSites = [...steps.map((step) => ({ label: `Step "${step.id}"`, value: [step.input, step.if, step.each] })), { label: 'The output', value: spec.output }];
+  for (const { label, filter } of unknownFilters(expressionSites)) {
+    unsupported.push(`${label} uses the filter ${filter}, which is not one of Backstage's own (an installation's custom filter): rendering it fails.`);
+  }
   for (const key of ['secrets', 'formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
     if (spec[key] !== undefined) unsupported.push(`spec.${key} is ignored.`);
   }
@@ -130,6 +135,8 @@ function toPage(page: Record<string, unknown>, index: number, unsupported: strin
     if (typeof field === 'string' && !(SUPPORTED_FIELDS as readonly string[]).includes(field)) {
       unsupported.push(`Field "${name}" uses ui:field ${field}, which Backline does not have: it is shown as a text input.`);
     }
+    const widget = schema['ui:widget'];
+    if (typeof widget === 'string' && !FORM_WIDGETS.has(widget)) unsupported.push(`Field "${name}" uses ui:widget ${widget}, which no form knows: it is shown as its type's usual input.`);
     if (schema.type === 'object') unsupported.push(`Field "${name}" is an object: nested forms are not supported, so it is left out of the form.`);
     if (schema.type === 'array' && !isRecord(schema.items) && field !== 'MultiEntityPicker' && field !== 'EntityTagsPicker') {
       unsupported.push(`Field "${name}" is an array without items: it is shown as a text input of comma-separated values.`);
