@@ -2,7 +2,7 @@ import type { Entity } from '../catalog/model';
 import type { Action } from './actions/types';
 import { ExpressionError, isTruthy, renderString, renderValue, toText, type ExpressionScope } from './expressions';
 import type { LeftBehind, OutputLink, StepStatus, TaskOutput, TaskStep } from './tasks';
-import type { ScaffolderTemplate, TemplateStepDefinition } from './template';
+import { stepLocation, type ScaffolderTemplate, type TemplateStepDefinition } from './template';
 
 export interface RunHooks {
   step(position: number, status: StepStatus, detail: { output?: Record<string, unknown>; error?: string }): Promise<void>;
@@ -149,9 +149,9 @@ export function cannotRun(template: ScaffolderTemplate, actions: ReadonlyMap<str
   for (const [position, step] of template.steps.entries()) {
     const action = actions.get(step.action);
     if (!action) {
-      return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.` };
+      return { position, error: `The step "${step.name}" (${step.id}${stepLocation(template, step.id)}) uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.` };
     }
-    if (action.unavailable) return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which cannot run here: ${action.unavailable}. Nothing was created.` };
+    if (action.unavailable) return { position, error: `The step "${step.name}" (${step.id}${stepLocation(template, step.id)}) uses the action ${step.action}, which cannot run here: ${action.unavailable}. Nothing was created.` };
   }
   return null;
 }

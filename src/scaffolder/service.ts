@@ -12,7 +12,7 @@ import { isEmpty, withDefaults, type FieldProblem } from './parameters';
 import { mayRun, type CatalogPerson } from './permissions';
 import { runTemplate, type RunResult } from './runner';
 import type { Requester, Task, TaskStore } from './tasks';
-import type { ScaffolderTemplate } from './template';
+import { stepLocation, type ScaffolderTemplate } from './template';
 
 export interface ScaffolderOptions {
   library: TemplateLibrary;
@@ -197,7 +197,9 @@ export class Scaffolder {
         hooks: {
           step: async (position, status, detail) => {
             await store.updateStep(taskId, position, { status, output: detail.output, error: detail.error });
-            if (status === 'failed') await store.log(taskId, attempt, template.steps[position]?.id ?? null, `failed: ${detail.error}`);
+            const step = template.steps[position];
+            // The log names where the step is written, so an author goes straight to the line.
+            if (status === 'failed') await store.log(taskId, attempt, step?.id ?? null, `failed in the template ${template.name}, step "${step?.id}"${step ? stepLocation(template, step.id) : ''}: ${detail.error}`);
             await progress();
           },
           log: (stepId, line) => store.log(taskId, attempt, stepId, line),

@@ -49,6 +49,8 @@ export interface ScaffolderTemplate {
   source: string;
   /** Groups allowed to run it besides its owner (annotation backline.dev/allowed-groups). */
   allowedGroups: string[];
+  /** The line of each step (by id) in its template.yaml, when it came from a file. */
+  stepLines?: Record<string, number>;
   /** Template features Backline does not support, each named with what happens instead. */
   unsupported: string[];
   entity: Entity;
@@ -69,7 +71,7 @@ export class TemplateLoadError extends Error {
  * A Template entity (from a file or the catalog) as a ScaffolderTemplate. Throws TemplateLoadError
  * with the catalog's own validation messages when it is not a valid v1beta3 Template.
  */
-export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string; root?: string | null }): ScaffolderTemplate {
+export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string; root?: string | null; stepLines?: Record<string, number> }): ScaffolderTemplate {
   const validated = validateEntity(value);
   if (!validated.valid) throw new TemplateLoadError(`${where.source} is not a valid Template: ${validated.errors.join('; ')}`);
   const entity = validated.entity;
@@ -89,7 +91,7 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     each: step.each,
   }));
   for (const step of steps) {
-    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
+    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}"${where.stepLines?.[step.id] ? ` (${where.source} line ${where.stepLines[step.id]})` : ''} uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
   }
   const expressionSites = [...steps.map((step) => ({ label: `Step "${step.id}"`, value: [step.input, step.if, step.each] })), { label: 'The output', value: spec.output }];
   for (const { label, filter } of unknownFilters(expressionSites)) {
@@ -113,6 +115,7 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     output: (spec.output ?? {}) as Record<string, unknown>,
     baseDir: where.baseDir,
     root: where.root ?? where.baseDir,
+    ...(where.stepLines && { stepLines: where.stepLines }),
     source: where.source,
     allowedGroups: (annotations[ALLOWED_GROUPS_ANNOTATION] ?? '')
       .split(',')
@@ -157,6 +160,12 @@ export function qualify(ref: string, defaultKind: string, namespace: string): st
   const rest = colon === -1 ? ref : ref.slice(colon + 1);
   const slash = rest.indexOf('/');
   return `${kind.toLowerCase()}:${slash === -1 ? namespace : rest.slice(0, slash)}/${slash === -1 ? rest : rest.slice(slash + 1)}`.toLowerCase();
+}
+
+/** Where a step is written, for errors: `, templates/x/template.yaml line 12`, or nothing when not known. */
+export function stepLocation(template: Pick<ScaffolderTemplate, 'source' | 'stepLines'>, stepId: string): string {
+  const line = template.stepLines?.[stepId];
+  return line ? `, ${template.source} line ${line}` : '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -46,7 +46,7 @@ export async function loadTemplateFile(file: string, options: { root?: string } 
   // Read as catalog files are: inside the scope, through no link out of it, within a byte budget.
   const resolved = await resolvePlaceholders(document.value, { file, maxBytes: MAX_TEMPLATE_BYTES, scope, policy: NO_POLICY, budget: placeholderBudget(MAX_PLACEHOLDER_BYTES) });
   if (resolved.errors.length) throw new TemplateLoadError(`${file}: ${resolved.errors.join('; ')}`);
-  return templateFromEntity(resolved.value, { baseDir: path.dirname(file), source: file, root });
+  return templateFromEntity(resolved.value, { baseDir: path.dirname(file), source: file, root, stepLines: stepLines(read.text, document.line) });
 }
 
 /**
@@ -119,6 +119,25 @@ export async function loadTemplateFolder(folder: string): Promise<TemplateFolder
     report.templates.push(template);
   }
   return report;
+}
+
+/**
+ * The line each step's `id:` is written on, found by scanning from the Template document's first
+ * line: js-yaml keeps no positions, and a line number is what an author needs to find a step.
+ */
+export function stepLines(text: string, fromLine: number): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const all = text.split('\n');
+  let inSteps = false;
+  for (let index = Math.max(0, fromLine - 1); index < all.length; index++) {
+    if (index > fromLine - 1 && /^---(\s|$)/.test(all[index]!)) break;
+    // Only ids under `steps:`: parameters and inputs may have `id:` keys of their own.
+    if (/^\s+steps:\s*(#.*)?$/.test(all[index]!)) inSteps = true;
+    if (!inSteps) continue;
+    const id = /^\s*(?:-\s+)?id:\s*(['"]?)([^'"#\s]+)\1\s*(?:#.*)?$/.exec(all[index]!)?.[2];
+    if (id && lines[id] === undefined) lines[id] = index + 1;
+  }
+  return lines;
 }
 
 /** Two templates named alike: both named, and which one is offered. */

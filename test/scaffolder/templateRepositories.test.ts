@@ -175,3 +175,33 @@ describe('two templates with one name', () => {
     expect(listing.warnings).toEqual([{ file: 'template:default/service', message: `Two templates are named service: ${file} and template:default/service. ${file} is offered (the templates folder's wins over the catalog's); rename one of them to offer both.` }]);
   });
 });
+
+describe('where a step is written', () => {
+  it("names the template file and the step's line when a step cannot run", async () => {
+    const file = path.join(templates, 'notify', 'template.yaml');
+    await write(
+      'notify/template.yaml',
+      `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: notify }
+spec:
+  type: service
+  parameters:
+    - properties:
+        id: { type: string }
+  steps:
+    - id: fetch
+      action: fetch:plain
+      input: { url: ./skeleton }
+    - name: Send
+      id: 'send'
+      action: notification:send
+`,
+    );
+    const loaded = await only('notify');
+    expect(loaded.stepLines).toEqual({ fetch: 10, send: 14 });
+    expect(loaded.unsupported[0]).toBe(`Step "send" (${file} line 14) uses the action notification:send, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
+    const result = await runFetch(loaded);
+    expect(result.error).toBe(`The step "Send" (send, ${file} line 14) uses the action notification:send, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.`);
+  });
+});
