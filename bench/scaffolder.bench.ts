@@ -72,7 +72,7 @@ spec:
 
 // The dry run and the call counting need no database: nothing is stored.
 const noStore = new Proxy({}, { get: () => () => Promise.reject(new Error('the benchmark stores nothing')) }) as TaskStore;
-const emptyCatalog = { findByName: async () => [], getByRef: async () => undefined, findByNamePrefix: async () => [] };
+const emptyCatalog = { findByName: async () => [], getByRef: async () => undefined, getManyByRef: async () => [], findByNamePrefix: async () => [] };
 
 async function main(): Promise<void> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-scaffolder-bench-'));

@@ -27,9 +27,9 @@ export function registerTemplateCommands(program: Command, deps: TemplateCommand
     .option('--json', 'print one JSON document')
     .action(async (options: { json?: boolean }) => {
       await deps.withScaffolder(async (scaffolder) => {
-        const { templates, problems } = await scaffolder.listTemplates();
-        if (options.json) deps.stdout(`${JSON.stringify({ templates: templates.map(templateJson), problems })}\n`);
-        else deps.stdout(formatList(templates, problems));
+        const { templates, problems, warnings } = await scaffolder.listTemplates();
+        if (options.json) deps.stdout(`${JSON.stringify({ templates: templates.map(templateJson), problems, warnings })}\n`);
+        else deps.stdout(formatList(templates, problems, warnings));
         deps.setExitCode(problems.length ? 1 : 0);
       });
     });
@@ -149,7 +149,7 @@ function templateJson(template: ScaffolderTemplate) {
   };
 }
 
-function formatList(templates: ScaffolderTemplate[], problems: Array<{ file: string; message: string }>): string {
+function formatList(templates: ScaffolderTemplate[], problems: Array<{ file: string; message: string }>, warnings: Array<{ file: string; message: string }>): string {
   const lines: string[] = [];
   for (const template of templates) {
     lines.push(`${template.name}  ${template.title}${template.owner ? `  (owner ${template.owner})` : ''}`);
@@ -159,6 +159,8 @@ function formatList(templates: ScaffolderTemplate[], problems: Array<{ file: str
     for (const note of template.unsupported) lines.push(`  unsupported: ${note}`);
   }
   for (const problem of problems) lines.push(`could not load ${problem.file}: ${problem.message}`);
+  // Warnings do not fail the listing: every template they name loaded, one of them is offered.
+  for (const warning of warnings) lines.push(`warning: ${warning.message}`);
   return `${lines.join('\n') || 'No templates.'}\n`;
 }
 

@@ -17,4 +17,6 @@ export const ACTION_IDS: readonly string[] = [
   'github:issues:label',
   'github:actions:dispatch',
   'github:webhook',
+  'github:repo:create',
+  'github:repo:push',
 ];

@@ -15,6 +15,8 @@ import { createFetchActions } from './actions/fetch';
 import { createFilesystemActions } from './actions/filesystem';
 import type { GitHubApi } from './actions/githubApi';
 import { createGitHubPullRequest } from './actions/githubPullRequest';
+import { createGitHubRepoCreate } from './actions/githubRepoCreate';
+import { createGitHubRepoPush } from './actions/githubRepoPush';
 import { createGitHubRepositoryActions } from './actions/githubRepository';
 import { createGitHubPublisher } from './actions/publishGithub';
 import { createLocalPublisher } from './actions/publishLocal';
@@ -25,7 +27,7 @@ import { Scaffolder } from './service';
 import type { TaskStore } from './tasks';
 import { qualify } from './template';
 
-const GITHUB_ONLY_ACTIONS = ['github:issues:label', 'github:actions:dispatch', 'github:webhook'];
+const GITHUB_ONLY_ACTIONS = ['github:issues:label', 'github:actions:dispatch', 'github:webhook', 'github:repo:create', 'github:repo:push'];
 
 export interface ScaffolderSettings {
   templatesDir: string;
@@ -37,7 +39,7 @@ export interface ScaffolderSettings {
 export interface ComposeScaffolderOptions {
   settings: ScaffolderSettings;
   store: TaskStore;
-  catalog: Pick<CatalogStore, 'findByName' | 'getByRef' | 'findByNamePrefix'>;
+  catalog: Pick<CatalogStore, 'findByName' | 'getByRef' | 'getManyByRef' | 'findByNamePrefix'>;
   /** Ingests one location through the catalog's pipeline (with GitHub's reader when configured). */
   ingest(root: RootLocation): Promise<IngestReport>;
   /** GitHub, when credentials are configured: the API for writes, and its web host. */
@@ -66,7 +68,7 @@ export function composeScaffolder(options: ComposeScaffolderOptions): Scaffolder
     ...createCatalogEntityActions({ catalog }),
     // Without GitHub these have nothing to act on: they are named unavailable, so a task using them stops before its first step.
     ...(github
-      ? [createGitHubPullRequest(github), ...createGitHubRepositoryActions(github)]
+      ? [createGitHubPullRequest(github), ...createGitHubRepositoryActions(github), createGitHubRepoCreate(github), createGitHubRepoPush(github)]
       : ['publish:github:pull-request', ...GITHUB_ONLY_ACTIONS].map((id) => ({ id, unavailable: 'GitHub is not configured (GITHUB_TOKEN or a GitHub App)', run: async () => ({}) }))),
   ];
   const githubHost = github ? new URL(github.webUrl).host : undefined;

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from '../catalog/confinement';
+import { confineRealFile, directoryScope, isInside } from '../catalog/confinement';
 
 /** A rendered path that would land outside the task's workspace, or a symlink in a skeleton. */
 export class UnsafePathError extends Error {
@@ -19,6 +19,24 @@ export function resolveInside(root: string, relative: string, what: string): str
   if (!isInside(resolved, path.resolve(root))) {
     throw new UnsafePathError(`${what} ${JSON.stringify(relative)} leaves the workspace; paths must stay inside it`);
   }
+  return resolved;
+}
+
+/**
+ * What a fetch step's relative `url` names, resolved against the template's folder. It may climb with
+ * `..`, as template repositories keep skeletons beside their templates (`url: ../../skeletons/node`
+ * from `templates/github/node/template.yaml`), but never out of `root` (the templates folder), as
+ * written or through a symbolic link: a template must not read the rest of the machine.
+ */
+export function templateUrlPath(templateDir: string, root: string, url: string, action: string): string {
+  const shown = JSON.stringify(url);
+  if (url.includes('\0') || url.includes('\\')) throw new UnsafePathError(`${action}'s url ${shown} ${url.includes('\0') ? 'contains a NUL byte' : 'contains a backslash'}`);
+  if (path.posix.isAbsolute(url) || /^[A-Za-z]:/.test(url)) throw new UnsafePathError(`${action}'s url ${shown} is absolute; write it relative to the template's folder (e.g. ./skeleton)`);
+  const resolved = path.resolve(templateDir, url);
+  const top = path.resolve(root);
+  if (!isInside(resolved, top)) throw new UnsafePathError(`${action}'s url ${shown} leads outside ${top}, the folder the template came from; Backline reads skeletons only inside it`);
+  const real = confineRealFile(resolved, directoryScope(top));
+  if (!real.ok) throw new UnsafePathError(`${action}'s url ${shown} goes through a symlink to outside ${top}, the folder the template came from; Backline follows no link out of it`);
   return resolved;
 }
 

@@ -3,7 +3,7 @@ import type { Action } from './actions/types';
 import { ExpressionError, isTruthy, renderValue, toText, type ExpressionScope } from './expressions';
 import { TemplateSandbox, type SandboxOptions } from './templating/sandbox';
 import type { LeftBehind, OutputLink, StepStatus, TaskOutput, TaskStep } from './tasks';
-import type { ScaffolderTemplate, TemplateStepDefinition } from './template';
+import { stepLocation, type ScaffolderTemplate, type TemplateStepDefinition } from './template';
 
 export interface RunHooks {
   step(position: number, status: StepStatus, detail: { output?: Record<string, unknown>; error?: string }): Promise<void>;
@@ -33,6 +33,9 @@ export interface RunResult {
   failedStep: string | null;
   leftBehind: LeftBehind[];
 }
+
+/** Actions whose repoContentsUrl catalog:register may register from: they put the files there. */
+const PUBLISHING_ACTIONS = /^(publish:|github:repo:push$)/;
 
 /** Most iterations one `each:` may ask for: a hostile or mistaken list must not run an action without end. */
 export const MAX_EACH_ITERATIONS = 500;
@@ -126,6 +129,7 @@ async function runSteps(options: RunOptions, sandbox: TemplateSandbox): Promise<
           input: iteration.input,
           workspace: options.workspace,
           templateDir: template.baseDir,
+          templateRoot: template.root ?? template.baseDir,
           templateName: template.name,
           dryRun: options.dryRun,
           publishedRepositories,
@@ -137,7 +141,7 @@ async function runSteps(options: RunOptions, sandbox: TemplateSandbox): Promise<
             pendingLogs.push(hooks.leftBehind([...leftBehind.values()]));
           },
         });
-        if (step.action.startsWith('publish:') && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
+        if (PUBLISHING_ACTIONS.test(step.action) && typeof output.repoContentsUrl === 'string') publishedRepositories.push(output.repoContentsUrl);
         // With `each`, every output becomes a list with one entry per iteration that ran, as in Backstage.
         for (const [name, value] of Object.entries(output)) {
           if (iteration.each) ((stepOutput[name] ??= []) as unknown[]).push(value);
@@ -169,9 +173,9 @@ export function cannotRun(template: ScaffolderTemplate, actions: ReadonlyMap<str
   for (const [position, step] of template.steps.entries()) {
     const action = actions.get(step.action);
     if (!action) {
-      return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.` };
+      return { position, error: `The step "${step.name}" (${step.id}${stepLocation(template, step.id)}) uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs). Nothing was created.` };
     }
-    if (action.unavailable) return { position, error: `The step "${step.name}" (${step.id}) uses the action ${step.action}, which cannot run here: ${action.unavailable}. Nothing was created.` };
+    if (action.unavailable) return { position, error: `The step "${step.name}" (${step.id}${stepLocation(template, step.id)}) uses the action ${step.action}, which cannot run here: ${action.unavailable}. Nothing was created.` };
   }
   return null;
 }

@@ -13,7 +13,7 @@ import { isEmpty, secretFields, withDefaults, type FieldProblem, type PageChoice
 import { mayRun, type CatalogPerson } from './permissions';
 import { runTemplate, type RunResult } from './runner';
 import type { Requester, Task, TaskStore } from './tasks';
-import type { ScaffolderTemplate } from './template';
+import { stepLocation, type ScaffolderTemplate } from './template';
 
 export interface ScaffolderOptions {
   library: TemplateLibrary;
@@ -217,7 +217,9 @@ export class Scaffolder {
         hooks: {
           step: async (position, status, detail) => {
             await store.updateStep(taskId, position, { status, output: hide(detail.output), error: hide(detail.error) });
-            if (status === 'failed') await store.log(taskId, attempt, template.steps[position]?.id ?? null, hide(`failed: ${detail.error}`));
+            const step = template.steps[position];
+            // The log names where the step is written, so an author goes straight to the line.
+            if (status === 'failed') await store.log(taskId, attempt, step?.id ?? null, hide(`failed in the template ${template.name}, step "${step?.id}"${step ? stepLocation(template, step.id) : ''}: ${detail.error}`));
             await progress();
           },
           log: (stepId, line) => store.log(taskId, attempt, stepId, hide(line)),

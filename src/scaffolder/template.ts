@@ -1,8 +1,6 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { stringifyEntityRef, validateEntity, type Entity, type TemplateSpec } from '../catalog/model';
-import { parseYamlDocuments } from '../catalog/yaml';
 import { ACTION_IDS } from './actionIds';
+import { FORM_WIDGETS, unknownFilters } from './syntax';
 
 /** A JSON Schema of one form field, as Backstage templates write them (with `ui:*` hints). */
 export type FieldSchema = Record<string, unknown>;
@@ -44,10 +42,17 @@ export interface ScaffolderTemplate {
   output: Record<string, unknown>;
   /** Where `./skeleton` and other relative URLs in steps resolve; null when the template has no folder on disk. */
   baseDir: string | null;
+  /**
+   * The folder those URLs may climb to with `..` and never leave: the templates folder for a template
+   * under it (`url: ../../skeletons/node`), the template's own folder otherwise.
+   */
+  root?: string | null;
   /** Where it came from: its template.yaml, or its catalog location. */
   source: string;
   /** Groups allowed to run it besides its owner (annotation backline.dev/allowed-groups). */
   allowedGroups: string[];
+  /** The line of each step (by id) in its template.yaml, when it came from a file. */
+  stepLines?: Record<string, number>;
   /** Template features Backline does not support, each named with what happens instead. */
   unsupported: string[];
   entity: Entity;
@@ -65,23 +70,11 @@ export class TemplateLoadError extends Error {
   override name = 'TemplateLoadError';
 }
 
-/** Reads one template.yaml: the first Template document in it, validated as the catalog validates it. */
-export async function loadTemplateFile(file: string): Promise<ScaffolderTemplate> {
-  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new TemplateLoadError(error.code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read: ${error.message}`);
-  });
-  const parsed = parseYamlDocuments(text);
-  if (!parsed.ok) throw new TemplateLoadError(`${file} is not valid YAML${parsed.problem.line ? ` (line ${parsed.problem.line})` : ''}: ${parsed.problem.message}`);
-  const document = parsed.documents.find((candidate) => (candidate.value as { kind?: unknown } | null)?.kind === 'Template');
-  if (!document) throw new TemplateLoadError(`${file} has no document of kind Template`);
-  return templateFromEntity(document.value, { baseDir: path.dirname(file), source: file });
-}
-
 /**
  * A Template entity (from a file or the catalog) as a ScaffolderTemplate. Throws TemplateLoadError
  * with the catalog's own validation messages when it is not a valid v1beta3 Template.
  */
-export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string }): ScaffolderTemplate {
+export function templateFromEntity(value: unknown, where: { baseDir: string | null; source: string; root?: string | null; stepLines?: Record<string, number> }): ScaffolderTemplate {
   const validated = validateEntity(value);
   if (!validated.valid) throw new TemplateLoadError(`${where.source} is not a valid Template: ${validated.errors.join('; ')}`);
   const entity = validated.entity;
@@ -101,7 +94,11 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     each: step.each,
   }));
   for (const step of steps) {
-    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}" uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
+    if (!ACTION_IDS.includes(step.action)) unsupported.push(`Step "${step.id}"${where.stepLines?.[step.id] ? ` (${where.source} line ${where.stepLines[step.id]})` : ''} uses the action ${step.action}, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`);
+  }
+  const expressionSites = [...steps.map((step) => ({ label: `Step "${step.id}"`, value: [step.input, step.if, step.each] })), { label: 'The output', value: spec.output }];
+  for (const { label, filter } of unknownFilters(expressionSites)) {
+    unsupported.push(`${label} uses the filter ${filter}, which is not one of Backstage's own (an installation's custom filter): rendering it fails.`);
   }
   for (const key of ['formDecorators', 'EXPERIMENTAL_formDecorators', 'EXPERIMENTAL_recovery']) {
     if (spec[key] !== undefined) unsupported.push(`spec.${key} is ignored.`);
@@ -120,6 +117,8 @@ export function templateFromEntity(value: unknown, where: { baseDir: string | nu
     steps,
     output: (spec.output ?? {}) as Record<string, unknown>,
     baseDir: where.baseDir,
+    root: where.root ?? where.baseDir,
+    ...(where.stepLines && { stepLines: where.stepLines }),
     source: where.source,
     allowedGroups: (annotations[ALLOWED_GROUPS_ANNOTATION] ?? '')
       .split(',')
@@ -142,6 +141,8 @@ function toPage(page: Record<string, unknown>, index: number, unsupported: strin
     if (typeof field === 'string' && !(SUPPORTED_FIELDS as readonly string[]).includes(field)) {
       unsupported.push(`Field "${name}" uses ui:field ${field}, which Backline does not have: it is shown as a text input.`);
     }
+    const widget = schema['ui:widget'];
+    if (typeof widget === 'string' && !FORM_WIDGETS.has(widget)) unsupported.push(`Field "${name}" uses ui:widget ${widget}, which no form knows: it is shown as its type's usual input.`);
     if (schema.type === 'object') unsupported.push(`Field "${name}" is an object: nested forms are not supported, so it is left out of the form.`);
     if (schema.type === 'array' && !isRecord(schema.items) && field !== 'MultiEntityPicker' && field !== 'EntityTagsPicker') {
       unsupported.push(`Field "${name}" is an array without items: it is shown as a text input of comma-separated values.`);
@@ -165,32 +166,10 @@ export function qualify(ref: string, defaultKind: string, namespace: string): st
   return `${kind.toLowerCase()}:${slash === -1 ? namespace : rest.slice(0, slash)}/${slash === -1 ? rest : rest.slice(slash + 1)}`.toLowerCase();
 }
 
-export interface TemplateFolderReport {
-  templates: ScaffolderTemplate[];
-  problems: Array<{ file: string; message: string }>;
-}
-
-/** Every `<folder>/<name>/template.yaml`; one that fails to load is reported, its siblings still load. */
-export async function loadTemplateFolder(folder: string): Promise<TemplateFolderReport> {
-  const entries = await fs.readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw new TemplateLoadError(`The templates folder ${folder} cannot be read: ${error.message}`);
-  });
-  const report: TemplateFolderReport = { templates: [], problems: [] };
-  for (const entry of entries.filter((candidate) => candidate.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const file = path.join(folder, entry.name, 'template.yaml');
-    try {
-      await fs.access(file);
-    } catch {
-      continue;
-    }
-    try {
-      report.templates.push(await loadTemplateFile(file));
-    } catch (error) {
-      report.problems.push({ file, message: (error as Error).message });
-    }
-  }
-  return report;
+/** Where a step is written, for errors: `, templates/x/template.yaml line 12`, or nothing when not known. */
+export function stepLocation(template: Pick<ScaffolderTemplate, 'source' | 'stepLines'>, stepId: string): string {
+  const line = template.stepLines?.[stepId];
+  return line ? `, ${template.source} line ${line}` : '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

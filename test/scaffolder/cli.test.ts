@@ -47,7 +47,7 @@ describe('backline template list', () => {
       'conditional-output-demo': [],
       'example-nodejs-template': [],
       'notifications-demo': [
-        'Step "send-notification" uses the action notification:send, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.',
+        `Step "send-notification" (${path.join(CONFORMANCE_TEMPLATES, 'notifications-demo', 'template.yaml')} line 59) uses the action notification:send, which Backline does not run (docs/templates.md lists the actions it runs): the form works, but running the template stops before any step.`,
       ],
     });
   });
@@ -130,6 +130,6 @@ describe('backline template run', () => {
     const result = JSON.parse(stdout) as { status: string; steps: unknown[]; error: string };
     expect(result.status).toBe('failed');
     expect(result.steps).toEqual([{ id: 'send-notification', status: 'failed' }]);
-    expect(result.error).toMatch(/^The step "Send notification" \(send-notification\) uses the action notification:send, which Backline does not run .*Nothing was created\.$/);
+    expect(result.error).toMatch(/^The step "Send notification" \(send-notification, .*notifications-demo\/template\.yaml line 59\) uses the action notification:send, which Backline does not run .*Nothing was created\.$/);
   });
 });

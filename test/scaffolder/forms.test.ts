@@ -2,7 +2,7 @@ import path from 'node:path';
 import { renderFormPage, renderTaskProgress } from '../../commands/createService.blocks';
 import { readPage } from '../../commands/createService';
 import { validateParameters } from '../../src/scaffolder/parameters';
-import { loadTemplateFile, loadTemplateFolder } from '../../src/scaffolder/template';
+import { loadTemplateFile, loadTemplateFolder } from '../../src/scaffolder/templateFiles';
 import type { Task } from '../../src/scaffolder/tasks';
 import { TEMPLATES_DIR } from '../../src/paths';
 import { checkViewLimits } from '../../commands/blockKit/checks';

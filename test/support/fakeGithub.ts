@@ -41,6 +41,22 @@ interface FakeRepo {
   labels?: Map<number, string[]>;
   hooks?: Array<Record<string, unknown>>;
   dispatches?: Array<{ workflow: string; ref: string; inputs: unknown }>;
+  /** What github:repo:create and github:repo:push set beyond files: settings, people, protection, variables. */
+  settings?: Record<string, unknown>;
+  collaborators?: Map<string, string>;
+  protection?: Map<string, Record<string, unknown>>;
+  signedBranches?: Set<string>;
+  variables?: Map<string, string>;
+}
+
+/** A repository's settings, user collaborators, branch protection and Actions variables, as a test sees them. */
+export interface FakeRepositorySettings {
+  /** The body of the request that created it (visibility, merge options, homepage, …). */
+  settings: Record<string, unknown>;
+  collaborators: Record<string, string>;
+  protection: Record<string, Record<string, unknown>>;
+  signedBranches: string[];
+  variables: Record<string, string>;
 }
 
 interface FakePull {
@@ -139,6 +155,7 @@ export interface FakeGitHub {
   pullRequests(org: string, name: string): FakePullRequestState[];
   /** What the repository's non-git writes left: labels by issue number, webhooks, workflow dispatches. */
   extras(org: string, name: string): { labels: Record<number, string[]>; hooks: Array<Record<string, unknown>>; dispatches: Array<{ workflow: string; ref: string; inputs: unknown }> };
+  settingsOf(org: string, name: string): FakeRepositorySettings;
   /** Writes a file on the default branch: a push, which moves pushed_at. */
   setFile(org: string, repo: string, path: string, content: string): void;
   removeFile(org: string, repo: string, path: string): void;
@@ -243,6 +260,17 @@ class FakeGitHubServer implements FakeGitHub {
   extras(org: string, name: string) {
     const repo = this.repo(org, name);
     return { labels: Object.fromEntries(repo.labels ?? []), hooks: repo.hooks ?? [], dispatches: repo.dispatches ?? [] };
+  }
+
+  settingsOf(org: string, name: string): FakeRepositorySettings {
+    const repo = this.repo(org, name);
+    return {
+      settings: repo.settings ?? {},
+      collaborators: Object.fromEntries(repo.collaborators ?? []),
+      protection: Object.fromEntries(repo.protection ?? []),
+      signedBranches: [...(repo.signedBranches ?? [])],
+      variables: Object.fromEntries(repo.variables ?? []),
+    };
   }
 
   addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
@@ -470,6 +498,7 @@ class FakeGitHubServer implements FakeGitHub {
       const repo = this.repo(org, name);
       repo.description = typeof body.description === 'string' ? body.description : undefined;
       repo.private = body.private === true;
+      repo.settings = body;
       repo.git = { blobs: new Map(), trees: new Map(), commits: new Map(), refs: new Map() };
       if (body.auto_init === true) {
         const readme = `# ${name}\n`;
@@ -507,7 +536,42 @@ class FakeGitHubServer implements FakeGitHub {
       const commit = git.commits.get(read[1]!);
       return commit ? { status: 200, body: { sha: read[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message } } : notFound();
     }
+    if (method === 'GET' && (read = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
+      const tree = git.trees.get(read[1]!);
+      return tree ? { status: 200, body: { sha: read[1], tree: [...tree.keys()].map((file) => ({ path: file, type: 'blob' })), truncated: false } } : notFound();
+    }
     if (method === 'GET') return undefined;
+    if (method === 'PUT' && (read = /^\/contents\/(.+)$/.exec(rest))) {
+      // Creating a file through the contents API: the only write that works on an empty repository.
+      const head = git.refs.get(repo.defaultBranch);
+      const files = new Map(head ? git.trees.get(git.commits.get(head)!.tree) : []);
+      files.set(read[1]!, Buffer.from(String(body.content ?? ''), 'base64').toString('utf8'));
+      const tree = this.gitSha('tree', JSON.stringify([...files]));
+      git.trees.set(tree, files);
+      const commit = this.gitSha('commit', `${tree}:${head ?? ''}:${++this.sequence}`);
+      git.commits.set(commit, { tree, parents: head ? [head] : [], message: String(body.message ?? '') });
+      git.refs.set(repo.defaultBranch, commit);
+      repo.files = new Map(files);
+      return { status: 201, body: { content: { path: read[1] }, commit: { sha: commit } } };
+    }
+    if (method === 'PUT' && (read = /^\/collaborators\/([^/]+)$/.exec(rest))) {
+      (repo.collaborators ??= new Map()).set(read[1]!, String(body.permission ?? 'push'));
+      return { status: 201, body: {} };
+    }
+    if (method === 'PUT' && (read = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
+      if (!git.refs.has(read[1]!)) return { status: 404, body: { message: 'Branch not found' } };
+      (repo.protection ??= new Map()).set(read[1]!, body);
+      return { status: 200, body: { url: `${this.url}${path}` } };
+    }
+    if (method === 'POST' && (read = /^\/branches\/([^/]+)\/protection\/required_signatures$/.exec(rest))) {
+      if (!repo.protection?.has(read[1]!)) return notFound();
+      (repo.signedBranches ??= new Set()).add(read[1]!);
+      return { status: 200, body: { enabled: true } };
+    }
+    if (method === 'POST' && rest === '/actions/variables') {
+      (repo.variables ??= new Map()).set(String(body.name), String(body.value));
+      return { status: 201, body: {} };
+    }
     if (git.refs.size === 0 && rest.startsWith('/git/')) return { status: 409, body: { message: 'Git Repository is empty.' } };
     if (method === 'POST' && rest === '/git/blobs') {
       const content = body.encoding === 'base64' ? Buffer.from(String(body.content ?? ''), 'base64').toString('utf8') : String(body.content ?? '');

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { relativePathProblem, workspacePath } from '../paths';
+import { templateUrlPath, workspacePath } from '../paths';
 import { renderSkeleton } from '../skeleton';
 import { TemplateSandbox } from '../templating/sandbox';
 import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
@@ -112,8 +112,5 @@ function skeletonFolder(context: ActionContext, url: string, action: string): st
   if (!context.templateDir) {
     throw new ActionError(`${action} cannot find ${url}: the template ${context.templateName} has no folder on this machine (templates registered from a URL cannot be run; put it under the templates folder)`);
   }
-  const relative = url.replace(/^\.\//, '');
-  const problem = relativePathProblem(relative);
-  if (problem) throw new ActionError(`${action}'s url ${JSON.stringify(url)} ${problem}; the skeleton must be inside the template's folder`);
-  return path.join(context.templateDir, relative);
+  return templateUrlPath(context.templateDir, context.templateRoot ?? context.templateDir, url, action);
 }

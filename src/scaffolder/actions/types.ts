@@ -13,6 +13,8 @@ export interface ActionContext {
   workspace: string;
   /** The template's folder, where relative URLs such as ./skeleton resolve; null when it has none. */
   templateDir: string | null;
+  /** The folder the template's URLs may climb to with `..` (the templates folder); templateDir when not given. */
+  templateRoot?: string | null;
   templateName: string;
   /** A line in the task's log. */
   log(line: string): void;
