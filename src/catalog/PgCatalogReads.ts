@@ -101,26 +101,39 @@ export class PgCatalogReads implements CatalogEntityReads {
     return keys.map((key) => byRoot.get(key) ?? []);
   }
 
-  async listEntities(options: { kinds?: string[] } = {}): Promise<StoredEntity[]> {
+  async listEntities(options: { kinds?: string[]; after?: string; limit?: number } = {}): Promise<StoredEntity[]> {
+    // Pages follow the primary key: each starts where the last ended, however far into the catalog.
     const { rows } = await this.pool.query<EntityRow>(
-      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE $1::text[] IS NULL OR kind = ANY($1::text[]) ORDER BY ref_key`,
-      [options.kinds?.map((kind) => kind.toLowerCase()) ?? null],
+      `SELECT ${ENTITY_COLUMNS} FROM entities
+        WHERE ($1::text[] IS NULL OR kind = ANY($1::text[]))${options.after === undefined ? '' : ' AND ref_key > $3::text'}
+        ORDER BY ref_key LIMIT $2::int`,
+      [options.kinds?.map((kind) => kind.toLowerCase()) ?? null, options.limit ?? null, ...(options.after === undefined ? [] : [options.after.toLowerCase()])],
     );
     return rows.map(toEntity);
   }
 
-  async listRelations(types: string[]): Promise<RelationRow[]> {
-    if (types.length === 0) return [];
-    // Each relation is stored once; the other direction is the same row read backwards.
+  async relationsFromMany(refKeys: string[], types: string[]): Promise<RelationRow[]> {
+    if (refKeys.length === 0 || types.length === 0) return [];
+    // Each relation is stored once; the other direction is the same row read backwards. The keys
+    // (a thousand at a time) are read in a subquery: written as `$1::text[]` PostgreSQL plans for
+    // each value (longer than the read), and as `IN (SELECT …)` it joins with parallel workers.
+    const keys = jsonTextArray(1);
     const { rows } = await this.pool.query<{ type: string; source_ref: string; target_ref: string }>(
       `SELECT DISTINCT type, source_ref, target_ref FROM (
-         SELECT type, source_ref, target_ref FROM relations WHERE type = ANY($1::text[])
+         SELECT type, source_ref, target_ref FROM relations WHERE source_key = ANY(${keys}) AND type = ANY($2::text[])
          UNION ALL
-         SELECT relation_inverse(type), target_ref, source_ref FROM relations WHERE type = ANY(ARRAY(SELECT relation_inverse(t) FROM unnest($1::text[]) t))
+         SELECT relation_inverse(type), target_ref, source_ref FROM relations WHERE target_key = ANY(${keys}) AND type = ANY(ARRAY(SELECT relation_inverse(t) FROM unnest($2::text[]) t))
        ) edges`,
-      [types],
+      [JSON.stringify(refKeys.map((key) => key.toLowerCase())), types],
     );
     return rows.map(toRelation);
+  }
+
+  async kindsOf(refKeys: string[]): Promise<Map<string, string>> {
+    if (refKeys.length === 0) return new Map();
+    // As in relationsFromMany: thousands of keys, planned for none of them.
+    const { rows } = await this.pool.query<{ ref_key: string; kind: string }>(`SELECT ref_key, kind FROM entities WHERE ref_key = ANY(${jsonTextArray(1)})`, [JSON.stringify(refKeys.map((key) => key.toLowerCase()))]);
+    return new Map(rows.map((row) => [row.ref_key, row.kind]));
   }
 
   async owningGroups(): Promise<StoredEntity[]> {

@@ -74,12 +74,16 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return this.reads.groupAncestry(groupRefKey, options);
   }
 
-  listEntities(options?: { kinds?: string[] }): Promise<StoredEntity[]> {
+  listEntities(options?: { kinds?: string[]; after?: string; limit?: number }): Promise<StoredEntity[]> {
     return this.reads.listEntities(options);
   }
 
-  listRelations(types: string[]): Promise<RelationRow[]> {
-    return this.reads.listRelations(types);
+  relationsFromMany(refKeys: string[], types: string[]): Promise<RelationRow[]> {
+    return this.reads.relationsFromMany(refKeys, types);
+  }
+
+  kindsOf(refKeys: string[]): Promise<Map<string, string>> {
+    return this.reads.kindsOf(refKeys);
   }
 
   owningGroups(): Promise<StoredEntity[]> {

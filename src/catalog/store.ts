@@ -135,12 +135,15 @@ export interface CatalogEntityReads {
   userEmails(): Promise<string[]>;
   countEntities(): Promise<number>;
   /**
-   * Every entity, optionally only of the given kinds (lower-case), ordered by ref key, in one read:
-   * for work over the whole catalog (health facts) that must not cost a query per entity.
+   * Entities ordered by ref key, optionally only of the given kinds (lower-case): every one in one
+   * read, or with `limit` a page of them, those after the ref key `after`. Work over the whole
+   * catalog (health facts) reads it a page at a time, so that it never holds every entity at once.
    */
-  listEntities(options?: { kinds?: string[] }): Promise<StoredEntity[]>;
-  /** Every relation of the given types, in both directions as relationsFrom reads them, in one read. */
-  listRelations(types: string[]): Promise<RelationRow[]>;
+  listEntities(options?: { kinds?: string[]; after?: string; limit?: number }): Promise<StoredEntity[]>;
+  /** Relations of the given types leaving any of the entities, in both directions as relationsFrom reads them, in one read. */
+  relationsFromMany(refKeys: string[], types: string[]): Promise<RelationRow[]>;
+  /** Which of the entities exist, and their kinds, by ref key, without reading their bodies. */
+  kindsOf(refKeys: string[]): Promise<Map<string, string>>;
   /** The Groups that own at least one entity, read through the relations index rather than every relation. */
   owningGroups(): Promise<StoredEntity[]>;
 }

@@ -84,9 +84,12 @@ export function evaluateChecks(checks: CheckDefinition[], entity: EntityTraits, 
 
 /** Passing checks as a share of those that count (pass or fail), 0–100 with one decimal; null when none count. */
 export function scoreOf(statuses: CheckStatus[]): number | null {
-  const counted = statuses.filter((status) => status === 'pass' || status === 'fail');
-  if (counted.length === 0) return null;
-  return Math.round((counted.filter((status) => status === 'pass').length / counted.length) * 1000) / 10;
+  return shareOf(statuses.filter((status) => status === 'pass').length, statuses.filter((status) => status === 'pass' || status === 'fail').length);
+}
+
+/** `passed` of `counted` checks as a score, 0–100 with one decimal; null when none count. */
+export function shareOf(passed: number, counted: number): number | null {
+  return counted === 0 ? null : Math.round((passed / counted) * 1000) / 10;
 }
 
 /**

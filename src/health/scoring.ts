@@ -1,6 +1,6 @@
 import type { StoredEntity } from '../catalog/store';
 import type { CheckDefinition, CheckResult, EntityHealth, Level, Scorecard, TeamHealth } from './model';
-import { levelOf, scoreOf, teamLevelOf } from './rules';
+import { levelOf, scoreOf, shareOf, teamLevelOf } from './rules';
 import { displayNameOf, traitsOf } from './facts/catalog';
 
 /**
@@ -24,11 +24,36 @@ export function entityHealthOf(entity: StoredEntity, results: CheckResult[], sco
 }
 
 /** A team's score (the passing share of every counted check of its entities) and level (its weakest entity's). */
-export function teamScoreOf(entities: EntityHealth[]): { score: number | null; level: Level | null } {
-  return {
-    score: scoreOf(entities.flatMap((entity) => entity.results.map((result) => result.status))),
-    level: teamLevelOf(entities.map((entity) => ({ level: entity.level, counted: entity.score !== null }))),
-  };
+export function teamScoreOf(entities: Array<Pick<EntityHealth, 'results' | 'score' | 'level'>>): { score: number | null; level: Level | null } {
+  const tally = new TeamTally();
+  for (const entity of entities) tally.add(entity);
+  return tally.result();
+}
+
+/**
+ * A team's score and level taken in one entity at a time, so that an evaluation of the whole
+ * catalog keeps a few numbers per team instead of every entity's results until it ends.
+ */
+export class TeamTally {
+  entities = 0;
+  private passed = 0;
+  private counted = 0;
+  // The level of the entities so far stands in for all of them: the lowest, or null for good once one is below bronze.
+  private level: { level: Level | null; counted: boolean } = { level: null, counted: false };
+
+  add(entity: Pick<EntityHealth, 'results' | 'score' | 'level'>): void {
+    this.entities += 1;
+    for (const { status } of entity.results) {
+      if (status === 'pass') this.passed += 1;
+      if (status === 'pass' || status === 'fail') this.counted += 1;
+    }
+    const next = { level: entity.level, counted: entity.score !== null };
+    this.level = { level: teamLevelOf([this.level, next]), counted: this.level.counted || next.counted };
+  }
+
+  result(): { score: number | null; level: Level | null } {
+    return { score: shareOf(this.passed, this.counted), level: this.level.level };
+  }
 }
 
 export function teamHealthOf(team: StoredEntity, channel: string | null, entities: EntityHealth[], evaluatedAt: Date): TeamHealth {

@@ -3,15 +3,15 @@ import type { Logger } from '../logger';
 import type { OnCallResolver } from '../oncall/resolve';
 import type { CheckResult, EntityHealth, Facts, Scorecard } from './model';
 import { evaluateChecks } from './rules';
-import { entityHealthOf, teamScoreOf } from './scoring';
+import { entityHealthOf, TeamTally, teamScoreOf } from './scoring';
 import { catalogFacts, HEALTH_KINDS, traitsOf } from './facts/catalog';
 import { docsFacts, type DocsFactsSource } from './facts/docs';
-import { githubFacts, type GitHubFactsSource } from './facts/github';
-import { onCallFacts } from './facts/oncall';
+import { githubFacts, readRepositories, type GitHubFactsSource } from './facts/github';
+import { answersForItself, onCallFacts, resolveOnCall } from './facts/oncall';
 import { CatalogSnapshot, SNAPSHOT_RELATIONS } from './facts/snapshot';
-import type { EvaluationCounts, HealthStore, TeamScore } from './store';
+import type { EntityEvaluation, EvaluationCounts, HealthStore } from './store';
 
-export type HealthCatalog = Pick<CatalogStore, 'listEntities' | 'listRelations' | 'getManyByRef' | 'relationsFrom'>;
+export type HealthCatalog = Pick<CatalogStore, 'listEntities' | 'relationsFromMany' | 'kindsOf' | 'getManyByRef' | 'relationsFrom'>;
 
 export interface HealthServiceOptions {
   catalog: HealthCatalog;
@@ -26,6 +26,8 @@ export interface HealthServiceOptions {
   logger?: Logger;
   /** Repositories (and on-call teams) read at once. */
   concurrency?: number;
+  /** Entities a whole-catalog evaluation reads, evaluates and writes at once (default 1,000). */
+  pageSize?: number;
 }
 
 export interface CollectReport extends EvaluationCounts {
@@ -57,55 +59,121 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
   const now = options.now ?? (() => new Date());
   const { store, scorecard } = options;
 
-  async function collectFacts(subjects: StoredEntity[], snapshot: CatalogSnapshot, at: Date, complete: boolean): Promise<Map<string, Facts>> {
+  /** Answers asked of others, kept for the rest of an evaluation: on-call by who answers, GitHub by owner/repo. */
+  interface Remembered {
+    oncall: Map<string, Facts>;
+    repositories: Map<string, Facts>;
+  }
+
+  const onGitHubError = (repo: string, error: unknown) => options.logger?.warn('could not read GitHub facts', { repo, error });
+
+  async function collectFacts(subjects: StoredEntity[], snapshot: CatalogSnapshot, at: Date, complete: boolean, remembered?: Remembered): Promise<Map<string, Facts>> {
+    const { concurrency } = options;
     const [docs, oncall, github] = await Promise.all([
       docsFacts(subjects, options.docs, at),
       // A whole-catalog snapshot answers on-call's catalog reads; a partial one would miss parents.
-      onCallFacts(subjects, options.oncall, snapshot, { at: at.getTime(), concurrency: options.concurrency, catalog: complete ? snapshot : undefined }),
-      githubFacts(subjects, options.github, { now: at, concurrency: options.concurrency, onError: (repo, error) => options.logger?.warn('could not read GitHub facts', { repo, error }) }),
+      onCallFacts(subjects, options.oncall, snapshot, { at: at.getTime(), concurrency, catalog: complete ? snapshot : undefined, answers: remembered?.oncall }),
+      githubFacts(subjects, options.github, { now: at, concurrency, onError: onGitHubError, answers: remembered?.repositories }),
     ]);
     const merged = await mapInSlices(subjects, (entity): [string, Facts] => [entity.refKey, { ...catalogFacts(entity, snapshot), ...oncall.get(entity.refKey), ...docs.get(entity.refKey), ...github.get(entity.refKey) }]);
     return new Map(merged);
   }
 
-  async function evaluateAndRecord(subjects: StoredEntity[], snapshot: CatalogSnapshot, at: Date, mode: { complete: boolean; team?: string }) {
-    const started = performance.now();
-    const facts = await collectFacts(subjects, snapshot, at, mode.complete);
-    const factsDone = performance.now();
+  /** Checks marked not applicable by an active waiver, by entity ref key: of the given entities, or of every entity. */
+  async function notApplicableAt(at: Date, subjects?: StoredEntity[]): Promise<Map<string, Set<string>>> {
     const notApplicable = new Map<string, Set<string>>();
-    for (const waiver of await store.activeWaivers({ at, entityRefs: mode.complete ? undefined : subjects.map((entity) => entity.ref) })) {
+    for (const waiver of await store.activeWaivers({ at, entityRefs: subjects?.map((entity) => entity.ref) })) {
       if (waiver.kind !== 'not_applicable') continue;
       const key = waiver.entityRef.toLowerCase();
       notApplicable.set(key, (notApplicable.get(key) ?? new Set()).add(waiver.checkId));
     }
-    const evaluated: EvaluatedEntity[] = await mapInSlices(subjects, (entity) => {
+    return notApplicable;
+  }
+
+  /** Each entity's facts and check statuses; nothing recorded. */
+  async function evaluateEntities(subjects: StoredEntity[], at: Date, facts: Map<string, Facts>, notApplicable: Map<string, Set<string>>): Promise<EvaluatedEntity[]> {
+    return mapInSlices(subjects, (entity) => {
       const entityFacts = facts.get(entity.refKey)!;
       const statuses = evaluateChecks(scorecard.checks, traitsOf(entity), entityFacts, notApplicable.get(entity.refKey) ?? new Set());
       // `since` is the store's to keep; here it is only a placeholder until written.
       const results: CheckResult[] = statuses.map(({ check, status }) => ({ entityRef: entity.ref, checkId: check.id, status, since: at, evaluatedAt: at }));
       return { entity, facts: entityFacts, health: entityHealthOf(entity, results, scorecard) };
     });
-    const teams = mode.complete ? teamScores(evaluated, snapshot) : mode.team ? [{ ref: mode.team, ...teamScoreOf(evaluated.map((item) => item.health)), entities: evaluated.length }] : [];
-    const evaluatedDone = performance.now();
-    const counts = await store.recordEvaluation({
-      at,
-      complete: mode.complete,
-      entities: evaluated.map(({ entity, facts: entityFacts, health }) => ({ ref: entity.ref, facts: entityFacts, results: health.results.map(({ checkId, status }) => ({ checkId, status })) })),
-      teams,
-    });
-    const timings = { facts: factsDone - started, evaluate: evaluatedDone - factsDone, write: performance.now() - evaluatedDone };
-    return { evaluated, counts, teams, timings };
   }
 
+  const toWrite = ({ entity, facts, health }: EvaluatedEntity): EntityEvaluation => ({ ref: entity.ref, facts, results: health.results.map(({ checkId, status }) => ({ checkId, status })) });
+
   return {
+    /**
+     * The catalog is read a page of entities at a time, twice, and never held whole (see
+     * CatalogSnapshot). The first pass asks others (on-call providers, GitHub) what facts need and
+     * remembers their answers; the second collects each page's facts from those answers and the
+     * catalog, evaluates them and hands them to the store, which writes each page before it asks
+     * for the next, all in one transaction. Nothing waits for a provider or GitHub while it is
+     * open (but for an entity new since the first pass), and only each owning team's tally is kept
+     * of a page once it is written.
+     */
     async collectAndScore() {
       const at = now();
-      const started = performance.now();
-      const snapshot = await CatalogSnapshot.read(options.catalog);
-      const catalogMs = performance.now() - started;
-      const subjects = [...snapshot.entities].filter((entity) => HEALTH_KINDS.includes(entity.kind));
-      const { counts, teams, timings } = await evaluateAndRecord(subjects, snapshot, at, { complete: true });
-      return { at, ...counts, teams: teams.length, timings: { catalog: catalogMs, ...timings } };
+      const timings = { catalog: 0, facts: 0, evaluate: 0, write: 0 };
+      const timed = async <T>(phase: keyof typeof timings, work: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          return await work();
+        } finally {
+          timings[phase] += performance.now() - started;
+        }
+      };
+      const { catalog, concurrency } = options;
+      const pageSize = options.pageSize ?? 1_000;
+      const context = await timed('catalog', () => CatalogSnapshot.readContext(catalog));
+      const remembered: Remembered = { oncall: new Map(), repositories: new Map() };
+      if (options.oncall || options.github) {
+        const nextPage = readingAhead(pagesOf(catalog, pageSize));
+        for (let page = await timed('catalog', nextPage); page; page = await timed('catalog', nextPage)) {
+          await timed('facts', async () => {
+            // Whoever answers on-call for itself: an entity owned by a team takes the team's answer (a Group answers for itself).
+            const answering = options.oncall && resolveOnCall(page.filter(answersForItself), options.oncall, remembered.oncall, { at: at.getTime(), concurrency, catalog: context });
+            await Promise.all([answering, readRepositories(page, options.github, remembered.repositories, { now: at, concurrency, onError: onGitHubError })]);
+          });
+        }
+      }
+      const notApplicable = await timed('evaluate', () => notApplicableAt(at));
+      const teams = new Map<string, TeamTally>();
+      const nextPage = pagesOf(catalog, pageSize);
+      const nextRead = readingAhead(async () => {
+        const page = await nextPage();
+        return page && { page, snapshot: await context.around(catalog, page) };
+      });
+      // The next page's evaluations, ready to write (undefined after the last): of its entities,
+      // snapshot and facts, nothing is kept while the page is written but what is written.
+      const evaluateNext = async (): Promise<EntityEvaluation[] | undefined> => {
+        const read = await timed('catalog', nextRead);
+        if (!read) return undefined;
+        const { page, snapshot } = read;
+        const facts = await timed('facts', () => collectFacts(page, snapshot, at, true, remembered));
+        return timed('evaluate', async () => {
+          const items = await evaluateEntities(page, at, facts, notApplicable);
+          for (const { entity, health } of items) {
+            const owner = snapshot.get(snapshot.targets(entity.refKey, 'ownedBy')[0] ?? '');
+            if (owner?.kind !== 'group') continue;
+            const tally = teams.get(owner.ref) ?? teams.set(owner.ref, new TeamTally()).get(owner.ref)!;
+            tally.add(health);
+          }
+          return items.map(toWrite);
+        });
+      };
+      async function* evaluated(): AsyncGenerator<EntityEvaluation[]> {
+        for (let records = await evaluateNext(); records; records = await evaluateNext()) yield records;
+      }
+      // The write asks for each page as it goes: its own time is what the pages did not take
+      // (the catalog's, what they waited for it).
+      const before = timings.catalog + timings.facts + timings.evaluate;
+      const writing = performance.now();
+      const teamScores = () => [...teams].map(([ref, tally]) => ({ ref, ...tally.result(), entities: tally.entities }));
+      const counts = await store.recordEvaluation({ at, complete: true, entities: evaluated(), teams: teamScores });
+      timings.write = performance.now() - writing - (timings.catalog + timings.facts + timings.evaluate - before);
+      return { at, ...counts, teams: teams.size, timings };
     },
 
     lastEvaluatedAt: () => store.lastEvaluatedAt(),
@@ -115,11 +183,50 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
       const snapshot = await snapshotAround(options.catalog, refKeys);
       const subjects = (await options.catalog.getManyByRef(refKeys)).filter((entity) => snapshot.get(entity.refKey));
       await options.docs?.refresh?.(subjects);
-      const { evaluated } = await evaluateAndRecord(subjects, snapshot, at, { complete: false, team: evaluateOptions.team });
+      const facts = await collectFacts(subjects, snapshot, at, false);
+      const evaluated = await evaluateEntities(subjects, at, facts, await notApplicableAt(at, subjects));
+      const team = evaluateOptions.team;
+      const teams = () => (team ? [{ ref: team, ...teamScoreOf(evaluated.map((item) => item.health)), entities: evaluated.length }] : []);
+      await store.recordEvaluation({ at, complete: false, entities: [evaluated.map(toWrite)], teams });
       // Read back what was recorded, so `since` says when each status really began.
       const stored = await store.currentResults(subjects.map((entity) => entity.ref));
       return evaluated.map((item) => ({ ...item, health: entityHealthOf(item.entity, stored.filter((result) => result.entityRef.toLowerCase() === item.entity.refKey), scorecard) }));
     },
+  };
+}
+
+/**
+ * The entities whose health is evaluated, a page at a time in ref key order (undefined after the
+ * last). The reader keeps only where it stopped, so that a page can go as soon as it has been used.
+ */
+function pagesOf(catalog: HealthCatalog, pageSize: number): () => Promise<StoredEntity[] | undefined> {
+  let after: string | undefined;
+  let done = false;
+  return async () => {
+    if (done) return undefined;
+    const page = await catalog.listEntities({ kinds: HEALTH_KINDS, after, limit: pageSize });
+    done = page.length < pageSize;
+    after = page[page.length - 1]?.refKey;
+    return page.length ? page : undefined;
+  };
+}
+
+/**
+ * `read`, one call ahead: while what it gave is used (a page evaluated, written), the next is read
+ * on another connection.
+ */
+function readingAhead<T>(read: () => Promise<T | undefined>): () => Promise<T | undefined> {
+  const ahead = () => {
+    const next = read();
+    // Handled even if never asked for (the evaluation failed first); asked for, it still rejects.
+    next.catch(() => undefined);
+    return next;
+  };
+  let next = ahead();
+  return async () => {
+    const current = await next;
+    if (current !== undefined) next = ahead();
+    return current;
   };
 }
 
@@ -134,19 +241,6 @@ async function mapInSlices<T, R>(items: T[], map: (item: T) => R, sliceSize = 1_
     for (const item of items.slice(start, start + sliceSize)) mapped.push(map(item));
   }
   return mapped;
-}
-
-/** Each owning Group's score over the entities it owns that were evaluated. */
-function teamScores(evaluated: EvaluatedEntity[], snapshot: CatalogSnapshot): TeamScore[] {
-  const byTeam = new Map<string, EntityHealth[]>();
-  for (const { entity, health } of evaluated) {
-    const owner = snapshot.get(snapshot.targets(entity.refKey, 'ownedBy')[0] ?? '');
-    if (owner?.kind !== 'group') continue;
-    const list = byTeam.get(owner.ref);
-    if (list) list.push(health);
-    else byTeam.set(owner.ref, [health]);
-  }
-  return [...byTeam].map(([ref, entities]) => ({ ref, ...teamScoreOf(entities), entities: entities.length }));
 }
 
 /**

@@ -16,10 +16,16 @@ export interface TeamScore {
 
 export interface EvaluationWrite {
   at: Date;
-  entities: EntityEvaluation[];
+  /**
+   * The entities evaluated, each once, a page at a time: each page is written before the next is
+   * asked for, so that an evaluation of the whole catalog never holds every entity's at once. The
+   * write's transaction is open meanwhile: pages are read on other connections of the pool.
+   */
+  entities: AsyncIterable<EntityEvaluation[]> | Iterable<EntityEvaluation[]>;
   /** Every entity of the catalog was evaluated: the current rows of entities not in it are removed (their history stays). */
   complete: boolean;
-  teams: TeamScore[];
+  /** Team scores, asked for once every page of entities is written. */
+  teams(): TeamScore[];
 }
 
 export interface EvaluationCounts {

@@ -22,6 +22,18 @@ export type EvaluationThreadMessage =
 /** The compiled thread's entry, beside this module. Running from TypeScript sources, there is none. */
 export const EVALUATION_WORKER = path.join(__dirname, 'evaluationWorker.js');
 
+/**
+ * The evaluation thread's old generation, at most 256 MB. V8 lets a heap free to take gigabytes
+ * grow to about four times what it kept at its last full collection before the next (and serve's
+ * --initial-old-space-size, which every thread takes, lets it reach 256 MB before the first), so
+ * the evaluation's garbage alone took hundreds of megabytes; within 256 MB it collects at about
+ * one and a half times what it keeps, and first at half the limit. An evaluation reads the catalog
+ * a page at a time and keeps about 25 MB at 100,000 entities; should one ever need more than the
+ * limit, the thread ends, the evaluation fails as any other would, and serve goes on. (Its young
+ * generation stays serve's: --max-semi-space-size wins over a thread's maxYoungGenerationSizeMb.)
+ */
+const EVALUATION_HEAP = { maxOldGenerationSizeMb: 256 };
+
 export interface EvaluationThreads extends Pick<HealthService, 'collectAndScore'> {
   /** Ends an evaluation under way (serve stopping): it rejects, and its transaction is rolled back. */
   stop(): Promise<void>;
@@ -42,7 +54,7 @@ export function evaluateOnThreads(inline: Pick<HealthService, 'collectAndScore'>
   let stopping = false;
   return {
     collectAndScore: () => {
-      const worker = new Worker(entry, { workerData: data });
+      const worker = new Worker(entry, { workerData: data, resourceLimits: EVALUATION_HEAP });
       running.add(worker);
       return settleWith(worker, options.logger, () => stopping).finally(() => running.delete(worker));
     },

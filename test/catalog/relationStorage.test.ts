@@ -52,6 +52,41 @@ describe('relations are stored once and read both ways', () => {
     }
   });
 
+  it('reads the relations of many entities at once as relationsFrom reads each, and pages of entities by ref key', async () => {
+    const folder = new CatalogFolder();
+    try {
+      const inZoo = (name: string, extra: Parameters<typeof component>[1]) => component(name, { namespace: 'zoo', ...extra });
+      folder.write('catalog-info.yaml', docs(group('team-counter'), inZoo('till', { owner: 'group:default/team-counter', dependsOn: ['component:zoo/scale'] }), inZoo('scale', { owner: 'group:default/team-counter' }), inZoo('drawer', { owner: 'user:default/ada' })));
+      const catalog = PgCatalogStore.create({ pool: db().pool });
+      await ingest([await rootFromPath(folder.path('catalog-info.yaml'))], { store: catalog, maxBytes: 1024 * 1024 });
+
+      const keys = ['group:default/team-counter', 'Component:zoo/Scale'];
+      const types = ['ownerOf', 'ownedBy', 'dependencyOf'];
+      const each = (await Promise.all(keys.map((key) => catalog.relationsFrom(key, types)))).flat();
+      const order = (a: { sourceRef: string; type: string; targetRef: string }, b: typeof a) => `${a.sourceRef} ${a.type} ${a.targetRef}`.localeCompare(`${b.sourceRef} ${b.type} ${b.targetRef}`);
+      expect(each).toHaveLength(4);
+      expect((await catalog.relationsFromMany(keys, types)).sort(order)).toEqual(each.sort(order));
+      expect(await catalog.relationsFromMany([], types)).toEqual([]);
+
+      // user:default/ada is named as an owner but is not in the catalog.
+      expect(await catalog.kindsOf(['group:default/team-counter', 'Component:zoo/Drawer', 'user:default/ada'])).toEqual(
+        new Map([
+          ['group:default/team-counter', 'group'],
+          ['component:zoo/drawer', 'component'],
+        ]),
+      );
+
+      const names = (page: Array<{ name: string }>) => page.map((entity) => entity.name);
+      const after = 'component:zoo/';
+      expect(names(await catalog.listEntities({ kinds: ['Component'], after, limit: 2 }))).toEqual(['drawer', 'scale']);
+      expect(names(await catalog.listEntities({ kinds: ['Component'], after: 'component:zoo/scale', limit: 2 }))).toEqual(['till']);
+      expect(names(await catalog.listEntities({ kinds: ['Component'], after: 'component:zoo/till', limit: 2 }))).toEqual([]);
+      expect(names(await catalog.listEntities({ kinds: ['component'], after }))).toEqual(['drawer', 'scale', 'till']);
+    } finally {
+      folder.dispose();
+    }
+  });
+
   it('keeps, when upgrading a database that stored both directions, one row per relation and every answer', async () => {
     const admin = new pg.Pool({ connectionString: process.env.BACKLINE_TEST_ADMIN_URL, max: 1 });
     const name = `relations_upgrade_${process.pid}`;

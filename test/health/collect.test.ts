@@ -143,4 +143,25 @@ describe('collecting facts and scoring the whole catalog', () => {
     const then = (await reader.teamHealth('group:default/payments', { at: later(5) }))!;
     expect(then.evaluatedAt).toEqual(later(5));
   });
+
+  it('records the same whether it reads the catalog a few entities at a time or all at once', async () => {
+    const catalog = await ingestCatalog(db().pool, folder);
+    clock.now = later(8);
+    const recorded = async (pageSize: number) => {
+      await db().pool.query('TRUNCATE health_entities, health_results, health_transitions, health_fact_changes, health_team_scores');
+      const { at, timings, ...report } = await healthOver(db().pool, catalog, clock, { pageSize }).service.collectAndScore();
+      const rows = async (sql: string) => (await db().pool.query(sql)).rows;
+      return {
+        report,
+        entities: await rows('SELECT entity_ref, facts FROM health_entities ORDER BY entity_key'),
+        results: await rows('SELECT entity_ref, check_id, status FROM health_results ORDER BY entity_key, check_id'),
+        transitions: await rows('SELECT entity_ref, check_id, from_status, to_status FROM health_transitions ORDER BY entity_key, check_id'),
+        teams: await rows('SELECT team_ref, score, level, entities FROM health_team_scores ORDER BY team_key'),
+      };
+    };
+    // Two at a time: the teams, their member, their rotation and what they own fall on different pages.
+    const paged = await recorded(2);
+    expect(paged.report).toMatchObject({ entities: 8, teams: 2 });
+    expect(paged).toEqual(await recorded(1_000));
+  });
 });

@@ -15,6 +15,7 @@ export function catalogFacts(entity: StoredEntity, snapshot: CatalogSnapshot): F
   const annotations = metadata.annotations ?? {};
   // A Group answers for itself: the team responsible for a team is the team.
   const ownerKey = entity.kind === 'group' ? entity.refKey : snapshot.targets(entity.refKey, 'ownedBy')[0];
+  // Of an owner that is not a Group only its existence counts, which a snapshot may know without holding it.
   const owner = ownerKey ? snapshot.get(ownerKey) : undefined;
   const ownerIsGroup = owner?.kind === 'group';
   return {
@@ -23,9 +24,9 @@ export function catalogFacts(entity: StoredEntity, snapshot: CatalogSnapshot): F
     hasSystem: snapshot.targets(entity.refKey, 'partOf').some((ref) => ref.startsWith('system:')),
     hasTechDocs: TECHDOCS_ANNOTATIONS.some((name) => Boolean(annotations[name]?.trim())),
     hasRepository: Boolean(annotations['github.com/project-slug']?.trim() || annotations['backstage.io/source-location']?.trim()),
-    'owner.exists': owner !== undefined,
+    'owner.exists': ownerKey !== undefined && snapshot.kindOf(ownerKey) !== undefined,
     'owner.isGroup': ownerIsGroup,
-    'owner.hasMembers': ownerIsGroup && snapshot.targets(owner.refKey, 'hasMember').some((member) => snapshot.get(member) !== undefined),
+    'owner.hasMembers': ownerIsGroup && snapshot.targets(owner.refKey, 'hasMember').some((member) => snapshot.kindOf(member) !== undefined),
     'owner.hasSlackChannel': ownerIsGroup && Boolean(channelOf(owner)),
   };
 }

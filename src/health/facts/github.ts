@@ -45,18 +45,43 @@ export function repositoryOf(entity: StoredEntity, hosts: GitHubHosts): { owner:
  * are revalidated with their ETags, which GitHub answers 304 for free; folder listings are trusted
  * while the repository's pushed_at is unchanged), so an unchanged repository costs no rate limit.
  * Repositories are read a few at a time; one that fails gets null facts, and the others go on.
+ * Repositories already in `answers` (see readRepositories) are not read again.
  */
-export async function githubFacts(entities: StoredEntity[], source: GitHubFactsSource | undefined, options: { now: Date; concurrency?: number; onError?: (repo: string, error: unknown) => void }): Promise<Map<string, Facts>> {
+export async function githubFacts(
+  entities: StoredEntity[],
+  source: GitHubFactsSource | undefined,
+  options: { now: Date; concurrency?: number; onError?: (repo: string, error: unknown) => void; answers?: Map<string, Facts> },
+): Promise<Map<string, Facts>> {
   const facts = new Map<string, Facts>();
+  const answers = options.answers ?? new Map<string, Facts>();
+  const repoOf = await readRepositories(entities, source, answers, options);
+  for (const entity of entities) {
+    const key = repoOf.get(entity.refKey);
+    facts.set(entity.refKey, key ? answers.get(key)! : UNKNOWN);
+  }
+  return facts;
+}
+
+/**
+ * Reads the repositories of the entities that are not yet in `answers`, and keeps their facts
+ * there by owner/repo; answers each entity's repository key (null without one). An evaluation of
+ * the whole catalog reads every repository this way before it writes anything, so that GitHub is
+ * not asked while its write is open.
+ */
+export async function readRepositories(
+  entities: StoredEntity[],
+  source: GitHubFactsSource | undefined,
+  answers: Map<string, Facts>,
+  options: { now: Date; concurrency?: number; onError?: (repo: string, error: unknown) => void },
+): Promise<Map<string, string | null>> {
   const repoOf = new Map<string, string | null>();
   const repos = new Map<string, { owner: string; repo: string }>();
   for (const entity of entities) {
     const repo = source ? repositoryOf(entity, source.hosts) : null;
     const key = repo ? `${repo.owner}/${repo.repo}`.toLowerCase() : null;
     repoOf.set(entity.refKey, key);
-    if (repo && key) repos.set(key, repo);
+    if (repo && key && !answers.has(key)) repos.set(key, repo);
   }
-  const answers = new Map<string, Facts>();
   const queue = [...repos.entries()];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -70,11 +95,7 @@ export async function githubFacts(entities: StoredEntity[], source: GitHubFactsS
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, worker));
-  for (const entity of entities) {
-    const key = repoOf.get(entity.refKey);
-    facts.set(entity.refKey, key ? answers.get(key)! : UNKNOWN);
-  }
-  return facts;
+  return repoOf;
 }
 
 async function readRepository(client: GitHubClient, owner: string, repo: string, now: Date): Promise<Facts> {
