@@ -23,6 +23,8 @@ export interface RunOptions {
   hooks: RunHooks;
   /** Limits of the task's template sandbox (time per render, memory). */
   sandbox?: SandboxOptions;
+  /** Where the task's sandbox comes from (a warmed spare); else one is started with `sandbox`'s limits. */
+  sandboxes?: { take(): Promise<TemplateSandbox> };
 }
 
 export interface RunResult {
@@ -55,7 +57,7 @@ interface Iteration {
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
   let sandbox: TemplateSandbox;
   try {
-    sandbox = await TemplateSandbox.start(options.sandbox);
+    sandbox = await (options.sandboxes ? options.sandboxes.take() : TemplateSandbox.start(options.sandbox));
   } catch (error) {
     const message = `The template renderer could not start: ${(error as Error).message}. Nothing was created.`;
     const steps: TaskStep[] = options.template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
