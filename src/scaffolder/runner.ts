@@ -51,8 +51,9 @@ interface Iteration {
  * (once, or once per item of `each`). The first failure stops the task; it is reported with the step,
  * the reason, and what was left behind. In a dry run, actions that would change the world are not
  * called: their steps are marked simulated and have no output, so no link points at nothing. Every
- * expression and skeleton of the task renders in one sandbox, started here and stopped at the end: a
- * sandbox per task, so that one template cannot tamper with the renderer of another.
+ * expression and skeleton of the task renders in one sandbox, taken here (a warmed spare, or a new
+ * one) and stopped at the end: a sandbox per task, so that one template cannot tamper with the
+ * renderer of another.
  */
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
   let sandbox: TemplateSandbox;
