@@ -133,7 +133,7 @@ export function openOnCall(backline: Backline, options: { directory?: SlackDirec
  * publishing to GitHub when credentials are configured (else to local git repositories), and
  * registration through the same ingestion pipeline as everything else.
  */
-export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration }): Scaffolder {
+export function openScaffolder(backline: Backline, options: { logger: Logger; github?: GitHubIntegration; spareSandboxes?: boolean }): Scaffolder {
   const { config } = backline;
   const github = options.github ?? openGitHub(backline, { logger: options.logger });
   const base = ingestBase(backline);
@@ -147,5 +147,6 @@ export function openScaffolder(backline: Backline, options: { logger: Logger; gi
         ? { api: createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth: config.github.auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) }), webUrl: github.hosts.webUrl }
         : undefined,
     logger: options.logger,
+    spareSandboxes: options.spareSandboxes,
   });
 }

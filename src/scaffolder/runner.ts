@@ -23,6 +23,8 @@ export interface RunOptions {
   hooks: RunHooks;
   /** Limits of the task's template sandbox (time per render, memory). */
   sandbox?: SandboxOptions;
+  /** Where the task's sandbox comes from (a warmed spare); else one is started with `sandbox`'s limits. */
+  sandboxes?: { take(): Promise<TemplateSandbox> };
 }
 
 export interface RunResult {
@@ -52,13 +54,14 @@ interface Iteration {
  * (once, or once per item of `each`). The first failure stops the task; it is reported with the step,
  * the reason, and what was left behind. In a dry run, actions that would change the world are not
  * called: their steps are marked simulated and have no output, so no link points at nothing. Every
- * expression and skeleton of the task renders in one sandbox, started here and stopped at the end: a
- * sandbox per task, so that one template cannot tamper with the renderer of another.
+ * expression and skeleton of the task renders in one sandbox, taken here (a warmed spare, or a new
+ * one) and stopped at the end: a sandbox per task, so that one template cannot tamper with the
+ * renderer of another.
  */
 export async function runTemplate(options: RunOptions): Promise<RunResult> {
   let sandbox: TemplateSandbox;
   try {
-    sandbox = await TemplateSandbox.start(options.sandbox);
+    sandbox = await (options.sandboxes ? options.sandboxes.take() : TemplateSandbox.start(options.sandbox));
   } catch (error) {
     const message = `The template renderer could not start: ${(error as Error).message}. Nothing was created.`;
     const steps: TaskStep[] = options.template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));

@@ -14,6 +14,7 @@ import { mayRun, type CatalogPerson } from './permissions';
 import { runTemplate, type RunResult } from './runner';
 import type { Requester, Task, TaskStore } from './tasks';
 import { stepLocation, type ScaffolderTemplate } from './template';
+import type { SpareSandboxes } from './templating/spare';
 
 export interface ScaffolderOptions {
   library: TemplateLibrary;
@@ -27,6 +28,8 @@ export interface ScaffolderOptions {
   logger: Logger;
   /** Where task workspaces are made; the system's temporary folder by default. */
   workspaceRoot?: string;
+  /** Warmed template sandboxes for tasks (serve); without it, each task starts one. */
+  sandboxes?: SpareSandboxes;
 }
 
 export interface DryRun {
@@ -214,6 +217,7 @@ export class Scaffolder {
         workspace,
         dryRun: false,
         previouslyLeftBehind: task.leftBehind,
+        sandboxes: this.options.sandboxes,
         hooks: {
           step: async (position, status, detail) => {
             await store.updateStep(taskId, position, { status, output: hide(detail.output), error: hide(detail.error) });
@@ -254,12 +258,18 @@ export class Scaffolder {
         workspace,
         dryRun: true,
         previouslyLeftBehind: [],
+        sandboxes: this.options.sandboxes,
         hooks: { step: async () => undefined, log: async () => undefined, leftBehind: async () => undefined },
       });
       return { template: template.name, files: await listFiles(workspace), directory: options.keep ? workspace : null, result };
     } finally {
       if (!options.keep) await fs.rm(workspace, { recursive: true, force: true });
     }
+  }
+
+  /** Stops the spare template sandbox, if any; tasks still running keep theirs. */
+  close(): void {
+    this.options.sandboxes?.close();
   }
 
   private async workspace(): Promise<string> {

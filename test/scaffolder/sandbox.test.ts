@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { TemplateSandbox } from '../../src/scaffolder/templating/sandbox';
+import { SpareSandboxes } from '../../src/scaffolder/templating/spare';
 
 let sandbox: TemplateSandbox;
 beforeAll(async () => {
@@ -75,5 +78,58 @@ describe('the template sandbox', () => {
   it('starts in well under a second', () => {
     expect(sandbox.startupMs).toBeGreaterThan(0);
     expect(sandbox.startupMs).toBeLessThan(1000);
+  });
+});
+
+describe('spare sandboxes', () => {
+  const tamper = '${{ "".constructor.constructor("String.prototype.toUpperCase = function () { return \'pwned\' }")() }}';
+
+  it("hands each task a process of its own: the warmed spare that follows a tampered task's sandbox renders as new", async () => {
+    const spares = new SpareSandboxes();
+    try {
+      const first = await spares.take();
+      await first.renderStrings([{ name: 'a', source: tamper }], {});
+      expect((await first.renderStrings([{ name: 'b', source: '${{ "x" | upper }}' }], {}))[0]).toBe('pwned');
+      first.close();
+      await spares.ready();
+      const second = await spares.take();
+      try {
+        expect(second).not.toBe(first);
+        expect(await second.renderStrings([{ name: 'c', source: '${{ "x" | upper }} ${{ values.name }}' }], { values: { name: 'ledger' } })).toEqual(['X ledger']);
+      } finally {
+        second.close();
+      }
+    } finally {
+      spares.close();
+    }
+  });
+
+  it('gives a task a new sandbox after close(), which stops the spare', async () => {
+    const spares = new SpareSandboxes();
+    (await spares.take()).close();
+    await spares.ready();
+    spares.close();
+    const after = await spares.take();
+    try {
+      expect(after.running).toBe(true);
+      expect(await after.renderStrings([{ name: 'd', source: 'ok ${{ values.x }}' }], { values: { x: 1 } })).toEqual(['ok 1']);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('does not keep Node running while a spare starts and warms up', async () => {
+    const script = `
+      const { SpareSandboxes } = require(${JSON.stringify(path.resolve(__dirname, '../../src/scaffolder/templating/spare.ts'))});
+      const spares = new SpareSandboxes();
+      spares.take().then(async (sandbox) => {
+        process.stdout.write((await sandbox.renderStrings([{ name: 'x', source: '\${{ values.a }}' }], { values: { a: 'rendered' } }))[0]);
+        sandbox.close();
+        // The next spare starts now; nothing else is left to do, so the process must end.
+      });
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', path.resolve(__dirname, '../support/transpileOnRequire.js'), '-e', script], { timeout: 20_000 });
+    // execFile fails the test if the process is still running after 20 s.
+    expect(stdout).toBe('rendered');
   });
 });

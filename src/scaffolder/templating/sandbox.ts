@@ -51,10 +51,14 @@ export class TemplateSandbox {
   private nextId = 1;
   private exited: Error | undefined;
   private stderr = '';
+  /** Settles when the process has stopped, for whatever reason. */
+  readonly stopped: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly options: Required<SandboxOptions>,
+    /** A spare started ahead of need: nothing it does keeps Node running, until `foreground()`. */
+    private background: boolean,
     /** How long starting the process and loading Nunjucks took. */
     public startupMs = 0,
   ) {
@@ -67,6 +71,7 @@ export class TemplateSandbox {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-2000);
     });
+    this.stopped = new Promise((resolve) => child.once('exit', () => resolve()));
     child.on('exit', (code, signal) => {
       const outOfMemory = /heap out of memory|Allocation failed/i.test(this.stderr);
       this.exited = new TemplateRenderError(
@@ -82,7 +87,11 @@ export class TemplateSandbox {
     child.on('error', () => undefined);
   }
 
-  static async start(options: SandboxOptions = {}): Promise<TemplateSandbox> {
+  /**
+   * Starts a sandbox; one started in the `background` (a spare) does not keep Node running, so a
+   * process that has finished its work exits without waiting for it.
+   */
+  static async start(options: SandboxOptions = {}, { background = false } = {}): Promise<TemplateSandbox> {
     const settings = { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB };
     const started = performance.now();
     const child = spawn(process.execPath, [PERMISSION_FLAG, '--no-warnings', `--max-old-space-size=${settings.memoryMb}`, '--disallow-code-generation-from-strings', '-e', CHILD_SOURCE], {
@@ -91,7 +100,7 @@ export class TemplateSandbox {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
-    const sandbox = new TemplateSandbox(child, settings);
+    const sandbox = new TemplateSandbox(child, settings, background);
     sandbox.idle();
     await sandbox.request({ kind: 'start', timeoutMs: settings.timeoutMs, nunjucks: loadNunjucks(), setup: CONTEXT_SOURCE }, 'starting the template renderer');
     sandbox.startupMs = performance.now() - started;
@@ -110,6 +119,23 @@ export class TemplateSandbox {
    */
   async renderValue(value: unknown, context: Record<string, unknown>, name: string): Promise<unknown> {
     return this.render({ kind: 'value', value, values: context, name });
+  }
+
+  /** Renders built-in templates (never a template's own), so that V8 has compiled Nunjucks' hot paths before a task renders: see spare.ts. */
+  async warmUp(job: { items: Array<{ name: string; source: string }>; values: Record<string, unknown>; value: unknown }): Promise<void> {
+    await this.renderStrings(job.items, job.values);
+    await this.renderValue(job.value, job.values, 'warm-up');
+  }
+
+  /** A background sandbox handed to a task: from now on a render in flight keeps Node running. */
+  foreground(): void {
+    this.background = false;
+    if (this.pending.size > 0) this.busy();
+  }
+
+  /** Whether the process still runs: false once it stopped (out of memory, killed, closed). */
+  get running(): boolean {
+    return this.exited === undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   close(): void {
@@ -135,9 +161,8 @@ export class TemplateSandbox {
         this.close();
       }, this.options.timeoutMs + 5000);
       this.pending.set(id, { resolve, reject, timer });
-      this.child.ref();
-      (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
-      (this.child.stderr as { ref?: () => void } | null)?.ref?.();
+      if (this.background) timer.unref();
+      else this.busy();
       this.child.send({ id, ...message });
     });
   }
@@ -147,6 +172,14 @@ export class TemplateSandbox {
     if (waiting) clearTimeout(waiting.timer);
     this.pending.delete(id);
     if (this.pending.size === 0) this.idle();
+  }
+
+  /** A render in flight keeps Node running, so that its caller hears the answer. */
+  private busy(): void {
+    for (const { timer } of this.pending.values()) timer.ref();
+    this.child.ref();
+    (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    (this.child.stderr as { ref?: () => void } | null)?.ref?.();
   }
 
   /** An idle sandbox does not keep Node running; a forgotten one dies with its parent. */
