@@ -122,7 +122,7 @@ describe("Backstage's conditional-output-demo", () => {
 });
 
 describe("Backstage's notifications-demo, whose notification:send Backline does not run", () => {
-  const message = /^The step "Send notification" \(send-notification\) uses the action notification:send, which Backline does not run .*Nothing was created\.$/;
+  const message = /^The step "Send notification" \(send-notification, \S+\/notifications-demo\/template\.yaml line \d+\) uses the action notification:send, which Backline does not run .*Nothing was created\.$/;
 
   it('stops a dry run before its first step, naming the step and the action', async () => {
     const dry = await scaffolder.dryRun(await scaffolder.template('notifications-demo'), { recipients: 'broadcast', title: 'Hello' });
