@@ -27,7 +27,7 @@ import { BenchWorker, type LoadResult } from './slack-workers';
  *   the peak of the start-up;
  * - under load: VmHWM started afresh (/proc/<pid>/clear_refs) before --requests signed `/whoowns`
  *   commands, --concurrency in flight, and VmRSS sampled every 100 ms; exact names, each asked once
- *   (so cards of most teams are read and the read cache fills: 5,000 answers to what people typed),
+ *   (so cards of most teams are read),
  *   mixed with --misspelled percent misspelled names (each a "did you mean" search);
  * - right after the load, and --settle seconds after it.
  *
@@ -350,7 +350,7 @@ async function main(): Promise<void> {
     try {
       log(`Loading ${options.entities} entities (seed ${options.seed})…`);
       catalog = await loadCatalog(pool, { total: options.entities, seed: options.seed, log });
-      // Exact names each asked once, so that every card reads (and the read cache keeps) something new.
+      // Exact names each asked once, so that every card reads something new.
       const exact = rng.sample(catalog.names, options.requests - typoCount);
       const asked = new Set(exact);
       const typos: string[] = [];

@@ -38,8 +38,7 @@ import { BenchWorker, slackKnows, type FakeSlackStats, type LoadClient, type Loa
  * client itself costs the shared CPUs; a Bolt app whose command handler acks at once, given
  * botId/botUserId (HTTP + Bolt + signature check); and Backline's own Slack layer
  * (src/slack/app.ts) with a command set that answers at once. Scenarios: exact names with the Slack identity cache
- * cold and warm (the warm run asks the cold run's names again, so its catalog reads come from the
- * read cache), exact names not asked before, misspelled names, the same with the fake Slack Web API 50 ms away, one request at
+ * cold and warm (the warm run asks the cold run's names again), exact names not asked before, misspelled names, the same with the fake Slack Web API 50 ms away, one request at
  * a time (service time), and a short run with Slack answering in 1.5 s. Then diagnostics: queries
  * per request, a CPU profile of the server's main thread, EXPLAIN ANALYZE of the slowest statements.
  * Each scenario also reports the CPU it cost per request, read from /proc: the server's thread,
@@ -666,7 +665,7 @@ async function main(): Promise<void> {
     const freshExact = exactNames(options.requests);
     const listedExact = exactNames(options.requests);
     // The diagnostics' requests, drawn after every timed set and never asked before in this run, so
-    // that their statements and CPU profile describe cards whose catalog reads miss the read cache.
+    // that their statements and CPU profile describe cards PostgreSQL has not just answered.
     const asked = new Set([...warmExact, ...exact, ...serialExact, ...freshExact, ...listedExact]);
     const unaskedNames = (count: number) => {
       const out: string[] = [];
@@ -811,7 +810,7 @@ async function main(): Promise<void> {
     await send(backline.url, warmExact);
     await send(backline.url, warmTypos);
     // The first cards after an installation: the listing at start filled the identity cache, the
-    // server remembers only the warm-up's people, and every name is new to the catalog read cache.
+    // and every name is new to this run.
     await scenario('exact, first asks after the listing at start', listedExact, options.concurrency, "names not asked before; members' accounts read from the identity cache the listing filled");
     // Without a listing (users.list refused, or not finished yet), each person is looked up on a
     // team's first card. A restarted server remembers nobody; the listing is not repeated within the hour.
@@ -828,19 +827,18 @@ async function main(): Promise<void> {
     // Warm: every user's email cached, as after a day of use (the cache keeps found users for a day).
     await primeIdentities(pool, catalog);
     await send(backline.url, warmExact);
-    await scenario('exact, identity cache warm', exact, options.concurrency, 'same names as the cold run; every email cached; the catalog reads of these cards answered from the read cache');
+    await scenario('exact, identity cache warm', exact, options.concurrency, 'same names as the cold run; every email cached');
     // Every run above reuses the connections its warm-up opened, as Slack's keep-alive connections
-    // would be. This one opens 50 new connections at once, as after a load balancer drops them. It
-    // runs while the warm run's answers are still in the read cache (later runs push them out).
+    // would be. This one opens 50 new connections at once, as after a load balancer drops them.
     await scenario('exact, cache warm, 50 new connections at once', exact, options.concurrency, 'the names of the warm run again, each run on new connections', true);
-    // Names not asked before: every card misses the catalog read cache and reads PostgreSQL.
-    await scenario('exact, new names, identity cache warm', freshExact, options.concurrency, 'names not asked before in this run: the catalog read cache misses; every email cached');
+    // Names not asked before in this run.
+    await scenario('exact, new names, identity cache warm', freshExact, options.concurrency, 'names not asked before in this run; every email cached');
     // Any committed change to the catalog (an ingestion, a registration) empties every serve's read
     // cache, so each team's next card reads its team, its system and its climb to its parents again.
     // A statement that changes nothing still notifies, as an ingestion's would.
     await pool.query(`UPDATE entities SET body = body WHERE false`);
     await sleep(200);
-    await scenario('exact, after a change to the catalog', exact, options.concurrency, "names asked before, after a catalog change emptied the read cache: every team's first card again; every email cached");
+    await scenario('exact, after a change to the catalog', exact, options.concurrency, "names asked before, after a change to the catalog; every email cached");
 
     await send(backline.url, warmTypos);
     await scenario('misspelled', misspelled, options.concurrency, "one letter dropped, swapped or substituted; never another entity's name");
@@ -888,8 +886,7 @@ async function main(): Promise<void> {
       await fakeSlack.call({ type: 'delay', ms: options.slackLatency });
       try {
         await baseline(`Backline's Slack layer, command answering at once, Slack ${options.slackLatency} ms away`, () => startSlackLayer(slackUrl), exact.slice(0, half), options.concurrency, false);
-        // Asked once more first, so that this run's reads come from the read cache as its name says
-        // (the misspelled run pushed them out).
+        // Asked once more first, so that PostgreSQL has these cards' pages in its buffers, as in the warm run.
         await send(backline.url, exact.slice(0, half));
         await scenario(`exact, cache warm, Slack ${options.slackLatency} ms away`, exact.slice(0, half), options.concurrency);
         await scenario(`misspelled, Slack ${options.slackLatency} ms away`, misspelled.slice(0, half), options.concurrency);
