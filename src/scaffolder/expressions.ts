@@ -9,7 +9,7 @@ export class ExpressionError extends Error {
   override name = 'ExpressionError';
 }
 
-/** What expressions can read: `parameters`, `steps`, `user`. */
+/** What expressions can read: `parameters`, `steps`, `user`, `secrets`. */
 export type ExpressionScope = Record<string, unknown>;
 
 export interface RepoUrl {

@@ -14,6 +14,11 @@ export interface RunHooks {
 export interface RunOptions {
   template: ScaffolderTemplate;
   parameters: Record<string, unknown>;
+  /**
+   * The values of the template's secret fields, as `${{ secrets.x }}` reads them in step inputs (as in
+   * Backstage). The caller keeps them out of storage and hides them in what the task records.
+   */
+  secrets?: Record<string, unknown>;
   actions: ReadonlyMap<string, Action>;
   /** The requester as `${{ user.ref }}` and `${{ user.entity }}` read them. */
   user: { ref: string; entity: Entity } | null;
@@ -79,7 +84,7 @@ async function runSteps(options: RunOptions, sandbox: TemplateSandbox): Promise<
   const named = (what: string) => `The template ${template.name} cannot be rendered: ${what}`;
   const steps: TaskStep[] = template.steps.map((step) => ({ id: step.id, name: step.name, action: step.action, status: 'pending', error: null }));
   const outputs: Record<string, { output: Record<string, unknown> }> = {};
-  const scope: ExpressionScope = { parameters: options.parameters, steps: outputs, user: options.user ?? {} };
+  const scope: ExpressionScope = { parameters: options.parameters, steps: outputs, user: options.user ?? {}, secrets: options.secrets ?? {} };
   const leftBehind = new Map(options.previouslyLeftBehind.map((item) => [item.key, item]));
   const publishedRepositories: string[] = [];
   const fail = async (position: number, error: string): Promise<RunResult> => {

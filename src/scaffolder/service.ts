@@ -157,7 +157,7 @@ export class Scaffolder {
   async create(template: ScaffolderTemplate, values: Record<string, unknown>, requestedBy: Requester, choices: PageChoices = {}): Promise<Task> {
     const parameters = withDefaults(template, values, choices);
     const secret = secretFields(template);
-    const held = Object.fromEntries(secret.filter((name) => parameters[name] !== undefined).map((name) => [name, parameters[name]]));
+    const held = pick(parameters, secret);
     const task = await this.options.store.create({
       id: randomUUID(),
       templateName: template.name,
@@ -212,6 +212,7 @@ export class Scaffolder {
       result = await runTemplate({
         template,
         parameters: { ...task.parameters, ...held },
+        secrets: held ?? {},
         actions: this.options.actions,
         user: user ? { ref: user.ref, entity: user.entity } : null,
         workspace,
@@ -249,10 +250,12 @@ export class Scaffolder {
   /** Renders the template into a temporary folder, publishing and registering nothing. */
   async dryRun(template: ScaffolderTemplate, values: Record<string, unknown>, options: { keep?: boolean } = {}): Promise<DryRun> {
     const workspace = await this.workspace();
+    const parameters = withDefaults(template, values);
     try {
       const result = await runTemplate({
         template,
-        parameters: withDefaults(template, values),
+        parameters,
+        secrets: pick(parameters, secretFields(template)),
         actions: this.options.actions,
         user: null,
         workspace,
@@ -285,6 +288,10 @@ async function listFiles(root: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
+}
+
+function pick(values: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((name) => values[name] !== undefined).map((name) => [name, values[name]]));
 }
 
 /** Replaces each secret string in a value (text, or JSON-like data) with ***; short ones are left, as hiding them would hide ordinary words. */

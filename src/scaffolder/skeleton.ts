@@ -47,6 +47,8 @@ export interface RenderedSkeleton {
 
 interface Entry {
   relative: string;
+  /** A folder: created (empty or not) wherever its path renders to, as Backstage's ensureDir does. */
+  folder: boolean;
   renderContents: boolean;
   renderPath: boolean;
   /** The path before rendering, with templateFileExtension already removed. */
@@ -65,11 +67,15 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
   const config = { compat, trimBlocks: options.trimBlocks, lstripBlocks: options.lstripBlocks };
   const label = options.skeletonLabel ?? 'skeleton';
   const matches = (globs: string[] | undefined) => {
-    const patterns = (globs ?? []).map((glob) => globToRegExp(normaliseRelative(glob).replace(/\/$/, '')));
+    const compile = (list: string[]) => list.map((glob) => globToRegExp(normaliseRelative(glob).replace(/\/$/, '')));
+    // `!glob` takes matches back out, as in globby (`['.unprocessed', '!*/keep-templated.txt']`).
+    const included = compile((globs ?? []).filter((glob) => !glob.startsWith('!')));
+    const excluded = compile((globs ?? []).filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1)));
     // A glob naming a folder covers everything below it, as globby's folder matches do.
+    const covers = (patterns: RegExp[], segments: string[]) => segments.some((_, i) => patterns.some((pattern) => pattern.test(segments.slice(0, i + 1).join('/'))));
     return (relative: string) => {
       const segments = relative.split('/');
-      return segments.some((_, i) => patterns.some((pattern) => pattern.test(segments.slice(0, i + 1).join('/'))));
+      return covers(included, segments) && !covers(excluded, segments);
     };
   };
   const withoutTemplating = matches(options.copyWithoutTemplating);
@@ -78,13 +84,19 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
   const targetPath = normaliseRelative(options.targetPath ?? '');
   if (targetPath) resolveInside(options.workspace, targetPath, 'fetch:template targetPath');
 
-  const entries: Entry[] = (await listSkeleton(options.skeletonDir)).map((relative) => {
+  const listed = await listSkeletonEntries(options.skeletonDir);
+  const entries: Entry[] = [
+    ...listed.files.map((relative) => ({ relative, folder: false })),
+    // After the files, so that an unsafe path is reported by the file that would have been written.
+    ...listed.folders.map((relative) => ({ relative, folder: true })),
+  ].map(({ relative, folder }) => {
     if (extension) {
-      const renderContents = relative.endsWith(extension);
-      return { relative, renderContents, renderPath: true, source: renderContents ? relative.slice(0, -extension.length) : relative };
+      // Backstage compares the last extension only (path.extname), so `.tar.gz` never matches and a file named `.njk` is not templated.
+      const renderContents = !folder && path.posix.extname(relative) === extension;
+      return { relative, folder, renderContents, renderPath: true, source: renderContents ? relative.slice(0, -extension.length) : relative };
     }
-    if (withoutRender(relative)) return { relative, renderContents: false, renderPath: false, source: relative };
-    return { relative, renderContents: !withoutTemplating(relative), renderPath: true, source: relative };
+    if (withoutRender(relative)) return { relative, folder, renderContents: false, renderPath: false, source: relative };
+    return { relative, folder, renderContents: !folder && !withoutTemplating(relative), renderPath: true, source: relative };
   });
 
   // Text without a brace renders as itself, so only paths and files that have one are sent.
@@ -101,16 +113,22 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
     const renderedPath = renderedPaths.get(entry) ?? entry.source;
     // Backstage's rule: a path that renders empty, or with an empty folder name, is left out.
     if (renderedPath.trim() === '' || renderedPath.startsWith('/') || renderedPath.includes('//') || renderedPath.endsWith('/')) {
-      skipped.push(entry.relative);
+      if (!entry.folder) skipped.push(entry.relative);
       continue;
     }
     const unsafe = relativePathProblem(renderedPath);
-    if (unsafe) throw new UnsafePathError(`The skeleton file ${entry.relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
+    if (unsafe) throw new UnsafePathError(`The skeleton ${entry.folder ? 'folder' : 'file'} ${entry.relative} renders to ${JSON.stringify(renderedPath)}, which ${unsafe}; paths must stay inside the workspace`);
     const workspaceRelative = normaliseRelative(targetPath ? `${targetPath}/${renderedPath}` : renderedPath);
-    planned.push({ entry, destination: resolveInside(options.workspace, workspaceRelative, `The skeleton file ${entry.relative} renders to`), workspaceRelative });
+    planned.push({ entry, destination: resolveInside(options.workspace, workspaceRelative, `The skeleton ${entry.folder ? 'folder' : 'file'} ${entry.relative} renders to`), workspaceRelative });
   }
+  // Every folder is created, empty ones included, as Backstage's fetch:template does.
+  await inBatches(
+    planned.filter((file) => file.entry.folder),
+    (folder) => fs.mkdir(folder.destination, { recursive: true }),
+  );
+  const plannedFiles = planned.filter((file) => !file.entry.folder);
   const toWrite = (
-    await inBatches(planned, async (file) => {
+    await inBatches(plannedFiles, async (file) => {
       if (!options.replace && (await fs.lstat(file.destination).catch(() => undefined))) return undefined;
       const source = path.join(options.skeletonDir, file.entry.relative);
       const [content, stat] = await Promise.all([fs.readFile(source), fs.stat(source)]);
@@ -118,7 +136,7 @@ export async function renderSkeleton(options: RenderSkeletonOptions): Promise<Re
     })
   ).flatMap((file, i) => {
     if (file) return [file];
-    skipped.push(planned[i]!.entry.relative);
+    skipped.push(plannedFiles[i]!.entry.relative);
     return [];
   });
 
@@ -172,11 +190,17 @@ async function render(options: RenderSkeletonOptions, items: Array<{ name: strin
 
 /** Every file below the skeleton folder, skeleton-relative with forward slashes; refuses symlinks. */
 export async function listSkeleton(skeletonDir: string): Promise<string[]> {
+  return (await listSkeletonEntries(skeletonDir)).files;
+}
+
+/** Every file and every folder below the skeleton folder, skeleton-relative; refuses symlinks. */
+export async function listSkeletonEntries(skeletonDir: string): Promise<{ files: string[]; folders: string[] }> {
   const root = await fs.lstat(skeletonDir).catch(() => undefined);
   if (!root) throw new SkeletonError(`The skeleton folder ${skeletonDir} does not exist`);
   if (root.isSymbolicLink()) throw new UnsafePathError(`The skeleton folder ${skeletonDir} is a symlink; skeletons may not contain symlinks`);
   if (!root.isDirectory()) throw new SkeletonError(`The skeleton ${skeletonDir} is not a folder`);
   const found: string[] = [];
+  const folders: string[] = [];
   const walk = async (relative: string): Promise<void> => {
     const entries = await fs.readdir(path.join(skeletonDir, relative), { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -184,10 +208,13 @@ export async function listSkeleton(skeletonDir: string): Promise<string[]> {
       // A symlink could point anywhere on the machine (/etc, the data folder), and following it
       // would publish that into a new repository.
       if (entry.isSymbolicLink()) throw new UnsafePathError(`The skeleton contains a symlink at ${child}; skeletons may not contain symlinks, copy the file instead`);
-      if (entry.isDirectory()) await walk(child);
+      if (entry.isDirectory()) {
+        folders.push(child);
+        await walk(child);
+      }
       else if (entry.isFile()) found.push(child);
     }
   };
   await walk('');
-  return found;
+  return { files: found, folders };
 }

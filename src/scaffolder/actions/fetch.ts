@@ -67,14 +67,19 @@ async function fetchSkeleton(context: ActionContext, action: string, templated: 
   const values = input.values ?? {};
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ActionError(`${action}'s input "values" must be a mapping of names to values`);
   const flag = (name: string) => input[name] === true || input[name] === 'true';
+  // The same refusals as Backstage's fetch:template, so a template that fails there fails here:
+  // Backstage tests the inputs' presence (an empty list counts) and wants lists, not text.
+  const given = (name: string) => Boolean(input[name]);
+  if (templated && given('copyWithoutRender') && given('copyWithoutTemplating')) throw new ActionError(`${action}'s inputs copyWithoutRender and copyWithoutTemplating cannot be used together`);
+  for (const name of ['copyWithoutRender', 'copyWithoutTemplating']) {
+    if (templated && given(name) && !Array.isArray(input[name])) throw new ActionError(`${action}'s input "${name}" must be a list of globs (one per line under ${name}:), not text`);
+  }
   const copyWithoutRender = stringListInput(input, 'copyWithoutRender', action);
   const copyWithoutTemplating = stringListInput(input, 'copyWithoutTemplating', action);
-  // The same refusals as Backstage's fetch:template, so a template that fails there fails here.
-  if (copyWithoutRender.length && copyWithoutTemplating.length) throw new ActionError(`${action}'s inputs copyWithoutRender and copyWithoutTemplating cannot be used together`);
   const extensionInput = input.templateFileExtension;
   let extension = extensionInput === true ? '.njk' : typeof extensionInput === 'string' && extensionInput ? extensionInput : undefined;
   if (extension && !extension.startsWith('.')) extension = `.${extension}`;
-  if (templated && extension && (copyWithoutRender.length || copyWithoutTemplating.length || flag('cookiecutterCompat'))) {
+  if (templated && extension && (given('copyWithoutRender') || given('copyWithoutTemplating') || flag('cookiecutterCompat'))) {
     throw new ActionError(`${action}'s input templateFileExtension cannot be combined with copyWithoutRender, copyWithoutTemplating or cookiecutterCompat`);
   }
   // A step run outside a task (tests, tools) gets a sandbox of its own.
