@@ -294,8 +294,8 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
 }
 
 /**
- * Stops the server with a "smart" shutdown, which lets any other process's sessions finish,
- * but only when no other client is connected: the last one out turns off the light.
+ * Stops the server, but only when no other process has a client connected: the last one out turns
+ * off the light.
  */
 async function releaseServer(url: string, pid: number): Promise<void> {
   if (!pid) return;
