@@ -1,6 +1,6 @@
 import type { GitHubRequest, GitHubResponse } from '../../sources/github/transport';
 import { parseRepoUrl } from '../expressions';
-import { ActionError, stringInput, stringListInput } from './types';
+import { ActionError, stringInput, stringListInput, type ActionContext } from './types';
 import { checkName } from './workspaceFiles';
 
 /** GitHub's REST API as the scaffolder's actions need it: one request, answered with any status. */
@@ -45,4 +45,37 @@ export function caller(api: GitHubApi, owner: string): Call {
     }
     return response;
   };
+}
+
+/** The key under which a task records the repository it created, so that a retry finds it. */
+export function repositoryKey(owner: string, repo: string): string {
+  return `github:${owner}/${repo}`.toLowerCase();
+}
+
+/**
+ * Creates `owner/repo` in its organisation with `settings`, initialised with a README (GitHub's git
+ * data API cannot write to an empty repository), and records it as left behind until its files are
+ * in. On a retry it finds the repository an earlier attempt created instead. Answers its default branch.
+ */
+export async function createOrReuseRepository(
+  api: GitHubApi,
+  context: ActionContext,
+  target: { action: string; owner: string; repo: string; remoteUrl: string; settings: Record<string, unknown> },
+): Promise<string> {
+  const { action, owner, repo, remoteUrl } = target;
+  const key = repositoryKey(owner, repo);
+  const branchOf = (answer: GitHubResponse) => String((answer.data as { default_branch?: unknown }).default_branch ?? 'main');
+  if (context.previouslyLeftBehind.some((item) => item.key === key)) {
+    const existing = await api.request({ method: 'GET', path: `/repos/${owner}/${repo}`, owner });
+    if (existing.status !== 200) throw new ActionError(`${action}: the repository ${owner}/${repo} created by the last attempt is gone (GitHub answered ${existing.status}); retry to create it again`);
+    context.log(`${action}: using ${owner}/${repo}, created by an earlier attempt`);
+    return branchOf(existing);
+  }
+  const created = await api.request({ method: 'POST', path: `/orgs/${owner}/repos`, owner, body: { name: repo, ...target.settings, auto_init: true } });
+  if (created.status === 422) throw new ActionError(`${action}: the repository ${owner}/${repo} already exists on GitHub; choose another name`);
+  if (created.status === 404) throw new ActionError(`${action}: GitHub has no organisation ${owner} that Backline's credentials can create repositories in`);
+  if (created.status === 403) throw new ActionError(`${action}: GitHub refused to create ${owner}/${repo} (403): the token or GitHub App needs the Administration: write permission on ${owner}`);
+  if (created.status !== 201) throw new ActionError(`GitHub answered ${created.status} when creating the repository (POST /orgs/${owner}/repos)`);
+  context.leave({ kind: 'repository', key, description: `the GitHub repository ${owner}/${repo} (${remoteUrl}), created but without the template's files`, complete: false });
+  return branchOf(created);
 }

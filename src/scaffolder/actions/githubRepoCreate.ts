@@ -1,4 +1,4 @@
-import { caller, repoTarget, type GitHubApi } from './githubApi';
+import { caller, createOrReuseRepository, repoTarget, type GitHubApi } from './githubApi';
 import { ActionError, booleanInput, stringInput, stringListInput, type Action, type ActionContext } from './types';
 
 const ACTION = 'github:repo:create';
@@ -31,46 +31,30 @@ export function createGitHubRepoCreate(options: { api: GitHubApi; webUrl: string
       const variables = mapping(input, 'repoVariables');
       for (const name of IGNORED_INPUTS) if (input[name] !== undefined) context.log(`${ACTION}: the input "${name}" is not supported and was ignored`);
       const remoteUrl = `${options.webUrl}/${owner}/${repo}`;
-      const key = `github:${owner}/${repo}`.toLowerCase();
       const call = caller(options.api, owner);
 
-      // A retry finds the repository its earlier attempt created and goes on with it.
-      let defaultBranch: string;
-      if (context.previouslyLeftBehind.some((item) => item.key === key)) {
-        const existing = await call({ method: 'GET', path: `/repos/${owner}/${repo}` }, [200], `reading ${owner}/${repo}, created by an earlier attempt`);
-        defaultBranch = String((existing.data as { default_branch?: unknown }).default_branch ?? 'main');
-        context.log(`${ACTION}: using ${owner}/${repo}, created by an earlier attempt`);
-      } else {
-        const created = await options.api.request({
-          method: 'POST',
-          path: `/orgs/${owner}/repos`,
-          owner,
-          body: {
-            name: repo,
-            private: visibility === 'private',
-            visibility,
-            ...optional('description', stringInput(input, 'description', { action: ACTION })),
-            ...optional('homepage', stringInput(input, 'homepage', { action: ACTION })),
-            delete_branch_on_merge: booleanInput(input, 'deleteBranchOnMerge', ACTION, false),
-            allow_merge_commit: booleanInput(input, 'allowMergeCommit', ACTION, true),
-            allow_squash_merge: booleanInput(input, 'allowSquashMerge', ACTION, true),
-            squash_merge_commit_title: squashTitle ?? 'COMMIT_OR_PR_TITLE',
-            squash_merge_commit_message: squashMessage ?? 'COMMIT_MESSAGES',
-            allow_rebase_merge: booleanInput(input, 'allowRebaseMerge', ACTION, true),
-            allow_auto_merge: booleanInput(input, 'allowAutoMerge', ACTION, false),
-            ...optional('has_projects', input.hasProjects === undefined ? undefined : booleanInput(input, 'hasProjects', ACTION, true)),
-            ...optional('has_wiki', input.hasWiki === undefined ? undefined : booleanInput(input, 'hasWiki', ACTION, true)),
-            ...optional('has_issues', input.hasIssues === undefined ? undefined : booleanInput(input, 'hasIssues', ACTION, true)),
-            auto_init: true,
-          },
-        });
-        if (created.status === 422) throw new ActionError(`${ACTION}: the repository ${owner}/${repo} already exists on GitHub; choose another name`);
-        if (created.status === 404) throw new ActionError(`${ACTION}: GitHub has no organisation ${owner} that Backline's credentials can create repositories in`);
-        if (created.status === 403) throw new ActionError(`${ACTION}: GitHub refused to create ${owner}/${repo} (403): the token or GitHub App needs the Administration: write permission on ${owner}`);
-        if (created.status !== 201) throw new ActionError(`GitHub answered ${created.status} when creating the repository (POST /orgs/${owner}/repos)`);
-        defaultBranch = String((created.data as { default_branch?: unknown }).default_branch ?? 'main');
-        context.leave({ kind: 'repository', key, description: `the GitHub repository ${owner}/${repo} (${remoteUrl}), created but without the template's files`, complete: false });
-      }
+      const defaultBranch = await createOrReuseRepository(options.api, context, {
+        action: ACTION,
+        owner,
+        repo,
+        remoteUrl,
+        settings: {
+          private: visibility === 'private',
+          visibility,
+          ...optional('description', stringInput(input, 'description', { action: ACTION })),
+          ...optional('homepage', stringInput(input, 'homepage', { action: ACTION })),
+          delete_branch_on_merge: booleanInput(input, 'deleteBranchOnMerge', ACTION, false),
+          allow_merge_commit: booleanInput(input, 'allowMergeCommit', ACTION, true),
+          allow_squash_merge: booleanInput(input, 'allowSquashMerge', ACTION, true),
+          squash_merge_commit_title: squashTitle ?? 'COMMIT_OR_PR_TITLE',
+          squash_merge_commit_message: squashMessage ?? 'COMMIT_MESSAGES',
+          allow_rebase_merge: booleanInput(input, 'allowRebaseMerge', ACTION, true),
+          allow_auto_merge: booleanInput(input, 'allowAutoMerge', ACTION, false),
+          ...optional('has_projects', input.hasProjects === undefined ? undefined : booleanInput(input, 'hasProjects', ACTION, true)),
+          ...optional('has_wiki', input.hasWiki === undefined ? undefined : booleanInput(input, 'hasWiki', ACTION, true)),
+          ...optional('has_issues', input.hasIssues === undefined ? undefined : booleanInput(input, 'hasIssues', ACTION, true)),
+        },
+      });
 
       for (const grant of grants(context, owner, repo)) {
         const answer = await options.api.request({ ...grant.request, owner });

@@ -1,4 +1,4 @@
-import { caller, repoTarget, type Call, type GitHubApi } from './githubApi';
+import { caller, repoTarget, repositoryKey, type Call, type GitHubApi } from './githubApi';
 import { treeEntries } from './publishGithub';
 import { ActionError, booleanInput, stringInput, stringListInput, type Action, type ActionContext } from './types';
 import { checkBranch, readWorkspaceFiles } from './workspaceFiles';
@@ -30,7 +30,7 @@ export function createGitHubRepoPush(options: { api: GitHubApi; webUrl: string }
       const protection = protectionOf(input);
       const files = await readWorkspaceFiles(context.workspace, stringInput(input, 'sourcePath', { action: ACTION }), ACTION);
       const call = caller(options.api, owner);
-      const key = `github:${owner}/${repo}`.toLowerCase();
+      const key = repositoryKey(owner, repo);
       const remoteUrl = `${options.webUrl}/${owner}/${repo}`;
 
       const found = await options.api.request({ method: 'GET', path: `/repos/${owner}/${repo}`, owner });

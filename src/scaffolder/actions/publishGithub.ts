@@ -1,4 +1,4 @@
-import { caller, repoTarget, type Call, type GitHubApi } from './githubApi';
+import { caller, createOrReuseRepository, repoTarget, repositoryKey, type Call, type GitHubApi } from './githubApi';
 import { ActionError, stringInput, stringListInput, type Action, type ActionContext } from './types';
 import { checkBranch, readWorkspaceFiles, type WorkspaceFile } from './workspaceFiles';
 
@@ -42,33 +42,19 @@ export function createGitHubPublisher(options: GitHubPublisherOptions): Action {
       const files = await readWorkspaceFiles(context.workspace, stringInput(input, 'sourcePath', { action: ACTION }), ACTION);
       const teams = await teamsToGrant(context, options, owner);
       const remoteUrl = `${options.webUrl}/${owner}/${repo}`;
-      const key = `github:${owner}/${repo}`.toLowerCase();
+      const key = repositoryKey(owner, repo);
 
 
       const call = caller(options.api, owner);
 
       // A retry finds the repository its earlier attempt created and fills it instead of failing on it.
-      const ours = context.previouslyLeftBehind.some((item) => item.key === key);
-      let defaultBranch: string;
-      if (ours) {
-        const existing = await options.api.request({ method: 'GET', path: `/repos/${owner}/${repo}`, owner });
-        if (existing.status !== 200) throw new ActionError(`${ACTION}: the repository ${owner}/${repo} created by the last attempt is gone (GitHub answered ${existing.status}); retry to create it again`);
-        defaultBranch = String((existing.data as { default_branch?: unknown }).default_branch ?? 'main');
-        context.log(`${ACTION}: using ${owner}/${repo}, created by an earlier attempt`);
-      } else {
-        const created = await options.api.request({
-          method: 'POST',
-          path: `/orgs/${owner}/repos`,
-          owner,
-          body: { name: repo, ...(description && { description }), private: visibility !== 'public', visibility, auto_init: true },
-        });
-        if (created.status === 422) throw new ActionError(`${ACTION}: the repository ${owner}/${repo} already exists on GitHub; choose another name`);
-        if (created.status === 404) throw new ActionError(`${ACTION}: GitHub has no organisation ${owner} that Backline's credentials can create repositories in`);
-        if (created.status === 403) throw new ActionError(`${ACTION}: GitHub refused to create ${owner}/${repo} (403): the token or GitHub App needs the Administration: write permission on ${owner}`);
-        if (created.status !== 201) throw new ActionError(`GitHub answered ${created.status} when creating the repository (POST /orgs/${owner}/repos)`);
-        defaultBranch = String((created.data as { default_branch?: unknown }).default_branch ?? 'main');
-        context.leave({ kind: 'repository', key, description: `the GitHub repository ${owner}/${repo} (${remoteUrl}), created but without the template's files`, complete: false });
-      }
+      const defaultBranch = await createOrReuseRepository(options.api, context, {
+        action: ACTION,
+        owner,
+        repo,
+        remoteUrl,
+        settings: { ...(description && { description }), private: visibility !== 'public', visibility },
+      });
 
       const tree = await call({ method: 'POST', path: `/repos/${owner}/${repo}/git/trees`, body: { tree: await treeEntries(files, owner, repo, call) } }, [201], 'creating the tree of files');
       const treeSha = (tree.data as { sha: string }).sha;
