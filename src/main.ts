@@ -140,9 +140,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('[paths...]', 'files, folders or Location files (optional with --github-org or BACKLINE_GITHUB_ORGS)')
     .option('--github-org <org>', 'discover catalog files in every repository of a GitHub organisation (repeatable)', (org: string, orgs: string[]) => [...orgs, org], [] as string[])
     .option('--catalog-path <path>', 'the catalog file in each repository, or a glob such as **/catalog-info.yaml (default: BACKLINE_GITHUB_CATALOG_PATH, else catalog-info.yaml)')
-    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS)")
+    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS, else on with inference)")
+    .option('--no-infer', 'read catalog files only: no Components inferred for repositories without one (default: BACKLINE_GITHUB_INFER)')
     .option('--json', 'print one JSON document')
-    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; json?: boolean }, command: Command) => {
+    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; infer: boolean; json?: boolean }, command: Command) => {
       const settings = config();
       // Without paths, the configured organisations are the thing to ingest.
       const orgs = options.githubOrg.length ? options.githubOrg : paths.length === 0 ? settings.github.orgs : [];
@@ -153,9 +154,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       if (givenPath !== undefined && (givenPath === '' || givenPath.split('/').includes('..'))) command.error(`--catalog-path must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml`, { exitCode: 2 });
       if (orgs.length) requireGitHubAuth(settings);
       await withBackline(async (backline) => {
-        const github = openGitHub(backline, { logger: lineLogger(log) });
+        const infer = options.infer && settings.github.infer;
+        const github = openGitHub(backline, { logger: lineLogger(log), infer });
         const catalogPath = givenPath ?? settings.github.catalogPath;
-        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams: options.githubImportTeams ?? settings.github.importTeams }) ?? [])];
+        // Inferred owners are teams: importing them is what lets an inferred card name people.
+        const importTeams = options.githubImportTeams ?? settings.github.importTeams ?? infer;
+        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams }) ?? [])];
         const base = ingestBase(backline, orgs.length ? orgs : settings.github.orgs);
         const started = performance.now();
         const report = await ingest(roots, github ? github.ingestDependencies(base) : base);

@@ -260,7 +260,7 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
       return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: `${pending.target} answered "not modified" but its last read did not succeed; it will be read again next time` } };
     case 'children':
       if (ok && previous?.contentHash === read.hash) return { kind: 'unchanged', pending, children: read.children, entityCount: previous.entityCount };
-      return { kind: 'processed', pending, write: { ...base(pending), contentHash: read.hash, etag: null, children: read.children, dependencies: [], entities: [], problems: [] } };
+      return { kind: 'processed', pending, write: { ...base(pending), contentHash: read.hash, etag: null, children: read.children, dependencies: [], entities: [], problems: [], inferred: false } };
     case 'text': {
       if (ok && previous && !previous.hasConflicts && previous.contentHash === read.hash && (await dependenciesUnchanged(previous, deps.maxBytes))) {
         return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
@@ -274,12 +274,13 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
         maxPlaceholderBytes: deps.maxPlaceholderBytes,
         admit: admission(pending, deps, policy),
         takeTurn,
+        inferred: read.inferred,
       });
       if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
       return {
         kind: 'processed',
         pending,
-        write: { ...base(pending), contentHash: read.hash, etag: read.etag ?? null, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems },
+        write: { ...base(pending), contentHash: read.hash, etag: read.etag ?? null, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems, inferred: read.inferred ?? false },
       };
     }
   }

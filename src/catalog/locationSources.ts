@@ -12,7 +12,8 @@ export interface LocationSource {
 }
 
 export type SourceRead =
-  | { kind: 'text'; text: string; hash: string; etag?: string | null }
+  /** `inferred`: generated from what a source knows rather than written by anyone; it gives way to declared entities. */
+  | { kind: 'text'; text: string; hash: string; etag?: string | null; inferred?: boolean }
   /** The server said nothing changed (an HTTP 304 to a conditional request). */
   | { kind: 'not-modified' }
   | { kind: 'children'; children: LocationTarget[]; hash: string }

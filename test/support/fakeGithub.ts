@@ -13,12 +13,19 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerGraphql } from './fakeGithubGraphql';
 
 export interface FakeRepoOptions {
   files?: Record<string, string>;
   defaultBranch?: string;
   archived?: boolean;
   fork?: boolean;
+  description?: string;
+  topics?: string[];
+  /** The primary language, as GitHub's listing names it (e.g. TypeScript). */
+  language?: string;
+  /** Team slug → permission (pull, triage, push, maintain, admin). */
+  teams?: Record<string, string>;
 }
 
 interface FakeRepo {
@@ -33,6 +40,7 @@ interface FakeRepo {
   description?: string;
   private?: boolean;
   topics?: string[];
+  language?: string;
   /** Team slug → permission, from PUT /orgs/{org}/teams/{slug}/repos/{owner}/{repo}. */
   teams?: Map<string, string>;
   /** Git objects written through the git data API. */
@@ -162,6 +170,8 @@ export interface FakeGitHub {
   deleteRepo(org: string, repo: string): void;
   archiveRepo(org: string, repo: string): void;
   addTeam(org: string, team: FakeTeam): void;
+  /** Gives a team a permission on a repository (pull, triage, push, maintain, admin), or takes it away. */
+  setTeamPermission(org: string, repo: string, slug: string, permission: string | undefined): void;
   setTeamMembers(org: string, slug: string, members: string[]): void;
   addUser(user: FakeUser): void;
   /** The next `times` requests answer 403 with x-ratelimit-remaining: 0, resetting `resetInSeconds` from now. */
@@ -283,7 +293,18 @@ class FakeGitHubServer implements FakeGitHub {
       fork: options.fork ?? false,
       pushedAt: this.nextPush(),
       files: new Map(Object.entries(options.files ?? {})),
+      description: options.description,
+      topics: options.topics,
+      language: options.language,
+      teams: options.teams && new Map(Object.entries(options.teams)),
     });
+  }
+
+  setTeamPermission(org: string, repo: string, slug: string, permission: string | undefined): void {
+    const found = this.repo(org, repo);
+    found.teams ??= new Map();
+    if (permission === undefined) found.teams.delete(slug);
+    else found.teams.set(slug, permission);
   }
 
   setFile(org: string, repo: string, path: string, content: string): void {
@@ -433,6 +454,7 @@ class FakeGitHubServer implements FakeGitHub {
     if (planned) return planned();
     const refused = this.refused.get(path);
     if (refused) return refused;
+    if (method === 'POST' && path === '/api/graphql') return this.graphqlAnswer(body);
     const written = this.gitDataAnswer(method, path, body) ?? this.repositoryAnswer(method, path, url, body);
     if (written) return written;
     if (method !== 'GET') return notFound();
@@ -713,6 +735,22 @@ class FakeGitHubServer implements FakeGitHub {
     return undefined;
   }
 
+  private graphqlAnswer(body: Record<string, unknown>): Reply {
+    const repos = [...this.repos.values()];
+    return answerGraphql(
+      {
+        repoByNodeId: (id) => repos.find((repo) => nodeIdOf(repo.id) === id) && { ...this.graphqlRepo(repos.find((repo) => nodeIdOf(repo.id) === id)!) },
+        repos: (org) => repos.filter((repo) => repo.owner.toLowerCase() === org.toLowerCase()).sort((a, b) => a.id - b.id).map((repo) => this.graphqlRepo(repo)),
+        teamSlugs: (org) => this.teams.get(org.toLowerCase())?.map((team) => team.slug),
+      },
+      body,
+    );
+  }
+
+  private graphqlRepo(repo: FakeRepo) {
+    return { nodeId: nodeIdOf(repo.id), owner: repo.owner, name: repo.name, files: repo.files, teams: repo.teams };
+  }
+
   private descendsFrom(git: FakeGitObjects, sha: string, ancestor: string): boolean {
     for (let current: string | undefined = sha; current; current = git.commits.get(current)?.parents[0]) if (current === ancestor) return true;
     return false;
@@ -745,6 +783,7 @@ class FakeGitHubServer implements FakeGitHub {
   private repoJson(repo: FakeRepo) {
     return {
       id: repo.id,
+      node_id: nodeIdOf(repo.id),
       name: repo.name,
       full_name: `${repo.owner}/${repo.name}`,
       owner: { login: repo.owner, type: 'Organization' },
@@ -755,6 +794,9 @@ class FakeGitHubServer implements FakeGitHub {
       fork: repo.fork,
       disabled: false,
       pushed_at: repo.pushedAt,
+      description: repo.description ?? null,
+      topics: repo.topics ?? [],
+      language: repo.language ?? null,
     };
   }
 
@@ -796,6 +838,10 @@ class FakeGitHubServer implements FakeGitHub {
   private nextPush(): string {
     return new Date(PUSHED_EPOCH + ++this.sequence * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
+}
+
+function nodeIdOf(id: number): string {
+  return `R_kgDO${Buffer.from(String(id)).toString('base64url')}`;
 }
 
 function key(org: string, repo: string): string {
