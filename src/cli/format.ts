@@ -77,7 +77,7 @@ export interface GitHubSummary {
 export function githubSummary(github: Pick<GitHubIntegration, 'client' | 'context'>, orgs: string[]): GitHubSummary {
   const { stats } = github.client;
   return {
-    organisations: orgs.map((org) => github.context.discoveries.get(org.toLowerCase()) ?? { org, repositories: null, skipped: null, catalogFiles: null }),
+    organisations: orgs.map((org) => github.context.discoveries.get(org.toLowerCase()) ?? { org, repositories: null, skipped: null, catalogFiles: null, inferred: null }),
     requests: stats.requests,
     notModified: stats.notModified,
     fromCache: stats.fromCache,
@@ -88,7 +88,9 @@ export function githubSummary(github: Pick<GitHubIntegration, 'client' | 'contex
 
 export function formatGitHubSummary(summary: GitHubSummary): string {
   const orgs = summary.organisations.map((o) =>
-    o.repositories === null ? `${o.org}: not read` : `${o.org}: ${o.repositories} repositories${o.skipped ? ` (${o.skipped} archived or forks skipped)` : ''}, ${o.catalogFiles} catalog file(s)`,
+    o.repositories === null
+      ? `${o.org}: not read`
+      : `${o.org}: ${o.repositories} repositories${o.skipped ? ` (${o.skipped} archived or forks skipped)` : ''}, ${o.catalogFiles} catalog file(s)${o.inferred ? `, ${o.inferred} inferred from CODEOWNERS and team permissions` : ''}`,
   );
   const answered = [summary.notModified && `${summary.notModified} answered 304 Not Modified`, summary.fromCache && `${summary.fromCache} answer(s) reused without asking (repositories not pushed to since)`].filter(Boolean);
   const limit = summary.rateLimit ? `; rate limit ${summary.rateLimit.remaining} of ${summary.rateLimit.limit} left` : '';

@@ -208,6 +208,8 @@ class FakeGitHubServer implements FakeGitHub {
   private inFlight = 0;
   private readonly server: Server;
   private readonly repos = new Map<string, FakeRepo>();
+  /** Node ID → repository key, as GraphQL's nodes(ids:) looks repositories up. */
+  private readonly nodeIds = new Map<string, string>();
   private readonly teams = new Map<string, FakeTeam[]>();
   private readonly users = new Map<string, FakeUser>();
   private readonly orgs = new Set<string>();
@@ -284,8 +286,10 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
+    const id = ++this.sequence;
+    this.nodeIds.set(nodeIdOf(id), key(org, name));
     this.repos.set(key(org, name), {
-      id: ++this.sequence,
+      id,
       owner: org,
       name,
       defaultBranch: options.defaultBranch ?? 'main',
@@ -484,7 +488,9 @@ class FakeGitHubServer implements FakeGitHub {
       return { status: 200, body: { sha: repo.pushedAt, tree, truncated: false } };
     }
     if ((match = /^\/orgs\/([^/]+)\/teams$/.exec(path))) {
-      const teams = this.teams.get(match[1]!.toLowerCase());
+      const org = match[1]!.toLowerCase();
+      const known = this.orgs.has(org) || [...this.repos.values()].some((repo) => repo.owner.toLowerCase() === org);
+      const teams = this.teams.get(org) ?? (known ? [] : undefined);
       if (!teams) return notFound();
       return this.page(url, teams.map((team) => ({ slug: team.slug, name: team.name ?? team.slug, description: team.description ?? null, parent: team.parent ? { slug: team.parent } : null })));
     }
@@ -739,7 +745,10 @@ class FakeGitHubServer implements FakeGitHub {
     const repos = [...this.repos.values()];
     return answerGraphql(
       {
-        repoByNodeId: (id) => repos.find((repo) => nodeIdOf(repo.id) === id) && { ...this.graphqlRepo(repos.find((repo) => nodeIdOf(repo.id) === id)!) },
+        repoByNodeId: (id) => {
+          const repo = this.repos.get(this.nodeIds.get(id) ?? '');
+          return repo && this.graphqlRepo(repo);
+        },
         repos: (org) => repos.filter((repo) => repo.owner.toLowerCase() === org.toLowerCase()).sort((a, b) => a.id - b.id).map((repo) => this.graphqlRepo(repo)),
         teamSlugs: (org) => this.teams.get(org.toLowerCase())?.map((team) => team.slug),
       },
