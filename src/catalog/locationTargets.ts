@@ -46,7 +46,7 @@ export function locationTargets(entity: Entity, listing: ListingDocument, scope:
   for (const target of written) {
     const line = lineOf(target, listing);
     // Targets are relative to the Location's own file, whether that is on disk or at a URL.
-    const url = isUrl(target) ? target : isUrl(file) ? new URL(target, file).toString() : undefined;
+    const url = /^https?:\/\//i.test(target) ? target : isUrl(file) ? new URL(target, file).toString() : undefined;
     if (url === undefined && type === 'url') {
       errors.push({ message: `Location target "${clip(target)}" is a relative path, but its type is url and ${file} was read from disk, so there is no URL to resolve it against: write type: file (or no type) for a file beside it, or an absolute URL`, line });
       continue;
