@@ -28,7 +28,7 @@ import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
-import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, whoOwnsJson } from './cli/format';
+import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
 import { docsExitCode, docsJson } from './cli/docsJson';
 
 export interface CliIo {
@@ -125,13 +125,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<paths...>', 'files or folders of catalog YAML')
     .option('--json', 'print one JSON document')
     .action(async (paths: string[], options: { json?: boolean }) => {
-      const entries = await validateFiles(paths, { maxBytes: config().maxFileBytes });
-      if (options.json) {
-        io.stdout(`${JSON.stringify({ entities: entries.map(({ file, document, ref, valid, errors }) => ({ file, document, ref, valid, errors })) })}\n`);
-      } else {
-        io.stdout(formatValidation(entries));
-      }
-      setExitCode(entries.every((entry) => entry.valid) ? 0 : 1);
+      const report = await validateFiles(paths, { maxBytes: config().maxFileBytes });
+      io.stdout(options.json ? `${JSON.stringify(validationJson(report.entries))}\n` : formatValidation(report));
+      setExitCode(report.entries.every((entry) => entry.valid) ? 0 : 1);
     });
 
   catalog
@@ -165,7 +161,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         const report = await ingest(roots, github ? github.ingestDependencies(base) : base);
         const seconds = (performance.now() - started) / 1000;
         const summary = github && orgs.length ? githubSummary(github, orgs) : undefined;
-        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000, ...(summary && { github: summary }) })}\n`);
+        if (options.json) io.stdout(`${JSON.stringify(ingestJson(report, seconds, summary))}\n`);
         else io.stdout(formatIngestReport(report, seconds) + (summary ? formatGitHubSummary(summary) : ''));
         setExitCode(report.errors.length ? 1 : 0);
       });

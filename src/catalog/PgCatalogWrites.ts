@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { copyRows } from '../db/copy';
 import { withTransaction } from '../db/pool';
 import { settleClaims } from './claims';
-import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
+import { WARNING_KINDS, type CatalogProblem, type LocationTarget, type ProcessedEntity } from './processing';
 import { isWord, searchTerms } from './searchTerms';
 import type { IngestionStore, LocationState, LocationType, LocationWrite, WriteCounts } from './store';
 
@@ -184,8 +184,26 @@ export class PgCatalogWrites implements IngestionStore {
     return rows.map(toProblem);
   }
 
+  async missingMembers(locationKeys: string[]): Promise<Array<{ file: string; groupRef: string; missing: string[] }>> {
+    if (locationKeys.length === 0) return [];
+    // A group's spec.members is stored as its own hasMember relations (see relationsOf).
+    const { rows } = await this.pool.query<{ file: string; group_ref: string; missing: string[] }>(
+      `SELECT l.target AS file, g.ref AS group_ref, array_agg(r.target_ref ORDER BY r.target_key) AS missing
+       FROM entities g
+       JOIN locations l ON l.key = g.location_key
+       JOIN relations r ON r.source_key = g.ref_key AND r.type = 'hasMember'
+       WHERE g.location_key = ANY($1::text[]) AND g.kind = 'group'
+         AND NOT EXISTS (SELECT 1 FROM entities m WHERE m.ref_key = r.target_key)
+       GROUP BY l.target, g.ref, g.ref_key
+       ORDER BY l.target, g.ref_key`,
+      [locationKeys],
+    );
+    return rows.map((row) => ({ file: row.file, groupRef: row.group_ref, missing: row.missing }));
+  }
+
   async countProblems(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
+    // Warnings are kept with their files for owners to read, but nothing is wrong with the catalog.
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors WHERE kind <> ALL($1::text[])', [WARNING_KINDS]);
     return rows[0]?.n ?? 0;
   }
 

@@ -13,6 +13,8 @@ export interface Claim {
   refKey: string;
   ref: string;
   document: number;
+  /** The line its document starts on, when known. */
+  line?: number;
 }
 
 /** A location being written: its key, the file its problems are reported on, and what it yields. */
@@ -108,11 +110,11 @@ export function settleClaims<E extends Claim>(holders: readonly RefHolder[], bat
 }
 
 function givenWayOf(location: { target: string }, entity: Claim, holder: string): CatalogProblem {
-  return { kind: 'conflict', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is declared by ${describeLocation(holder)}; the inferred entity gives way to it` };
+  return { kind: 'superseded', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is declared by ${describeLocation(holder)}; the inferred entity gives way to it` };
 }
 
 function conflictOf(location: { target: string }, entity: Claim, holder: string): CatalogProblem {
-  return { kind: 'conflict', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(holder)}; this definition is ignored until that one is removed` };
+  return { kind: 'conflict', file: location.target, document: entity.document, ...(entity.line !== undefined && { line: entity.line }), entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(holder)}; this definition is ignored until that one is removed` };
 }
 
 /** A location key as people know it: without its type (`file:`, `url:`, …). */

@@ -1,5 +1,6 @@
 import { describeFsError, expandGlob, findYamlFiles, readTextFile, sha256 } from './files';
 import type { UrlReader } from './placeholders';
+import { unreadableUrl } from './remoteUrls';
 import type { LocationTarget } from './processing';
 import type { LocationState, LocationType } from './store';
 
@@ -28,7 +29,7 @@ export function sourceFor(type: LocationType, deps: { sources?: Record<string, L
   return {
     read: async (location) => ({
       kind: 'failed',
-      message: type === 'url' ? `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` : `Location type "${type}" is not supported here (${location.target})`,
+      message: type === 'url' ? unreadableUrl(location.target, false) : `Location type "${type}" is not supported here (${location.target})`,
     }),
   };
 }
@@ -63,7 +64,7 @@ function fileSource(maxBytes: number): LocationSource {
 function urlSource(reader: UrlReader): LocationSource {
   return {
     async read(location, previous) {
-      if (!reader.canRead(location.target)) return { kind: 'failed', message: `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` };
+      if (!reader.canRead(location.target)) return { kind: 'failed', message: unreadableUrl(location.target, true) };
       try {
         const answer = await reader.read(location.target, { etag: previous?.etag ?? undefined });
         if (answer.notModified) return { kind: 'not-modified' };

@@ -1,11 +1,22 @@
 import { sha256 } from './files';
 import { entityRefKey, refOf, relationsOf, stringifyEntityRef, validateEntity, type Entity, type EntityRelation } from './model';
-import { confineLocalPath, confineUrl, readPolicyOf, scopeOfRoot, type ReadPolicy, type ReadScope } from './confinement';
+import { readPolicyOf, scopeOfRoot, type ReadPolicy, type ReadScope } from './confinement';
+import { locationTargets, READABLE_LOCATION_TYPES, type ListingDocument, type LocationTarget } from './locationTargets';
 import { containsPlaceholder, isUrl, placeholderBudget, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
 import { createTurns } from './turns';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
 
-export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location' | 'rule';
+export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location' | 'rule' | 'duplicate' | 'membership' | 'superseded';
+
+/**
+ * Kinds of problem that are warnings: the file is read as Backstage reads it and every entity is
+ * stored, but something in it deserves a look (an entity defined twice, members who are not there).
+ */
+export const WARNING_KINDS: readonly ProblemKind[] = ['duplicate', 'membership', 'superseded'];
+
+export function isWarning(problem: { kind: ProblemKind }): boolean {
+  return WARNING_KINDS.includes(problem.kind);
+}
 
 /** Something wrong with a catalog file, stored and shown with where it is. */
 export interface CatalogProblem {
@@ -47,14 +58,11 @@ export interface ProcessedEntity {
    */
   relations: StoredRelation[];
   document: number;
+  /** The line its document starts on. */
+  line: number;
 }
 
-/** Where a Location entity (or a folder) points: another location to read. */
-export interface LocationTarget {
-  /** `file` or `url` from a Location entity; a source's own type for what it generates (an inferred repository). */
-  type: 'file' | 'url' | (string & {});
-  target: string;
-}
+export type { LocationTarget } from './locationTargets';
 
 export interface DocumentVerdict {
   document: number;
@@ -62,6 +70,8 @@ export interface DocumentVerdict {
   ref: string | null;
   valid: boolean;
   errors: string[];
+  /** What Backstage accepts but deserves a look, or what Backline stores but cannot follow. */
+  warnings: string[];
 }
 
 export type ProcessedFile =
@@ -100,29 +110,38 @@ export async function processCatalogText(text: string, options: ProcessOptions):
     return { parsed: false, problem: { kind: 'parse', file, line: parsed.problem.line, column: parsed.problem.column, message: `${file} is not valid YAML: ${parsed.problem.message}` } };
   }
 
-  const entities: ProcessedEntity[] = [];
-  const children: LocationTarget[] = [];
-  const problems: CatalogProblem[] = [];
+  // By ref key, in document order: a later copy of an entity replaces the earlier one.
+  const accepted = new Map<string, { entity: ProcessedEntity; children: LocationTarget[] }>();
+  let problems: CatalogProblem[] = [];
   const documents: DocumentVerdict[] = [];
   const dependencies: Array<{ file: string; hash: string }> = [];
-  const seen = new Map<string, number>();
   const policy = options.policy ?? readPolicyOf(options.urlReader);
   const scope = options.scope ?? scopeOfRoot({ type: isUrl(file) ? 'url' : 'file', target: file }, policy);
   const limit = options.maxPlaceholderBytes ?? DEFAULT_MAX_PLACEHOLDER_BYTES;
   const budget = placeholderBudget(limit);
   const takeTurn = options.takeTurn ?? createTurns().slice();
 
-  for (const raw of parsed.documents) {
+  let lines: string[] | undefined;
+  const textLines = () => (lines ??= text.split('\n'));
+
+  for (const [position, raw] of parsed.documents.entries()) {
     await takeTurn();
     // Empty documents (a trailing `---`, a file of comments) are not entities and not errors.
     if (raw.value === null || raw.value === undefined) continue;
-    const verdict: DocumentVerdict = { document: raw.index, line: raw.line, ref: null, valid: false, errors: [] };
+    const verdict: DocumentVerdict = { document: raw.index, line: raw.line, ref: null, valid: false, errors: [], warnings: [] };
     documents.push(verdict);
     const at = { file, document: raw.index, line: raw.line };
-    const fail = (kind: ProblemKind, messages: string[]) => {
+    const fail = (kind: ProblemKind, messages: string[], line = raw.line) => {
       verdict.errors.push(...messages);
-      for (const message of messages) problems.push({ kind, ...at, entityRef: verdict.ref ?? undefined, message });
+      for (const message of messages) problems.push({ kind, ...at, line, entityRef: verdict.ref ?? undefined, message });
     };
+    // Stored with the entity, which is kept: a warning to `validate`, a problem on the entity once ingested.
+    const note = (kind: ProblemKind, message: string) => {
+      verdict.warnings.push(message);
+      problems.push({ kind, ...at, entityRef: verdict.ref ?? undefined, message });
+    };
+    const lastLine = (parsed.documents[position + 1]?.line ?? Number.MAX_SAFE_INTEGER) - 1;
+    const listing = { file, lines: { first: raw.line, last: lastLine }, text: textLines };
 
     if (typeof raw.value !== 'object' || Array.isArray(raw.value)) {
       fail('validation', [`document ${raw.index} is ${describeValue(raw.value)}, but an entity must be a mapping with apiVersion, kind and metadata`]);
@@ -131,18 +150,27 @@ export async function processCatalogText(text: string, options: ProcessOptions):
     verdict.ref = guessRef(raw.value);
 
     // One entity's failure, of whatever kind, is that entity's error: its siblings still ingest.
-    let accepted: { entity: ProcessedEntity; children: LocationTarget[] } | undefined;
+    let processed: { entity: ProcessedEntity; children: LocationTarget[] } | undefined;
     try {
-      accepted = await processDocument(raw.value, raw.index, { file, options, scope, policy, budget, takeTurn, dependencies, seen, verdict, fail });
+      processed = await processDocument(raw.value, raw.index, { file, options, scope, policy, budget, takeTurn, dependencies, listing, verdict, fail, note });
     } catch (error) {
       fail('validation', [`document ${raw.index} could not be processed: ${error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message}`]);
     }
-    if (!accepted) continue;
+    if (!processed) continue;
     verdict.valid = true;
-    entities.push(accepted.entity);
-    children.push(...accepted.children);
+    const earlier = accepted.get(processed.entity.refKey);
+    if (earlier) {
+      // Backstage writes every entity a file yields under the file's location, each over the one
+      // before, so the last copy is the one the catalog holds. What the earlier copy led to goes with it.
+      const replaced = earlier.entity.document;
+      problems = problems.filter((problem) => problem.document !== replaced);
+      accepted.delete(processed.entity.refKey);
+      note('duplicate', `${processed.entity.ref} is defined twice in ${file} (documents ${replaced} and ${raw.index}); the last one, document ${raw.index}, is kept, as Backstage keeps it`);
+    }
+    accepted.set(processed.entity.refKey, processed);
   }
-  return { parsed: true, entities, children, problems, documents, dependencies };
+  const kept = [...accepted.values()];
+  return { parsed: true, entities: kept.map((item) => item.entity), children: kept.flatMap((item) => item.children), problems, documents, dependencies };
 }
 
 interface DocumentContext {
@@ -153,14 +181,18 @@ interface DocumentContext {
   budget: PlaceholderBudget;
   takeTurn: () => Promise<void>;
   dependencies: Array<{ file: string; hash: string }>;
-  seen: Map<string, number>;
+  /** Where the document is in its file, for the lines of Location targets. */
+  listing: Omit<ListingDocument, 'ref'>;
   verdict: DocumentVerdict;
-  fail(kind: ProblemKind, messages: string[]): void;
+  /** Records problems that keep the entity out of the catalog, on the document's line unless given. */
+  fail(kind: ProblemKind, messages: string[], line?: number): void;
+  /** Records a problem with an entity that is kept. */
+  note(kind: ProblemKind, message: string): void;
 }
 
 /** One document to an entity ready to store, or undefined with its problems recorded. */
 async function processDocument(document: unknown, index: number, context: DocumentContext): Promise<{ entity: ProcessedEntity; children: LocationTarget[] } | undefined> {
-  const { file, options, verdict, fail } = context;
+  const { file, options, verdict, fail, note } = context;
   let value = document;
   if (containsPlaceholder(value)) {
     const resolved = await resolvePlaceholders(value, { file, maxBytes: options.maxBytes, urlReader: options.urlReader, scope: context.scope, policy: context.policy, budget: context.budget, takeTurn: context.takeTurn });
@@ -207,21 +239,18 @@ async function processDocument(document: unknown, index: number, context: Docume
     fail('relation', derived.errors);
     return undefined;
   }
-  const earlier = context.seen.get(refKey);
-  if (earlier !== undefined) {
-    fail('conflict', [`${ref} is defined twice in ${file} (documents ${earlier} and ${index}); the first one is kept`]);
-    return undefined;
-  }
-  context.seen.set(refKey, index);
 
   let children: LocationTarget[] = [];
-  if (entity.kind.toLowerCase() === 'location') {
-    const targets = locationTargets(entity, file, context.scope, context.policy);
-    if (targets.errors.length) {
-      fail('location', targets.errors);
+  if (entity.kind === 'Location') {
+    const targets = locationTargets(entity, { ...context.listing, ref }, context.scope, context.policy);
+    if (!targets.readable) {
+      note('location', `Location type "${targets.type}" is not one Backline reads (it reads ${READABLE_LOCATION_TYPES.map((type) => `"${type}"`).join(' and ')}): the Location is kept, but its targets are not read`);
+    } else if (targets.errors.length) {
+      for (const error of targets.errors) fail('location', [error.message], error.line);
       return undefined;
+    } else {
+      children = targets.targets;
     }
-    children = targets.targets;
   }
 
   const compound = refOf(entity);
@@ -237,32 +266,10 @@ async function processDocument(document: unknown, index: number, context: Docume
       hash: sha256(json),
       relations: statedRelations(derived.relations, refKey),
       document: index,
+      line: verdict.line,
     },
     children,
   };
-}
-
-/**
- * Location `target`/`targets`, resolved against the folder of the file that holds the Location, and
- * confined to the source the file came from: a target outside it is an error, never read.
- */
-function locationTargets(entity: Entity, file: string, scope: ReadScope, policy: ReadPolicy): { targets: LocationTarget[]; errors: string[] } {
-  const spec = (entity.spec ?? {}) as { type?: string; target?: string; targets?: string[] };
-  const type = spec.type ?? 'file';
-  const raw = [...(spec.target ? [spec.target] : []), ...(spec.targets ?? [])];
-  if (type !== 'file' && type !== 'url') {
-    return { targets: [], errors: [`Location type "${type}" is not supported; use "file" or "url"`] };
-  }
-  const targets: LocationTarget[] = [];
-  const errors: string[] = [];
-  for (const target of raw) {
-    // Targets are relative to the Location's own file, whether that is on disk or at a URL.
-    const url = /^https?:\/\//i.test(target) ? target : isUrl(file) ? new URL(target, file).toString() : type === 'url' ? target : undefined;
-    const confined = url !== undefined ? confineUrl(url, scope, policy) : confineLocalPath(target, file, scope);
-    if (!confined.ok) errors.push(`Location target ${confined.message}`);
-    else targets.push({ type: url !== undefined ? 'url' : 'file', target: confined.target });
-  }
-  return { targets, errors };
 }
 
 function guessRef(value: object): string | null {

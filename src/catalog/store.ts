@@ -59,7 +59,12 @@ export interface IngestionStore {
   removeLocations(keys: string[]): Promise<number>;
   /** Stored problems of the given locations, in file order. */
   problemsOf(locationKeys: string[]): Promise<CatalogProblem[]>;
-  /** How many problems the catalog holds in all, for operators' metrics. */
+  /**
+   * Groups of the given locations whose `spec.members` name entities the catalog does not hold,
+   * each with the file it came from and the refs missing, in file order.
+   */
+  missingMembers(locationKeys: string[]): Promise<Array<{ file: string; groupRef: string; missing: string[] }>>;
+  /** How many problems (not warnings) the catalog holds in all, for operators' metrics. */
   countProblems(): Promise<number>;
   /** Whether a location (by location key) is registered, whatever its state. */
   hasLocation(key: string): Promise<boolean>;

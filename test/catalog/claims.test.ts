@@ -89,7 +89,7 @@ describe('who keeps a contested ref', () => {
   describe('declared always wins over inferred', () => {
     const inferredAt = (name: string, ...entities: Claim[]): ClaimingLocation<Claim> => ({ key: `github-inferred:https://github.com/acme/${name}`, target: `https://github.com/acme/${name}`, entities, inferred: true });
     const givenWay = (name: string, file: string, declaredBy: string) => ({
-      kind: 'conflict',
+      kind: 'superseded',
       file,
       document: 1,
       entityRef: `component:default/${name}`,
