@@ -107,6 +107,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         handle: (delivery) =>
           handleGitHubWebhook(delivery, {
             catalogPath: config.github.catalogPath,
+            infer: config.github.infer,
             refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
             logger: logger.child({ component: 'github-webhook' }),
           }),
