@@ -145,6 +145,18 @@ describe('an organisation without catalog files, inferred from GitHub', () => {
     expect(await inferred('handbook')).toMatchObject({ owner: 'group:default/web', evidence: expect.stringContaining('@acme/docs said it is not theirs') });
   });
 
+  it('reads hostile repository data without harm to its siblings: control characters, markup, huge and binary CODEOWNERS', async () => {
+    github.addRepo('acme', 'hostile-desc', { description: 'Nul\u0000 <!channel> *bold* ${{ secrets.token }}', topics: ['<script>', 'ok-topic'], files: { CODEOWNERS: '* @acme/payments <!here>\n* @acme/risk\n' } });
+    github.addRepo('acme', 'huge-owners', { files: { '.github/CODEOWNERS': `* @acme/payments\n${'# padding\n'.repeat(8_000)}` }, teams: { risk: 'admin' } });
+    github.addRepo('acme', 'binary-owners', { files: { CODEOWNERS: '* @acme/payments\u0000\n' }, teams: { risk: 'maintain' } });
+    const report = await infer();
+    expect(report.errors).toEqual([]);
+    expect(await inferred('hostile-desc')).toMatchObject({ owner: 'group:default/risk', description: 'Nul <!channel> *bold* ${{ secrets.token }}', tags: ['ok-topic'] });
+    expect(await inferred('huge-owners')).toMatchObject({ owner: 'group:default/risk', evidence: 'team risk has admin permission on acme/huge-owners (its .github/CODEOWNERS was not read: 80017 bytes, over the 65536-byte limit)' });
+    expect(await inferred('binary-owners')).toMatchObject({ owner: 'group:default/risk', evidence: 'team risk has maintain permission on acme/binary-owners (its CODEOWNERS was not read: it is not text)' });
+    expect(await inferred('payments-api')).toMatchObject({ owner: 'group:default/payments' });
+  });
+
   it('infers nothing when inference is off', async () => {
     await resetCatalog(db());
     await pass(connect(github, db()), PgCatalogStore.create({ pool: db().pool }), ['acme']);

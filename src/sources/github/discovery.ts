@@ -76,11 +76,16 @@ export async function listRepos(context: GitHubContext, org: string): Promise<Li
       disabled: Boolean(repo.disabled),
       pushedAt: repo.pushed_at ?? '',
       nodeId: repo.node_id ?? '',
-      description: typeof repo.description === 'string' ? repo.description : null,
-      topics: Array.isArray(repo.topics) ? repo.topics.filter((topic): topic is string => typeof topic === 'string') : [],
-      language: typeof repo.language === 'string' ? repo.language : null,
+      description: typeof repo.description === 'string' ? withoutControls(repo.description) : null,
+      topics: Array.isArray(repo.topics) ? repo.topics.filter((topic): topic is string => typeof topic === 'string').map(withoutControls) : [],
+      language: typeof repo.language === 'string' ? withoutControls(repo.language) : null,
     };
   });
+}
+
+/** Control characters have no place in a description, and PostgreSQL cannot store NUL (the listing is cached as JSON). */
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 
 async function discover(context: GitHubContext, org: string, catalogPath: string): Promise<LocationTarget[] | undefined> {

@@ -40,7 +40,7 @@ export const INFERRED_EVIDENCE = 'backline.dev/inferred-evidence';
  */
 export function inferComponent(facts: RepositoryFacts): Inference {
   const slug = `${facts.owner}/${facts.name}`;
-  const found = fromCodeOwners(facts) ?? fromTeamPermissions(facts) ?? { owner: null, source: 'none' as const, evidence: nobodyEvidence(facts) };
+  const found = fromCodeOwners(facts) ?? withIgnoredFile(fromTeamPermissions(facts), facts) ?? { owner: null, source: 'none' as const, evidence: nobodyEvidence(facts) };
   const tags = [...new Set([...facts.topics, ...(facts.language ? [facts.language] : [])].map(asTag).filter((tag): tag is string => tag !== undefined))];
   const description = facts.description?.trim();
   const entity = {
@@ -84,6 +84,13 @@ function fromTeamPermissions(facts: RepositoryFacts): Found | undefined {
     if (teams.length > 1) return { owner: null, source: 'none', evidence: `${teams.length} teams have ${level} permission on ${facts.owner}/${facts.name} (${teams.join(', ')}) and no CODEOWNERS rule owns its root; name one team in CODEOWNERS` };
   }
   return undefined;
+}
+
+/** Evidence from team permissions says when a CODEOWNERS file was there but could not be read. */
+function withIgnoredFile(found: Found | undefined, facts: RepositoryFacts): Found | undefined {
+  const file = facts.codeowners;
+  if (!found || !file || !('ignored' in file)) return found;
+  return { ...found, evidence: `${found.evidence} (its ${file.path} was not read: ${file.ignored})` };
 }
 
 function nobodyEvidence(facts: RepositoryFacts): string {
