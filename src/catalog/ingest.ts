@@ -243,7 +243,8 @@ function queueChildren(parent: Pending, children: LocationTarget[], visited: Set
 function admission(pending: Pending, deps: IngestDependencies, policy: ReadPolicy): ((entity: Entity) => string | null) | undefined {
   if (pending.trusted) return undefined;
   const rules = deps.rules ?? DEFAULT_CATALOG_RULES;
-  const location = { type: pending.type, target: pending.target, repository: pending.type === 'url' ? policy.repositoryOf(pending.target) : undefined };
+  const repository = pending.type === 'url' ? policy.repositoryOf(pending.target) : deps.sources?.[pending.type]?.repositoryOf?.(pending.target);
+  const location = { type: pending.type, target: pending.target, repository };
   return (entity) => refusalOf(rules, entity, location);
 }
 

@@ -10,6 +10,8 @@ import type { LocationState, LocationType } from './store';
  */
 export interface LocationSource {
   read(location: { type: LocationType; target: string }, previous: { contentHash: string | null; etag: string | null } | undefined): Promise<SourceRead>;
+  /** The repository a location of this source stands for, so that `{github: …}` catalog rules apply to it. */
+  repositoryOf?(target: string): { owner: string; repo: string } | undefined;
 }
 
 export type SourceRead =

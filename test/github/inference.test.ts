@@ -157,6 +157,16 @@ describe('an organisation without catalog files, inferred from GitHub', () => {
     expect(await inferred('payments-api')).toMatchObject({ owner: 'group:default/payments' });
   });
 
+  it('holds inferred Components to the catalog rules of their repository', async () => {
+    const rules = [{ allow: [{ kind: 'Component' }], locations: [{ github: 'acme/pay*' }] }, { allow: [{ kind: 'Group' }, { kind: 'User' }] }];
+    await resetCatalog(db());
+    const report = await pass(connect(github, db(), { infer: true }), store, ['acme'], { importTeams: true, rules });
+    expect(await inferred('payments-api')).toMatchObject({ owner: 'group:default/payments' });
+    expect(await inferred('handbook')).toBeUndefined();
+    expect(report.errors).toContainEqual(expect.objectContaining({ kind: 'rule', message: expect.stringContaining('Component entities are not allowed from') }));
+    await infer();
+  });
+
   it('infers nothing when inference is off', async () => {
     await resetCatalog(db());
     await pass(connect(github, db()), PgCatalogStore.create({ pool: db().pool }), ['acme']);

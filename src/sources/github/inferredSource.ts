@@ -50,7 +50,12 @@ export async function inferredChildren(context: GitHubContext, org: string, repo
  * to declared ones (see the catalog's claims), and may lack an owner when nothing names one.
  */
 export function createInferredSource(context: GitHubContext): LocationSource {
+  const prefix = `${context.hosts.webUrl}/`;
   return {
+    repositoryOf(target) {
+      const [owner, repo, ...rest] = target.startsWith(prefix) ? target.slice(prefix.length).split('/') : [];
+      return owner && repo && rest.length === 0 ? { owner, repo } : undefined;
+    },
     async read(location) {
       const prefetched = context.prefetched.get(location.target);
       if (!prefetched || context.now() - prefetched.at > PREFETCH_TTL_MS) {
