@@ -1,3 +1,4 @@
+import { redactSecrets } from '../redact';
 import type { CheckStatus, DoctorReport, Finding } from './findings';
 
 const MARKS: Record<CheckStatus, string> = { ok: '✓', problem: '✗', skipped: '–' };
@@ -5,7 +6,8 @@ const MARKS: Record<CheckStatus, string> = { ok: '✓', problem: '✗', skipped:
 /**
  * The report for people: one line per check, ✓ ok, ✗ problem, – skipped, with a problem's fix
  * indented under it, then a summary. Catalog data (channel names, refs) reaches these lines, so
- * control characters are replaced: a hostile annotation cannot drive the terminal.
+ * control characters are replaced: a hostile annotation cannot drive the terminal. Secrets that an
+ * answer may echo (a URL with a password) are redacted, here and in the JSON.
  */
 export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = [];
@@ -15,16 +17,16 @@ export function formatDoctorReport(report: DoctorReport): string {
   }
   const problems = report.checks.filter((check) => check.status === 'problem').length;
   const skippedChecks = report.checks.filter((check) => check.status === 'skipped').length;
-  const notRun = skippedChecks ? ` (${skippedChecks} skipped: not configured or not reachable yet)` : '';
+  const notRun = skippedChecks ? ` (${skippedChecks} skipped)` : '';
   lines.push('', problems ? `${problems} problem${problems === 1 ? '' : 's'} found${notRun}: fix ${problems === 1 ? 'it' : 'them'} and run backline doctor again.` : `No problems found${notRun}.`);
   return `${lines.join('\n')}\n`;
 }
 
 /** The JSON of `backline doctor --json`: `{"ok", "checks": [{"name", "status", "message", "fix"}]}`, fix null unless a problem. */
 export function doctorJson(report: DoctorReport): { ok: boolean; checks: Finding[] } {
-  return { ok: report.ok, checks: report.checks.map(({ name, status, message, fix }) => ({ name, status, message, fix })) };
+  return { ok: report.ok, checks: report.checks.map(({ name, status, message, fix }) => ({ name, status, message: redactSecrets(message), fix: fix === null ? null : redactSecrets(fix) })) };
 }
 
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
+  return redactSecrets(text).replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
 }
