@@ -177,11 +177,32 @@ describe("the teams' channels", () => {
     ]);
   });
 
+  it("looks the channels of many teams up in one listing, within Slack's rate limits", async () => {
+    const teams = Array.from({ length: 25 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
+    await catalogOf(db(), ...teams.map((name, i) => group(name, { channel: `C0TEAM${String(i).padStart(2, '0')}` })));
+    await withSlack({ channels: teams.map((name, i) => ({ id: `C0TEAM${String(i).padStart(2, '0')}`, name, is_member: i !== 7 })) });
+    expect(check(await doctor(env()), 'slack.channels')).toMatchObject({ status: 'problem', message: '@backline cannot post to or read 1 of the 25 team channels the catalog names: C0TEAM07 (@backline is not a member)' });
+    expect(slack.callsTo('conversations.info')).toEqual([]);
+    expect(slack.callsTo('conversations.list')).toHaveLength(1);
+  });
+
+  it('says when the channels cannot be listed, once rather than per channel', async () => {
+    await catalogOf(db(), group('ops', { channel: 'ops-team' }), group('sre', { channel: 'sre' }));
+    await withSlack({ channels });
+    slack.failNext('conversations.list', 'missing_scope');
+    expect(check(await doctor(env()), 'slack.channels')).toEqual({
+      name: 'slack.channels',
+      status: 'problem',
+      message: 'the channels the catalog names could not be looked up: the token lacks channels:read or groups:read to look at channels',
+      fix: 'Add the scopes of manifest.yml to the app and reinstall it (see slack.scopes).',
+    });
+  });
+
   it('says which scope it lacks to look at a channel', async () => {
     await catalogOf(db(), group('payments', { channel: 'C0PAYMENTS' }));
     await withSlack({ channels });
     slack.failNext('conversations.info', 'missing_scope');
-    expect(check(await doctor(env()), 'slack.channels')).toMatchObject({ status: 'problem', message: expect.stringContaining('C0PAYMENTS (the token lacks channels:read or groups:read to look at it)'), fix: 'C0PAYMENTS: add the scopes of manifest.yml to the app and reinstall it (see slack.scopes)' });
+    expect(check(await doctor(env()), 'slack.channels')).toMatchObject({ status: 'problem', message: expect.stringContaining('C0PAYMENTS (the token lacks channels:read or groups:read to look at channels)'), fix: 'C0PAYMENTS: add the scopes of manifest.yml to the app and reinstall it (see slack.scopes)' });
   });
 
   it('is skipped when no Group names a channel', async () => {

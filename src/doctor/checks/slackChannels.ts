@@ -3,9 +3,16 @@ import type { CatalogPort, SlackAnswer, SlackChannelState, SlackIdentity, SlackP
 import { describeFailure } from './slack';
 
 const NAME = 'slack.channels';
-/** conversations.info is Tier 3 (50+ a minute): enough for any catalog's teams, asked a few at a time. */
-const MAX_CHANNELS = 200;
+/**
+ * conversations.info is Tier 3 (50+ calls a minute): a few teams' channels are asked one by one;
+ * more are looked up in one listing (conversations.list, Tier 2, 1,000 a page), which says the same
+ * (a private channel the bot is not in is in neither).
+ */
+const ASKED_ONE_BY_ONE = 20;
+const MAX_CHANNELS = 1_000;
 const CONCURRENCY = 4;
+/** Channels named in a problem's message and fix; the rest are counted. */
+const SHOWN = 20;
 
 type Verdict = { ok: true } | { ok: false; why: string; fix: string };
 
@@ -31,19 +38,26 @@ export async function checkTeamChannels(input: { probe: SlackProbe | undefined; 
   if (byChannel.size === 0) return skipped(NAME, 'not checked: no Group in the catalog names a Slack channel (annotation slack.com/channel)');
 
   const channels = [...byChannel.keys()].sort().slice(0, MAX_CHANNELS);
-  const byName = channels.some((channel) => !isChannelId(channel)) ? await probe.channels() : undefined;
+  const oneByOne = channels.length <= ASKED_ONE_BY_ONE;
+  const listing = channels.some((channel) => !oneByOne || !isChannelId(channel)) ? await probe.channels() : undefined;
+  if (listing && !listing.ok) {
+    const cause = listingProblem(listing);
+    return problem(NAME, `the channels the catalog names could not be looked up: ${cause.why}`, `${cause.fix.charAt(0).toUpperCase()}${cause.fix.slice(1)}.`);
+  }
   const verdicts = await mapLimited(channels, CONCURRENCY, async (channel) => {
-    const answer = isChannelId(channel) ? await probe.channel(channel) : listed(byName!, channel);
+    const answer = oneByOne && isChannelId(channel) ? await probe.channel(channel) : listed(listing!, channel);
     return verdictOf(answer, channel, byChannel.get(channel)!, bot.user);
   });
   const blocked = verdicts.map((verdict, i) => ({ channel: channels[i]!, verdict })).filter((entry): entry is { channel: string; verdict: Extract<Verdict, { ok: false }> } => !entry.verdict.ok);
   const unchecked = byChannel.size - channels.length;
   const tail = unchecked > 0 ? ` (${count(unchecked, 'more channel')} not checked)` : '';
   if (blocked.length === 0) return ok(NAME, `@${bot.user} is in ${channels.length === 1 ? 'the team channel' : `each of the ${count(channels.length, 'team channel')}`} the catalog names${tail}`);
+  const shown = blocked.slice(0, SHOWN);
+  const more = blocked.length > SHOWN ? `; and ${count(blocked.length - SHOWN, 'more channel')}` : '';
   return problem(
     NAME,
-    `@${bot.user} cannot post to or read ${blocked.length} of the ${count(channels.length, 'team channel')} the catalog names: ${blocked.map(({ channel, verdict }) => `${label(channel)} (${verdict.why})`).join('; ')}${tail}`,
-    blocked.map(({ channel, verdict }) => `${label(channel)}: ${verdict.fix}`).join('\n'),
+    `@${bot.user} cannot post to or read ${blocked.length} of the ${count(channels.length, 'team channel')} the catalog names: ${shown.map(({ channel, verdict }) => `${label(channel)} (${verdict.why})`).join('; ')}${more}${tail}`,
+    [...shown.map(({ channel, verdict }) => `${label(channel)}: ${verdict.fix}`), ...(more ? [`…and the same for ${count(blocked.length - SHOWN, 'more channel')}: run backline doctor again once these are fixed`] : [])].join('\n'),
   );
 }
 
@@ -53,10 +67,7 @@ function verdictOf(answer: SlackAnswer<SlackChannelState> | undefined, channel: 
   if (!answer || (!answer.ok && answer.error === 'channel_not_found')) {
     return { ok: false, why: `Slack has no such channel that @${bot} can see`, fix: `check the slack.com/channel annotation of ${teams} (a channel id such as C04PAYMENTS1, or its name); if the channel is private, ${invite}` };
   }
-  if (!answer.ok) {
-    if (answer.error === 'missing_scope') return { ok: false, why: `the token lacks ${answer.needed ?? 'channels:read or groups:read'} to look at it`, fix: 'add the scopes of manifest.yml to the app and reinstall it (see slack.scopes)' };
-    return { ok: false, why: describeFailure(answer), fix: 'run backline doctor again; if this persists, check the network and SLACK_API_URL' };
-  }
+  if (!answer.ok) return listingProblem(answer);
   const state = answer.value;
   if (state.isArchived) return { ok: false, why: 'archived', fix: `unarchive it, or point the slack.com/channel annotation of ${teams} at the team's current channel` };
   if (!state.isMember) {
@@ -69,9 +80,16 @@ function verdictOf(answer: SlackAnswer<SlackChannelState> | undefined, channel: 
   return { ok: true };
 }
 
-function listed(channels: SlackAnswer<SlackChannelState[]>, name: string): SlackAnswer<SlackChannelState> {
+/** Why Slack did not say, and what to do. */
+function listingProblem(answer: { error: string; detail?: string; needed?: string }): { ok: false; why: string; fix: string } {
+  if (answer.error === 'missing_scope') return { ok: false, why: `the token lacks ${answer.needed ?? 'channels:read or groups:read'} to look at channels`, fix: 'add the scopes of manifest.yml to the app and reinstall it (see slack.scopes)' };
+  return { ok: false, why: describeFailure(answer), fix: 'run backline doctor again; if this persists, check the network and SLACK_API_URL' };
+}
+
+/** A channel of the listing, by id or by name. */
+function listed(channels: SlackAnswer<SlackChannelState[]>, channel: string): SlackAnswer<SlackChannelState> {
   if (!channels.ok) return channels;
-  const found = channels.value.find((channel) => channel.name === name) ?? channels.value.find((channel) => channel.name === name.toLowerCase());
+  const found = isChannelId(channel) ? channels.value.find((candidate) => candidate.id === channel) : (channels.value.find((candidate) => candidate.name === channel) ?? channels.value.find((candidate) => candidate.name === channel.toLowerCase()));
   return found ? { ok: true, value: found } : { ok: false, error: 'channel_not_found' };
 }
 
