@@ -57,6 +57,12 @@ describe('the bot token and its scopes', () => {
     slack = await startFakeSlack();
   });
 
+  it('says when Slack is rate-limiting the app, without waiting for it', async () => {
+    await withSlack();
+    slack.rateLimit('auth.test', 30);
+    expect(check(await doctor(env()), 'slack.token')).toEqual({ name: 'slack.token', status: 'problem', message: 'auth.test failed: Slack answered ratelimited (retry after 30 s)', fix: 'Slack is rate-limiting this app just now: run backline doctor again in a minute.' });
+  });
+
   it('leaves the scopes unchecked when Slack does not say which the token has', async () => {
     await withSlack({ scopes: null });
     expect(check(await doctor(env()), 'slack.scopes')).toMatchObject({ status: 'skipped', message: expect.stringContaining('no x-oauth-scopes header') });

@@ -81,7 +81,7 @@ function appTokenFinding(socket: SlackAnswer<null> | undefined, apiUrl: string |
     case 'missing_scope':
       return problem(name, `SLACK_APP_TOKEN lacks the connections:write scope${socket.needed ? ` (Slack needs ${socket.needed})` : ''}`, create);
     default:
-      return problem(name, `apps.connections.open failed: ${describeFailure(socket)}`, socket.error === 'unreachable' || socket.error.startsWith('http_') ? reachFix(socket, apiUrl) : `Check that Socket Mode is on (${APPS} → Socket Mode → Enable Socket Mode) and that the token has connections:write. ${create}`);
+      return problem(name, `apps.connections.open failed: ${describeFailure(socket)}`, ['unreachable', 'ratelimited'].includes(socket.error) || socket.error.startsWith('http_') ? reachFix(socket, apiUrl) : `Check that Socket Mode is on (${APPS} → Socket Mode → Enable Socket Mode) and that the token has connections:write. ${create}`);
   }
 }
 
@@ -92,6 +92,7 @@ export function describeFailure(answer: { error: string; detail?: string }): str
 }
 
 function reachFix(answer: { error: string }, apiUrl: string | undefined): string {
+  if (answer.error === 'ratelimited') return 'Slack is rate-limiting this app just now: run backline doctor again in a minute.';
   if (answer.error === 'unreachable' || answer.error.startsWith('http_')) {
     return apiUrl ? `Check SLACK_API_URL (${apiUrl}): unset it to talk to Slack itself.` : 'Check that this machine reaches https://slack.com (network, firewall, HTTPS proxy), then run backline doctor again.';
   }
