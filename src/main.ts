@@ -26,6 +26,7 @@ import { startServer } from './serve/server';
 import { registerHealthCommand } from './cli/healthCommand';
 import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
+import { registerDoctorCommand } from './cli/doctorCommand';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
 import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
@@ -263,6 +264,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       process.off('SIGINT', onSignal);
     });
 
+  registerDoctorCommand(program, { stdout: io.stdout, log, setExitCode, env: io.env });
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
   registerDigestCommand(program, {
     stdout: io.stdout,

@@ -20,6 +20,7 @@ import { createSlackProgressMessenger } from '../slack/progressMessages';
 import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
 import { openDigests, openHealth } from '../compose/health';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
+import { checkInstallationAtStart } from './checksAtStart';
 
 export interface RunningServer {
   slack: SlackServer;
@@ -29,6 +30,8 @@ export interface RunningServer {
   healthEvaluatedAtStart: Promise<void>;
   /** Settles when the listing of Slack's people serve may run at start is over (it never rejects). */
   directoryListedAtStart: Promise<void>;
+  /** Settles when `backline doctor`'s checks, run at start and logged as warnings, are over (it never rejects). */
+  checkedAtStart: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,12 +153,14 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   });
   const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
   const firstListing = listDirectoryOnStart(listing).then(() => undefined);
+  const checks = checkInstallationAtStart(config, backline.database, logger.child({ component: 'doctor' }));
   let stopping: Promise<void> | undefined;
   return {
     slack: server,
     github: github?.refresher,
     healthEvaluatedAtStart: firstEvaluation,
     directoryListedAtStart: firstListing,
+    checkedAtStart: checks,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(gauges);
@@ -166,6 +171,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         await delivery.stop();
         await firstEvaluation;
         await firstListing;
+        await checks;
         await github?.stop();
         await docsRefresh.stop();
         await backline.close();

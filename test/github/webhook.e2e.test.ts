@@ -33,6 +33,8 @@ beforeAll(async () => {
   // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
   await server.healthEvaluatedAtStart;
   await server.github!.idle();
+  // The checks at start ask GitHub too; the tests count requests from here on.
+  await server.checkedAtStart;
 });
 
 afterAll(async () => {

@@ -450,7 +450,7 @@ class FakeGitHubServer implements FakeGitHub {
 
   private answer(method: string, path: string, url: URL, header: (name: string) => string | undefined, body: Record<string, unknown> = {}): Reply {
     const authorization = header('authorization');
-    const appRoute = /^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
+    const appRoute = /^\/app$|^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
     if (appRoute) return this.appAnswer(method, path, authorization);
     const owner = /^\/(?:orgs|repos)\/([^/]+)/.exec(path)?.[1];
     if (!this.authorised(authorization, owner)) return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
@@ -462,6 +462,11 @@ class FakeGitHubServer implements FakeGitHub {
     const written = this.gitDataAnswer(method, path, body) ?? this.repositoryAnswer(method, path, url, body);
     if (written) return written;
     if (method !== 'GET') return notFound();
+    if (path === '/rate_limit') {
+      // Free of rate limit, as on GitHub: the headers it carries keep it from counting.
+      const core = { limit: this.options.rateLimit ?? 5000, remaining: this.remaining, reset: Math.ceil(this.resetAt / 1000) };
+      return { status: 200, body: { resources: { core }, rate: core }, headers: { 'x-ratelimit-remaining': String(this.remaining) } };
+    }
 
     let match: RegExpExecArray | null;
     if ((match = /^\/orgs\/([^/]+)\/repos$/.exec(path))) {
@@ -823,6 +828,7 @@ class FakeGitHubServer implements FakeGitHub {
     const app = this.options.app;
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
     if (!app || !jwt || !verifyJwt(jwt, app.publicKey, app.id)) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+    if (method === 'GET' && path === '/app') return { status: 200, body: { id: Number(app.id), slug: 'backline', name: 'Backline', owner: { login: Object.keys(app.installations)[0] ?? 'acme' } } };
     let match: RegExpExecArray | null;
     if (method === 'GET' && (match = /^\/orgs\/([^/]+)\/installation$/.exec(path))) {
       const id = app.installations[match[1]!.toLowerCase()];
