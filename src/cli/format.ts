@@ -58,6 +58,7 @@ export function whoOwnsJson(result: WhoOwnsResult): object {
           oncall: result.oncall ? result.oncall.oncall.map(onCallPersonJson) : [],
         }
       : null,
+    provenance: result.provenance ? { kind: result.provenance.kind, evidence: result.provenance.evidence } : null,
     alternatives: result.alternatives.map((entity) => entity.ref),
     warnings: result.warnings,
     suggestions: result.suggestions.map((suggestion) => suggestion.ref),

@@ -26,6 +26,7 @@ function result(extra: Partial<WhoOwnsResult> = {}): WhoOwnsResult {
     matchedBy: 'name',
     alternatives: [],
     owner: team([person(1, 'U01'), person(2)]),
+    provenance: null,
     placement: { system: 'system:default/payments-platform', domain: 'domain:default/financial-core', dependsOn: 2, dependencyOf: 1, providesApis: 1, consumesApis: 0 },
     warnings: [],
     suggestions: [],

@@ -21,6 +21,10 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
     const result = hostileWhoOwns(h, { slug: false, docsFromCache: true });
     return { text: summaryText(result), blocks: renderWhoOwns(result) };
   }],
+  ['the /whoowns card of an inferred entity, with its evidence and its Confirm and Not us buttons', (h) => {
+    const result = hostileWhoOwns(h, { inferred: true });
+    return { text: summaryText(result), blocks: renderWhoOwns(result) };
+  }],
   ['the /whoowns card shared in the channel', (h) => {
     const result = hostileWhoOwns(h);
     return { text: summaryText(result), blocks: renderWhoOwns(result, { shared: { by: h } }) };
