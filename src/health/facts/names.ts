@@ -14,6 +14,7 @@ export interface FactInfo {
 }
 
 export const FACTS: readonly FactInfo[] = [
+  { name: 'declaredInCatalog', type: 'boolean', source: 'catalog', description: 'Declared in a catalog file; false for a Component Backline inferred from GitHub (backline.dev/inferred-from).' },
   { name: 'hasDescription', type: 'boolean', source: 'catalog', description: 'metadata.description is set and not blank.' },
   { name: 'lifecycle', type: 'string', source: 'catalog', description: 'spec.lifecycle (production, experimental, deprecated …); null when not set.' },
   { name: 'hasSystem', type: 'boolean', source: 'catalog', description: 'The entity is part of a System (spec.system).' },
