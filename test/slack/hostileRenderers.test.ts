@@ -7,6 +7,7 @@ import { UserFacingError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 import { failureReply } from '../../src/slack/replies';
+import { renderConfirmed, renderNotAMember, renderRejected, renderTeamNotice, type InferenceSubject } from '../../commands/inferredOwnership.blocks';
 import { hostileDigest, hostileDocs, hostileNudge, hostileOnCall, hostileTask, hostileTeams, hostileTemplate, hostileWhoOwns, FIXTURE_MARKUP } from '../support/hostileFixtures';
 import { blockUrls, foreignMarkup, HOSTILE_STRINGS, linkTargetsOf, mrkdwnTexts } from '../support/hostileStrings';
 
@@ -81,6 +82,10 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
     const result = { ...hostileDocs(h, { site: false }), entity: null, link: null, pages: [], suggestions: [{ ref: h, title: h }] };
     return { text: docsSummaryText(result), blocks: renderDocs(result, { noButtons: true }) };
   }],
+  ['the thread reply to Confirm', (h) => renderConfirmed(hostileSubject(h), { userId: h, pullRequest: { url: h, number: 7 } })],
+  ['the thread reply to Not us', (h) => renderRejected(hostileSubject(h), { userId: h, rereading: true })],
+  ['what the team hears after Not us', (h) => renderTeamNotice(hostileSubject(h), { userId: h })],
+  ['the refusal of Confirm to someone outside the team', (h) => renderNotAMember(hostileSubject(h), { verdict: 'confirm', inCatalog: false })],
   ['the health digest', (h) => renderDigest(hostileDigest(h))],
   ['the snooze confirmation', (h) => snoozeConfirmation({ title: h, entities: [h], userId: h, until: AT })],
   ['a nudge', (h) => renderNudge(hostileNudge(h))],
@@ -142,4 +147,9 @@ function expectOnlyHttpUrls(blocks: unknown): void {
     expect(['http:', 'https:']).toContain(new URL(url).protocol);
     expect(url).not.toMatch(/[\s|<>]/);
   }
+}
+
+/** What Confirm and Not us talk about, with a hostile string in everything the catalog or GitHub wrote. */
+function hostileSubject(h: string): InferenceSubject {
+  return { entityRef: 'component:default/payments-service', entityName: h, team: hostileWhoOwns(h).owner!, repository: h, evidence: h };
 }
