@@ -212,7 +212,8 @@ function ownedLines(owns: StoredEntity[]): Mrkdwn {
   const { shown, more } = limitList(owns, OWNED_LIMIT);
   const lines = shown.map((entity) => {
     const type = (entity.entity.spec as { type?: unknown } | undefined)?.type;
-    return mrkdwn`• ${titleOf(entity)}  _${kindLabel(entity.kind)}${typeof type === 'string' ? ` · ${type}` : ''}_`;
+    const inferred = inferenceOf(entity.entity) ? ' · owner inferred' : '';
+    return mrkdwn`• ${titleOf(entity)}  _${kindLabel(entity.kind)}${typeof type === 'string' ? ` · ${type}` : ''}${inferred}_`;
   });
   return join([...lines, ...(more ? [`…and ${more} more`] : [])], '\n');
 }

@@ -181,4 +181,10 @@ describe('the teams view', () => {
     expect(blocks.at(-1)).toEqual({ type: 'actions', block_id: 'whoowns:teams', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'channel:C04PAYMENTS1|team-payments', style: 'primary' }] });
     expect(checkMessageLimits({ text: 'x', blocks })).toEqual([]);
   });
+
+  it('marks what a team is only guessed to own', () => {
+    const guessed = entity('component', 'payments-api', { spec: { type: 'unknown' }, annotations: { 'backline.dev/inferred-from': 'codeowners' } });
+    const blocks = renderTeamsOwnership({ kind: 'teams', input: { kind: 'channel', channelId: 'C04PAYMENTS1', channelName: null }, person: null, teams: [{ team: team([]), owns: [entity('component', 'ledger', { spec: { type: 'service' } }), guessed] }], ownedDirectly: [], warnings: [] });
+    expect(blocks[3]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '• ledger  _Component · service_\n• payments-api  _Component · unknown · owner inferred_' } });
+  });
 });
