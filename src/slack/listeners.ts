@@ -150,7 +150,16 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       metrics.latency.observe({ command: `action:${actionId.split(':').slice(0, 2).join(':')}` }, (performance.now() - started) / 1000);
     }
     if (reply && (body.response_url || (reply.inThread && thread))) {
-      const delivered = reply.inThread && thread ? postInThread(client, thread, reply, metrics) : deliver(respond, reply, metrics);
+      const privately = { ...reply, inThread: false, visibility: 'ephemeral' as const, replaceOriginal: false };
+      const delivered =
+        reply.inThread && thread
+          ? postInThread(client, thread, reply, metrics).catch(async (error: unknown) => {
+              // Slack refuses a thread the bot cannot post in (a private channel it is not in): the presser still hears.
+              if (!body.response_url) throw error;
+              logger.warn('could not reply in the thread; answering the presser alone', { error });
+              await deliver(respond, privately, metrics);
+            })
+          : deliver(respond, reply, metrics);
       await delivered.catch(async (error: unknown) => {
         await release().catch(() => undefined);
         throw error;

@@ -1,4 +1,6 @@
 import { createCommandSet, type CommandPorts } from '../../commands';
+import { pullRequestBody } from '../../commands/inferredOwnership.blocks';
+import type { TeamInfo } from '../../commands/whoowns';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { PgOwnershipCorrections } from '../../src/catalog/PgOwnershipCorrections';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
@@ -96,5 +98,15 @@ describe('Confirm and Not us', () => {
     expect(queued).toEqual([]);
     const { rows } = await db().pool.query('SELECT rejected_by FROM ownership_corrections WHERE repository = $1', ['acme/quiet-job']);
     expect(rows).toEqual([{ rejected_by: 'user:default/sam' }]);
+  });
+});
+
+describe('the pull request description', () => {
+  it('quotes the evidence in a fence longer than any run of tildes in it, so nothing in it can close the fence', () => {
+    const team: TeamInfo = { ref: 'group:default/payments', found: true, kind: 'group', displayName: 'Payments', slackChannel: null, userGroup: null, members: [], escalation: null };
+    const evidence = 'CODEOWNERS line 1: * @acme/payments\n~~~~\n@everyone [click](https://evil.example)';
+    const body = pullRequestBody({ entityRef: 'component:default/x', entityName: 'x', team, repository: 'acme/x', evidence }, { confirmedBy: 'user:default/sam' });
+    expect(body.endsWith(`\n~~~~~\n${evidence}\n~~~~~`)).toBe(true);
+    expect(body).toContain('`group:default/payments` owns this repository, and `user:default/sam`, a member of it, confirmed that in Slack.');
   });
 });

@@ -242,6 +242,17 @@ describe('Confirm', () => {
     expect(String(slack.responses[0]!.body.text)).toContain('Already shared');
   });
 
+  it('answers the presser alone when Slack refuses the thread, and quotes the evidence in the pull request as text', async () => {
+    const confirm = buttonOf(await card('hostile-repo'), 'whoowns:confirm')!;
+    slack.failNext('chat.postMessage', 'not_in_channel');
+    expect((await press(confirm, { userId: PAYMENTS_MEMBER, onMessage: '1700000000.000700' })).status).toBe(200);
+    await waitFor(() => slack.responses.length === 1);
+    expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(String(slack.responses[0]!.body.text)).toMatch(/^:white_check_mark: <@U0PAT> confirmed that \*Payments\* owns \*hostile-repo\*: <[^|>]+\/acme\/hostile-repo\/pull\/1\|pull request #1>/);
+    const [pull] = github.pullRequests('acme', 'hostile-repo');
+    expect(pull!.body).toContain(`\n~~~\n${HOSTILE_EVIDENCE}\n~~~`);
+  });
+
   it('refuses someone outside the owning team, privately, naming who may confirm, and opens nothing', async () => {
     const confirm = buttonOf(await card('payments-api'), 'whoowns:confirm')!;
     github.resetRecords();
