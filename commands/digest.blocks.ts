@@ -1,16 +1,24 @@
 import type { Button, KnownBlock, ModalView, View } from '@slack/types';
 import { BLOCK_KIT_LIMITS, limitList, truncate } from './blockKit/limits';
 import { context, date, join, link, mention, messageText, mrkdwn, section, truncateMrkdwn, type Interpolation, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
+import { DECLARED_IN_CATALOG_CHECK } from '../src/health/defaultScorecard';
 import { TOP_ACTIONS, type DigestAction, type TeamDigest } from '../src/health/digest';
 import type { Level } from '../src/health/model';
 import type { NudgeBatch } from '../src/health/nudges';
 
-/** Action ids of digest and nudge buttons; values are `<team ref>|<check id>[|<entity ref>]`. */
+/**
+ * Action ids of digest and nudge buttons; values are `<team ref>|<check id>[|<entity ref>]`, but
+ * reviewInferred's (`:<position>`) is `ref:<entity ref>`: it shows that entity's /whoowns card.
+ */
 export const DIGEST_ACTIONS = {
   snooze: 'digest:snooze',
   notApplicable: 'digest:not-applicable',
   showAll: 'digest:show-all',
+  reviewInferred: 'digest:review-inferred',
 } as const;
+
+/** Inferred entities a "declared in the catalog" action offers to review, each a button. */
+const REVIEW_LIMIT = 3;
 
 export const DIGEST_VIEWS = {
   notApplicable: 'digest:not-applicable',
@@ -179,9 +187,15 @@ function actionBlocks(team: string, action: DigestAction, index: number, options
     {
       type: 'actions',
       block_id: truncate(`digest:action:${action.checkId}`, BLOCK_KIT_LIMITS.blockId),
-      elements: [button('Snooze 2 weeks', DIGEST_ACTIONS.snooze, `${team}|${action.checkId}`), button('Not applicable…', DIGEST_ACTIONS.notApplicable, `${team}|${action.checkId}`)],
+      elements: [...reviewButtons(action), button('Snooze 2 weeks', DIGEST_ACTIONS.snooze, `${team}|${action.checkId}`), button('Not applicable…', DIGEST_ACTIONS.notApplicable, `${team}|${action.checkId}`)],
     },
   ];
+}
+
+/** An inferred entity's fix is its card's Confirm button: "Review" shows the card, to the presser alone. */
+function reviewButtons(action: DigestAction): Button[] {
+  if (action.checkId !== DECLARED_IN_CATALOG_CHECK) return [];
+  return action.entities.slice(0, REVIEW_LIMIT).map((entity, index) => button(`Review ${entity.displayName}`, `${DIGEST_ACTIONS.reviewInferred}:${index}`, `ref:${entity.ref}`));
 }
 
 function problemBlocks(digest: TeamDigest, limit: number, section: (text: Mrkdwn) => KnownBlock): KnownBlock[] {

@@ -9,6 +9,7 @@ import { DIGEST_ACTIONS } from './digest.blocks';
 import { findDocs, type DocsPorts } from './docs';
 import { DOCS_ACTIONS, docsSummaryText, renderDocs } from './docs.blocks';
 import { ENTITY_PICKER_ACTION, kindsOfPicker, suggestEntities, type PickerOption } from './entityPicker';
+import { inferredOwnershipFlow, type InferredOwnershipPorts } from './inferredOwnership';
 import type { ViewerTimeZone } from '../src/oncall/viewerTimeZone';
 import { onCall } from './oncall';
 import { ONCALL_ACTIONS, onCallSummaryText, renderOnCall } from './oncall.blocks';
@@ -46,6 +47,8 @@ export type CommandPorts = WhoOwnsPorts & {
   createService?: CreateServicePorts;
   /** Health: the digest and nudge buttons, their modals, and the App Home health section. */
   digests?: DigestCommandPorts;
+  /** Confirm and Not us on the cards of inferred entities: pull requests, corrections, re-reads. */
+  inferred?: InferredOwnershipPorts;
 };
 
 export const COMMANDS: CommandInfo[] = [
@@ -82,6 +85,7 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     return { text: docsSummaryText(result), blocks: renderDocs(result), visibility: 'ephemeral' };
   };
 
+  const inferred = inferredOwnershipFlow(ports, { plainNames });
   const createService = ports.createService && createServiceFlow(ports.createService);
   const digests = ports.digests && digestFlow(ports.digests);
   const requireDigests = () => {
@@ -134,6 +138,10 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
       if (actionId.startsWith(`${WHOOWNS_ACTIONS.lookup}:`)) {
         return { ...(await whoowns(decodeTarget(value), context)), replaceOriginal: true };
       }
+      if (actionId === WHOOWNS_ACTIONS.confirm) return inferred.confirm(value, context);
+      if (actionId === WHOOWNS_ACTIONS.notUs) return inferred.notUs(value, context);
+      // From a digest: the entity's card, to the presser alone, with its Confirm and Not us buttons.
+      if (actionId.startsWith(`${DIGEST_ACTIONS.reviewInferred}:`)) return { ...(await whoowns(decodeTarget(value), context)), replaceOriginal: false };
       if (actionId === WHOOWNS_ACTIONS.share) {
         const shared = { by: context.userId ?? 'someone' };
         const target = decodeTarget(value);

@@ -21,6 +21,12 @@ export interface CommandReply {
   visibility: 'ephemeral' | 'in_channel';
   /** For button presses: replace the message the button was on, rather than add one. */
   replaceOriginal?: boolean;
+  /**
+   * For button presses on a message in a channel: post as a reply in its thread, where everyone
+   * there sees it (visibility in_channel). On an ephemeral card, which has no thread, the presser
+   * alone gets it.
+   */
+  inThread?: boolean;
   /** Work to start once the reply is delivered (a retried task that keeps updating the message). */
   followUp?: () => Promise<void>;
 }

@@ -2,14 +2,20 @@ import type { KnownBlock } from '@slack/types';
 import { limitList, truncate } from './blockKit/limits';
 import { button, lookupChoices, type LookupTarget } from './blockKit/lookups';
 import { context, fitMessageBlocks, join, link, literal, mention, messageText, mrkdwn, mrkdwnObject, section, type Interpolation, type MessageText, type Mrkdwn } from './blockKit/mrkdwn';
+import { inferenceOf, type Inference, type Provenance } from '../src/catalog/provenance';
 import type { StoredEntity } from '../src/catalog/store';
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from './whoowns';
 import { onCallField } from './oncall.blocks';
 
-/** Action ids the whoowns card uses; listeners route on the `whoowns:` prefix. */
+/**
+ * Action ids the whoowns card uses. Confirm and Not us carry `<entity ref>|<owner ref>`: the
+ * inference the card showed, so that a press acts on what the presser saw.
+ */
 export const WHOOWNS_ACTIONS = {
   lookup: 'whoowns:lookup',
   share: 'whoowns:share',
+  confirm: 'whoowns:confirm',
+  notUs: 'whoowns:not-us',
 } as const;
 
 export interface RenderOptions {
@@ -27,6 +33,7 @@ const MEMBER_LIMIT = 20;
 const OWNED_LIMIT = 15;
 const TEAM_LIMIT = 8;
 const WARNING_LIMIT = 5;
+const EVIDENCE_LIMIT = 1000;
 
 /** The /whoowns card for one entity, or the "did you mean" answer when nothing matched. */
 export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}): KnownBlock[] {
@@ -42,8 +49,10 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
   const description = entity.entity.metadata.description;
   if (typeof description === 'string' && description.trim()) blocks.push(section(literal(description.trim())));
 
+  const inference = inferenceOf(entity);
   const fields: Mrkdwn[] = [];
-  if (result.owner) fields.push(mrkdwn`*Owner*\n${teamLine(result.owner, options.plainNames)}`);
+  if (result.owner) fields.push(mrkdwn`*Owner*\n${teamLine(result.owner, options.plainNames)}${inference ? mrkdwn`  _(inferred)_` : ''}`);
+  else if (inference) fields.push(mrkdwn`*Owner*\n_unknown_`);
   fields.push(mrkdwn`*On call*\n${onCallField(result.oncall, { plainNames: options.plainNames })}`);
   const repo = repositoryOf(entity);
   if (repo) fields.push(mrkdwn`*Repository*\n${link(repo.url, repo.label)}`);
@@ -67,16 +76,42 @@ export function renderWhoOwns(result: WhoOwnsResult, options: RenderOptions = {}
     const parent = result.owner.escalation;
     blocks.push(section(mrkdwn`*Nearest team with people:* ${teamLine(parent, options.plainNames)}\n${peopleLine(parent.members, MEMBER_LIMIT, options.plainNames)}`));
   }
+  if (result.provenance) blocks.push(context(provenanceLine(result.provenance, inference)));
   if (result.warnings.length) blocks.push(context(warningLines(result.warnings, WARNING_LIMIT)));
   if (result.alternatives.length) {
     blocks.push(...lookups(mrkdwn`Also called *${result.query}*:`, result.alternatives.map((alt) => ({ ref: alt.ref, label: `${kindLabel(alt.kind)} ${alt.name}` })), options));
   }
+  // Only an inference with an owner can be confirmed or rejected, and only where a button can be pressed.
+  const verdicts = inference && result.owner && !options.noButtons && !options.home ? inferenceButtons(entity.ref, result.owner.ref) : [];
   if (options.shared) {
+    if (verdicts.length) blocks.push({ type: 'actions', block_id: 'whoowns:inferred', elements: verdicts });
     blocks.push(context(sharedBy(options.shared.by)));
   } else if (!options.noButtons) {
-    blocks.push({ type: 'actions', block_id: 'whoowns:card', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, `ref:${entity.ref}`, 'primary')] });
+    blocks.push({ type: 'actions', block_id: 'whoowns:card', elements: [button('Share in channel', WHOOWNS_ACTIONS.share, `ref:${entity.ref}`, 'primary'), ...verdicts] });
   }
   return fitMessageBlocks(blocks);
+}
+
+/** What an inference rested on, in the words the card uses. */
+export function inferenceHeadline(from: Inference['from']): string {
+  if (from === 'codeowners') return 'Owner inferred from CODEOWNERS';
+  if (from === 'team-permission') return 'Owner inferred from team permissions';
+  if (from === 'none') return 'No owner could be inferred';
+  return 'Owner inferred by Backline';
+}
+
+/** How the owner is known: the inference and its evidence, or where the catalog declares it. */
+function provenanceLine(provenance: Provenance, inference: Inference | null): Mrkdwn {
+  const evidence = truncate(provenance.evidence, EVIDENCE_LIMIT);
+  if (provenance.kind === 'declared') return mrkdwn`:page_facing_up: Owner declared in the catalog: ${evidence}`;
+  const headline = inferenceHeadline(inference?.from ?? 'unknown');
+  const icon = inference?.from === 'none' ? ':grey_question:' : ':mag:';
+  return mrkdwn`${icon} *${headline}*, not declared in a catalog file\nEvidence: ${evidence}`;
+}
+
+function inferenceButtons(entityRef: string, ownerRef: string) {
+  const value = `${entityRef}|${ownerRef}`;
+  return [button('Confirm', WHOOWNS_ACTIONS.confirm, value), button('Not us', WHOOWNS_ACTIONS.notUs, value, 'danger')];
 }
 
 /** "What does #channel own?" and "what do @person's teams own?". */
@@ -124,7 +159,9 @@ export function renderHome(result: TeamsResult): KnownBlock[] {
 export function summaryText(result: WhoOwnsResult | TeamsResult): MessageText {
   if (result.kind === 'teams') return messageText(mrkdwn`${result.teams.length} team(s) found`);
   if (!result.match) return messageText(mrkdwn`Nothing in the catalog is called "${truncate(result.query, 200)}"`);
-  return messageText(result.owner ? mrkdwn`${result.match.ref} is owned by ${result.owner.displayName}` : mrkdwn`${result.match.ref} has no owner`);
+  const inferred = result.provenance?.kind === 'inferred';
+  if (!result.owner) return messageText(inferred ? mrkdwn`${result.match.ref} has no owner Backline could infer` : mrkdwn`${result.match.ref} has no owner`);
+  return messageText(inferred ? mrkdwn`${result.match.ref} is probably owned by ${result.owner.displayName} (inferred, not declared)` : mrkdwn`${result.match.ref} is owned by ${result.owner.displayName}`);
 }
 
 function usage(): KnownBlock[] {
@@ -175,7 +212,8 @@ function ownedLines(owns: StoredEntity[]): Mrkdwn {
   const { shown, more } = limitList(owns, OWNED_LIMIT);
   const lines = shown.map((entity) => {
     const type = (entity.entity.spec as { type?: unknown } | undefined)?.type;
-    return mrkdwn`• ${titleOf(entity)}  _${kindLabel(entity.kind)}${typeof type === 'string' ? ` · ${type}` : ''}_`;
+    const inferred = inferenceOf(entity) ? ' · owner inferred' : '';
+    return mrkdwn`• ${titleOf(entity)}  _${kindLabel(entity.kind)}${typeof type === 'string' ? ` · ${type}` : ''}${inferred}_`;
   });
   return join([...lines, ...(more ? [`…and ${more} more`] : [])], '\n');
 }

@@ -3,6 +3,7 @@ import type { CatalogStore, Neighbourhood, NeighbourhoodRequest, RelationRow, St
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { DocsLibrary, DocsLine } from '../src/docs/library';
 import type { SlackDirectory } from '../src/directory';
+import { isInferred, provenanceOf, type Provenance } from '../src/catalog/provenance';
 
 /** The ports the whoowns core needs: the catalog, read-only, and optionally Slack's directory. */
 export interface WhoOwnsPorts {
@@ -79,6 +80,8 @@ export interface WhoOwnsResult {
   /** Other entities the query names equally well (same name in another kind or namespace). */
   alternatives: StoredEntity[];
   owner: TeamInfo | null;
+  /** How the owner is known: declared in a catalog file, or inferred by Backline with its evidence; null when nothing matched. */
+  provenance: Provenance | null;
   placement: Placement | null;
   warnings: string[];
   /** Near misses by trigram similarity, best first, when nothing matched exactly. */
@@ -121,7 +124,7 @@ const REPO_SLUG = /^([A-Za-z0-9][-A-Za-z0-9_.]*)\/([A-Za-z0-9][-A-Za-z0-9_.]*)$/
  */
 export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<WhoOwnsResult> {
   const query = rawQuery.trim();
-  const result: WhoOwnsResult = { kind: 'entity', query, match: null, matchedBy: null, alternatives: [], owner: null, placement: null, warnings: [], suggestions: [] };
+  const result: WhoOwnsResult = { kind: 'entity', query, match: null, matchedBy: null, alternatives: [], owner: null, provenance: null, placement: null, warnings: [], suggestions: [] };
   if (query === '') return result;
 
   const found = await findEntity(query, ports, CARD_NEIGHBOURHOOD);
@@ -134,6 +137,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   result.match = match!;
   result.matchedBy = found.by;
   result.alternatives = alternatives;
+  result.provenance = provenanceOf(match!);
   // A card reads the entity with its relations (a lookup by name or title made that read already),
   // then, at once, its owner with the owner's people and its system with the system's domain: those
   // two are shared by many cards, and serve keeps them in its read cache. The steps below read from
@@ -308,7 +312,11 @@ async function resolveOwner(entity: StoredEntity, relations: RelationRow[], port
 
   const owner = await catalog.getByRef(ownerRef.toLowerCase());
   if (!owner) {
-    warnings.push(`The owner ${ownerRef} is not in the catalog: add it, or fix spec.owner of ${entity.ref}.`);
+    warnings.push(
+      isInferred(entity)
+        ? `The inferred owner ${ownerRef} is not in the catalog: add it, or add a catalog-info.yaml to the repository naming the real owner.`
+        : `The owner ${ownerRef} is not in the catalog: add it, or fix spec.owner of ${entity.ref}.`,
+    );
     return { ref: ownerRef, found: false, kind: ownerRef.slice(0, ownerRef.indexOf(':')), displayName: nameOf(ownerRef), slackChannel: null, userGroup: null, members: [], escalation: null };
   }
   if (owner.kind === 'user') {

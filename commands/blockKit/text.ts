@@ -74,6 +74,10 @@ const EMOJI: Record<string, string> = {
   rotating_light: '🚨',
   books: '📚',
   pager: '📟',
+  mag: '🔍',
+  page_facing_up: '📄',
+  grey_question: '❔',
+  no_entry_sign: '🚫',
 };
 
 function renderToken(inner: string): string {

@@ -88,6 +88,7 @@ export function whoOwnsJson(result: WhoOwnsResult): object {
           oncall: result.oncall ? result.oncall.oncall.map(onCallPersonJson) : [],
         }
       : null,
+    provenance: result.provenance ? { kind: result.provenance.kind, evidence: result.provenance.evidence } : null,
     alternatives: result.alternatives.map((entity) => canonicalEntityRef(entity.ref)),
     warnings: result.warnings,
     suggestions: result.suggestions.map((suggestion) => canonicalEntityRef(suggestion.ref)),

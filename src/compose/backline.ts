@@ -19,6 +19,7 @@ import type { Clock } from '../sources/github/client';
 import { createGitHubIntegration, type GitHubIntegration, type IngestBase } from '../sources/github/integration';
 import { PgGitHubCacheStore } from '../sources/github/PgGitHubCacheStore';
 import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
+import { createCatalogFilePullRequests, type CatalogFilePullRequests } from '../scaffolder/catalogFilePullRequests';
 import { composeScaffolder, createGitHubWriter } from '../scaffolder/compose';
 import { PgTaskStore } from '../scaffolder/PgTaskStore';
 import type { Scaffolder } from '../scaffolder/service';
@@ -152,4 +153,15 @@ export function openScaffolder(backline: Backline, options: { logger: Logger; gi
     logger: options.logger,
     spareSandboxes: options.spareSandboxes,
   });
+}
+
+/**
+ * Pull requests that add a catalog-info.yaml to a repository (the Confirm button of an inferred
+ * entity), through the scaffolder's GitHub pull request action; undefined without GitHub credentials.
+ */
+export function openCatalogFilePullRequests(backline: Backline, github: GitHubIntegration | undefined): CatalogFilePullRequests | undefined {
+  const { auth } = backline.config.github;
+  if (!github || !auth) return undefined;
+  const api = createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) });
+  return createCatalogFilePullRequests({ api, webUrl: github.hosts.webUrl });
 }

@@ -1,5 +1,8 @@
 import type { Applicability, CheckDefinition, FactCondition, Scorecard } from './model';
 
+/** The check that fails on Components Backline inferred from GitHub; its fix is the card's Confirm button. */
+export const DECLARED_IN_CATALOG_CHECK = 'declared-in-catalog';
+
 const CATALOG_DOCS = 'https://backstage.io/docs/features/software-catalog/descriptor-format';
 const OWNED: Applicability = { kinds: ['Component', 'API', 'Resource', 'System'] };
 const SOFTWARE: Applicability = { kinds: ['Component', 'API'] };
@@ -19,6 +22,18 @@ export const DEFAULT_CHECKS: CheckDefinition[] = [
     fix: { text: 'Set spec.owner to a Group that exists in the catalog, e.g. owner: group:default/payments.', url: `${CATALOG_DOCS}#specowner-required` },
     appliesTo: OWNED,
     rule: { all: [is('owner.exists'), is('owner.isGroup')] },
+    level: 'bronze',
+  },
+  {
+    id: DECLARED_IN_CATALOG_CHECK,
+    title: 'Declared in the catalog',
+    why: 'Backline inferred it from GitHub (CODEOWNERS or team permissions): until a catalog-info.yaml says who owns it, its owner is a guess.',
+    fix: {
+      text: 'Press Confirm on its /whoowns card (Review opens it): Backline opens a pull request adding catalog-info.yaml with the owner it inferred. Press Not us if your team does not own it.',
+      url: `${CATALOG_DOCS}#overall-shape-of-an-entity`,
+    },
+    appliesTo: SERVICES,
+    rule: { all: [is('declaredInCatalog')] },
     level: 'bronze',
   },
   {

@@ -17,7 +17,8 @@ import { handleGitHubWebhook } from '../sources/github/webhook';
 import { receiveGitHubWebhooks } from '../sources/github/webhookReceiver';
 import { repoTargetOf } from '../scaffolder/compose';
 import { createSlackProgressMessenger } from '../slack/progressMessages';
-import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
+import { openBackline, openCatalogFilePullRequests, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
+import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
 import { openDigests, openHealth } from '../compose/health';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
 import { checkInstallationAtStart } from './checksAtStart';
@@ -99,6 +100,13 @@ export async function startServer(config: Config, options: { logger: Logger; ack
           repoTarget: repoTargetOf(config.github),
         },
         digests: digests.commandPorts({ directory }),
+        inferred: {
+          corrections: PgOwnershipCorrections.create({ pool }),
+          pullRequests: openCatalogFilePullRequests(backline, githubIntegration),
+          refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
+          // Buttons are pressed once serve has started, by when delivery (below) is running.
+          outbox: { enqueue: (messages) => delivery.outbox.enqueue(messages) },
+        },
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),

@@ -127,6 +127,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     }
     let reply: CommandReply | undefined;
     let release: () => Promise<void> = async () => undefined;
+    const thread = threadOf(body as ThreadedPress);
     try {
       reply = await commands.act(actionId, value, context);
       if (!reply) {
@@ -134,6 +135,8 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
         outcome = 'ignored';
         return;
       }
+      // An ephemeral card has no thread: what would go there goes to the presser alone.
+      if (reply.inThread && !thread) reply = { ...reply, inThread: false, visibility: 'ephemeral', replaceOriginal: false };
       // A double click or a replayed request must not post to the channel twice, on any replica.
       const press = { key: buttonPressKey(body, action as ButtonAction), userId: body.user.id };
       const claimed = await claimChannelPost(deps.receipts, press, reply);
@@ -146,8 +149,18 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       metrics.requests.inc({ command: `action:${actionId.split(':').slice(0, 2).join(':')}`, outcome });
       metrics.latency.observe({ command: `action:${actionId.split(':').slice(0, 2).join(':')}` }, (performance.now() - started) / 1000);
     }
-    if (reply && body.response_url) {
-      await deliver(respond, reply, metrics).catch(async (error: unknown) => {
+    if (reply && (body.response_url || (reply.inThread && thread))) {
+      const privately = { ...reply, inThread: false, visibility: 'ephemeral' as const, replaceOriginal: false };
+      const delivered =
+        reply.inThread && thread
+          ? postInThread(client, thread, reply, metrics).catch(async (error: unknown) => {
+              // Slack refuses a thread the bot cannot post in (a private channel it is not in): the presser still hears.
+              if (!body.response_url) throw error;
+              logger.warn('could not reply in the thread; answering the presser alone', { error });
+              await deliver(respond, privately, metrics);
+            })
+          : deliver(respond, reply, metrics);
+      await delivered.catch(async (error: unknown) => {
         await release().catch(() => undefined);
         throw error;
       });
@@ -213,6 +226,32 @@ interface ActionView {
   callback_id: string;
   private_metadata?: string;
   state?: { values?: unknown };
+}
+
+/** What a block_actions payload says about the message a button was on. */
+interface ThreadedPress {
+  container?: { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | null;
+  message?: { ts?: string; thread_ts?: string } | null;
+}
+
+/**
+ * The thread of the channel message a button was on (the thread it is itself in, when it is a
+ * reply), or undefined for an ephemeral message or a view, which have none.
+ */
+function threadOf(press: ThreadedPress): { channel: string; ts: string } | undefined {
+  const container = press.container;
+  if (!container || container.type !== 'message' || container.is_ephemeral || !container.channel_id || !container.message_ts) return undefined;
+  return { channel: container.channel_id, ts: press.message?.thread_ts ?? container.message_ts };
+}
+
+async function postInThread(client: App['client'], thread: { channel: string; ts: string }, reply: CommandReply, metrics: BacklineMetrics): Promise<void> {
+  try {
+    await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text, blocks: reply.blocks });
+    metrics.slackCalls.inc({ method: 'chat.postMessage', outcome: 'ok' });
+  } catch (error) {
+    metrics.slackCalls.inc({ method: 'chat.postMessage', outcome: 'error' });
+    throw error;
+  }
 }
 
 /** Bolt types options acks for legacy dialogs too; block suggestions answer with option objects. */

@@ -26,6 +26,7 @@ function result(extra: Partial<WhoOwnsResult> = {}): WhoOwnsResult {
     matchedBy: 'name',
     alternatives: [],
     owner: team([person(1, 'U01'), person(2)]),
+    provenance: null,
     placement: { system: 'system:default/payments-platform', domain: 'domain:default/financial-core', dependsOn: 2, dependencyOf: 1, providesApis: 1, consumesApis: 0 },
     warnings: [],
     suggestions: [],
@@ -111,6 +112,65 @@ describe('the /whoowns card', () => {
   });
 });
 
+describe('the /whoowns card of an inferred entity', () => {
+  const inferred = (from: string, evidence: string): StoredEntity => ({
+    ...entity('component', 'payments-api', { spec: { type: 'unknown', lifecycle: 'unknown' }, annotations: { 'backline.dev/inferred-from': from, 'backline.dev/inferred-evidence': evidence, 'github.com/project-slug': 'acme/payments-api' } }),
+    locationKey: 'github-inferred:https://github.com/acme/payments-api',
+  });
+
+  it('marks the owner inferred, says from what with the evidence, and offers Confirm and Not us beside Share', () => {
+    const match = inferred('codeowners', '.github/CODEOWNERS line 3: * @acme/payments');
+    const blocks = renderWhoOwns(result({ query: 'payments-api', match, placement: null, provenance: { kind: 'inferred', evidence: '.github/CODEOWNERS line 3: * @acme/payments' } }));
+    expect(blocks[2]).toEqual({
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: '*Owner*\n*Payments*  <#C04PAYMENTS1>  _(inferred)_' },
+        { type: 'mrkdwn', text: '*On call*\nnot configured' },
+        { type: 'mrkdwn', text: '*Repository*\n<https://github.com/acme/payments-api|acme/payments-api>' },
+      ],
+    });
+    expect(blocks.slice(-2)).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':mag: *Owner inferred from CODEOWNERS*, not declared in a catalog file\nEvidence: .github/CODEOWNERS line 3: * @acme/payments' }] },
+      {
+        type: 'actions',
+        block_id: 'whoowns:card',
+        elements: [
+          { type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'ref:component:default/payments-api', style: 'primary' },
+          { type: 'button', text: { type: 'plain_text', text: 'Confirm', emoji: true }, action_id: 'whoowns:confirm', value: 'component:default/payments-api|group:default/payments' },
+          { type: 'button', text: { type: 'plain_text', text: 'Not us', emoji: true }, action_id: 'whoowns:not-us', value: 'component:default/payments-api|group:default/payments', style: 'danger' },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps Confirm and Not us on the shared card, where the team sees it, and leaves them out where nothing can press them', () => {
+    const match = inferred('team-permission', 'team payments has admin permission on acme/payments-api');
+    const shared = renderWhoOwns(result({ match, placement: null, provenance: { kind: 'inferred', evidence: 'team payments has admin permission on acme/payments-api' } }), { shared: { by: 'U9' } });
+    expect(shared.slice(-3).map((block) => block.type === 'actions' ? block.elements.map((element) => (element as { action_id: string }).action_id) : block)).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':mag: *Owner inferred from team permissions*, not declared in a catalog file\nEvidence: team payments has admin permission on acme/payments-api' }] },
+      ['whoowns:confirm', 'whoowns:not-us'],
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U9> with /whoowns' }] },
+    ]);
+    const printed = renderWhoOwns(result({ match, placement: null, provenance: { kind: 'inferred', evidence: 'x' } }), { noButtons: true, plainNames: true });
+    expect(printed.filter((block) => block.type === 'actions')).toEqual([]);
+  });
+
+  it('says when no owner could be inferred, with nothing to confirm', () => {
+    const match = inferred('none', 'no CODEOWNERS rule owns the repository root, and no single team administers acme/payments-api');
+    const blocks = renderWhoOwns(result({ match, owner: null, placement: null, provenance: { kind: 'inferred', evidence: 'no CODEOWNERS rule owns the repository root, and no single team administers acme/payments-api' } }));
+    expect(blocks[2]).toMatchObject({ fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Owner*\n_unknown_' }]) });
+    expect(blocks.slice(-2)).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':grey_question: *No owner could be inferred*, not declared in a catalog file\nEvidence: no CODEOWNERS rule owns the repository root, and no single team administers acme/payments-api' }] },
+      { type: 'actions', block_id: 'whoowns:card', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'ref:component:default/payments-api', style: 'primary' }] },
+    ]);
+  });
+
+  it('says where a declared owner is declared', () => {
+    const blocks = renderWhoOwns(result({ provenance: { kind: 'declared', evidence: 'spec.owner: payments in https://github.com/northwind/payments-service/blob/main/catalog-info.yaml' } }));
+    expect(blocks.at(-2)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ':page_facing_up: Owner declared in the catalog: spec.owner: payments in https://github.com/northwind/payments-service/blob/main/catalog-info.yaml' }] });
+  });
+});
+
 describe('the teams view', () => {
   it('lists what each team owns, cut to fit, with a share button', () => {
     const owns = Array.from({ length: 40 }, (_, i) => entity('component', `svc-${i}`, { spec: { type: 'service' } }));
@@ -122,5 +182,11 @@ describe('the teams view', () => {
     expect(text).toContain('…and 3 more teams');
     expect(blocks.at(-1)).toEqual({ type: 'actions', block_id: 'whoowns:teams', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Share in channel', emoji: true }, action_id: 'whoowns:share', value: 'channel:C04PAYMENTS1|team-payments', style: 'primary' }] });
     expect(checkMessageLimits({ text: 'x', blocks })).toEqual([]);
+  });
+
+  it('marks what a team is only guessed to own', () => {
+    const guessed = { ...entity('component', 'payments-api', { spec: { type: 'unknown' }, annotations: { 'backline.dev/inferred-from': 'codeowners' } }), locationKey: 'github-inferred:https://github.com/acme/payments-api' };
+    const blocks = renderTeamsOwnership({ kind: 'teams', input: { kind: 'channel', channelId: 'C04PAYMENTS1', channelName: null }, person: null, teams: [{ team: team([]), owns: [entity('component', 'ledger', { spec: { type: 'service' } }), guessed] }], ownedDirectly: [], warnings: [] });
+    expect(blocks[3]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '• ledger  _Component · service_\n• payments-api  _Component · unknown · owner inferred_' } });
   });
 });

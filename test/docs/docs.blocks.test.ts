@@ -101,7 +101,7 @@ describe('the /docs card', () => {
 
 describe('the docs line of the /whoowns card', () => {
   const card = (docs: WhoOwnsResult['docs']) =>
-    renderWhoOwns({ kind: 'entity', query: 'payments-service', match: payments, matchedBy: 'name', alternatives: [], owner: null, placement: null, warnings: [], suggestions: [], docs });
+    renderWhoOwns({ kind: 'entity', query: 'payments-service', match: payments, matchedBy: 'name', alternatives: [], owner: null, provenance: null, placement: null, warnings: [], suggestions: [], docs });
   const docsField = (blocks: ReturnType<typeof card>) => JSON.stringify(blocks).match(/\*Docs\*\\n[^"]*/)?.[0];
 
   it('shows the built site with its age, and flags a stale or unreachable one', () => {

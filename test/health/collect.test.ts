@@ -21,6 +21,7 @@ describe('collecting facts and scoring the whole catalog', () => {
     expect(first).toMatchObject({ entities: 8, factChanges: 8 });
     const facts = await store.currentFacts(['component:default/payments-api', 'component:default/legacy-job', 'component:default/orphan', 'component:default/solo']);
     expect(facts.get('component:default/payments-api')!.facts).toEqual({
+      declaredInCatalog: true,
       hasDescription: true,
       lifecycle: 'production',
       hasSystem: true,
@@ -82,6 +83,7 @@ describe('collecting facts and scoring the whole catalog', () => {
     const api = team.entities[0]!;
     // Catalog, ownership and on-call checks pass; GitHub and docs facts are unknown without GitHub or TechDocs.
     expect(statusesOf(api.results)).toEqual({
+      'declared-in-catalog': 'pass',
       'owned-by-a-team': 'pass',
       'has-description': 'pass',
       'has-lifecycle': 'pass',

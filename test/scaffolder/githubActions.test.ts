@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { GitHubApi } from '../../src/scaffolder/actions/githubApi';
 import { createGitHubPullRequest } from '../../src/scaffolder/actions/githubPullRequest';
 import { createGitHubRepositoryActions } from '../../src/scaffolder/actions/githubRepository';
 import type { Action, ActionContext } from '../../src/scaffolder/actions/types';
@@ -10,13 +11,14 @@ import { MemoryGitHubCacheStore } from '../../src/sources/github/cache';
 import { startFakeGitHub, type FakeGitHub } from '../support/fakeGithub';
 
 let github: FakeGitHub;
+let api: GitHubApi;
 let actions: Map<string, Action>;
 let workspace: string;
 let repoUrl: string;
 
 beforeAll(async () => {
   github = await startFakeGitHub();
-  const api = createGitHubWriter({ apiUrl: github.url, auth: { kind: 'token', token: 'ghp_backline_test' }, cache: new MemoryGitHubCacheStore() });
+  api = createGitHubWriter({ apiUrl: github.url, auth: { kind: 'token', token: 'ghp_backline_test' }, cache: new MemoryGitHubCacheStore() });
   actions = new Map([createGitHubPullRequest({ api, webUrl: github.web }), ...createGitHubRepositoryActions({ api, webUrl: github.web })].map((action) => [action.id, action]));
 });
 afterAll(() => github.close());
@@ -91,6 +93,28 @@ describe('publish:github:pull-request', () => {
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({ title: 'Two', body: 'updated', commits: 1 });
     expect(pulls[0]!.files['src/extra.ts']).toBe('extra\n');
+  });
+
+  it('with update, updates the pull request another run opened between its look and its request, rather than failing', async () => {
+    await writeFiles(1);
+    const input = { repoUrl, branchName: 'backline/catalog-info', title: 'Add catalog-info.yaml', description: 'd', update: true };
+    // The other run (another replica) opens the pull request right after this one has looked for it.
+    let raced = false;
+    const racing: GitHubApi = {
+      request: async (request) => {
+        const answer = await api.request(request);
+        if (!raced && request.method === 'GET' && request.path.endsWith('/pulls')) {
+          raced = true;
+          await run('publish:github:pull-request', input);
+        }
+        return answer;
+      },
+    };
+    const context: ActionContext = { input, workspace, templateDir: null, templateName: 't', log: () => undefined, previouslyLeftBehind: [], leave: () => undefined, dryRun: false, publishedRepositories: [] };
+    const output = await createGitHubPullRequest({ api: racing, webUrl: github.web }).run(context);
+    expect(output.pullRequestNumber).toBe(1);
+    expect(github.pullRequests('acme', repoName())).toHaveLength(1);
+    expect(github.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/pulls')).map((request) => request.status)).toEqual([201, 422]);
   });
 
   it('refuses a targetPath that leaves the repository, before calling GitHub', async () => {

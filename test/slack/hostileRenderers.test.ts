@@ -7,6 +7,7 @@ import { UserFacingError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 import { failureReply } from '../../src/slack/replies';
+import { renderConfirmed, renderNotAMember, renderRejected, renderTeamNotice, type InferenceSubject } from '../../commands/inferredOwnership.blocks';
 import { hostileDigest, hostileDocs, hostileNudge, hostileOnCall, hostileTask, hostileTeams, hostileTemplate, hostileWhoOwns, FIXTURE_MARKUP } from '../support/hostileFixtures';
 import { blockUrls, foreignMarkup, HOSTILE_STRINGS, linkTargetsOf, mrkdwnTexts } from '../support/hostileStrings';
 
@@ -19,6 +20,10 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
   }],
   ['the /whoowns card with its repository from backstage.io/source-location and its docs from the cache', (h) => {
     const result = hostileWhoOwns(h, { slug: false, docsFromCache: true });
+    return { text: summaryText(result), blocks: renderWhoOwns(result) };
+  }],
+  ['the /whoowns card of an inferred entity, with its evidence and its Confirm and Not us buttons', (h) => {
+    const result = hostileWhoOwns(h, { inferred: true });
     return { text: summaryText(result), blocks: renderWhoOwns(result) };
   }],
   ['the /whoowns card shared in the channel', (h) => {
@@ -77,6 +82,10 @@ const MESSAGES: Array<[message: string, render: (h: string) => { text: string; b
     const result = { ...hostileDocs(h, { site: false }), entity: null, link: null, pages: [], suggestions: [{ ref: h, title: h }] };
     return { text: docsSummaryText(result), blocks: renderDocs(result, { noButtons: true }) };
   }],
+  ['the thread reply to Confirm', (h) => renderConfirmed(hostileSubject(h), { userId: h, pullRequest: { url: h, number: 7 } })],
+  ['the thread reply to Not us', (h) => renderRejected(hostileSubject(h), { userId: h, rereading: true })],
+  ['what the team hears after Not us', (h) => renderTeamNotice(hostileSubject(h), { userId: h })],
+  ['the refusal of Confirm to someone outside the team', (h) => renderNotAMember(hostileSubject(h), { verdict: 'confirm', inCatalog: false })],
   ['the health digest', (h) => renderDigest(hostileDigest(h))],
   ['the snooze confirmation', (h) => snoozeConfirmation({ title: h, entities: [h], userId: h, until: AT })],
   ['a nudge', (h) => renderNudge(hostileNudge(h))],
@@ -138,4 +147,9 @@ function expectOnlyHttpUrls(blocks: unknown): void {
     expect(['http:', 'https:']).toContain(new URL(url).protocol);
     expect(url).not.toMatch(/[\s|<>]/);
   }
+}
+
+/** What Confirm and Not us talk about, with a hostile string in everything the catalog or GitHub wrote. */
+function hostileSubject(h: string): InferenceSubject {
+  return { entityRef: 'component:default/payments-service', entityName: h, team: hostileWhoOwns(h).owner!, repository: h, evidence: h };
 }

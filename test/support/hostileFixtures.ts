@@ -6,6 +6,7 @@
 import type { PersonInfo, TeamInfo, TeamsResult, WhoOwnsResult } from '../../commands/whoowns';
 import type { OnCallResult } from '../../commands/oncall';
 import type { DocsResult } from '../../commands/docs';
+import { INFERRED_EVIDENCE_ANNOTATION, INFERRED_FROM_ANNOTATION, provenanceOf } from '../../src/catalog/provenance';
 import type { StoredEntity } from '../../src/catalog/store';
 import type { TeamDigest } from '../../src/health/digest';
 import type { NudgeBatch } from '../../src/health/nudges';
@@ -79,8 +80,11 @@ export function hostileOnCallAnswer(h: string): OnCallAnswer {
   };
 }
 
-export function hostileWhoOwns(h: string, options: { slug?: boolean; docsFromCache?: boolean } = {}): WhoOwnsResult {
-  const entity = hostileEntity(h, options);
+/** With `inferred`, the entity is one Backline inferred, with hostile evidence (and a hostile source). */
+export function hostileWhoOwns(h: string, options: { slug?: boolean; docsFromCache?: boolean; inferred?: boolean } = {}): WhoOwnsResult {
+  const declared = hostileEntity(h, options);
+  const annotations = { ...declared.entity.metadata.annotations, [INFERRED_FROM_ANNOTATION]: h, [INFERRED_EVIDENCE_ANNOTATION]: h };
+  const entity = options.inferred ? { ...declared, locationKey: `github-inferred:${h}`, entity: { ...declared.entity, metadata: { ...declared.entity.metadata, annotations } } } : declared;
   return {
     kind: 'entity',
     query: h,
@@ -88,6 +92,7 @@ export function hostileWhoOwns(h: string, options: { slug?: boolean; docsFromCac
     matchedBy: 'title',
     alternatives: [{ ...entity, name: h }],
     owner: { ...team(h, team(h)), found: false, members: [] },
+    provenance: provenanceOf(entity),
     placement: { system: `system:default/${h}`, domain: `domain:default/${h}`, dependsOn: 1, dependencyOf: 0, providesApis: 0, consumesApis: 0 },
     warnings: [h, h],
     suggestions: [],

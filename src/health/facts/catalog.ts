@@ -1,3 +1,4 @@
+import { isInferred } from '../../catalog/provenance';
 import type { StoredEntity } from '../../catalog/store';
 import type { Facts } from '../model';
 import type { EntityTraits } from '../rules';
@@ -19,6 +20,7 @@ export function catalogFacts(entity: StoredEntity, snapshot: CatalogSnapshot): F
   const owner = ownerKey ? snapshot.get(ownerKey) : undefined;
   const ownerIsGroup = owner?.kind === 'group';
   return {
+    declaredInCatalog: !isInferred(entity),
     hasDescription: typeof metadata.description === 'string' && metadata.description.trim() !== '',
     lifecycle: typeof spec.lifecycle === 'string' && spec.lifecycle.trim() ? spec.lifecycle : null,
     hasSystem: snapshot.targets(entity.refKey, 'partOf').some((ref) => ref.startsWith('system:')),

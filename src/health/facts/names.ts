@@ -19,6 +19,7 @@ export const FACTS: readonly FactInfo[] = [
   { name: 'hasSystem', type: 'boolean', source: 'catalog', description: 'The entity is part of a System (spec.system).' },
   { name: 'hasTechDocs', type: 'boolean', source: 'catalog', description: 'It has a backstage.io/techdocs-ref or backstage.io/techdocs-entity annotation.' },
   { name: 'hasRepository', type: 'boolean', source: 'catalog', description: 'It names a repository: github.com/project-slug, or backstage.io/source-location.' },
+  { name: 'declaredInCatalog', type: 'boolean', source: 'catalog', description: 'Declared in a catalog file; false for a Component Backline inferred from GitHub (backline.dev/inferred-from).' },
   { name: 'owner.exists', type: 'boolean', source: 'catalog', description: 'spec.owner is set and that entity is in the catalog (a Group counts as its own owner).' },
   { name: 'owner.isGroup', type: 'boolean', source: 'catalog', description: 'The owner is a Group, not an individual User.' },
   { name: 'owner.hasMembers', type: 'boolean', source: 'catalog', description: 'The owning Group has at least one member in the catalog.' },

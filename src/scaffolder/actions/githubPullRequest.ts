@@ -68,17 +68,22 @@ export function createGitHubPullRequest(options: { api: GitHubApi; webUrl: strin
       context.leave({ kind: 'branch', key, description: `the branch ${branchName} of ${owner}/${repo}, pushed without its pull request`, complete: false });
 
       let pull: { number: number; html_url: string; base: { ref: string } } | undefined;
-      if (update || ours) {
+      const updateOpen = async () => {
         const open = await call({ method: 'GET', path: `/repos/${owner}/${repo}/pulls`, query: { head: `${owner}:${branchName}`, base, state: 'open' } }, [200], 'looking for an open pull request');
         const existing = (open.data as Array<{ number: number }>)[0];
-        if (existing) {
-          const patched = await call({ method: 'PATCH', path: `/repos/${owner}/${repo}/pulls/${existing.number}`, body: { title, body: description } }, [200], `updating pull request #${existing.number}`);
-          pull = patched.data as typeof pull;
-        }
-      }
+        if (!existing) return undefined;
+        const patched = await call({ method: 'PATCH', path: `/repos/${owner}/${repo}/pulls/${existing.number}`, body: { title, body: description } }, [200], `updating pull request #${existing.number}`);
+        return patched.data as typeof pull;
+      };
+      if (update || ours) pull = await updateOpen();
       if (!pull) {
-        const opened = await call({ method: 'POST', path: `/repos/${owner}/${repo}/pulls`, body: { title, body: description, head: branchName, base, draft } }, [201], 'opening the pull request');
-        pull = opened.data as typeof pull;
+        const opened = await call({ method: 'POST', path: `/repos/${owner}/${repo}/pulls`, body: { title, body: description, head: branchName, base, draft } }, update || ours ? [201, 422] : [201], 'opening the pull request');
+        // Another run opened it between the look above and this request (two at once): update that one.
+        pull = opened.status === 422 ? await updateOpen() : (opened.data as typeof pull);
+        if (!pull) {
+          const said = (opened.data as { message?: unknown } | null)?.message;
+          throw new ActionError(`GitHub answered 422 when opening the pull request (POST /repos/${owner}/${repo}/pulls)${typeof said === 'string' && said ? `: ${said}` : ''}`);
+        }
       }
       const { number, html_url: remoteUrl } = pull!;
       context.leave({ kind: 'branch', key, description: `the pull request #${number} of ${owner}/${repo} (${remoteUrl})`, complete: true });

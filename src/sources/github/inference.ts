@@ -1,3 +1,4 @@
+import { INFERRED_EVIDENCE_ANNOTATION as INFERRED_EVIDENCE, INFERRED_FROM_ANNOTATION as INFERRED_FROM } from '../../catalog/provenance';
 import { parseCodeOwners, rootRule, type CodeOwner } from './codeowners';
 
 /** A repository's permission levels for a team, as GitHub names them, strongest first. */
@@ -30,8 +31,6 @@ export interface Inference {
   evidence: string;
 }
 
-export const INFERRED_FROM = 'backline.dev/inferred-from';
-export const INFERRED_EVIDENCE = 'backline.dev/inferred-evidence';
 
 /**
  * A Component for a repository without a catalog file. Its owner is, in order: the CODEOWNERS rule

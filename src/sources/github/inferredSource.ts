@@ -2,12 +2,13 @@ import yaml from 'js-yaml';
 import type { LocationSource } from '../../catalog/locationSources';
 import type { LocationTarget } from '../../catalog/processing';
 import { sha256 } from '../../catalog/files';
+import { INFERRED_LOCATION_TYPE } from '../../catalog/provenance';
 import { PREFETCH_TTL_MS, repoKey, type GitHubContext } from './context';
 import { inferComponent } from './inference';
 import { readCodeOwners, readTeamPermissions, type InferableRepo } from './inferenceFacts';
 
 /** One repository without a catalog file, as a location: its target is the repository's web address. */
-export const INFERRED_LOCATION = 'github-inferred';
+export const INFERRED_LOCATION = INFERRED_LOCATION_TYPE;
 
 /**
  * The inferred children of an organisation: one location per repository without a catalog file,
