@@ -43,7 +43,10 @@ cleanup() {
     fi
     [ -s "$work/fake.log" ] && { echo "--- fake Slack API ---" >&2; tail -20 "$work/fake.log" >&2; }
   fi
-  podman rm -f -t 0 "$app_container" "$cli_container" "$pg_container" >/dev/null 2>&1 || true
+  # One at a time: podman 4.3's `rm -f` stops at the first name that does not exist.
+  for container in "$app_container" "$cli_container" "$pg_container"; do
+    podman rm -f -t 0 "$container" >/dev/null 2>&1 || true
+  done
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
   rm -rf "$work"
   exit "$status"
