@@ -1,7 +1,7 @@
 {{- /*
 Named templates. The chart keeps to a small part of Helm's template language, which
 test/support/goTemplate.ts renders for test/deploy/helmChart.test.ts: values and built-in objects,
-if / else if / else, with, range over lists, define and include, and the functions listed there.
+if / else if / else, with, range, define and include, and the functions of goTemplateFunctions.ts.
 */ -}}
 
 {{- define "backline.name" -}}
