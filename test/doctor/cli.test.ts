@@ -61,6 +61,7 @@ describe('backline doctor', () => {
       'slack.channels ok',
       'github.auth ok',
       'github.org:acme ok',
+      'github.teams:acme ok',
       'oncall.pagerduty ok',
       'oncall.opsgenie skipped',
       'docs.techdocs ok',

@@ -27,7 +27,26 @@ describe('GitHub with a token', () => {
     const report = await doctor(tokenEnv());
     expect(check(report, 'github.auth')).toEqual({ name: 'github.auth', status: 'ok', message: expect.stringMatching(/^GITHUB_TOKEN works; rate limit: [\d,]+ of 1,000 requests left until \d\d:\d\d UTC$/), fix: null });
     expect(check(report, 'github.org:acme')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^reads acme's repositories; rate limit: 99\d of 1,000 requests left until/) });
-    expect(github.requests.map((request) => `${request.method} ${request.path} ${request.status}`).sort()).toEqual(['GET /orgs/acme/repos 200', 'GET /rate_limit 200']);
+    expect(github.requests.map((request) => `${request.method} ${request.path} ${request.status}`).sort()).toEqual(['GET /orgs/acme/repos 200', 'GET /orgs/acme/teams 200', 'GET /rate_limit 200']);
+  });
+
+  it('says when inference cannot read the teams it names as owners, and what the token needs', async () => {
+    await withGitHub();
+    github.refuse('/orgs/acme/teams', 403, 'Must have admin rights to Repository.');
+    const found = check(await doctor(tokenEnv()), 'github.teams:acme');
+    expect(found).toEqual({
+      name: 'github.teams:acme',
+      status: 'problem',
+      message: "Inferred owners are teams, and team import brings them in, but GitHub refused to list acme's teams: GitHub answered 403 to GET /orgs/acme/teams: Must have admin rights to Repository.",
+      fix: 'Give the token read:org (classic) or Members: read on acme (fine-grained), or set BACKLINE_GITHUB_IMPORT_TEAMS=false to go without teams.',
+    });
+  });
+
+  it('does not read teams when neither inference nor team import wants them', async () => {
+    await withGitHub();
+    const report = await doctor(tokenEnv({ BACKLINE_GITHUB_INFER: 'false' }));
+    expect(report.checks.map((finding) => finding.name)).not.toContain('github.teams:acme');
+    expect(github.requests.map((request) => request.path)).not.toContain('/orgs/acme/teams');
   });
 
   it('says when GitHub rejects the token, and how to make a new one', async () => {

@@ -46,7 +46,8 @@ describe('serve at start', () => {
     expect(doctor.filter((line) => line.level === 'warn').map((line) => [line.check ?? null, line.msg])).toEqual([
       ['github.auth', expect.stringMatching(/^github\.auth: GitHub did not answer at http:\/\/127\.0\.0\.1:\d+\/api\/v3/)],
       ['github.org:acme', expect.stringMatching(/^github\.org:acme: GitHub did not answer/)],
-      [null, 'start-up checks found 2 problems; serve runs on, and `backline doctor` prints them with their fixes'],
+      ['github.teams:acme', expect.stringMatching(/^github\.teams:acme: GitHub did not answer/)],
+      [null, 'start-up checks found 3 problems; serve runs on, and `backline doctor` prints them with their fixes'],
     ]);
     expect(doctor.find((line) => line.check === 'github.auth')?.fix).toBe(
       `Check that this machine reaches ${githubDown} (network, firewall, HTTPS proxy) and that GITHUB_API_URL is right: Leave it unset for github.com; for GitHub Enterprise Server use https://HOST/api/v3.`,

@@ -15,12 +15,27 @@ export async function checkGitHub(github: Config['github'], probe: GitHubProbe |
       ...orgs.map((org) => skipped(`github.org:${org}`, 'not checked: no GitHub credentials')),
     ];
   }
-  const [signIn, ...organisations] = await Promise.all([probe.signIn(), ...orgs.map((org) => probe.organisation(org))]);
+  // Inference names teams as owners, so it imports them unless told not to; both need read:org.
+  const readsTeams = github.importTeams ?? github.infer;
+  const [signIn, organisations, teams] = await Promise.all([probe.signIn(), Promise.all(orgs.map((org) => probe.organisation(org))), Promise.all(readsTeams ? orgs.map((org) => probe.teams(org)) : [])]);
   return [
-    authFinding(probe.auth, signIn!, github.apiUrl),
+    authFinding(probe.auth, signIn, github.apiUrl),
     ...(orgs.length === 0 ? [skipped('github.orgs', 'not configured: BACKLINE_GITHUB_ORGS is not set, so no organisation is read (publishing repositories still uses the credentials)')] : []),
-    ...orgs.map((org, i) => organisationFinding(probe.auth, org, organisations[i]!, github.apiUrl)),
+    ...orgs.flatMap((org, i) => [organisationFinding(probe.auth, org, organisations[i]!, github.apiUrl), ...(readsTeams ? [teamsFinding(probe.auth, org, teams[i]!, github.infer)] : [])]),
   ];
+}
+
+function teamsFinding(auth: GitHubProbe['auth'], org: string, answer: GitHubProbeResult<{ teams: number }>, infer: boolean): Finding {
+  const name = `github.teams:${org}`;
+  const why = infer ? 'Inferred owners are teams, and team import brings them in' : 'BACKLINE_GITHUB_IMPORT_TEAMS imports them';
+  if (answer.ok) return answer.value.teams === 0 ? ok(name, `${org} has no teams these credentials can see; inferred owners come from CODEOWNERS people only`) : ok(name, `reads ${org}'s teams`);
+  const access =
+    auth === 'app'
+      ? `Give the App the organisation permission Members: read (its settings → Permissions & events), then accept the new permission on ${org}.`
+      : `Give the token read:org (classic) or Members: read on ${org} (fine-grained), or set BACKLINE_GITHUB_IMPORT_TEAMS=false to go without teams.`;
+  if (answer.failure === 'not_found' || answer.failure === 'forbidden') return problem(name, `${why}, but GitHub refused to list ${org}'s teams: ${answer.message}`, access);
+  if (answer.failure === 'unauthorized') return problem(name, `GitHub rejected the credentials for ${org}'s teams: ${answer.message}`, 'See github.auth.');
+  return problem(name, answer.message, access);
 }
 
 function authFinding(auth: GitHubProbe['auth'], answer: GitHubProbeResult<{ app: string | null }>, apiUrl: string): Finding {

@@ -23,6 +23,8 @@ export interface GitHubProbe {
   signIn(): Promise<GitHubProbeResult<{ app: string | null }>>;
   /** The first repository of the organisation as discovery lists them (for an App, as its installation there). */
   organisation(org: string): Promise<GitHubProbeResult<{ repositories: number }>>;
+  /** The first team of the organisation, as team import and inference read them (they need read:org). */
+  teams(org: string): Promise<GitHubProbeResult<{ teams: number }>>;
 }
 
 type OctokitModule = typeof import('octokit', { with: { 'resolution-mode': 'import' } });
@@ -103,6 +105,18 @@ export function createGitHubProbe(options: { apiUrl: string; auth: GitHubAuth; t
         const answer = await send(reader, 'GET /orgs/{org}/repos', { org, type: 'all', sort: 'created', direction: 'asc', per_page: 1 });
         if (answer.status !== 200) return failureOf(answer, `GET /orgs/${org}/repos`);
         return { ok: true, value: { repositories: Array.isArray(answer.data) ? answer.data.length : 0 }, rateLimit: rateLimitOf(answer) };
+      } catch (error) {
+        return unanswered(error);
+      }
+    },
+    async teams(org) {
+      try {
+        const { client, app } = await load();
+        const reader = client ?? (await installation(app!, org));
+        if (!('request' in reader)) return reader;
+        const answer = await send(reader, 'GET /orgs/{org}/teams', { org, per_page: 1 });
+        if (answer.status !== 200) return failureOf(answer, `GET /orgs/${org}/teams`);
+        return { ok: true, value: { teams: Array.isArray(answer.data) ? answer.data.length : 0 }, rateLimit: rateLimitOf(answer) };
       } catch (error) {
         return unanswered(error);
       }
