@@ -72,3 +72,19 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
   }
   return { applied };
 }
+
+/**
+ * The known migrations this database has not applied, by file name (`000015_…`): what `backline
+ * migrate` would apply. A database never migrated lacks them all. Throws when the database does not answer.
+ */
+export async function pendingMigrations(pool: Pick<pg.Pool, 'query'>, migrations = readMigrations()): Promise<string[]> {
+  let applied: Set<number>;
+  try {
+    const { rows } = await pool.query<{ id: number }>('SELECT id FROM backline_migrations');
+    applied = new Set(rows.map((row) => row.id));
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P01') throw error; // undefined_table: never migrated
+    applied = new Set();
+  }
+  return migrations.filter((migration) => !applied.has(migration.id)).map((migration) => `${String(migration.id).padStart(6, '0')}_${migration.name}`);
+}

@@ -10,10 +10,16 @@
  * with Retry-After (kept in `slack.channelRateLimits`), and a post that comes back before that
  * Retry-After has passed is a violation. Messages keep their metadata, and conversations.history
  * answers from them.
+ *
+ * It also plays Slack's side of Socket Mode (fakeSocketMode.ts): `apps.connections.open`, called
+ * with an app-level token (`xapp-…`), answers a single-use `ws://` URL on this server, and
+ * `slack.socketMode` sends envelopes over the connections Bolt opens and records the acks.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
+import { FakeSocketModeServer, type FakeSocketMode } from './fakeSocketMode';
 
 export interface RecordedCall {
   method: string;
@@ -83,7 +89,7 @@ export interface FakeSlackMessage {
 }
 
 export interface FakeSlackOptions {
-  /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp-. */
+  /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp- (and xapp- for apps.connections.open). */
   tokens?: string[];
   /** Seed users.lookupByEmail / users.info / users.list: email → user. */
   users?: Record<string, FakeSlackUser>;
@@ -120,6 +126,8 @@ export interface FakeSlack {
   views: Map<string, Record<string, unknown>>;
   /** The 429s answered under `enforceChannelRateLimit`, in order. */
   channelRateLimits: FakeSlackRateLimit[];
+  /** Slack's side of Socket Mode: the connections apps.connections.open's URLs opened, and the envelopes sent over them. */
+  socketMode: FakeSocketMode;
   /** A loopback URL that records what is posted to it, like a slash command's response_url. */
   responseUrl(id?: string): string;
   callsTo(method: string): RecordedCall[];
@@ -134,7 +142,7 @@ export interface FakeSlack {
    * only after `ms` milliseconds: a client that dies meanwhile never learns that they happened.
    */
   delayAnswer(method: string, ms: number, times?: number): void;
-  /** Forgets calls, responses, violations and pending failures; keeps users, channels and groups. */
+  /** Forgets calls, responses, violations, pending failures and envelopes; keeps users, channels, groups and connections. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -172,6 +180,7 @@ class FakeSlackServer implements FakeSlack {
   readonly messages: FakeSlackMessage[] = [];
   readonly views = new Map<string, Record<string, unknown>>();
   readonly channelRateLimits: FakeSlackRateLimit[] = [];
+  readonly socketMode: FakeSocketModeServer;
 
   private readonly server: Server;
   private readonly tokens: ReadonlySet<string> | undefined;
@@ -197,6 +206,8 @@ class FakeSlackServer implements FakeSlack {
     this.usergroups = [...(options.usergroups ?? [])];
     this.enforceChannelRateLimit = options.enforceChannelRateLimit ?? false;
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.socketMode = new FakeSocketModeServer(() => this.origin, FAKE_BOT.appId);
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.socketMode.upgrade(req, socket, head));
     this.handlers = {
       'auth.test': () => ({
         url: `https://${FAKE_TEAM.domain}.slack.com/`,
@@ -207,6 +218,7 @@ class FakeSlackServer implements FakeSlack {
         bot_id: FAKE_BOT.botId,
         is_enterprise_install: false,
       }),
+      'apps.connections.open': () => ({ url: this.socketMode.openUrl() }),
       'chat.postMessage': (args) => this.postMessage(args),
       'chat.postEphemeral': (args) => {
         if (!str(args.channel)) return { error: 'channel_not_found' };
@@ -316,9 +328,12 @@ class FakeSlackServer implements FakeSlack {
     this.violations.length = 0;
     this.rateLimits.clear();
     this.failures.clear();
+    this.socketMode.reset();
   }
 
   async close(): Promise<void> {
+    // Upgraded sockets are no longer the HTTP server's: they are dropped here.
+    this.socketMode.close();
     const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
     // fetch keeps sockets alive; without this close() waits for them and jest reports an open handle.
     this.server.closeAllConnections();
@@ -371,7 +386,10 @@ class FakeSlackServer implements FakeSlack {
     const handler = this.handlers[method];
     if (!handler) return { body: { ok: false, error: 'unknown_method', req_method: method } };
     if (!token) return { body: { ok: false, error: 'not_authed' } };
-    const valid = this.tokens ? this.tokens.has(token) : /^xox[bp]-/.test(token);
+    // Socket Mode's URL takes an app-level token; everything else a bot or user token, as at Slack.
+    const appLevel = token.startsWith('xapp-');
+    if (appLevel !== (method === 'apps.connections.open')) return { body: { ok: false, error: 'not_allowed_token_type' } };
+    const valid = this.tokens ? this.tokens.has(token) : /^xox[bp]-|^xapp-/.test(token);
     if (!valid) return { body: { ok: false, error: 'invalid_auth' } };
     const retryAfter = this.rateLimits.get(method)?.shift();
     if (retryAfter !== undefined) {
