@@ -11,50 +11,44 @@ export interface ShutdownReport {
   cut: string[];
 }
 
-/** How long closing the database may take once the deadline has passed. */
-const CLOSE_AFTER_DEADLINE_MS = 5000;
+/** How long the steps after a cut one (timers, threads, the database) get once the deadline has passed. */
+const AFTER_DEADLINE_MS = 5000;
 
 /**
- * Runs the steps of a stop in order, within `deadlineMs`. Past the deadline the stop does not
- * wait any longer: it logs what it cut (the requests still under way, from `unfinished`, and
- * the steps not done), and goes on to `close` (the database), which gets a few seconds more.
+ * Runs the steps of a stop in order, then `close` (the database), within `deadlineMs`. Past the
+ * deadline it stops waiting for the step under way, logs what it cut (the requests still under
+ * way, from `unfinished`, and that step), and runs the remaining steps, which only stop timers and
+ * threads and close connections, within a few seconds more.
  */
 export async function stopWithin(deadlineMs: number, steps: ShutdownStep[], options: { close: () => Promise<void>; unfinished: () => string[]; logger: Logger }): Promise<ShutdownReport> {
   const { logger } = options;
+  const all = [...steps, { what: 'the database', run: options.close }];
   let current = 0;
-  const run = (async () => {
-    for (; current < steps.length; current += 1) {
-      const step = steps[current]!;
+  let run = 0;
+  /** Runs the steps from `first` on, until the end or until a later call takes over. */
+  const runFrom = async (first: number): Promise<'done'> => {
+    const mine = ++run;
+    for (let index = first; index < all.length && run === mine; index += 1) {
+      current = index;
+      const step = all[index]!;
       await step.run().catch((error: unknown) => logger.error(`stopping ${step.what} failed`, { error }));
     }
-  })();
-  const outcome = await raceTimer(run.then(() => 'done' as const), deadlineMs, 'deadline' as const);
-  let cut: string[] = [];
-  if (outcome === 'deadline') {
-    cut = [...options.unfinished(), ...steps.slice(current).map((step) => `stopping ${step.what}`)];
-    logger.warn(`stopping took longer than ${deadlineMs / 1000} s (BACKLINE_SHUTDOWN_SECONDS); exiting anyway, cutting: ${cut.join('; ')}`, { cut });
-  }
-  const closed = await raceTimer(
-    options.close().then(
-      () => 'closed' as const,
-      (error: unknown) => {
-        logger.error('closing the database failed', { error });
-        return 'closed' as const;
-      },
-    ),
-    outcome === 'deadline' ? CLOSE_AFTER_DEADLINE_MS : Number.POSITIVE_INFINITY,
-    'timed out' as const,
-  );
-  if (closed === 'timed out') {
-    cut.push('closing the database');
-    logger.warn(`the database did not close within ${CLOSE_AFTER_DEADLINE_MS / 1000} s; exiting anyway`);
+    return 'done';
+  };
+  const cut: string[] = [];
+  if ((await raceTimer(runFrom(0), deadlineMs, 'deadline' as const)) === 'done') return { cut };
+
+  cut.push(...options.unfinished(), `stopping ${all[current]!.what}`);
+  logger.warn(`stopping took longer than ${deadlineMs / 1000} s (BACKLINE_SHUTDOWN_SECONDS); exiting anyway, cutting: ${cut.join('; ')}`, { cut });
+  if (current + 1 < all.length && (await raceTimer(runFrom(current + 1), AFTER_DEADLINE_MS, 'late' as const)) === 'late') {
+    cut.push(`stopping ${all[current]!.what}`);
+    logger.warn(`stopping ${all[current]!.what} took longer than ${AFTER_DEADLINE_MS / 1000} s more; exiting anyway`);
   }
   return { cut };
 }
 
-/** `work`'s outcome, or `late` once `ms` have passed (never, for an infinite `ms`). */
+/** `work`'s outcome, or `late` once `ms` have passed. */
 async function raceTimer<T, L>(work: Promise<T>, ms: number, late: L): Promise<T | L> {
-  if (!Number.isFinite(ms)) return work;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([work, new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), ms)))]);

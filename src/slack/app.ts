@@ -122,13 +122,19 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
   };
 }
 
+/** Slack takes no ack more than 3 s after it sent the request. */
+const ACK_WINDOW_MS = 3000;
+
 /**
  * Socket Mode's stop: nothing new is taken (Slack sends it again to another connection), the
- * connection stays open until every request taken has been acknowledged, then closes cleanly.
+ * connection stays open until every request taken has been acknowledged (or could no longer be),
+ * then closes cleanly; answers through response_url and follow-ups may continue after that.
  */
 async function stopSocketMode(gate: RequestGate, socket: SocketModeConnection, inFlight: InFlight): Promise<void> {
   gate.refuseNew();
-  await gate.acknowledged();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([gate.acknowledged(), new Promise((resolve) => (timer = setTimeout(resolve, ACK_WINDOW_MS)))]);
+  clearTimeout(timer);
   await socket.disconnect();
   await inFlight.settled();
 }

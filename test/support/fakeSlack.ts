@@ -352,10 +352,11 @@ class FakeSlackServer implements FakeSlack {
       if (req.method === 'POST' && path.startsWith('/api/')) {
         const method = decodeURIComponent(path.slice('/api/'.length));
         const wait = this.delays.get(method)?.shift();
-        if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Unreferenced: a test that closes the fake while a call waits leaves nothing behind.
+        if (wait) await new Promise((resolve) => setTimeout(resolve, wait).unref());
         reply = this.apiCall(method, req, raw);
         const answerWait = this.answerDelays.get(method)?.shift();
-        if (answerWait) await new Promise((resolve) => setTimeout(resolve, answerWait));
+        if (answerWait) await new Promise((resolve) => setTimeout(resolve, answerWait).unref());
       } else if (req.method === 'POST' && path.startsWith('/response/')) {
         reply = this.responsePost(decodeURIComponent(path.slice('/response/'.length)), raw);
       } else {
