@@ -298,7 +298,7 @@ describe('a reconnect in the middle of traffic', () => {
 });
 
 describe('stopping', () => {
-  it('leaves requests that arrive while it stops to another replica, after acknowledging those it took, and closes cleanly', async () => {
+  it('is not ready, leaves requests that arrive to another replica, acknowledges those it took, and closes cleanly', async () => {
     const other = await startReplica();
     try {
       const mine = socket().connections.filter((connection) => connection.open).at(-2)!;
@@ -308,6 +308,9 @@ describe('stopping', () => {
       const stopped = server.stop();
       await new Promise((resolve) => setTimeout(resolve, 100));
       const arriving = socket().slashCommand({ text: 'ledger-service', response_url: slack.responseUrl() }, { connection: mine.id });
+      const readiness = await fetch(`${base}/readyz`);
+      expect(readiness.status).toBe(503);
+      expect(await readiness.json()).toEqual({ status: 'stopping', reason: 'this replica is shutting down and finishing the requests under way' });
       expect(await stopped).toEqual({ cut: [] });
       expect(taken.acknowledged).toMatchObject({ connection: mine.id, outcome: 'taken' });
       expect(answersTo(taken)).toEqual([expect.objectContaining({ text: 'component:default/payments-service is owned by Payments' })]);
