@@ -59,17 +59,22 @@ export interface SlackServer {
 export function createSlackApp(options: SlackAppOptions): SlackServer {
   const { slack, logger, metrics } = options;
   let stopping = false;
+  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
+  const socket = slack.appToken
+    ? socketModeConnection({ appToken: slack.appToken, apiUrl: slack.apiUrl, boltLogger, logger: logger.child({ component: 'slack-socket' }), pingTimeoutMs: options.socketPingTimeoutMs })
+    : undefined;
   const routes = backlineRoutes({
-    readiness: async () => (stopping ? { ready: false, status: 'stopping', reason: 'this replica is shutting down and finishing the requests under way' } : options.readiness()),
+    readiness: async () => {
+      if (stopping) return { ready: false, status: 'stopping', reason: 'this replica is shutting down and finishing the requests under way' };
+      // A replica starting in a rolling update counts as ready once Slack can reach it.
+      if (socket && !socket.isOpen()) return { ready: false, status: 'slack not connected', reason: 'no Socket Mode connection to Slack is open; one is being opened (the log says why the last one closed)' };
+      return options.readiness();
+    },
     metrics,
     ...(options.githubWebhook && { githubWebhook: options.githubWebhook }),
     ...(options.techdocsDir && { techdocsDir: options.techdocsDir }),
   });
-  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
   const inFlight = new InFlight();
-  const socket = slack.appToken
-    ? socketModeConnection({ appToken: slack.appToken, apiUrl: slack.apiUrl, boltLogger, logger: logger.child({ component: 'slack-socket' }), pingTimeoutMs: options.socketPingTimeoutMs })
-    : undefined;
   const gate = new RequestGate(socket?.receiver ?? httpReceiver(slack.signingSecret!, routes, boltLogger, logger), { inFlight, logger: logger.child({ component: 'slack-requests' }), ...(socket && { guardAck: socket.guardAck }) });
   const app = new App({
     token: slack.botToken,
@@ -136,7 +141,6 @@ async function stopSocketMode(gate: RequestGate, socket: SocketModeConnection, i
   await Promise.race([gate.acknowledged(), new Promise((resolve) => (timer = setTimeout(resolve, ACK_WINDOW_MS)))]);
   clearTimeout(timer);
   await socket.disconnect();
-  await inFlight.settled();
 }
 
 /** A start that Slack refused names the token and the fix. */

@@ -41,11 +41,11 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     await next();
   });
 
-  app.command(/^\/.+/, async ({ command, ack, respond, client, context }) => {
+  app.command(/^\/.+/, async ({ command, ack, respond, client, context: boltContext }) => {
     const started = performance.now();
-    const requestContext: CommandContext = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name ?? null };
+    const context: CommandContext = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name ?? null };
     const logger = deps.logger.child({ command: command.command, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id });
-    const turn = await deps.answers.claim(requestKey(command, context));
+    const turn = await deps.answers.claim(requestKey(command, boltContext));
     if (!turn.answers) {
       await ack().catch(() => undefined);
       return;
@@ -56,7 +56,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       metrics.latency.observe({ command: command.command }, (performance.now() - started) / 1000);
     };
     try {
-      const modal = commands.modal?.(command.command, command.text ?? '', requestContext);
+      const modal = commands.modal?.(command.command, command.text ?? '', context);
       if (modal) {
         // The modal opens through the Web API with the trigger_id, whether or not the ack went out.
         await ack().catch((error: unknown) => logger.warn('could not acknowledge the command; opening its modal anyway', { error }));
@@ -71,7 +71,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       }
       await answerWithin(
         deps.ackBudgetMs,
-        () => commands.run(command.command, command.text ?? '', requestContext),
+        () => commands.run(command.command, command.text ?? '', context),
         {
           ack: async (reply) => {
             try {

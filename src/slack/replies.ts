@@ -45,8 +45,8 @@ export async function answerWithin(
       await deliver.ack(quick);
       return;
     } catch {
-      // The request was already answered (Bolt gives up on it after 3 s): the answer still
-      // reaches the user through response_url.
+      // The ack could not go out (Bolt gave up on the HTTP request after 3 s, or the Socket Mode
+      // connection it came on closed): the answer still reaches the user through response_url.
       await deliver.later(quick);
       return;
     }

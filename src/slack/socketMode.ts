@@ -23,6 +23,8 @@ export interface SocketModeConnection {
    * lost with nobody knowing; refused, the listener answers through response_url instead.
    */
   guardAck(ack: AckFn<unknown>): AckFn<unknown>;
+  /** Whether a connection is open now (not while one is being opened, at start or after a disconnect). */
+  isOpen(): boolean;
   /** Closes the connection with a closing handshake and resolves once it is closed. */
   disconnect(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export function socketModeConnection(options: SocketModeOptions): SocketModeConn
         await ack(response);
       };
     },
+    isOpen: () => open,
     disconnect: async () => {
       open = false;
       await client.disconnect();

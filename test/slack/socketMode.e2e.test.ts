@@ -258,14 +258,17 @@ describe('requests Slack delivers again', () => {
 });
 
 describe('a reconnect in the middle of traffic', () => {
-  it('answers a command in flight when Slack asks to disconnect once, through response_url, and acks its redelivery empty', async () => {
+  it('answers a command in flight when Slack asks to disconnect once, through response_url, acks its redelivery empty, and is not ready meanwhile', async () => {
     const connections = socket().connections.length;
     await slowNextCard(700);
     const envelope = whoowns('payments-service');
     await new Promise((resolve) => setTimeout(resolve, 150));
     socket().disconnect('refresh_requested');
+    await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 503, 2000, '/readyz to say Slack is not connected');
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'slack not connected' });
     await socket().connected(connections + 1);
     await waitFor(() => envelope.deliveries.length === 2 && envelope.acknowledged !== undefined, 'the redelivery to be acknowledged', 8000);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(envelope.deliveries.map((delivery) => delivery.reason)).toEqual(['first', 'connection closed']);
     expect(envelope.acknowledged!.payload).toEqual({});
