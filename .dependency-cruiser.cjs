@@ -10,6 +10,7 @@ const LAYERS = [
   { name: 'sources', path: '^src/sources/' },
   { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler)/' },
   { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
+  { name: 'doctor', path: '^src/doctor/' },
   { name: 'commands', path: '^commands/' },
   { name: 'surfaces', path: '^src/(slack|shell)/' },
   { name: 'root', path: '^src/(main\\.ts$|compose/|serve/|cli/)' },

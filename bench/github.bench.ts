@@ -9,7 +9,8 @@ import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrate, readMigrations } from '../src/db/migrate';
 import { createGitHubIntegration, statsSince } from '../src/sources/github/integration';
 import { PgGitHubCacheStore } from '../src/sources/github/PgGitHubCacheStore';
-import { startFakeGitHub, type FakeGitHub } from '../test/support/fakeGithub';
+import { startFakeGitHub } from '../test/support/fakeGithub';
+import { ORG, seedDeclaredOrganisation, seedUndeclaredOrganisation } from './lib/githubOrganisations';
 
 /**
  * GitHub discovery of a 2,000-repository organisation behind a loopback fake GitHub that takes
@@ -24,14 +25,13 @@ import { startFakeGitHub, type FakeGitHub } from '../test/support/fakeGithub';
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-gh
  *   ln -sfn "$PWD/node_modules" "$PWD/migrations" /tmp/bench-gh/
- *   node /tmp/bench-gh/bench/github.bench.js [--repos 2000] [--latency 20] [--concurrency 8] [--seed 7]
+ *   node /tmp/bench-gh/bench/github.bench.js [--repos 2000] [--latency 20] [--concurrency 8] [--seed 7] [--inference]
  *
  * DATABASE_URL set: a scratch database on that server (created and dropped). Unset: a throwaway
  * embedded PostgreSQL with durability off.
  */
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const ORG = 'northwind';
 const TOKEN = 'ghp_backline_bench';
 
 interface Pass {
@@ -46,18 +46,6 @@ interface Pass {
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-/** mulberry32: the same seed gives the same organisation, byte for byte. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The fake GitHub as the benchmark drives it from the main thread. */
@@ -99,7 +87,7 @@ async function startRemoteGitHub(latencyMs: number): Promise<RemoteGitHub> {
 async function serveFakeGitHub(): Promise<void> {
   const github = await startFakeGitHub({ latencyMs: (workerData as { latencyMs: number }).latencyMs, tokens: [TOKEN], rateLimit: 1_000_000 });
   const methods: Record<string, (...args: never[]) => unknown> = {
-    seed: (repos: number, seed: number) => seedOrganisation(github, repos, seed),
+    seed: (repos: number, seed: number, undeclared: boolean) => (undeclared ? seedUndeclaredOrganisation : seedDeclaredOrganisation)(github, repos, seed),
     setFile: (repo: string, path: string, content: string) => github.setFile(ORG, repo, path, content),
     resetRecords: () => github.resetRecords(),
     requestCount: () => github.requests.length,
@@ -109,34 +97,6 @@ async function serveFakeGitHub(): Promise<void> {
     parentPort!.postMessage({ id: message.id, result: await methods[message.method]!(...message.args) });
   });
   parentPort!.postMessage({ url: github.url });
-}
-
-/** 85% of repositories hold a catalog file (a service, sometimes an API and a resource), 10% none, 3% archived, 2% forks. */
-function seedOrganisation(github: FakeGitHub, repos: number, seed: number): { withFile: number; skipped: number } {
-  const random = prng(seed);
-  const teams = Array.from({ length: 60 }, (_, i) => `team-${i}`);
-  let withFile = 0;
-  let skipped = 0;
-  for (let i = 0; i < repos; i++) {
-    const name = `service-${String(i).padStart(4, '0')}`;
-    const roll = random();
-    const archived = roll >= 0.95 && roll < 0.98;
-    const fork = roll >= 0.98;
-    if (archived || fork) skipped++;
-    if (roll >= 0.85 && roll < 0.95) {
-      github.addRepo(ORG, name, { files: { 'README.md': `# ${name}\n` } });
-      continue;
-    }
-    const owner = teams[Math.floor(random() * teams.length)]!;
-    const documents = [
-      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  description: Service ${i} of the bench organisation\n  annotations:\n    github.com/project-slug: ${ORG}/${name}\n  tags: [bench, tier-${i % 3}]\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n${random() < 0.5 ? `  providesApis: [${name}-api]\n` : ''}`,
-      ...(random() < 0.5 ? [`apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: ${name}-api\nspec:\n  type: openapi\n  lifecycle: production\n  owner: ${owner}\n  definition: |\n    openapi: 3.0.0\n    info: { title: ${name}, version: 1.0.0 }\n    paths: {}\n`] : []),
-      ...(random() < 0.3 ? [`apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: ${name}-db\nspec:\n  type: database\n  owner: ${owner}\n`] : []),
-    ];
-    github.addRepo(ORG, name, { archived, fork, files: { 'catalog-info.yaml': documents.join('---\n') } });
-    if (!archived && !fork) withFile++;
-  }
-  return { withFile, skipped };
 }
 
 async function main(): Promise<void> {
@@ -167,9 +127,14 @@ async function main(): Promise<void> {
   const github = await startRemoteGitHub(latencyMs);
   try {
     await migrate(pool, readMigrations(path.join(process.env.BACKLINE_ROOT ?? process.cwd(), 'migrations')));
-    const { withFile, skipped } = await github.call<{ withFile: number; skipped: number }>('seed', repos, seed);
-    log(`Seeded ${ORG}: ${repos} repositories, ${withFile} with a catalog file to read, ${skipped} archived or forks.`);
+    const inference = process.argv.includes('--inference');
+    const { withFile, skipped, undeclared } = await github.call<{ withFile: number; skipped: number; undeclared: number }>('seed', repos, seed, inference);
+    log(`Seeded ${ORG}: ${repos} repositories, ${withFile} with a catalog file to read, ${undeclared} without one, ${skipped} archived or forks.`);
     const store = PgCatalogStore.create({ pool });
+    if (inference) {
+      await measureInference({ pool, store, github, repos, concurrency, undeclared });
+      return;
+    }
 
     /** Each pass is a new integration, as a new process would build it: only the database remembers. */
     const run = async (name: string): Promise<Pass> => {
@@ -246,6 +211,44 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     await stopServer();
+  }
+}
+
+/**
+ * `--inference`: what inferring owners costs on top of discovery and team import, on an
+ * organisation without catalog YAML. The floor is the same passes with inference off, in the same
+ * run against the same fake; targets: ≤ 0.3 requests per repository cold, ≤ 0.02 unchanged.
+ */
+async function measureInference(options: { pool: pg.Pool; store: PgCatalogStore; github: RemoteGitHub; repos: number; concurrency: number; undeclared: number }): Promise<void> {
+  const { pool, store, github, repos, concurrency } = options;
+  const run = async (name: string, infer: boolean) => {
+    const integration = createGitHubIntegration({ apiUrl: github.url, auth: { kind: 'token', token: TOKEN }, cache: PgGitHubCacheStore.create({ pool }), maxBytes: 2 * 1024 * 1024, concurrency, infer });
+    await github.call('resetRecords');
+    const started = performance.now();
+    const report = await ingest(integration.roots([ORG], { catalogPath: 'catalog-info.yaml', importTeams: true }), integration.ingestDependencies({ store, maxBytes: 2 * 1024 * 1024 }));
+    const ms = performance.now() - started;
+    const requests = await github.call<number>('requestCount');
+    if (report.errors.length) throw new Error(`${name}: ${report.errors.length} errors, first: ${report.errors[0]!.message}`);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM entities WHERE body->'metadata'->'annotations' ? 'backline.dev/inferred-from'`);
+    log(`  ${name}: ${(ms / 1000).toFixed(2)} s, ${requests} requests, ${report.entities.total} entities (${rows[0]!.n} inferred; ${report.entities.added} added, ${report.entities.updated} updated)`);
+    return { name, ms, requests, inferred: rows[0]!.n };
+  };
+  const reset = () => pool.query('TRUNCATE locations, entities, relations, processing_errors, github_cache');
+  log('Floor (inference off: discovery and team import):');
+  const floorCold = await run('cold', false);
+  const floorUnchanged = await run('unchanged', false);
+  await reset();
+  log('With inference:');
+  const cold = await run('cold', true);
+  const unchanged = { ...[await run('unchanged #1', true), await run('unchanged #2', true), await run('unchanged #3', true)].sort((a, b) => a.ms - b.ms)[1]!, name: 'unchanged (median of 3)' };
+  if (cold.inferred !== options.undeclared) throw new Error(`inferred ${cold.inferred} entities, expected one per repository without a catalog file (${options.undeclared})`);
+  log('');
+  log('| pass | requests, floor | requests, with inference | for inference | per repository | target | wall time, floor → with inference |');
+  log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [floor, measured, target] of [[floorCold, cold, 0.3], [floorUnchanged, unchanged, 0.02]] as const) {
+    const extra = measured.requests - floor.requests;
+    const perRepository = extra / repos;
+    log(`| ${measured.name} | ${floor.requests} | ${measured.requests} | ${extra} | ${perRepository.toFixed(4)} | ≤ ${target} ${perRepository <= target ? 'met' : 'MISSED'} | ${(floor.ms / 1000).toFixed(2)} s → ${(measured.ms / 1000).toFixed(2)} s |`);
   }
 }
 

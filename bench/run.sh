@@ -7,6 +7,7 @@
 #   bench/run.sh oncall [--requests 100] [--latency 80] [--seed 42]
 #   bench/run.sh scaffolder [--files 200] [--runs 7] [--seed 42]
 #   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]
+#   bench/run.sh github [--repos 2000] [--latency 20] [--concurrency 8] [--seed 7] [--inference]
 #   bench/run.sh health [--teams 1000] [--entities 20000] [--reruns 3] [--seed 42]
 #   bench/run.sh serve-memory [--entities 100000] [--requests 4000] [--concurrency 50] [--misspelled 25] [--settle 5] [--seed 42] [--variants serve,default]
 #   bench/run.sh generate [--files N] [--per-file K] [--seed S] <folder>
@@ -24,8 +25,8 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | docs | oncall | scaffolder | fanout | health | serve-memory | generate | all) ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ingest | lookup | docs | oncall | scaffolder | fanout | github | health | serve-memory | generate | all) ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 cd "$ROOT"
@@ -53,6 +54,7 @@ case "$what" in
   oncall) node "$OUT/bench/oncall.bench.js" "$@" ;;
   scaffolder) node "$OUT/bench/scaffolder.bench.js" "$@" ;;
   fanout) node "$OUT/bench/fanout.bench.js" "$@" ;;
+  github) node "$OUT/bench/github.bench.js" "$@" ;;
   health) node "$OUT/bench/health.bench.js" "$@" ;;
   serve-memory) node "$OUT/bench/serve-memory.bench.js" "$@" ;;
   all)

@@ -1,3 +1,4 @@
+import { canonicalEntityRef } from '../src/catalog/model';
 import type { CatalogStore, StoredEntity } from '../src/catalog/store';
 import type { OnCallAnswer, OnCallResolver } from '../src/oncall/resolve';
 import type { ViewerTimeZone } from '../src/oncall/viewerTimeZone';
@@ -93,26 +94,26 @@ export function onCallPersonJson(person: OnCallAnswer['oncall'][number]) {
   return {
     name: person.name,
     email: person.email,
-    userRef: person.userRef,
+    userRef: person.userRef && canonicalEntityRef(person.userRef),
     slackUserId: person.slackUserId,
     level: person.level,
     until: person.until === null ? null : new Date(person.until).toISOString(),
   };
 }
 
-/** The JSON shape of `backline oncall --json`, as DESIGN §7 and the on-call issue fix it. */
+/** The JSON shape of `backline oncall --json`, as DESIGN §7 and the on-call issue fix it: refs as Backstage writes them. */
 export function onCallJson(result: OnCallResult) {
   const answer = result.answer;
   return {
     query: result.query,
-    target: result.target?.ref ?? null,
+    target: result.target ? canonicalEntityRef(result.target.ref) : null,
     source: answer?.source ?? null,
     oncall: answer ? answer.oncall.map(onCallPersonJson) : [],
     next: answer ? answer.next.map((person) => ({ ...onCallPersonJson(person), from: person.from === null ? null : new Date(person.from).toISOString() })) : [],
-    via: answer?.origin ? { ref: answer.origin.ref, relation: answer.origin.relation } : null,
+    via: answer?.origin ? { ref: canonicalEntityRef(answer.origin.ref), relation: answer.origin.relation } : null,
     pageUrl: answer?.pageUrl ?? null,
     at: answer ? new Date(answer.at).toISOString() : null,
     warnings: [...result.warnings, ...(answer?.warnings ?? [])],
-    suggestions: result.suggestions.map((suggestion) => suggestion.ref),
+    suggestions: result.suggestions.map((suggestion) => canonicalEntityRef(suggestion.ref)),
   };
 }

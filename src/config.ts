@@ -83,7 +83,8 @@ export const EnvSchema = z.object({
     .refine((value) => value !== '' && !value.split('/').includes('..'), 'must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml')
     .default('catalog-info.yaml'),
   BACKLINE_GITHUB_REFRESH_MINUTES: z.coerce.number().min(0).default(30),
-  BACKLINE_GITHUB_IMPORT_TEAMS: booleanFlag,
+  BACKLINE_GITHUB_IMPORT_TEAMS: booleanFlag.removeDefault().optional(),
+  BACKLINE_GITHUB_INFER: booleanFlag.removeDefault().default('true'),
   BACKLINE_GITHUB_INCLUDE_ARCHIVED: booleanFlag,
   BACKLINE_GITHUB_INCLUDE_FORKS: booleanFlag,
   BACKLINE_GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
@@ -141,7 +142,8 @@ export const WHERE_TO_GET: Record<string, string> = {
   GITHUB_APP_PRIVATE_KEY: 'Generate one at https://github.com/organizations/ORG/settings/apps → your app → General → Private keys, and paste the PEM file\'s content.',
   GITHUB_API_URL: 'Leave it unset for github.com; for GitHub Enterprise Server use https://HOST/api/v3.',
   GITHUB_WEBHOOK_SECRET: 'A long random string (openssl rand -hex 32), also entered as the webhook\'s secret in GitHub; setting it turns on POST /github/webhook.',
-  BACKLINE_GITHUB_IMPORT_TEAMS: 'true imports the organisations\' teams as Groups and their members as Users (the token needs read:org); false imports neither.',
+  BACKLINE_GITHUB_IMPORT_TEAMS: 'true imports the organisations\' teams as Groups and their members as Users (the token needs read:org); false imports neither. Unset, it follows BACKLINE_GITHUB_INFER.',
+  BACKLINE_GITHUB_INFER: 'true makes every repository without a catalog file a Component, its owner inferred from CODEOWNERS or team permissions; false reads catalog files only.',
   BACKLINE_GITHUB_INCLUDE_ARCHIVED: 'true reads catalog files from archived repositories too; false skips them.',
   BACKLINE_GITHUB_INCLUDE_FORKS: 'true reads catalog files from forks too; false skips them.',
   BACKLINE_GITHUB_ORGS: 'The organisations whose repositories hold catalog-info.yaml files, separated by commas.',
@@ -183,7 +185,9 @@ export interface GitHubConfig {
   catalogPath: string;
   /** Minutes between scheduled refreshes; 0 means never. */
   refreshMinutes: number;
-  importTeams: boolean;
+  /** BACKLINE_GITHUB_IMPORT_TEAMS as set; unset, teams are imported when inference is on. */
+  importTeams: boolean | undefined;
+  infer: boolean;
   includeArchived: boolean;
   includeForks: boolean;
   concurrency: number;
@@ -280,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       catalogPath: values.BACKLINE_GITHUB_CATALOG_PATH,
       refreshMinutes: values.BACKLINE_GITHUB_REFRESH_MINUTES,
       importTeams: values.BACKLINE_GITHUB_IMPORT_TEAMS,
+      infer: values.BACKLINE_GITHUB_INFER,
       includeArchived: values.BACKLINE_GITHUB_INCLUDE_ARCHIVED,
       includeForks: values.BACKLINE_GITHUB_INCLUDE_FORKS,
       concurrency: values.BACKLINE_GITHUB_CONCURRENCY,

@@ -26,9 +26,10 @@ import { startServer } from './serve/server';
 import { registerHealthCommand } from './cli/healthCommand';
 import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
+import { registerDoctorCommand } from './cli/doctorCommand';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
-import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, whoOwnsJson } from './cli/format';
+import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
 import { docsExitCode, docsJson } from './cli/docsJson';
 
 export interface CliIo {
@@ -125,13 +126,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<paths...>', 'files or folders of catalog YAML')
     .option('--json', 'print one JSON document')
     .action(async (paths: string[], options: { json?: boolean }) => {
-      const entries = await validateFiles(paths, { maxBytes: config().maxFileBytes });
-      if (options.json) {
-        io.stdout(`${JSON.stringify({ entities: entries.map(({ file, document, ref, valid, errors }) => ({ file, document, ref, valid, errors })) })}\n`);
-      } else {
-        io.stdout(formatValidation(entries));
-      }
-      setExitCode(entries.every((entry) => entry.valid) ? 0 : 1);
+      const report = await validateFiles(paths, { maxBytes: config().maxFileBytes });
+      io.stdout(options.json ? `${JSON.stringify(validationJson(report.entries))}\n` : formatValidation(report));
+      setExitCode(report.entries.every((entry) => entry.valid) ? 0 : 1);
     });
 
   catalog
@@ -140,9 +137,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('[paths...]', 'files, folders or Location files (optional with --github-org or BACKLINE_GITHUB_ORGS)')
     .option('--github-org <org>', 'discover catalog files in every repository of a GitHub organisation (repeatable)', (org: string, orgs: string[]) => [...orgs, org], [] as string[])
     .option('--catalog-path <path>', 'the catalog file in each repository, or a glob such as **/catalog-info.yaml (default: BACKLINE_GITHUB_CATALOG_PATH, else catalog-info.yaml)')
-    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS)")
+    .option('--github-import-teams', "also import the organisations' teams as Groups and their members as Users (default: BACKLINE_GITHUB_IMPORT_TEAMS, else on with inference)")
+    .option('--no-infer', 'read catalog files only: no Components inferred for repositories without one (default: BACKLINE_GITHUB_INFER)')
     .option('--json', 'print one JSON document')
-    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; json?: boolean }, command: Command) => {
+    .action(async (paths: string[], options: { githubOrg: string[]; catalogPath?: string; githubImportTeams?: boolean; infer: boolean; json?: boolean }, command: Command) => {
       const settings = config();
       // Without paths, the configured organisations are the thing to ingest.
       const orgs = options.githubOrg.length ? options.githubOrg : paths.length === 0 ? settings.github.orgs : [];
@@ -153,15 +151,18 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       if (givenPath !== undefined && (givenPath === '' || givenPath.split('/').includes('..'))) command.error(`--catalog-path must be a path inside each repository, e.g. catalog-info.yaml or **/catalog-info.yaml`, { exitCode: 2 });
       if (orgs.length) requireGitHubAuth(settings);
       await withBackline(async (backline) => {
-        const github = openGitHub(backline, { logger: lineLogger(log) });
+        const infer = options.infer && settings.github.infer;
+        const github = openGitHub(backline, { logger: lineLogger(log), infer });
         const catalogPath = givenPath ?? settings.github.catalogPath;
-        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams: options.githubImportTeams ?? settings.github.importTeams }) ?? [])];
+        // Inferred owners are teams: importing them is what lets an inferred card name people.
+        const importTeams = options.githubImportTeams ?? settings.github.importTeams ?? infer;
+        const roots = [...(await Promise.all(paths.map(rootFromPath))), ...(github?.roots(orgs, { catalogPath, importTeams }) ?? [])];
         const base = ingestBase(backline, orgs.length ? orgs : settings.github.orgs);
         const started = performance.now();
         const report = await ingest(roots, github ? github.ingestDependencies(base) : base);
         const seconds = (performance.now() - started) / 1000;
         const summary = github && orgs.length ? githubSummary(github, orgs) : undefined;
-        if (options.json) io.stdout(`${JSON.stringify({ ...report, seconds: Math.round(seconds * 1000) / 1000, ...(summary && { github: summary }) })}\n`);
+        if (options.json) io.stdout(`${JSON.stringify(ingestJson(report, seconds, summary))}\n`);
         else io.stdout(formatIngestReport(report, seconds) + (summary ? formatGitHubSummary(summary) : ''));
         setExitCode(report.errors.length ? 1 : 0);
       });
@@ -273,6 +274,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       setTimeout(() => process.exit(), 1000).unref();
     });
 
+  registerDoctorCommand(program, { stdout: io.stdout, log, setExitCode, env: io.env });
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
   registerDigestCommand(program, {
     stdout: io.stdout,

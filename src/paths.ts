@@ -10,3 +10,4 @@ export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const DEMO_CATALOG = path.join(PROJECT_ROOT, 'examples', 'demo-catalog', 'catalog-info.yaml');
 export const DEMO_TECHDOCS = path.join(PROJECT_ROOT, 'examples', 'demo-techdocs');
+export const SLACK_MANIFEST = path.join(PROJECT_ROOT, 'manifest.yml');

@@ -132,6 +132,10 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return this.writes.problemsOf(locationKeys);
   }
 
+  missingMembers(locationKeys: string[]): Promise<Array<{ file: string; groupRef: string; missing: string[] }>> {
+    return this.writes.missingMembers(locationKeys);
+  }
+
   countProblems(): Promise<number> {
     return this.writes.countProblems();
   }

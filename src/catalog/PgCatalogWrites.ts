@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { copyRows } from '../db/copy';
 import { withTransaction } from '../db/pool';
 import { settleClaims } from './claims';
-import type { CatalogProblem, LocationTarget, ProcessedEntity } from './processing';
+import { WARNING_KINDS, type CatalogProblem, type LocationTarget, type ProcessedEntity } from './processing';
 import { isWord, searchTerms } from './searchTerms';
 import type { IngestionStore, LocationState, LocationType, LocationWrite, WriteCounts } from './store';
 
@@ -56,12 +56,13 @@ export class PgCatalogWrites implements IngestionStore {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [INGEST_LOCK]);
       const locationKeys = batch.map((location) => location.key);
       const incomingKeys = batch.flatMap((location) => location.entities.map((entity) => entity.refKey));
-      const { rows: existing } = await client.query<{ ref_key: string; hash: string; location_key: string }>(
-        'SELECT ref_key, hash, location_key FROM entities WHERE location_key = ANY($1::text[]) OR ref_key = ANY($2::text[])',
+      const { rows: existing } = await client.query<{ ref_key: string; hash: string; location_key: string; inferred: boolean | null }>(
+        `SELECT e.ref_key, e.hash, e.location_key, l.inferred FROM entities e LEFT JOIN locations l ON l.key = e.location_key
+         WHERE e.location_key = ANY($1::text[]) OR e.ref_key = ANY($2::text[])`,
         [locationKeys, incomingKeys],
       );
       const current = new Map(existing.map((row) => [row.ref_key, row]));
-      const claims = settleClaims(existing.map((row) => ({ refKey: row.ref_key, locationKey: row.location_key })), batch);
+      const claims = settleClaims(existing.map((row) => ({ refKey: row.ref_key, locationKey: row.location_key, inferred: row.inferred ?? false })), batch);
       const removed = claims.released;
 
       const upserts: Array<{ entity: ProcessedEntity; locationKey: string }> = [];
@@ -93,13 +94,13 @@ export class PgCatalogWrites implements IngestionStore {
       counts.removed = removed.length;
 
       await client.query(
-        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at, etag)
-         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now(), etag
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[], $10::text[])
-           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count, etag)
+        `INSERT INTO locations (key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, status, last_error, entity_count, processed_at, last_ok_at, etag, inferred)
+         SELECT key, type, target, parent_key, content_hash, children::jsonb, dependencies::jsonb, has_conflicts, 'ok', NULL, entity_count, now(), now(), etag, inferred
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[], $10::text[], $11::bool[])
+           AS l(key, type, target, parent_key, content_hash, children, dependencies, has_conflicts, entity_count, etag, inferred)
          ON CONFLICT (key) DO UPDATE SET type = excluded.type, target = excluded.target, parent_key = coalesce(locations.parent_key, excluded.parent_key),
            content_hash = excluded.content_hash, etag = excluded.etag, children = excluded.children, dependencies = excluded.dependencies, has_conflicts = excluded.has_conflicts,
-           status = 'ok', last_error = NULL, entity_count = excluded.entity_count, processed_at = now(), last_ok_at = now()`,
+           status = 'ok', last_error = NULL, entity_count = excluded.entity_count, processed_at = now(), last_ok_at = now(), inferred = excluded.inferred`,
         [
           locationKeys,
           batch.map((l) => l.type),
@@ -111,8 +112,11 @@ export class PgCatalogWrites implements IngestionStore {
           batch.map((l) => conflicted.has(l.key)),
           batch.map((l) => stored.get(l.key) ?? 0),
           batch.map((l) => l.etag),
+          batch.map((l) => l.inferred),
         ],
       );
+      // An inferred location whose entity a declared one took claims it again once that one goes.
+      if (claims.overridden.length) await client.query('UPDATE locations SET has_conflicts = true WHERE key = ANY($1::text[])', [claims.overridden.map((item) => item.locationKey)]);
 
       // New entities have no relations yet; only replaced and removed ones need theirs cleared.
       const replaced = [...removed, ...upserts.filter((u) => current.has(u.entity.refKey)).map((u) => u.entity.refKey)];
@@ -121,6 +125,7 @@ export class PgCatalogWrites implements IngestionStore {
       if (upserts.length) await writeEntities(client, upserts, current);
 
       await client.query('DELETE FROM processing_errors WHERE location_key = ANY($1::text[])', [locationKeys]);
+      problems.push(...claims.overridden.map(({ locationKey, problem }) => ({ ...problem, locationKey })));
       if (problems.length) await insertProblems(client, problems);
       return counts;
     });
@@ -179,8 +184,26 @@ export class PgCatalogWrites implements IngestionStore {
     return rows.map(toProblem);
   }
 
+  async missingMembers(locationKeys: string[]): Promise<Array<{ file: string; groupRef: string; missing: string[] }>> {
+    if (locationKeys.length === 0) return [];
+    // A group's spec.members is stored as its own hasMember relations (see relationsOf).
+    const { rows } = await this.pool.query<{ file: string; group_ref: string; missing: string[] }>(
+      `SELECT l.target AS file, g.ref AS group_ref, array_agg(r.target_ref ORDER BY r.target_key) AS missing
+       FROM entities g
+       JOIN locations l ON l.key = g.location_key
+       JOIN relations r ON r.source_key = g.ref_key AND r.type = 'hasMember'
+       WHERE g.location_key = ANY($1::text[]) AND g.kind = 'group'
+         AND NOT EXISTS (SELECT 1 FROM entities m WHERE m.ref_key = r.target_key)
+       GROUP BY l.target, g.ref, g.ref_key
+       ORDER BY l.target, g.ref_key`,
+      [locationKeys],
+    );
+    return rows.map((row) => ({ file: row.file, groupRef: row.group_ref, missing: row.missing }));
+  }
+
   async countProblems(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors');
+    // Warnings are kept with their files for owners to read, but nothing is wrong with the catalog.
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processing_errors WHERE kind <> ALL($1::text[])', [WARNING_KINDS]);
     return rows[0]?.n ?? 0;
   }
 

@@ -4,6 +4,8 @@ import type { CatalogProblem } from './processing';
 export interface RefHolder {
   refKey: string;
   locationKey: string;
+  /** The holding location is inferred, so a declared entity takes the ref from it. */
+  inferred?: boolean;
 }
 
 /** What the rule needs of an entity a location yields. */
@@ -11,6 +13,8 @@ export interface Claim {
   refKey: string;
   ref: string;
   document: number;
+  /** The line its document starts on, when known. */
+  line?: number;
 }
 
 /** A location being written: its key, the file its problems are reported on, and what it yields. */
@@ -18,6 +22,7 @@ export interface ClaimingLocation<E extends Claim> {
   key: string;
   target: string;
   entities: readonly E[];
+  inferred?: boolean;
 }
 
 /** What one location of a batch ends up with. */
@@ -33,6 +38,8 @@ export interface SettledClaims<E extends Claim> {
   locations: Array<LocationClaims<E>>;
   /** Refs let go of by the location that held them, because it no longer yields them, in the order let go. */
   released: string[];
+  /** Inferred locations outside the batch that a declared entity took a ref from, with the note they get: they claim it again once it goes. */
+  overridden: Array<{ locationKey: string; problem: CatalogProblem }>;
 }
 
 /**
@@ -46,12 +53,21 @@ export interface SettledClaims<E extends Claim> {
  *   settled after it may take that ref;
  * - a ref held by no location, or by this one, is kept, and from then on is this location's;
  * - a ref held by another location stays with it, and this location gets a conflict (on its own
- *   file, naming the location that holds the ref) instead.
+ *   file, naming the location that holds the ref) instead;
+ * - except that declared always wins: a declared entity takes a ref from an inferred location, and
+ *   an inferred entity gives way to a declared one (noted on the inferred location, so that it claims
+ *   the ref again when the declared entity goes).
  */
 export function settleClaims<E extends Claim>(holders: readonly RefHolder[], batch: ReadonlyArray<ClaimingLocation<E>>): SettledClaims<E> {
   const owner = new Map(holders.map((holder) => [holder.refKey, holder.locationKey]));
+  const inferred = new Map(holders.map((holder) => [holder.locationKey, holder.inferred ?? false]));
+  for (const location of batch) inferred.set(location.key, location.inferred ?? false);
+  const inBatch = new Set(batch.map((location) => location.key));
+  const overridden: Array<{ locationKey: string; problem: CatalogProblem }> = [];
   const released: string[] = [];
-  const locations = batch.map((location): LocationClaims<E> => {
+  const settled: Array<LocationClaims<E>> = [];
+  const settledIndex = new Map<string, number>();
+  for (const location of batch) {
     const keep = new Set(location.entities.map((entity) => entity.refKey));
     // Let go of what this location no longer yields before anyone else claims it.
     for (const holder of holders) {
@@ -65,19 +81,40 @@ export function settleClaims<E extends Claim>(holders: readonly RefHolder[], bat
     for (const entity of location.entities) {
       const claimedBy = owner.get(entity.refKey);
       if (claimedBy !== undefined && claimedBy !== location.key) {
-        conflicts.push(conflictOf(location, entity, claimedBy));
-        continue;
+        const heldByInferred = inferred.get(claimedBy) ?? false;
+        if (location.inferred && !heldByInferred) {
+          conflicts.push(givenWayOf(location, entity, claimedBy));
+          continue;
+        }
+        if (location.inferred || !heldByInferred) {
+          conflicts.push(conflictOf(location, entity, claimedBy));
+          continue;
+        }
+        const earlier = settledIndex.get(claimedBy);
+        if (earlier !== undefined) {
+          // An inferred location earlier in this batch kept it: it gives way now.
+          const given = settled[earlier]!;
+          given.kept = given.kept.filter((candidate) => candidate.refKey !== entity.refKey);
+          given.conflicts.push(givenWayOf(batch[earlier]!, entity, location.key));
+        } else if (!inBatch.has(claimedBy)) {
+          overridden.push({ locationKey: claimedBy, problem: givenWayOf({ target: describeLocation(claimedBy) }, { ...entity, document: 1 }, location.key) });
+        }
       }
       owner.set(entity.refKey, location.key);
       kept.push(entity);
     }
-    return { kept, conflicts };
-  });
-  return { locations, released };
+    settledIndex.set(location.key, settled.length);
+    settled.push({ kept, conflicts });
+  }
+  return { locations: settled, released, overridden };
+}
+
+function givenWayOf(location: { target: string }, entity: Claim, holder: string): CatalogProblem {
+  return { kind: 'superseded', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is declared by ${describeLocation(holder)}; the inferred entity gives way to it` };
 }
 
 function conflictOf(location: { target: string }, entity: Claim, holder: string): CatalogProblem {
-  return { kind: 'conflict', file: location.target, document: entity.document, entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(holder)}; this definition is ignored until that one is removed` };
+  return { kind: 'conflict', file: location.target, document: entity.document, ...(entity.line !== undefined && { line: entity.line }), entityRef: entity.ref, message: `${entity.ref} is already defined by ${describeLocation(holder)}; this definition is ignored until that one is removed` };
 }
 
 /** A location key as people know it: without its type (`file:`, `url:`, …). */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { unreadableUrl } from './remoteUrls';
 
 /**
  * Where the reads of one location may go. A catalog file is written by whoever can commit to its
@@ -19,6 +20,8 @@ export type ReadScope =
 
 /** What confinement needs to know about URLs and the configured sources. */
 export interface ReadPolicy {
+  /** Whether a URL reader (the GitHub integration) is configured at all. */
+  readsUrls: boolean;
   /** Organisations (lower case) that are sources themselves: any of their repositories may be read. */
   organisations: ReadonlySet<string>;
   /** The repository a URL points into, or undefined when it is not a repository file Backline reads. */
@@ -27,12 +30,12 @@ export interface ReadPolicy {
 
 export type Confined = { ok: true; target: string } | { ok: false; message: string };
 
-export const NO_POLICY: ReadPolicy = { organisations: new Set(), repositoryOf: () => undefined };
+export const NO_POLICY: ReadPolicy = { readsUrls: false, organisations: new Set(), repositoryOf: () => undefined };
 
 /** The policy of a URL reader (none: nothing remote is read) and the configured organisations. */
 export function readPolicyOf(reader: { repositoryOf(url: string): { owner: string; repo: string } | undefined } | undefined, organisations: string[] = []): ReadPolicy {
   if (!reader) return NO_POLICY;
-  return { organisations: new Set(organisations.map((org) => org.toLowerCase())), repositoryOf: (url) => reader.repositoryOf(url) };
+  return { readsUrls: true, organisations: new Set(organisations.map((org) => org.toLowerCase())), repositoryOf: (url) => reader.repositoryOf(url) };
 }
 
 /** The scope a root location sets for everything it leads to. */
@@ -78,7 +81,7 @@ export function confineRealFile(file: string, scope: ReadScope): Confined {
 /** Checks a URL a catalog file points at: its own repository, or a repository of a configured organisation. */
 export function confineUrl(url: string, scope: ReadScope, policy: ReadPolicy): Confined {
   const repository = policy.repositoryOf(url);
-  if (!repository) return { ok: false, message: `${clip(url)} is not a file in a repository Backline reads (only the configured GitHub's repositories are read)` };
+  if (!repository) return { ok: false, message: unreadableUrl(url, policy.readsUrls) };
   const key = `${repository.owner}/${repository.repo}`.toLowerCase();
   if (scope.kind === 'repository' && scope.repository === key) return { ok: true, target: url };
   if (scope.kind === 'directory' && scope.operatorNamed) return { ok: true, target: url };

@@ -5,15 +5,18 @@ import type { Entity } from './model';
 import { dependenciesUnchanged, sourceFor } from './locationSources';
 import type { UrlReader } from './placeholders';
 import type { LocationSource } from './locationSources';
-import { processCatalogText, type CatalogProblem, type LocationTarget } from './processing';
+import { isWarning, processCatalogText, type CatalogProblem, type LocationTarget } from './processing';
 import { DEFAULT_CATALOG_RULES, refusalOf, type CatalogRule } from './rules';
-import { createTurns, type Turns } from './turns';
+import { startLimited } from './startLimited';
+import { createTurns } from './turns';
 import type { IngestionStore, LocationState, LocationType, LocationWrite } from './store';
 
 export interface IngestReport {
   locations: { visited: number; processed: number; unchanged: number; failed: number; removed: number };
   entities: { added: number; updated: number; unchanged: number; removed: number; total: number };
   errors: CatalogProblem[];
+  /** What was read and stored as Backstage reads it, but deserves a look: entities defined twice in a file, Group members who are not in the catalog. */
+  warnings: CatalogProblem[];
 }
 
 export interface IngestDependencies {
@@ -55,6 +58,8 @@ interface Pending {
   parentKey: string | null;
   /** Location keys from the root down to this one's parent, to detect cycles. */
   ancestors: string[];
+  /** The Location entity that listed this one, and the line: a target that cannot be read is that entity's error. */
+  listedBy?: LocationTarget['listedBy'];
   trusted: boolean;
   scope: ReadScope;
 }
@@ -97,6 +102,7 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
     locations: { visited: 0, processed: 0, unchanged: 0, failed: 0, removed: 0 },
     entities: { added: 0, updated: 0, unchanged: 0, removed: 0, total: 0 },
     errors: [],
+    warnings: [],
   };
   const first = await ingestPass(roots, deps, report);
   const visited = new Set(first.visited);
@@ -108,7 +114,16 @@ export async function ingest(roots: RootLocation[], deps: IngestDependencies): P
     for (const key of again.visited) visited.add(key);
   }
   if (report.entities.added + report.entities.updated > 0) await deps.store.afterWrites();
-  report.errors = await deps.store.problemsOf([...visited]);
+  const problems = await deps.store.problemsOf([...visited]);
+  report.errors = problems.filter((problem) => !isWarning(problem));
+  // Checked once everything is written, against the whole catalog: the people may come from any file.
+  const membership = (await deps.store.missingMembers([...visited])).map(({ file, groupRef, missing }): CatalogProblem => ({
+    kind: 'membership',
+    file,
+    entityRef: groupRef,
+    message: `${groupRef} lists members who are not in the catalog: ${missing.join(', ')}; add their User entities, or take them out of spec.members`,
+  }));
+  report.warnings = [...problems.filter(isWarning), ...membership];
   report.entities.total = report.entities.added + report.entities.updated + report.entities.unchanged;
   return report;
 }
@@ -220,7 +235,7 @@ function queueChildren(parent: Pending, children: LocationTarget[], visited: Set
     // whoever pointed at it.
     const local = child.type === 'file';
     const scope = local ? parent.scope : scopeOfRoot(child, policy);
-    next.push({ key, type: child.type, target: child.target, parentKey: parent.key, ancestors: chain, trusted: local && parent.trusted, scope });
+    next.push({ key, type: child.type, target: child.target, parentKey: parent.key, ancestors: chain, trusted: local && parent.trusted, scope, listedBy: child.listedBy });
   }
 }
 
@@ -228,7 +243,8 @@ function queueChildren(parent: Pending, children: LocationTarget[], visited: Set
 function admission(pending: Pending, deps: IngestDependencies, policy: ReadPolicy): ((entity: Entity) => string | null) | undefined {
   if (pending.trusted) return undefined;
   const rules = deps.rules ?? DEFAULT_CATALOG_RULES;
-  const location = { type: pending.type, target: pending.target, repository: pending.type === 'url' ? policy.repositoryOf(pending.target) : undefined };
+  const repository = pending.type === 'url' ? policy.repositoryOf(pending.target) : deps.sources?.[pending.type]?.repositoryOf?.(pending.target);
+  const location = { type: pending.type, target: pending.target, repository };
   return (entity) => refusalOf(rules, entity, location);
 }
 
@@ -238,14 +254,29 @@ async function readLocationSafely(pending: Pending, previous: LocationState | un
     return await readLocation(pending, previous, deps, policy, takeTurn);
   } catch (error) {
     const message = error instanceof RangeError ? 'it is nested too deeply to read' : (error as Error).message;
-    return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: `${pending.target} could not be processed: ${message}` } };
+    return failed(pending, `${pending.target} could not be processed: ${message}`);
   }
+}
+
+/**
+ * A location that could not be read. One a Location entity listed is that entity's error, on the
+ * line that lists it, as Backstage records it on the Location; it is stored with the target's own
+ * location, so it goes when the target reads again or is no longer listed.
+ */
+function failed(pending: Pending, message: string): Outcome {
+  const listing = pending.listedBy;
+  if (!listing) return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message } };
+  return {
+    kind: 'failed',
+    pending,
+    problem: { kind: 'read', file: listing.file, line: listing.line, entityRef: listing.ref, message: `${message}; it is a target of ${listing.ref} at ${listing.file}:${listing.line}` },
+  };
 }
 
 async function readLocation(pending: Pending, previous: LocationState | undefined, deps: IngestDependencies, policy: ReadPolicy, takeTurn: () => Promise<void>): Promise<Outcome> {
   if (pending.type === 'file' && !/[*?]/.test(pending.target)) {
     const confined = confineRealFile(pending.target, pending.scope);
-    if (!confined.ok) return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: confined.message } };
+    if (!confined.ok) return failed(pending, confined.message);
   }
   const ok = previous?.status === 'ok';
   // Ask conditionally only when the last read was used as it is: after a failure (a file reverted to
@@ -254,13 +285,13 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
   const read = await sourceFor(pending.type, deps).read(pending, previous && { contentHash: previous.contentHash, etag });
   switch (read.kind) {
     case 'failed':
-      return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: read.message } };
+      return failed(pending, read.message);
     case 'not-modified':
       if (ok && previous && !previous.hasConflicts) return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
-      return { kind: 'failed', pending, problem: { kind: 'read', file: pending.target, message: `${pending.target} answered "not modified" but its last read did not succeed; it will be read again next time` } };
+      return failed(pending, `${pending.target} answered "not modified" but its last read did not succeed; it will be read again next time`);
     case 'children':
       if (ok && previous?.contentHash === read.hash) return { kind: 'unchanged', pending, children: read.children, entityCount: previous.entityCount };
-      return { kind: 'processed', pending, write: { ...base(pending), contentHash: read.hash, etag: null, children: read.children, dependencies: [], entities: [], problems: [] } };
+      return { kind: 'processed', pending, write: { ...base(pending), contentHash: read.hash, etag: null, children: read.children, dependencies: [], entities: [], problems: [], inferred: false } };
     case 'text': {
       if (ok && previous && !previous.hasConflicts && previous.contentHash === read.hash && (await dependenciesUnchanged(previous, deps.maxBytes))) {
         return { kind: 'unchanged', pending, children: previous.children, entityCount: previous.entityCount };
@@ -274,12 +305,13 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
         maxPlaceholderBytes: deps.maxPlaceholderBytes,
         admit: admission(pending, deps, policy),
         takeTurn,
+        inferred: read.inferred,
       });
       if (!processed.parsed) return { kind: 'failed', pending, problem: processed.problem };
       return {
         kind: 'processed',
         pending,
-        write: { ...base(pending), contentHash: read.hash, etag: read.etag ?? null, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems },
+        write: { ...base(pending), contentHash: read.hash, etag: read.etag ?? null, children: processed.children, dependencies: processed.dependencies, entities: processed.entities, problems: processed.problems, inferred: read.inferred ?? false },
       };
     }
   }
@@ -287,54 +319,4 @@ async function readLocation(pending: Pending, previous: LocationState | undefine
 
 function base(pending: Pending): Pick<LocationWrite, 'key' | 'type' | 'target' | 'parentKey'> {
   return { key: pending.key, type: pending.type, target: pending.target, parentKey: pending.parentKey };
-}
-
-/**
- * Starts `work` on every item, at most `limit` at once, and gives back the results in item order.
- * Results wait for the caller to `take` them in order; no item starts more than `2 × limit` ahead
- * of the last one taken, so a slow first item (a GitHub retry) or slow writes cannot make finished
- * locations, each holding its entities, pile up in memory.
- */
-function startLimited<T, R>(items: T[], limit: number, turns: Turns, work: (item: T) => Promise<R>): { results: Array<Promise<R>>; taken(): void } {
-  const settle: Array<{ resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
-  const results = items.map(() => new Promise<R>((resolve, reject) => settle.push({ resolve, reject })));
-  // Every result is awaited in order by the caller; this only keeps a failure that is not reached
-  // yet from being reported as unhandled.
-  for (const result of results) result.catch(() => undefined);
-  const window = 2 * limit;
-  let taken = 0;
-  let waiting: Array<() => void> = [];
-  let next = 0;
-  // Back to the event loop before each item, one item per turn: work that never waits on I/O (a
-  // local file read and parsed) would otherwise run item after item while the database's answers
-  // to earlier writes wait, and PostgreSQL would sit idle between the statements of a batch.
-  const runner = async () => {
-    while (next < items.length) {
-      await turns.next();
-      // Checked right before taking an item, with no wait in between, so runners cannot pass together.
-      // A runner that had to wait takes a turn again: those woken together would otherwise all start
-      // at once and hold the event loop for a slice each.
-      if (next >= taken + window) {
-        await new Promise<void>((resolve) => waiting.push(resolve));
-        continue;
-      }
-      if (next >= items.length) break;
-      const index = next++;
-      try {
-        settle[index]!.resolve(await work(items[index]!));
-      } catch (error) {
-        settle[index]!.reject(error);
-      }
-    }
-  };
-  for (let i = 0; i < Math.min(limit, items.length); i++) void runner();
-  return {
-    results,
-    taken() {
-      taken++;
-      const wake = waiting;
-      waiting = [];
-      for (const resolve of wake) resolve();
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import { describeFsError, expandGlob, findYamlFiles, readTextFile, sha256 } from './files';
 import type { UrlReader } from './placeholders';
+import { unreadableUrl } from './remoteUrls';
 import type { LocationTarget } from './processing';
 import type { LocationState, LocationType } from './store';
 
@@ -9,10 +10,13 @@ import type { LocationState, LocationType } from './store';
  */
 export interface LocationSource {
   read(location: { type: LocationType; target: string }, previous: { contentHash: string | null; etag: string | null } | undefined): Promise<SourceRead>;
+  /** The repository a location of this source stands for, so that `{github: …}` catalog rules apply to it. */
+  repositoryOf?(target: string): { owner: string; repo: string } | undefined;
 }
 
 export type SourceRead =
-  | { kind: 'text'; text: string; hash: string; etag?: string | null }
+  /** `inferred`: generated from what a source knows rather than written by anyone; it gives way to declared entities. */
+  | { kind: 'text'; text: string; hash: string; etag?: string | null; inferred?: boolean }
   /** The server said nothing changed (an HTTP 304 to a conditional request). */
   | { kind: 'not-modified' }
   | { kind: 'children'; children: LocationTarget[]; hash: string }
@@ -27,7 +31,7 @@ export function sourceFor(type: LocationType, deps: { sources?: Record<string, L
   return {
     read: async (location) => ({
       kind: 'failed',
-      message: type === 'url' ? `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` : `Location type "${type}" is not supported here (${location.target})`,
+      message: type === 'url' ? unreadableUrl(location.target, false) : `Location type "${type}" is not supported here (${location.target})`,
     }),
   };
 }
@@ -62,7 +66,7 @@ function fileSource(maxBytes: number): LocationSource {
 function urlSource(reader: UrlReader): LocationSource {
   return {
     async read(location, previous) {
-      if (!reader.canRead(location.target)) return { kind: 'failed', message: `No reader is configured for ${location.target}; configure the GitHub integration to read URL locations` };
+      if (!reader.canRead(location.target)) return { kind: 'failed', message: unreadableUrl(location.target, true) };
       try {
         const answer = await reader.read(location.target, { etag: previous?.etag ?? undefined });
         if (answer.notModified) return { kind: 'not-modified' };

@@ -1,5 +1,6 @@
 import { readTextFile } from './files';
 import { confineLocalPath, confineRealFile, confineUrl, type ReadPolicy, type ReadScope } from './confinement';
+import { unreadableUrl } from './remoteUrls';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments } from './yaml';
 
 /** Reads what a placeholder URL points at; the GitHub source provides one. */
@@ -152,7 +153,7 @@ async function readConfined(target: string, context: PlaceholderContext, depende
   // Relative to a file read from a URL, a relative target is another URL beside it.
   const url = isUrl(target) ? target : isUrl(context.file) ? new URL(target, context.file).toString() : undefined;
   if (url) {
-    if (!context.urlReader?.canRead(url)) return { ok: false, message: 'no reader is configured for this URL (configure the GitHub integration to read GitHub URLs)' };
+    if (!context.urlReader?.canRead(url)) return { ok: false, message: unreadableUrl(url, context.urlReader !== undefined) };
     const confined = confineUrl(url, context.scope, context.policy);
     if (!confined.ok) return confined;
     try {

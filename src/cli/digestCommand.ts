@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { KnownBlock } from '@slack/types';
 import { renderDigest } from '../../commands/digest.blocks';
+import { canonicalEntityRef } from '../catalog/model';
 import type { TeamDigest } from '../health/digest';
 import { renderBlocksAsText } from '../../commands/blockKit/text';
 
@@ -43,7 +44,7 @@ export function registerDigestCommand(program: Command, deps: DigestCommandDepen
 }
 
 export function digestDryRunJson(digests: TeamDigest[]): DigestDryRunJson {
-  return { digests: digests.map((digest) => ({ team: digest.team, channel: digest.channel, send: digest.send, reason: digest.reason, blocks: renderDigest(digest).blocks })) };
+  return { digests: digests.map((digest) => ({ team: canonicalEntityRef(digest.team), channel: digest.channel, send: digest.send, reason: digest.reason, blocks: renderDigest(digest).blocks })) };
 }
 
 function formatDigests(digests: TeamDigest[]): string {

@@ -1,4 +1,5 @@
 import type { DocsResult } from '../../commands/docs';
+import { canonicalEntityRef } from '../catalog/model';
 import { TECHDOCS_REF } from '../docs/resolve';
 
 /** The no-docs answer of `--json`, which has no card to show the annotation snippet in. */
@@ -6,10 +7,10 @@ export function noDocsWarning(entityRef: string): string {
   return `${entityRef} has no docs: add the annotation ${TECHDOCS_REF}: dir:. to its catalog-info.yaml and publish its TechDocs, or a link of type docs in metadata.links.`;
 }
 
-/** The JSON shape of `backline docs --json`. */
+/** The JSON shape of `backline docs --json`, with the ref as Backstage writes it. */
 export function docsJson(result: DocsResult): object {
   return {
-    entity: result.entity?.ref ?? null,
+    entity: result.entity ? canonicalEntityRef(result.entity.ref) : null,
     url: result.site?.openUrl ?? result.link?.url ?? null,
     builtAt: result.site?.builtAt?.toISOString() ?? null,
     stale: result.site?.stale ?? null,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findEntity } from '../../commands/whoowns';
+import { canonicalEntityRef } from '../catalog/model';
 import type { StoredEntity } from '../catalog/store';
 import type { Logger } from '../logger';
 import { openHealth } from '../compose/health';
@@ -67,11 +68,11 @@ async function healthReport(query: string, backline: Backline, logger: Logger): 
   return { ...empty, match, evaluated, team: teamHealthOf(match, channelOf(match), evaluated.map((item) => item.health), evaluatedAt), evaluatedAt, suggestions: [] };
 }
 
-/** The one JSON document of `backline health --json` (its shape is in docs/cli.md). */
+/** The one JSON document of `backline health --json` (its shape is in docs/cli.md), refs as Backstage writes them. */
 export function healthJson(report: HealthReport) {
   const checks = checksById(report.scorecard);
   const entityJson = ({ health, facts }: EvaluatedEntity) => ({
-    ref: health.ref,
+    ref: canonicalEntityRef(health.ref),
     displayName: health.displayName,
     kind: health.kind,
     type: health.type,
@@ -87,14 +88,14 @@ export function healthJson(report: HealthReport) {
   const single = report.team ? null : report.evaluated[0]?.health;
   return {
     query: report.query,
-    match: report.match?.ref ?? null,
+    match: report.match ? canonicalEntityRef(report.match.ref) : null,
     kind: report.match ? (report.team ? 'team' : 'entity') : null,
     score: report.team ? report.team.score : (single?.score ?? null),
     level: report.team ? report.team.level : (single?.level ?? null),
-    team: report.team && { ref: report.team.team, displayName: report.team.displayName, channel: report.team.channel },
+    team: report.team && { ref: canonicalEntityRef(report.team.team), displayName: report.team.displayName, channel: report.team.channel },
     entities: report.evaluated.map(entityJson),
     evaluatedAt: report.match ? report.evaluatedAt.toISOString() : null,
-    suggestions: report.suggestions,
+    suggestions: report.suggestions.map(canonicalEntityRef),
   };
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UserFacingError } from '../errors';
+import { canonicalEntityRef } from '../catalog/model';
 import type { Logger } from '../logger';
 import type { Backline } from '../compose/backline';
 import { validateParameters } from '../scaffolder/parameters';
@@ -126,7 +127,7 @@ async function readValues(file: string): Promise<Record<string, unknown>> {
 }
 
 function outputJson(output: TaskOutput | null): { links: Array<{ title: string; url: string }>; entityRef: string | null } {
-  return { links: (output?.links ?? []).map((link) => ({ title: link.title, url: link.url })), entityRef: output?.entityRef ?? null };
+  return { links: (output?.links ?? []).map((link) => ({ title: link.title, url: link.url })), entityRef: output?.entityRef ? canonicalEntityRef(output.entityRef) : null };
 }
 
 /** The JSON contract of `backline template run --json`. */

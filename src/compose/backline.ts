@@ -18,6 +18,7 @@ import { createOnCallResolver, type OnCallResolver } from '../oncall/resolve';
 import type { Clock } from '../sources/github/client';
 import { createGitHubIntegration, type GitHubIntegration, type IngestBase } from '../sources/github/integration';
 import { PgGitHubCacheStore } from '../sources/github/PgGitHubCacheStore';
+import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
 import { composeScaffolder, createGitHubWriter } from '../scaffolder/compose';
 import { PgTaskStore } from '../scaffolder/PgTaskStore';
 import type { Scaffolder } from '../scaffolder/service';
@@ -59,7 +60,7 @@ export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<Ingest
  * GitHub discovery over this database's response cache, when credentials are configured. Nothing is
  * loaded or asked until the first read (octokit is imported then).
  */
-export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock } = {}): GitHubIntegration | undefined {
+export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock; infer?: boolean } = {}): GitHubIntegration | undefined {
   const { github, maxFileBytes } = backline.config;
   if (!github.auth) return undefined;
   return createGitHubIntegration({
@@ -69,6 +70,8 @@ export function openGitHub(backline: Backline, options: { logger?: Logger; clock
     maxBytes: maxFileBytes,
     includeArchived: github.includeArchived,
     includeForks: github.includeForks,
+    infer: options.infer ?? github.infer,
+    corrections: PgOwnershipCorrections.create({ pool: backline.database.pool }),
     concurrency: github.concurrency,
     maxRateLimitWaitMs: github.maxRateLimitWaitSeconds * 1000,
     clock: options.clock,

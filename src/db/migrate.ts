@@ -73,18 +73,23 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
   return { applied };
 }
 
-/**
- * The known migrations this database has not applied, by file name (`000015_…`): what `backline
- * migrate` would apply. A database never migrated lacks them all. Throws when the database does not answer.
- */
-export async function pendingMigrations(pool: Pick<pg.Pool, 'query'>, migrations = readMigrations()): Promise<string[]> {
-  let applied: Set<number>;
-  try {
-    const { rows } = await pool.query<{ id: number }>('SELECT id FROM backline_migrations');
-    applied = new Set(rows.map((row) => row.id));
-  } catch (error) {
-    if ((error as { code?: string }).code !== '42P01') throw error; // undefined_table: never migrated
-    applied = new Set();
-  }
-  return migrations.filter((migration) => !applied.has(migration.id)).map((migration) => `${String(migration.id).padStart(6, '0')}_${migration.name}`);
+export interface MigrationState {
+  /** The newest revision the database has applied; 0 when it has no Backline schema yet. */
+  revision: number;
+  /** The newest revision this Backline knows. */
+  latestKnown: number;
+  /** Migrations this Backline knows and the database has not applied, as NNNNNN_name. */
+  pending: string[];
+}
+
+/** What `backline migrate` would apply, without applying anything: for `backline doctor` and GET /readyz. */
+export async function migrationState(pool: pg.Pool, migrations = readMigrations()): Promise<MigrationState> {
+  const { rows } = await pool.query<{ present: boolean }>(`SELECT to_regclass('backline_migrations') IS NOT NULL AS present`);
+  const applied = rows[0]?.present ? (await pool.query<{ id: number }>('SELECT id FROM backline_migrations ORDER BY id')).rows.map((row) => row.id) : [];
+  const done = new Set(applied);
+  return {
+    revision: applied.at(-1) ?? 0,
+    latestKnown: migrations.at(-1)?.id ?? 0,
+    pending: migrations.filter((migration) => !done.has(migration.id)).map((migration) => `${String(migration.id).padStart(6, '0')}_${migration.name}`),
+  };
 }

@@ -29,6 +29,12 @@ export async function checkConnection(pool: pg.Pool, described: string): Promise
   }
 }
 
+/** The server's version, e.g. "16.4": what `backline doctor` shows when the database answers. */
+export async function serverVersion(pool: Queryable): Promise<string> {
+  const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+  return rows[0]?.server_version ?? 'unknown';
+}
+
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -66,7 +66,7 @@ export function startGitHub(backline: Backline, config: Config, github: GitHubIn
     base: ingestBase(backline),
     orgs: config.github.orgs,
     catalogPath: config.github.catalogPath,
-    importTeams: config.github.importTeams,
+    importTeams: config.github.importTeams ?? config.github.infer,
     logger,
   });
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import { pendingMigrations, type Migration } from '../db/migrate';
+import { migrationState, type Migration } from '../db/migrate';
 import { redactSecrets } from '../redact';
 import type { Readiness } from '../slack/httpRoutes';
 
@@ -17,7 +17,7 @@ export async function databaseReadiness(database: Pick<Database, 'pool'>, migrat
   });
   let pending: string[];
   try {
-    pending = await Promise.race([pendingMigrations(database.pool, migrations), gaveUp]);
+    pending = (await Promise.race([migrationState(database.pool, migrations), gaveUp])).pending;
   } catch (error) {
     return { ready: false, status: 'database unreachable', reason: `PostgreSQL did not answer (${redactSecrets((error as Error).message)}); commands answer again as soon as it does` };
   } finally {

@@ -23,6 +23,7 @@ import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycl
 import { readMigrations } from '../db/migrate';
 import { databaseReadiness } from './readiness';
 import { stopWithin, type ShutdownReport } from './shutdown';
+import { checkInstallationAtStart } from './checksAtStart';
 
 export interface RunningServer {
   slack: SlackServer;
@@ -32,6 +33,8 @@ export interface RunningServer {
   healthEvaluatedAtStart: Promise<void>;
   /** Settles when the listing of Slack's people serve may run at start is over (it never rejects). */
   directoryListedAtStart: Promise<void>;
+  /** Settles when `backline doctor`'s checks, run at start and logged as warnings, are over (it never rejects). */
+  checkedAtStart: Promise<void>;
   /**
    * Stops taking requests, finishes those under way and the background work, and closes the
    * database, within `deadlineMs` (BACKLINE_SHUTDOWN_SECONDS unless given); what the deadline
@@ -118,6 +121,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         handle: (delivery) =>
           handleGitHubWebhook(delivery, {
             catalogPath: config.github.catalogPath,
+            infer: config.github.infer,
             refreshRepository: (owner, repo) => github?.refresher.refreshRepository(owner, repo),
             logger: logger.child({ component: 'github-webhook' }),
           }),
@@ -160,12 +164,14 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   });
   const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
   const firstListing = listDirectoryOnStart(listing).then(() => undefined);
+  const checks = checkInstallationAtStart(config, backline.database, logger.child({ component: 'doctor' }));
   let stopping: Promise<ShutdownReport> | undefined;
   return {
     slack: server,
     github: github?.refresher,
     healthEvaluatedAtStart: firstEvaluation,
     directoryListedAtStart: firstListing,
+    checkedAtStart: checks,
     stop: (stopOptions = {}) =>
       (stopping ??= (async () => {
         clearInterval(gauges);
@@ -179,6 +185,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
             { what: 'scheduled jobs and the outbox sender', run: () => delivery.stop() },
             { what: 'the evaluation at start', run: () => firstEvaluation },
             { what: "the listing of Slack's people", run: () => firstListing },
+            { what: 'the checks at start', run: () => checks },
             { what: 'the GitHub refresh', run: async () => github?.stop() },
             { what: 'the docs refresh', run: () => docsRefresh.stop() },
           ],

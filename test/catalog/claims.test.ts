@@ -21,17 +21,18 @@ describe('who keeps a contested ref', () => {
         { kept: [entity('ledger')], conflicts: [conflict('billing', '/b.yaml', '/a.yaml', 2)] },
       ],
       released: [],
+      overridden: [],
     });
   });
 
   it('leaves a stored ref with the location that holds it when another claims it', () => {
     const settled = settleClaims([held('billing', '/a.yaml')], [location('/b.yaml', entity('billing'))]);
-    expect(settled).toEqual({ locations: [{ kept: [], conflicts: [conflict('billing', '/b.yaml', '/a.yaml')] }], released: [] });
+    expect(settled).toEqual({ locations: [{ kept: [], conflicts: [conflict('billing', '/b.yaml', '/a.yaml')] }], released: [], overridden: [] });
   });
 
   it('is no conflict when a location claims a ref it already holds', () => {
     const settled = settleClaims([held('billing', '/a.yaml')], [location('/a.yaml', entity('billing'))]);
-    expect(settled).toEqual({ locations: [{ kept: [entity('billing')], conflicts: [] }], released: [] });
+    expect(settled).toEqual({ locations: [{ kept: [entity('billing')], conflicts: [] }], released: [], overridden: [] });
   });
 
   it('lets a later location take a ref whose holder, written first in the batch, no longer yields it', () => {
@@ -42,6 +43,7 @@ describe('who keeps a contested ref', () => {
         { kept: [entity('billing')], conflicts: [] },
       ],
       released: ['component:default/billing'],
+      overridden: [],
     });
   });
 
@@ -54,13 +56,14 @@ describe('who keeps a contested ref', () => {
         { kept: [], conflicts: [] },
       ],
       released: ['component:default/billing'],
+      overridden: [],
     });
   });
 
   it('lets a ref no longer stored be taken by whoever claims it first', () => {
     // The holder's entities were removed in an earlier write: nothing holds the ref any more.
     const settled = settleClaims([], [location('/b.yaml', entity('billing'))]);
-    expect(settled).toEqual({ locations: [{ kept: [entity('billing')], conflicts: [] }], released: [] });
+    expect(settled).toEqual({ locations: [{ kept: [entity('billing')], conflicts: [] }], released: [], overridden: [] });
   });
 
   it('releases only the refs a location no longer yields, in the order they were held', () => {
@@ -81,5 +84,42 @@ describe('who keeps a contested ref', () => {
     const processed = { ...entity('billing'), hash: 'h1', json: '{}' };
     const [settled] = settleClaims([], [{ key: 'file:/a.yaml', target: '/a.yaml', entities: [processed] }]).locations;
     expect(settled!.kept[0]).toBe(processed);
+  });
+
+  describe('declared always wins over inferred', () => {
+    const inferredAt = (name: string, ...entities: Claim[]): ClaimingLocation<Claim> => ({ key: `github-inferred:https://github.com/acme/${name}`, target: `https://github.com/acme/${name}`, entities, inferred: true });
+    const givenWay = (name: string, file: string, declaredBy: string) => ({
+      kind: 'superseded',
+      file,
+      document: 1,
+      entityRef: `component:default/${name}`,
+      message: `component:default/${name} is declared by ${declaredBy}; the inferred entity gives way to it`,
+    });
+
+    it('takes a ref a stored inferred location holds, and tells that location it gave way', () => {
+      const holder: RefHolder = { refKey: 'component:default/billing', locationKey: 'github-inferred:https://github.com/acme/billing', inferred: true };
+      const settled = settleClaims([holder], [location('/catalog.yaml', entity('billing'))]);
+      expect(settled.locations).toEqual([{ kept: [entity('billing')], conflicts: [] }]);
+      expect(settled.overridden).toEqual([{ locationKey: holder.locationKey, problem: givenWay('billing', 'https://github.com/acme/billing', '/catalog.yaml') }]);
+    });
+
+    it('gives an inferred entity way to a declared one that holds the ref', () => {
+      const settled = settleClaims([held('billing', '/catalog.yaml')], [inferredAt('billing', entity('billing'))]);
+      expect(settled.locations).toEqual([{ kept: [], conflicts: [givenWay('billing', 'https://github.com/acme/billing', '/catalog.yaml')] }]);
+    });
+
+    it('takes the ref from an inferred location settled earlier in the same batch', () => {
+      const settled = settleClaims([], [inferredAt('billing', entity('billing')), location('/catalog.yaml', entity('billing'))]);
+      expect(settled.locations).toEqual([
+        { kept: [], conflicts: [givenWay('billing', 'https://github.com/acme/billing', '/catalog.yaml')] },
+        { kept: [entity('billing')], conflicts: [] },
+      ]);
+    });
+
+    it('keeps the first of two inferred locations, as between declared ones', () => {
+      const settled = settleClaims([], [inferredAt('a', entity('billing')), inferredAt('b', entity('billing'))]);
+      expect(settled.locations[0]!.kept).toEqual([entity('billing')]);
+      expect(settled.locations[1]!.conflicts[0]!.message).toContain('is already defined by https://github.com/acme/a');
+    });
   });
 });

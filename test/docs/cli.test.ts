@@ -36,8 +36,9 @@ describe('backline docs', () => {
     const { code, stdout } = await cli(['docs', '--json', 'payments-service', 'partial', 'refund']);
     expect(code).toBe(0);
     const site = `${SITES}/default/component/payments-service/`;
+    // The entity is named Payments-Service; JSON gives its ref as Backstage's stringifyEntityRef does.
     expect(JSON.parse(stdout)).toEqual({
-      entity: 'component:default/Payments-Service',
+      entity: 'component:default/payments-service',
       url: `${site}index.html`,
       builtAt: '2026-11-19T06:00:00.000Z',
       stale: false,

@@ -8,7 +8,8 @@ describe('docs/configuration.md', () => {
     expect(variables.map((variable) => variable.name)).toEqual(Object.keys(EnvSchema.shape));
     for (const variable of variables) expect(variable.description.length).toBeGreaterThan(20);
     expect(variables.find((variable) => variable.name === 'BACKLINE_MAX_FILE_BYTES')?.defaultValue).toBe(2 * 1024 * 1024);
-    expect(variables.find((variable) => variable.name === 'BACKLINE_GITHUB_IMPORT_TEAMS')?.defaultValue).toBe('false');
+    expect(variables.find((variable) => variable.name === 'BACKLINE_GITHUB_INFER')?.defaultValue).toBe('true');
+    expect(variables.find((variable) => variable.name === 'BACKLINE_GITHUB_INCLUDE_FORKS')?.defaultValue).toBe('false');
     expect(variables.find((variable) => variable.name === 'DATABASE_URL')?.defaultValue).toBeUndefined();
   });
 

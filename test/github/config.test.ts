@@ -1,7 +1,7 @@
 import { loadConfig, requireGitHubAuth } from '../../src/config';
 
 describe('GitHub configuration', () => {
-  it('defaults to github.com, catalog-info.yaml, a 30-minute refresh, 8 requests at once, and webhook bodies of 5 MiB, 8 unverified at once', () => {
+  it('defaults to github.com, catalog-info.yaml, inference on, a 30-minute refresh, 8 requests at once, and webhook bodies of 5 MiB, 8 unverified at once', () => {
     expect(loadConfig({}).github).toEqual({
       apiUrl: 'https://api.github.com',
       auth: undefined,
@@ -10,7 +10,8 @@ describe('GitHub configuration', () => {
       orgs: [],
       catalogPath: 'catalog-info.yaml',
       refreshMinutes: 30,
-      importTeams: false,
+      importTeams: undefined,
+      infer: true,
       includeArchived: false,
       includeForks: false,
       concurrency: 8,
@@ -21,6 +22,11 @@ describe('GitHub configuration', () => {
   it('reads organisations, a glob, GitHub Enterprise and a token', () => {
     const { github } = loadConfig({ BACKLINE_GITHUB_ORGS: 'acme, acme-labs', BACKLINE_GITHUB_CATALOG_PATH: './**/catalog-info.yaml', GITHUB_API_URL: 'https://git.example.com/api/v3/', GITHUB_TOKEN: 'ghp_abc', BACKLINE_GITHUB_IMPORT_TEAMS: 'true' });
     expect(github).toMatchObject({ orgs: ['acme', 'acme-labs'], catalogPath: '**/catalog-info.yaml', apiUrl: 'https://git.example.com/api/v3', auth: { kind: 'token', token: 'ghp_abc' }, importTeams: true });
+  });
+
+  it('turns inference off with BACKLINE_GITHUB_INFER=false, and refuses a value that is not true or false', () => {
+    expect(loadConfig({ BACKLINE_GITHUB_INFER: 'false' }).github.infer).toBe(false);
+    expect(() => loadConfig({ BACKLINE_GITHUB_INFER: 'sometimes' })).toThrow(/BACKLINE_GITHUB_INFER.*must be true or false/s);
   });
 
   it('takes a GitHub App private key written on one line with \\n', () => {

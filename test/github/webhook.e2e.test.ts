@@ -33,6 +33,8 @@ beforeAll(async () => {
   // serve evaluates health at start, asking the same providers: let that settle before the tests set up theirs.
   await server.healthEvaluatedAtStart;
   await server.github!.idle();
+  // The checks at start ask GitHub too; the tests count requests from here on.
+  await server.checkedAtStart;
 });
 
 afterAll(async () => {
@@ -86,7 +88,7 @@ describe('POST /github/webhook', () => {
 
   it('ignores a push that does not touch the catalog file, and a push to another branch', async () => {
     github.resetRecords();
-    expect(await deliver('push', push('ledger', ['src/index.ts']))).toEqual({ status: 202, body: { status: 'ignored', reason: 'the push to acme/ledger does not touch catalog-info.yaml' } });
+    expect(await deliver('push', push('ledger', ['src/index.ts']))).toEqual({ status: 202, body: { status: 'ignored', reason: 'the push to acme/ledger does not touch catalog-info.yaml or .github/CODEOWNERS or CODEOWNERS or docs/CODEOWNERS' } });
     expect(await deliver('push', push('ledger', ['catalog-info.yaml'], 'refs/heads/feature'))).toEqual({ status: 202, body: { status: 'ignored', reason: 'a push to refs/heads/feature, not to the default branch of acme/ledger' } });
     await server.github!.idle();
     expect(github.requests).toEqual([]);
@@ -139,7 +141,7 @@ describe('POST /github/webhook', () => {
   it('answers other events with 202 and does nothing, and a ping with 200', async () => {
     github.resetRecords();
     expect(await deliver('issues', { action: 'opened', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'ignored', reason: 'issues event' } });
-    expect(await deliver('repository', { action: 'edited', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'ignored', reason: 'repository edited' } });
+    expect(await deliver('repository', { action: 'publicized', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'ignored', reason: 'repository publicized' } });
     expect(await deliver('push', { ...push('radar', ['catalog-info.yaml']), repository: { ...repository('radar'), owner: { login: 'globex' } } })).toEqual({ status: 202, body: { status: 'ignored', reason: 'globex is not one of the organisations in BACKLINE_GITHUB_ORGS' } });
     expect(await deliver('ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).toEqual({ status: 200, body: { status: 'pong' } });
     await server.github!.idle();
@@ -180,5 +182,10 @@ describe('POST /github/webhook under attack', () => {
     github.addRepo('acme', 'payroll', { files: { 'catalog-info.yaml': docs(component('payroll', { owner: 'team-c' })) } });
     expect(await deliver('push', push('payroll', ['catalog-info.yaml']))).toEqual({ status: 202, body: { status: 'refreshing', repository: 'acme/payroll' } });
     await within(5000, async () => expect(await ownerOf('payroll')).toBe('team-c'));
+  });
+
+  it('reads an edited repository again, since inference takes its description and topics', async () => {
+    expect(await deliver('repository', { action: 'edited', repository: repository('billing') })).toEqual({ status: 202, body: { status: 'refreshing', repository: 'acme/billing' } });
+    await server.github!.idle();
   });
 });

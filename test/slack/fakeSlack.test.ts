@@ -1,4 +1,5 @@
 import { ErrorCode, LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { manifestScopes } from '../../src/compose/doctor';
 import { expectNoViolations, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
 import { waitUntil } from '../support/waitFor';
 
@@ -73,7 +74,7 @@ describe('the fake Slack Web API', () => {
       expect.objectContaining({
         ok: false,
         error: 'invalid_blocks',
-        response_metadata: { messages: ["[ERROR] blocks[0].text.text: section text is 3001 characters, over Slack's limit of 3000"] },
+        response_metadata: { messages: ["[ERROR] blocks[0].text.text: section text is 3001 characters, over Slack's limit of 3000"], scopes: manifestScopes() },
       }),
     );
     expect(slack.violations).toEqual([
@@ -188,8 +189,29 @@ describe('the fake Slack Web API', () => {
   it('answers conversations.info from its channels and channel_not_found otherwise', async () => {
     const found = await client.conversations.info({ channel: 'C0PAY' });
     const missing = await slackError(client.conversations.info({ channel: 'C0NOPE' }));
-    expect(found.channel).toEqual({ id: 'C0PAY', name: 'payments', is_channel: true, is_private: false, is_archived: false });
+    expect(found.channel).toEqual({ id: 'C0PAY', name: 'payments', is_channel: true, is_private: false, is_archived: false, is_member: true });
     expect(missing.data).toEqual(expect.objectContaining({ error: 'channel_not_found' }));
+  });
+
+  it("sends the bot token's scopes in x-oauth-scopes, as Slack does: those of manifest.yml unless told otherwise", async () => {
+    expect((await client.auth.test()).response_metadata?.scopes).toEqual(manifestScopes());
+    const narrow = await startFakeSlack({ scopes: ['commands', 'chat:write'] });
+    const silent = await startFakeSlack({ scopes: null });
+    try {
+      expect((await new WebClient('xoxb-test', { slackApiUrl: narrow.url, retryConfig: { retries: 0 } }).auth.test()).response_metadata?.scopes).toEqual(['commands', 'chat:write']);
+      expect((await new WebClient('xoxb-test', { slackApiUrl: silent.url, retryConfig: { retries: 0 } }).auth.test()).response_metadata?.scopes).toBeUndefined();
+    } finally {
+      await narrow.close();
+      await silent.close();
+    }
+  });
+
+  it('opens Socket Mode connections for app-level tokens only', async () => {
+    const app = new WebClient('xapp-1-A0BACKLINE-1-abc', { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logger: quietLogger });
+    // A loopback WebSocket URL the fake's Socket Mode side answers on (test/slack/fakeSocketMode.test.ts).
+    expect((await app.apps.connections.open()).url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
+    expect((await slackError(client.apps.connections.open())).data).toEqual(expect.objectContaining({ error: 'invalid_auth' }));
+    expect((await slackError(app.auth.test())).data).toEqual(expect.objectContaining({ error: 'invalid_auth' }));
   });
 
   it('lists enabled user groups, with members only when asked', async () => {

@@ -36,6 +36,8 @@ beforeAll(async () => {
   slack = await startFakeSlack({ users: { 'chloe.martin@northwind.example': { id: 'U0CHLOE', real_name: 'Chloé Martin' } } });
   ({ server, base } = await startReplica());
   await server.directoryListedAtStart;
+  // The checks at start call Slack too; tests count calls from here on.
+  await server.checkedAtStart;
   slack.reset();
 });
 

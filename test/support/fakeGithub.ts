@@ -13,12 +13,19 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerGraphql } from './fakeGithubGraphql';
 
 export interface FakeRepoOptions {
   files?: Record<string, string>;
   defaultBranch?: string;
   archived?: boolean;
   fork?: boolean;
+  description?: string;
+  topics?: string[];
+  /** The primary language, as GitHub's listing names it (e.g. TypeScript). */
+  language?: string;
+  /** Team slug → permission (pull, triage, push, maintain, admin). */
+  teams?: Record<string, string>;
 }
 
 interface FakeRepo {
@@ -33,6 +40,7 @@ interface FakeRepo {
   description?: string;
   private?: boolean;
   topics?: string[];
+  language?: string;
   /** Team slug → permission, from PUT /orgs/{org}/teams/{slug}/repos/{owner}/{repo}. */
   teams?: Map<string, string>;
   /** Git objects written through the git data API. */
@@ -162,6 +170,8 @@ export interface FakeGitHub {
   deleteRepo(org: string, repo: string): void;
   archiveRepo(org: string, repo: string): void;
   addTeam(org: string, team: FakeTeam): void;
+  /** Gives a team a permission on a repository (pull, triage, push, maintain, admin), or takes it away. */
+  setTeamPermission(org: string, repo: string, slug: string, permission: string | undefined): void;
   setTeamMembers(org: string, slug: string, members: string[]): void;
   addUser(user: FakeUser): void;
   /** The next `times` requests answer 403 with x-ratelimit-remaining: 0, resetting `resetInSeconds` from now. */
@@ -198,6 +208,8 @@ class FakeGitHubServer implements FakeGitHub {
   private inFlight = 0;
   private readonly server: Server;
   private readonly repos = new Map<string, FakeRepo>();
+  /** Node ID → repository key, as GraphQL's nodes(ids:) looks repositories up. */
+  private readonly nodeIds = new Map<string, string>();
   private readonly teams = new Map<string, FakeTeam[]>();
   private readonly users = new Map<string, FakeUser>();
   private readonly orgs = new Set<string>();
@@ -274,8 +286,10 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   addRepo(org: string, name: string, options: FakeRepoOptions = {}): void {
+    const id = ++this.sequence;
+    this.nodeIds.set(nodeIdOf(id), key(org, name));
     this.repos.set(key(org, name), {
-      id: ++this.sequence,
+      id,
       owner: org,
       name,
       defaultBranch: options.defaultBranch ?? 'main',
@@ -283,7 +297,18 @@ class FakeGitHubServer implements FakeGitHub {
       fork: options.fork ?? false,
       pushedAt: this.nextPush(),
       files: new Map(Object.entries(options.files ?? {})),
+      description: options.description,
+      topics: options.topics,
+      language: options.language,
+      teams: options.teams && new Map(Object.entries(options.teams)),
     });
+  }
+
+  setTeamPermission(org: string, repo: string, slug: string, permission: string | undefined): void {
+    const found = this.repo(org, repo);
+    found.teams ??= new Map();
+    if (permission === undefined) found.teams.delete(slug);
+    else found.teams.set(slug, permission);
   }
 
   setFile(org: string, repo: string, path: string, content: string): void {
@@ -425,7 +450,7 @@ class FakeGitHubServer implements FakeGitHub {
 
   private answer(method: string, path: string, url: URL, header: (name: string) => string | undefined, body: Record<string, unknown> = {}): Reply {
     const authorization = header('authorization');
-    const appRoute = /^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
+    const appRoute = /^\/app$|^\/orgs\/[^/]+\/installation$|^\/users\/[^/]+\/installation$|^\/app\/installations\/\d+\/access_tokens$/.test(path);
     if (appRoute) return this.appAnswer(method, path, authorization);
     const owner = /^\/(?:orgs|repos)\/([^/]+)/.exec(path)?.[1];
     if (!this.authorised(authorization, owner)) return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
@@ -433,9 +458,15 @@ class FakeGitHubServer implements FakeGitHub {
     if (planned) return planned();
     const refused = this.refused.get(path);
     if (refused) return refused;
+    if (method === 'POST' && path === '/api/graphql') return this.graphqlAnswer(body);
     const written = this.gitDataAnswer(method, path, body) ?? this.repositoryAnswer(method, path, url, body);
     if (written) return written;
     if (method !== 'GET') return notFound();
+    if (path === '/rate_limit') {
+      // Free of rate limit, as on GitHub: the headers it carries keep it from counting.
+      const core = { limit: this.options.rateLimit ?? 5000, remaining: this.remaining, reset: Math.ceil(this.resetAt / 1000) };
+      return { status: 200, body: { resources: { core }, rate: core }, headers: { 'x-ratelimit-remaining': String(this.remaining) } };
+    }
 
     let match: RegExpExecArray | null;
     if ((match = /^\/orgs\/([^/]+)\/repos$/.exec(path))) {
@@ -462,7 +493,9 @@ class FakeGitHubServer implements FakeGitHub {
       return { status: 200, body: { sha: repo.pushedAt, tree, truncated: false } };
     }
     if ((match = /^\/orgs\/([^/]+)\/teams$/.exec(path))) {
-      const teams = this.teams.get(match[1]!.toLowerCase());
+      const org = match[1]!.toLowerCase();
+      const known = this.orgs.has(org) || [...this.repos.values()].some((repo) => repo.owner.toLowerCase() === org);
+      const teams = this.teams.get(org) ?? (known ? [] : undefined);
       if (!teams) return notFound();
       return this.page(url, teams.map((team) => ({ slug: team.slug, name: team.name ?? team.slug, description: team.description ?? null, parent: team.parent ? { slug: team.parent } : null })));
     }
@@ -713,6 +746,25 @@ class FakeGitHubServer implements FakeGitHub {
     return undefined;
   }
 
+  private graphqlAnswer(body: Record<string, unknown>): Reply {
+    const repos = [...this.repos.values()];
+    return answerGraphql(
+      {
+        repoByNodeId: (id) => {
+          const repo = this.repos.get(this.nodeIds.get(id) ?? '');
+          return repo && this.graphqlRepo(repo);
+        },
+        repos: (org) => repos.filter((repo) => repo.owner.toLowerCase() === org.toLowerCase()).sort((a, b) => a.id - b.id).map((repo) => this.graphqlRepo(repo)),
+        teamSlugs: (org) => this.teams.get(org.toLowerCase())?.map((team) => team.slug),
+      },
+      body,
+    );
+  }
+
+  private graphqlRepo(repo: FakeRepo) {
+    return { nodeId: nodeIdOf(repo.id), owner: repo.owner, name: repo.name, files: repo.files, teams: repo.teams };
+  }
+
   private descendsFrom(git: FakeGitObjects, sha: string, ancestor: string): boolean {
     for (let current: string | undefined = sha; current; current = git.commits.get(current)?.parents[0]) if (current === ancestor) return true;
     return false;
@@ -745,6 +797,7 @@ class FakeGitHubServer implements FakeGitHub {
   private repoJson(repo: FakeRepo) {
     return {
       id: repo.id,
+      node_id: nodeIdOf(repo.id),
       name: repo.name,
       full_name: `${repo.owner}/${repo.name}`,
       owner: { login: repo.owner, type: 'Organization' },
@@ -755,6 +808,9 @@ class FakeGitHubServer implements FakeGitHub {
       fork: repo.fork,
       disabled: false,
       pushed_at: repo.pushedAt,
+      description: repo.description ?? null,
+      topics: repo.topics ?? [],
+      language: repo.language ?? null,
     };
   }
 
@@ -772,6 +828,7 @@ class FakeGitHubServer implements FakeGitHub {
     const app = this.options.app;
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
     if (!app || !jwt || !verifyJwt(jwt, app.publicKey, app.id)) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+    if (method === 'GET' && path === '/app') return { status: 200, body: { id: Number(app.id), slug: 'backline', name: 'Backline', owner: { login: Object.keys(app.installations)[0] ?? 'acme' } } };
     let match: RegExpExecArray | null;
     if (method === 'GET' && (match = /^\/orgs\/([^/]+)\/installation$/.exec(path))) {
       const id = app.installations[match[1]!.toLowerCase()];
@@ -796,6 +853,10 @@ class FakeGitHubServer implements FakeGitHub {
   private nextPush(): string {
     return new Date(PUSHED_EPOCH + ++this.sequence * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
+}
+
+function nodeIdOf(id: number): string {
+  return `R_kgDO${Buffer.from(String(id)).toString('base64url')}`;
 }
 
 function key(org: string, repo: string): string {

@@ -15,9 +15,12 @@
  * with an app-level token (`xapp-…`), answers a single-use `ws://` URL on this server, and
  * `slack.socketMode` sends envelopes over the connections Bolt opens and records the acks.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import yaml from 'js-yaml';
 import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
 import { FakeSocketModeServer, type FakeSocketMode } from './fakeSocketMode';
 
@@ -101,6 +104,11 @@ export interface FakeSlackOptions {
    * that Retry-After has passed is also recorded as a violation.
    */
   enforceChannelRateLimit?: boolean;
+  /**
+   * The bot token's scopes, which Slack sends in the `x-oauth-scopes` header of every Web API
+   * answer. Default: every bot scope manifest.yml asks for; null sends no header.
+   */
+  scopes?: string[] | null;
 }
 
 /** A 429 the fake answered to keep a channel within one message per second. */
@@ -162,6 +170,9 @@ export const FAKE_TEAM = { id: 'T0BACKLINE', name: 'Backline Test', domain: 'bac
 export const FAKE_BOT = { userId: 'U0BACKLINE', botId: 'B0BACKLINE', appId: 'A0BACKLINE', name: 'backline' } as const;
 
 /** Form fields WebClient JSON-encodes; everything else stays the string Slack received. */
+/** What an app installed from manifest.yml is granted. */
+const MANIFEST_SCOPES = (yaml.load(readFileSync(path.join(__dirname, '..', '..', 'manifest.yml'), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } }).oauth_config.scopes.bot;
+
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks', 'unfurls']);
 const RESPONSE_URL_USES = 5;
 
@@ -198,8 +209,10 @@ class FakeSlackServer implements FakeSlack {
   private origin = '';
   private sequence = 0;
   private readonly handlers: Record<string, Handler>;
+  private readonly scopes: string[] | null;
 
   constructor(options: FakeSlackOptions) {
+    this.scopes = options.scopes === undefined ? MANIFEST_SCOPES : options.scopes;
     this.tokens = options.tokens ? new Set(options.tokens) : undefined;
     this.users = new Map(Object.entries(options.users ?? {}));
     this.channels = new Map((options.channels ?? []).map((c) => [c.id, c]));
@@ -218,6 +231,7 @@ class FakeSlackServer implements FakeSlack {
         bot_id: FAKE_BOT.botId,
         is_enterprise_install: false,
       }),
+      // Socket Mode's first call, made with the app-level token: a single-use URL to open.
       'apps.connections.open': () => ({ url: this.socketMode.openUrl() }),
       'chat.postMessage': (args) => this.postMessage(args),
       'chat.postEphemeral': (args) => {
@@ -250,7 +264,7 @@ class FakeSlackServer implements FakeSlack {
       'conversations.info': (args) => {
         const channel = this.channels.get(str(args.channel) ?? '');
         if (!channel) return { error: 'channel_not_found' };
-        return { channel: { is_channel: true, is_private: false, is_archived: false, ...channel } };
+        return { channel: { is_channel: true, is_private: false, is_archived: false, is_member: true, ...channel } };
       },
       'users.lookupByEmail': (args) => {
         const email = (str(args.email) ?? '').toLowerCase();
@@ -378,6 +392,7 @@ class FakeSlackServer implements FakeSlack {
     const call: RecordedCall = { method, args, token, at: Date.now(), status: 200, response: {} };
     this.calls.push(call);
     const reply = this.answer(method, args, token);
+    if (this.scopes && token?.startsWith('xoxb-') && reply.body.error !== 'invalid_auth') reply.headers = { 'x-oauth-scopes': this.scopes.join(','), ...reply.headers };
     call.status = reply.status ?? 200;
     call.response = reply.body;
     return reply;
@@ -387,10 +402,8 @@ class FakeSlackServer implements FakeSlack {
     const handler = this.handlers[method];
     if (!handler) return { body: { ok: false, error: 'unknown_method', req_method: method } };
     if (!token) return { body: { ok: false, error: 'not_authed' } };
-    // Socket Mode's URL takes an app-level token; everything else a bot or user token, as at Slack.
-    const appLevel = token.startsWith('xapp-');
-    if (appLevel !== (method === 'apps.connections.open')) return { body: { ok: false, error: 'not_allowed_token_type' } };
-    const valid = this.tokens ? this.tokens.has(token) : /^xox[bp]-|^xapp-/.test(token);
+    // App-level tokens (xapp-) open Socket Mode connections and nothing else.
+    const valid = this.tokens ? this.tokens.has(token) : method === 'apps.connections.open' ? /^xapp-/.test(token) : /^xox[bp]-/.test(token);
     if (!valid) return { body: { ok: false, error: 'invalid_auth' } };
     const retryAfter = this.rateLimits.get(method)?.shift();
     if (retryAfter !== undefined) {
@@ -501,7 +514,7 @@ class FakeSlackServer implements FakeSlack {
       (c) => (c.is_private ? types.includes('private_channel') : types.includes('public_channel')) && !(flag(args.exclude_archived) && c.is_archived),
     );
     const { items, response_metadata } = pageOf(all, args);
-    return { channels: items.map((c) => ({ is_channel: true, is_private: false, is_archived: false, ...c })), response_metadata };
+    return { channels: items.map((c) => ({ is_channel: true, is_private: false, is_archived: false, is_member: true, ...c })), response_metadata };
   }
 
   private postMessage(args: Args): Record<string, unknown> {

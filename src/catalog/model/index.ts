@@ -1,5 +1,5 @@
 export * from './entity';
-export { InvalidEntityRefError, parseEntityRef, stringifyEntityRef, entityRefKey, sameEntityRef, refOf } from './refs';
+export { InvalidEntityRefError, parseEntityRef, stringifyEntityRef, entityRefKey, canonicalEntityRef, sameEntityRef, refOf } from './refs';
 export type { EntityRefContext, EntityRefLike, PartialEntityRef } from './refs';
 export { validateEntity, KIND_DEFINITIONS } from './validation';
 export type { ValidationResult, KindDefinition } from './validation';

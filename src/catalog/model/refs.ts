@@ -81,7 +81,8 @@ function partsOf(ref: EntityRefLike): CompoundEntityRef {
 
 /**
  * The display form `kind:namespace/name`: the kind lower-cased, namespace and name as written, so
- * `Component` `Artist-Lookup` reads `component:default/Artist-Lookup`. Compare refs with
+ * `Component` `Artist-Lookup` reads `component:default/Artist-Lookup`, for people to read. Backstage's
+ * function of this name lower-cases every part: that form is `canonicalEntityRef`. Compare refs with
  * `entityRefKey` or `sameEntityRef`, never with this string.
  */
 export function stringifyEntityRef(ref: EntityRefLike): string {
@@ -96,6 +97,15 @@ export function stringifyEntityRef(ref: EntityRefLike): string {
 export function entityRefKey(ref: string | EntityRefLike): string {
   const parts = typeof ref === 'string' ? parseEntityRef(ref) : partsOf(ref);
   return `${parts.kind}:${parts.namespace}/${parts.name}`.toLowerCase();
+}
+
+/**
+ * What Backstage's own `stringifyEntityRef` returns: kind, namespace and name lower-cased,
+ * `component:default/artist-lookup`. Output that programs read (`--json`) gives refs in this form;
+ * cards show the display form of `stringifyEntityRef` here. A string must be a complete ref.
+ */
+export function canonicalEntityRef(ref: string | EntityRefLike): string {
+  return typeof ref === 'string' ? ref.toLocaleLowerCase('en-US') : entityRefKey(ref);
 }
 
 /** Whether two references name the same entity, ignoring case. */

@@ -54,7 +54,7 @@ export const KIND_DEFINITIONS: readonly KindDefinition[] = [
  * A valid result carries a copy of the input with `metadata.namespace` filled in (`default`);
  * the input is never modified.
  */
-export function validateEntity(input: unknown, options: { copy?: boolean } = {}): ValidationResult {
+export function validateEntity(input: unknown, options: { copy?: boolean; ownerOptional?: boolean } = {}): ValidationResult {
   if (!isPlainObject(input)) {
     return { valid: false, errors: [`entity must be an object with apiVersion, kind, metadata and spec (got ${typeName(input)})`] };
   }
@@ -62,7 +62,7 @@ export function validateEntity(input: unknown, options: { copy?: boolean } = {})
   const errors: string[] = [];
   const envelope = envelopeSchema.safeParse(input);
   if (!envelope.success) errors.push(...describeIssues(envelope.error.issues));
-  errors.push(...kindErrors(input));
+  errors.push(...kindErrors(input, options.ownerOptional ?? false));
 
   if (errors.length > 0) return { valid: false, errors };
   return { valid: true, entity: withDefaultNamespace(input as unknown as Entity, options.copy ?? true), errors: [] };
@@ -82,7 +82,11 @@ function withDefaultNamespace(input: Entity, deep: boolean): Entity {
   return { ...input, metadata: { ...input.metadata, namespace: input.metadata.namespace || DEFAULT_NAMESPACE } };
 }
 
-function kindErrors(input: Record<string, unknown>): string[] {
+/**
+ * `ownerOptional`: a Component Backline inferred (from a repository without a catalog file) may have
+ * no owner when nothing names one; it says so rather than inventing one. Files never get this.
+ */
+function kindErrors(input: Record<string, unknown>, ownerOptional: boolean): string[] {
   const { apiVersion, kind, spec } = input;
   // A missing or malformed apiVersion or kind is already reported by the envelope.
   if (!isValidApiVersion(apiVersion) || !isValidKind(kind)) return [];
@@ -98,7 +102,8 @@ function kindErrors(input: Record<string, unknown>): string[] {
 
   if (spec === undefined) return [`spec is required for kind ${kind}`];
   if (!isPlainObject(spec)) return []; // the envelope reports that spec must be an object
-  const result = definition.spec.safeParse(spec);
+  const schema = ownerOptional && kind === 'Component' ? componentSpecSchema.partial({ owner: true }) : definition.spec;
+  const result = schema.safeParse(spec);
   return result.success ? [] : describeIssues(result.error.issues, { prefix: ['spec'], kind });
 }
 

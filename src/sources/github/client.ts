@@ -183,6 +183,21 @@ export class GitHubClient {
   }
 
   /**
+   * A GraphQL query, within the same bounds and rate-limit waits as REST. GraphQL answers cannot be
+   * asked conditionally, so callers cache what they read by the repository's pushed_at themselves.
+   * Data that came with errors (one repository of a batch gone) is answered with the errors.
+   */
+  async graphql<T>(query: string, variables: Record<string, unknown>, owner?: string): Promise<{ data: T; errors: string[] }> {
+    const request: GitHubRequest = { method: 'POST', path: '/graphql', body: { query, variables }, owner, graphql: true };
+    const response = await this.request(request);
+    if (response.status !== 200) throw errorFor(request, response);
+    const body = (response.data ?? {}) as { data?: T | null; errors?: Array<{ message?: unknown }> };
+    const errors = (Array.isArray(body.errors) ? body.errors : []).map((error) => (typeof error?.message === 'string' ? error.message : 'an unnamed error'));
+    if (!body.data) throw new GitHubError(`GitHub's GraphQL API answered no data${errors.length ? `: ${errors[0]}` : ''}`);
+    return { data: body.data, errors };
+  }
+
+  /**
    * Sends one request within the concurrency bound, waiting out rate limits and retrying 5xx answers
    * and network failures with backoff. Answers every other status as it came.
    */

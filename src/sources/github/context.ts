@@ -1,3 +1,4 @@
+import type { OwnershipCorrections } from '../../catalog/corrections';
 import type { CacheEntry } from './cache';
 import { GitHubError, type CachedAnswer, type GitHubClient } from './client';
 import type { GitHubRequest } from './transport';
@@ -13,7 +14,11 @@ export interface GitHubContext {
   maxBytes: number;
   includeArchived: boolean;
   includeForks: boolean;
-  /** Catalog files discovery has just read, by blob URL; the URL reader takes each one once. */
+  /** Repositories without a catalog file become inferred Components. */
+  infer: boolean;
+  /** Owners teams rejected for a repository, which inference passes over. */
+  corrections?: OwnershipCorrections;
+  /** Catalog files discovery has just read, by blob URL, and inferred Components by repository URL; each is taken once. */
   prefetched: Map<string, Prefetched>;
   /** `owner/repo` (lower case) → pushed_at, from the latest repository listing. */
   repoVersions: Map<string, string>;
@@ -30,6 +35,8 @@ export interface Discovery {
   /** Archived, forked or disabled repositories left out. */
   skipped: number;
   catalogFiles: number;
+  /** Repositories without a catalog file, inferred. */
+  inferred: number;
 }
 
 export type Prefetched = { at: number; etag: string | null; text: string } | { at: number; error: string };

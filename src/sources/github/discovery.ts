@@ -5,6 +5,7 @@ import { sha256 } from '../../catalog/files';
 import type { CacheEntry } from './cache';
 import { GitHubRateLimitError } from './client';
 import { contentsRequest, PREFETCH_TTL_MS, readRepoFile, repoKey, type GitHubContext } from './context';
+import { inferredChildren } from './inferredSource';
 import { listAll } from './pages';
 import { blobUrl, isGlob, parseFileUrl, parseOrgTarget, pathMatcher, type RepoFile } from './urls';
 
@@ -18,6 +19,10 @@ export interface ListedRepo {
   disabled: boolean;
   /** Changes with every push to any branch; unchanged means the catalog file cannot have changed. */
   pushedAt: string;
+  nodeId: string;
+  description: string | null;
+  topics: string[];
+  language: string | null;
 }
 
 /**
@@ -49,7 +54,19 @@ export function createOrgSource(context: GitHubContext): LocationSource {
 export async function listRepos(context: GitHubContext, org: string): Promise<ListedRepo[] | undefined> {
   // Oldest first, so a new repository lands on the last page and earlier pages keep their ETags.
   return listAll(context.client, { path: `/orgs/${encodeURIComponent(org)}/repos`, query: { type: 'all', sort: 'created', direction: 'asc' }, owner: org }, (item) => {
-    const repo = item as { name: string; owner?: { login?: string }; default_branch?: string; archived?: boolean; fork?: boolean; disabled?: boolean; pushed_at?: string | null };
+    const repo = item as {
+      name: string;
+      node_id?: string;
+      owner?: { login?: string };
+      default_branch?: string;
+      archived?: boolean;
+      fork?: boolean;
+      disabled?: boolean;
+      pushed_at?: string | null;
+      description?: string | null;
+      topics?: unknown;
+      language?: string | null;
+    };
     return {
       owner: repo.owner?.login ?? org,
       name: repo.name,
@@ -58,8 +75,17 @@ export async function listRepos(context: GitHubContext, org: string): Promise<Li
       fork: Boolean(repo.fork),
       disabled: Boolean(repo.disabled),
       pushedAt: repo.pushed_at ?? '',
+      nodeId: repo.node_id ?? '',
+      description: typeof repo.description === 'string' ? withoutControls(repo.description) : null,
+      topics: Array.isArray(repo.topics) ? repo.topics.filter((topic): topic is string => typeof topic === 'string').map(withoutControls) : [],
+      language: typeof repo.language === 'string' ? withoutControls(repo.language) : null,
     };
   });
+}
+
+/** Control characters have no place in a description, and PostgreSQL cannot store NUL (the listing is cached as JSON). */
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 
 async function discover(context: GitHubContext, org: string, catalogPath: string): Promise<LocationTarget[] | undefined> {
@@ -83,8 +109,11 @@ async function discover(context: GitHubContext, org: string, catalogPath: string
     }),
   );
   const children = found.flat().sort((a, b) => a.target.localeCompare(b.target));
-  context.discoveries.set(org.toLowerCase(), { org, repositories: repos.length, skipped: repos.length - wanted.length, catalogFiles: children.length });
-  return children;
+  // Declared wins: only a repository without a catalog file is inferred.
+  const undeclared = wanted.filter((_, index) => found[index]!.length === 0);
+  const inferred = context.infer ? await inferredChildren(context, org, undeclared) : [];
+  context.discoveries.set(org.toLowerCase(), { org, repositories: repos.length, skipped: repos.length - wanted.length, catalogFiles: children.length, inferred: inferred.length });
+  return [...children, ...inferred];
 }
 
 async function fileIfPresent(context: GitHubContext, repo: ListedRepo, file: RepoFile, entry: CacheEntry | null): Promise<LocationTarget[]> {

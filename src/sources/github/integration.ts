@@ -7,6 +7,8 @@ import type { GitHubCacheStore } from './cache';
 import { GitHubClient, systemClock, type Clock, type GitHubStats } from './client';
 import { createGitHubUrlReader, createOrgSource } from './discovery';
 import { repoKey, type GitHubContext } from './context';
+import type { OwnershipCorrections } from '../../catalog/corrections';
+import { createInferredSource, INFERRED_LOCATION } from './inferredSource';
 import { createTeamsSource } from './teams';
 import { createOctokitTransport, type GitHubTransport } from './transport';
 import { githubHosts, orgTarget, teamsTarget, type GitHubHosts } from './urls';
@@ -22,6 +24,9 @@ export interface GitHubIntegrationOptions {
   maxBytes: number;
   includeArchived?: boolean;
   includeForks?: boolean;
+  /** Repositories without a catalog file become inferred Components (BACKLINE_GITHUB_INFER). */
+  infer?: boolean;
+  corrections?: OwnershipCorrections;
   concurrency?: number;
   maxRateLimitWaitMs?: number;
   clock?: Clock;
@@ -63,13 +68,15 @@ export function createGitHubIntegration(options: GitHubIntegrationOptions): GitH
     maxBytes: options.maxBytes,
     includeArchived: options.includeArchived ?? false,
     includeForks: options.includeForks ?? false,
+    infer: options.infer ?? false,
+    corrections: options.corrections,
     prefetched: new Map(),
     repoVersions: new Map(),
     stale: new Set(),
     discoveries: new Map(),
     now: () => clock.now(),
   };
-  const sources = { [ORG_LOCATION]: createOrgSource(context), [TEAMS_LOCATION]: createTeamsSource(context) };
+  const sources = { [ORG_LOCATION]: createOrgSource(context), [TEAMS_LOCATION]: createTeamsSource(context), [INFERRED_LOCATION]: createInferredSource(context) };
   const urlReader = createGitHubUrlReader(context);
   return {
     hosts,

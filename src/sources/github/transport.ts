@@ -14,6 +14,8 @@ export interface GitHubRequest {
   body?: Record<string, unknown>;
   /** The organisation (or user) the request concerns: a GitHub App answers as its installation there. */
   owner?: string;
+  /** A GraphQL query (POST /graphql), which GitHub Enterprise serves beside the REST API rather than under it. */
+  graphql?: boolean;
 }
 
 export interface GitHubResponse {
@@ -89,13 +91,25 @@ export function createOctokitTransport(options: { apiUrl: string; auth: GitHubAu
       const clientFor = await (clients ??= load());
       const client = await clientFor(request.owner);
       try {
-        const response = await client.request({ method: request.method, url: request.path, ...request.query, ...(request.body && { data: request.body }), headers: request.headers ?? {} });
+        const response = await client.request({
+          method: request.method,
+          url: request.path,
+          ...(request.graphql && { baseUrl: graphqlBaseUrl(options.apiUrl) }),
+          ...request.query,
+          ...(request.body && { data: request.body }),
+          headers: request.headers ?? {},
+        });
         return { status: response.status, headers: response.headers as GitHubResponse['headers'], data: response.data };
       } catch (error) {
         return answerOf(error);
       }
     },
   };
+}
+
+/** github.com answers GraphQL at api.github.com/graphql; GitHub Enterprise at /api/graphql, not /api/v3/graphql. */
+export function graphqlBaseUrl(apiUrl: string): string {
+  return apiUrl.replace(/\/api\/v3\/?$/, '/api');
 }
 
 async function installationClient(octokit: OctokitModule, app: App, owner: string): Promise<Octokit> {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { CODEOWNERS_PATHS } from './codeowners';
 import { isGlob, pathMatcher } from './urls';
 
 /** A delivery whose signature was checked as it arrived (see webhookReceiver.ts). */
@@ -19,6 +20,11 @@ export interface WebhookAnswer {
 export interface WebhookDependencies {
   /** The catalog file path or glob: a push refreshes a repository only when it touches a match. */
   catalogPath: string;
+  /**
+   * Owners are inferred for repositories without a catalog file: a push that touches a CODEOWNERS
+   * file, and a repository edited (its description or topics), refresh the repository too.
+   */
+  infer?: boolean;
   /** Queues a refresh of the repository; undefined when its organisation is not configured. */
   refreshRepository(owner: string, repo: string): Promise<unknown> | undefined;
   logger: Logger;
@@ -57,8 +63,9 @@ export function handleGitHubWebhook(request: WebhookRequest, deps: WebhookDepend
 
   if (event === 'push') {
     if (payload.ref !== `refs/heads/${String(repository?.default_branch ?? '')}`) return ignored(`a push to ${String(payload.ref)}, not to the default branch of ${slug}`);
-    if (!touchesCatalog(payload, deps.catalogPath)) return ignored(`the push to ${slug} does not touch ${deps.catalogPath}`);
-  } else if (!['deleted', 'archived', 'unarchived', 'renamed', 'transferred', 'created'].includes(String(payload.action))) {
+    const watched = deps.infer ? [deps.catalogPath, ...CODEOWNERS_PATHS] : [deps.catalogPath];
+    if (!touchesAny(payload, watched)) return ignored(`the push to ${slug} does not touch ${watched.join(' or ')}`);
+  } else if (!['deleted', 'archived', 'unarchived', 'renamed', 'transferred', 'created', ...(deps.infer ? ['edited'] : [])].includes(String(payload.action))) {
     return ignored(`repository ${String(payload.action)}`);
   }
   // A transfer also takes the repository out of its former organisation.
@@ -84,10 +91,11 @@ function parsePayload(body: Buffer, contentType: string | undefined): Record<str
   }
 }
 
-function touchesCatalog(payload: Record<string, unknown>, catalogPath: string): boolean {
+function touchesAny(payload: Record<string, unknown>, paths: string[]): boolean {
   const commits = Array.isArray(payload.commits) ? (payload.commits as Array<Record<string, unknown>>) : [];
   // A forced push or a long one: the payload cannot show every file, so refresh to be sure.
   if (payload.forced === true || commits.length === 0 || commits.length >= PUSH_COMMITS_SHOWN) return true;
-  const matches = isGlob(catalogPath) ? pathMatcher(catalogPath) : (path: string) => path === catalogPath;
+  const matchers = paths.map((wanted) => (isGlob(wanted) ? pathMatcher(wanted) : (path: string) => path === wanted));
+  const matches = (path: string) => matchers.some((match) => match(path));
   return commits.some((commit) => ['added', 'modified', 'removed'].some((field) => Array.isArray(commit[field]) && (commit[field] as unknown[]).some((path) => typeof path === 'string' && matches(path))));
 }

@@ -1,4 +1,5 @@
 import {
+  canonicalEntityRef,
   entityRefKey,
   InvalidEntityRefError,
   parseEntityRef,
@@ -62,6 +63,17 @@ describe('stringifyEntityRef', () => {
 
   it('reads an entity', () => {
     expect(stringifyEntityRef({ apiVersion: 'backstage.io/v1alpha1', kind: 'API', metadata: { name: 'Petstore', namespace: 'shop' } })).toBe('api:shop/Petstore');
+  });
+});
+
+describe('canonicalEntityRef', () => {
+  it("lower-cases kind, namespace and name, as Backstage's stringifyEntityRef does", () => {
+    expect(canonicalEntityRef({ kind: 'Component', namespace: 'Default', name: 'Artist-Lookup' })).toBe('component:default/artist-lookup');
+    expect(canonicalEntityRef({ apiVersion: 'backstage.io/v1alpha1', kind: 'API', metadata: { name: 'Petstore' } })).toBe('api:default/petstore');
+  });
+
+  it('lower-cases a display ref', () => {
+    expect(canonicalEntityRef(stringifyEntityRef({ kind: 'Group', namespace: 'ops', name: 'Team-A' }))).toBe('group:ops/team-a');
   });
 });
 
