@@ -77,6 +77,9 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
             try {
               await ack(reply ? toResponse(reply) : undefined);
               if (reply) await turn.answeredInAck();
+            } catch (error) {
+              logger.info(`the ack could not go out (${(error as Error).message}); answering through response_url`);
+              throw error;
             } finally {
               turn.settle();
             }

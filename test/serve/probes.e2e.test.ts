@@ -27,7 +27,7 @@ async function start(): Promise<void> {
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATABASE_URL: db().url, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-probes', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, BACKLINE_DOCS_REFRESH_MINUTES: '0' });
   server = await startServer(config, { logger: createLogger({ level: 'info', write: (line) => logLines.push(line) }) });
-  await server.directoryListedAtStart;
+  await Promise.all([server.directoryListedAtStart, server.checkedAtStart, server.healthEvaluatedAtStart]);
 }
 
 beforeAll(async () => {

@@ -55,7 +55,9 @@ async function startReplica(): Promise<{ server: RunningServer; base: string }> 
   const logger = createLogger({ level: 'info', write: (line) => logLines.push(line) });
   // A 2.5 s pong timeout makes the client reconnect 2.5 s after a disconnect instead of 5 s.
   const started = await startServer(config, { logger, socketPingTimeoutMs: 2500 });
-  await started.directoryListedAtStart;
+  // What serve does once at start (Slack's people, the checks of backline doctor, a health
+  // evaluation) is over before the tests count calls, or stop it.
+  await Promise.all([started.directoryListedAtStart, started.checkedAtStart, started.healthEvaluatedAtStart]);
   return { server: started, base: `http://127.0.0.1:${port}` };
 }
 
@@ -105,12 +107,17 @@ async function slowNextCard(ms: number): Promise<void> {
 }
 
 describe('the Socket Mode connection', () => {
-  it('is opened through apps.connections.open at SLACK_API_URL with the app-level token', async () => {
-    expect(slack.callsTo('apps.connections.open').map((call) => call.token)).toEqual([APP_TOKEN]);
+  it('is opened through apps.connections.open at SLACK_API_URL with the app-level token, beside probes and metrics on PORT', async () => {
+    // The checks at start ask for a URL too, to see that the token works, and leave it unused.
+    const asked = slack.callsTo('apps.connections.open');
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(asked.map((call) => call.token))).toEqual(new Set([APP_TOKEN]));
     expect(socket().connections).toEqual([{ id: 1, open: true }]);
-    const probes = await Promise.all(['/healthz', '/readyz'].map((route) => fetch(`${base}${route}`)));
-    expect(probes.map((probe) => probe.status)).toEqual([200, 200]);
+    const probes = await Promise.all(['/healthz', '/readyz', '/metrics'].map((route) => fetch(`${base}${route}`)));
+    expect(probes.map((probe) => probe.status)).toEqual([200, 200, 200]);
     expect(await probes[1]!.json()).toEqual({ status: 'ok' });
+    expect(await probes[2]!.text()).toMatch(/^backline_catalog_entities \d+$/m);
+    expect((await fetch(`${base}/slack/events`, { method: 'POST' })).status).toBe(404);
   });
 
   it('refuses to start with an app-level token Slack rejects, saying where to make one', async () => {
