@@ -216,7 +216,8 @@ export class FakeSocketModeServer implements FakeSocketMode {
     this.sockets.get(connection.id)!.send(JSON.stringify(frame));
     this.later(ACK_TIMEOUT_MS, () => {
       const latest = envelope.deliveries.at(-1)!;
-      if (envelope.acknowledged || latest.attempt !== attempt || envelope.deliveries.length >= MAX_DELIVERIES) return;
+      // Forgotten by reset(), answered, sent again since, or sent often enough: nothing to do.
+      if (!this.envelopes.includes(envelope) || envelope.acknowledged || latest.attempt !== attempt || envelope.deliveries.length >= MAX_DELIVERIES) return;
       this.redeliver(envelope, 'timeout');
     });
   }
