@@ -328,9 +328,9 @@ async function startSlackLayer(slackUrl: string): Promise<Target> {
     port,
     logger: silentLogger,
     metrics: createBacklineMetrics(),
-    receipts: { firstDelivery: async () => true, claimPost: async () => ({ first: true }), releasePost: async () => undefined },
+    receipts: { firstDelivery: async () => true, claimAnswer: async () => 'first', answeredInAck: async () => undefined, releaseAnswer: async () => undefined, claimPost: async () => ({ first: true }), releasePost: async () => undefined },
     commands: () => commands,
-    healthy: async () => true,
+    readiness: async () => ({ ready: true }),
   });
   await server.start();
   return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => server.stop() };
@@ -345,7 +345,7 @@ async function startBackline(databaseUrl: string, slackUrl: string, dataDir: str
   await server.healthEvaluatedAtStart;
   await server.directoryListedAtStart;
   const base = `http://127.0.0.1:${port}`;
-  return { url: `${base}/slack/events`, base, server, stop: () => server.stop() };
+  return { url: `${base}/slack/events`, base, server, stop: async () => void (await server.stop()) };
 }
 
 /** The server's own view: mean time in the /whoowns handler (its request-duration histogram). */

@@ -45,6 +45,7 @@ export const EnvSchema = z.object({
   BACKLINE_MAX_PLACEHOLDER_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   BACKLINE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  BACKLINE_SHUTDOWN_SECONDS: z.coerce.number({ invalid_type_error: 'must be a number of seconds' }).min(0).max(3600).default(20),
   SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().trim().min(16, 'looks too short for a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
@@ -130,7 +131,8 @@ export const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_LOG_LEVEL: 'How much `serve` logs: debug, info, warn or error.',
   BACKLINE_MAX_FILE_BYTES: 'The largest catalog file (or file behind a placeholder) Backline reads, in bytes, e.g. 2097152 for 2 MiB.',
   BACKLINE_MAX_PLACEHOLDER_BYTES: 'The bytes one catalog file may pull in through $text, $json and $yaml placeholders in all, e.g. 8388608 for 8 MiB.',
-  PORT: 'The TCP port `serve` listens on for Slack, webhooks, /healthz and /metrics, e.g. 3000.',
+  PORT: 'The TCP port `serve` listens on for Slack, webhooks, /healthz, /readyz and /metrics, e.g. 3000.',
+  BACKLINE_SHUTDOWN_SECONDS: 'Seconds `serve` may take to stop on SIGTERM or SIGINT, finishing the requests under way; past them it exits anyway and logs what it cut. Keep it below your orchestrator\'s grace period (Kubernetes: 30 s; Docker: 10 s unless stop_grace_period says otherwise).',
   SLACK_BOT_TOKEN: 'Find it at https://api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token.',
   SLACK_SIGNING_SECRET: 'Find it at https://api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret.',
   SLACK_APP_TOKEN: 'Create one at https://api.slack.com/apps → your app → Basic Information → App-Level Tokens, with the connections:write scope.',
@@ -241,6 +243,8 @@ export interface Config {
   catalog: CatalogConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   port: number;
+  /** How long `serve` may take to stop before it exits anyway (BACKLINE_SHUTDOWN_SECONDS). */
+  shutdownMs: number;
   slack: Partial<SlackConfig>;
   github: GitHubConfig;
   scaffolder: ScaffolderConfig;
@@ -269,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     catalog: { rules: file.catalogRules, maxPlaceholderBytes: values.BACKLINE_MAX_PLACEHOLDER_BYTES },
     logLevel: values.BACKLINE_LOG_LEVEL,
     port: values.PORT,
+    shutdownMs: Math.round(values.BACKLINE_SHUTDOWN_SECONDS * 1000),
     slack: { botToken: values.SLACK_BOT_TOKEN, signingSecret: values.SLACK_SIGNING_SECRET, appToken: values.SLACK_APP_TOKEN, apiUrl: values.SLACK_API_URL },
     github: {
       apiUrl: values.GITHUB_API_URL,

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import { redactSecrets } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -13,6 +15,28 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * Fields every line logged while a request is handled carries, such as its `requestId`: whichever
+ * logger writes the line (a listener's, a provider's built at start, Bolt's), and however far from
+ * the request it runs, as long as the work was started by the request.
+ */
+const requestFields = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `work` with `fields` added to the log lines written during it and everything it starts. */
+export function withLogFields<T>(fields: Record<string, unknown>, work: () => T): T {
+  return requestFields.run({ ...requestFields.getStore(), ...fields }, work);
+}
+
+/** The fields of the request being handled, if any: `{ requestId, … }`. */
+export function currentLogFields(): Readonly<Record<string, unknown>> {
+  return requestFields.getStore() ?? {};
+}
+
+/** A short random id for a request, unique enough to find its lines in a day of logs. */
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex');
+}
+
 /** JSON lines on stderr, one per event; errors keep their message and stack. */
 export function createLogger(options: { level?: LogLevel; write?: (line: string) => void; fields?: Record<string, unknown> } = {}): Logger {
   const level = options.level ?? 'info';
@@ -20,7 +44,7 @@ export function createLogger(options: { level?: LogLevel; write?: (line: string)
   const base = options.fields ?? {};
   const emit = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] < ORDER[level]) return;
-    const record: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg: message, ...base };
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg: message, ...requestFields.getStore(), ...base };
     for (const [key, value] of Object.entries(fields)) {
       record[key] = value instanceof Error ? { name: value.name, message: value.message, code: (value as { code?: unknown }).code, stack: value.stack } : value;
     }

@@ -239,7 +239,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   program
     .command('serve')
-    .description('Run the Slack app: POST /slack/events, GET /healthz, GET /metrics on PORT (default 3000).')
+    .description('Run the Slack app: POST /slack/events (or Socket Mode), GET /healthz, GET /readyz, GET /metrics on PORT (default 3000).')
     .action(async () => {
       const settings = config();
       const logger = createLogger({ level: settings.logLevel });
@@ -250,11 +250,18 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       let stopping = false;
       const stop = (reason: string) => {
         // A second signal while stopping (Ctrl-C pressed twice, an orchestrator repeating SIGTERM)
-        // is the same request: requests under way still finish.
+        // is the same request: requests under way still finish, within BACKLINE_SHUTDOWN_SECONDS.
         if (stopping) return;
         stopping = true;
-        logger.info(`${reason}: finishing requests under way, then stopping`);
-        server.stop().catch((error: unknown) => logger.error('shutdown failed', { error })).finally(stopped);
+        logger.info(`${reason}: finishing requests under way (at most ${settings.shutdownMs / 1000} s), then stopping`);
+        server
+          .stop()
+          .then(({ cut }) => setExitCode(cut.length ? 1 : 0))
+          .catch((error: unknown) => {
+            logger.error('shutdown failed', { error });
+            setExitCode(1);
+          })
+          .finally(stopped);
       };
       const onSignal = (signal: NodeJS.Signals) => stop(signal);
       process.on('SIGTERM', onSignal);
@@ -262,6 +269,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       await done;
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
+      // Everything was stopped or cut: a connection or timer something left behind must not keep
+      // the process alive past the deadline.
+      setTimeout(() => process.exit(), 1000).unref();
     });
 
   registerDoctorCommand(program, { stdout: io.stdout, log, setExitCode, env: io.env });

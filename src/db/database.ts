@@ -10,8 +10,6 @@ export interface Database {
   described: string;
   /** How to connect to it (DATABASE_URL, or the embedded server's address), for other threads of this process. */
   connectionString: string;
-  /** True when PostgreSQL answers a trivial statement now: what `/healthz` reports. */
-  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,13 +42,5 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await close();
     throw error;
   }
-  const ping = async () => {
-    try {
-      await pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return { pool, described, connectionString, ping, close };
+  return { pool, described, connectionString, close };
 }

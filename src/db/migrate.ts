@@ -82,7 +82,7 @@ export interface MigrationState {
   pending: string[];
 }
 
-/** What `backline migrate` would apply, without applying anything: for `backline doctor`. */
+/** What `backline migrate` would apply, without applying anything: for `backline doctor` and GET /readyz. */
 export async function migrationState(pool: pg.Pool, migrations = readMigrations()): Promise<MigrationState> {
   const { rows } = await pool.query<{ present: boolean }>(`SELECT to_regclass('backline_migrations') IS NOT NULL AS present`);
   const applied = rows[0]?.present ? (await pool.query<{ id: number }>('SELECT id FROM backline_migrations ORDER BY id')).rows.map((row) => row.id) : [];

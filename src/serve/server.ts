@@ -21,6 +21,9 @@ import { openBackline, openCatalogFilePullRequests, openDocs, openGitHub, openOn
 import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
 import { openDigests, openHealth } from '../compose/health';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
+import { readMigrations } from '../db/migrate';
+import { databaseReadiness } from './readiness';
+import { stopWithin, type ShutdownReport } from './shutdown';
 import { checkInstallationAtStart } from './checksAtStart';
 
 export interface RunningServer {
@@ -33,13 +36,18 @@ export interface RunningServer {
   directoryListedAtStart: Promise<void>;
   /** Settles when `backline doctor`'s checks, run at start and logged as warnings, are over (it never rejects). */
   checkedAtStart: Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests, finishes those under way and the background work, and closes the
+   * database, within `deadlineMs` (BACKLINE_SHUTDOWN_SECONDS unless given); what the deadline
+   * cut is logged and reported.
+   */
+  stop(options?: { deadlineMs?: number }): Promise<ShutdownReport>;
 }
 
 /**
  * `backline serve`: the Slack app over the catalog, with health and metrics endpoints.
  */
-export async function startServer(config: Config, options: { logger: Logger; ackBudgetMs?: number }): Promise<RunningServer> {
+export async function startServer(config: Config, options: { logger: Logger; ackBudgetMs?: number; socketPingTimeoutMs?: number }): Promise<RunningServer> {
   const slack = requireSlackConfig(config);
   // Before opening the database: a rejected token should stop start-up with nothing to clean up.
   // Bolt is loaded here, not at the top: every other command (ingest, whoowns, shell) starts
@@ -72,6 +80,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   );
   const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
+  // Read once: /readyz compares them with the database's on every probe.
+  const migrations = readMigrations();
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
   let directory: SlackDirectory | undefined;
   const server = createSlackApp({
@@ -82,6 +92,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     metrics,
     receipts: PgEventReceiptStore.create({ pool }),
     ackBudgetMs: options.ackBudgetMs,
+    socketPingTimeoutMs: options.socketPingTimeoutMs,
     commands: (client) => {
       const countSlackCall = (method: string, ok: boolean) => metrics.slackCalls.inc({ method, outcome: ok ? 'ok' : 'error' });
       // One directory for every command, so people looked up for one card are known to the next.
@@ -110,7 +121,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
-    healthy: () => backline.database.ping(),
+    readiness: () => databaseReadiness(backline.database, migrations),
     ...(config.github.webhookSecret && {
       githubWebhook: receiveGitHubWebhooks({
         secret: config.github.webhookSecret,
@@ -162,28 +173,39 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const firstEvaluation = evaluateHealthOnStart(health.service, evaluations, logger.child({ component: 'health' }));
   const firstListing = listDirectoryOnStart(listing).then(() => undefined);
   const checks = checkInstallationAtStart(config, backline.database, logger.child({ component: 'doctor' }));
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<ShutdownReport> | undefined;
   return {
     slack: server,
     github: github?.refresher,
     healthEvaluatedAtStart: firstEvaluation,
     directoryListedAtStart: firstListing,
     checkedAtStart: checks,
-    stop: () =>
+    stop: (stopOptions = {}) =>
       (stopping ??= (async () => {
         clearInterval(gauges);
         stopListing.abort();
-        await server.stop();
-        scaffolder.close();
-        await evaluations.stop();
-        await delivery.stop();
-        await firstEvaluation;
-        await firstListing;
-        await checks;
-        await github?.stop();
-        await docsRefresh.stop();
-        await backline.close();
-        eventLoop.stop();
+        return stopWithin(
+          stopOptions.deadlineMs ?? config.shutdownMs,
+          [
+            { what: 'Slack requests', run: () => server.stop() },
+            { what: 'the scaffolder', run: async () => scaffolder.close() },
+            { what: 'the health evaluation', run: () => evaluations.stop() },
+            { what: 'scheduled jobs and the outbox sender', run: () => delivery.stop() },
+            { what: 'the evaluation at start', run: () => firstEvaluation },
+            { what: "the listing of Slack's people", run: () => firstListing },
+            { what: 'the checks at start', run: () => checks },
+            { what: 'the GitHub refresh', run: async () => github?.stop() },
+            { what: 'the docs refresh', run: () => docsRefresh.stop() },
+          ],
+          {
+            unfinished: () => server.inFlight(),
+            close: async () => {
+              await backline.close();
+              eventLoop.stop();
+            },
+            logger,
+          },
+        );
       })()),
   };
 }

@@ -1,4 +1,4 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, RespondFn, ViewResponseAction } from '@slack/bolt';
 import type { CommandSet } from '../../commands';
 import type { CommandContext, CommandReply } from '../../commands/types';
 import type { Logger } from '../logger';
@@ -8,16 +8,19 @@ import type { SubmissionAnswer, ViewStateValues } from '../../commands/createSer
 import { openModalThenLoad } from './modals';
 import { buttonPressKey, claimChannelPost, type ButtonAction } from './buttonPosts';
 import { answerWithin, failureReply } from './replies';
+import { requestKey, type AnswerOnce } from './answerOnce';
 
 export interface ListenerDependencies {
   commands: CommandSet;
   logger: Logger;
   metrics: BacklineMetrics;
   receipts: EventReceiptStore;
+  /** Which delivery of a request answers it, when Socket Mode delivers it more than once. */
+  answers: AnswerOnce;
   /** How long an answer may take before the ack goes out empty and the answer follows. */
   ackBudgetMs: number;
-  /** Registers work that continues after the ack, so shutdown can wait for it. */
-  track: (work: Promise<unknown>) => void;
+  /** Registers work that continues after the handler returns, so shutdown can wait for it. */
+  track: (work: Promise<unknown>, what: string) => void;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface ListenerDependencies {
 export function registerListeners(app: App, deps: ListenerDependencies): void {
   const { commands, metrics } = deps;
 
-  // Slack redelivers events it believes failed (X-Slack-Retry-Num); each is handled once.
+  // Slack redelivers events it believes failed (X-Slack-Retry-Num, or retry_attempt in Socket
+  // Mode); each is handled once.
   app.use(async ({ body, next, logger }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && !(await deps.receipts.firstDelivery(eventId))) {
@@ -37,54 +41,71 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     await next();
   });
 
-  app.command(/^\/.+/, async ({ command, ack, respond, client }) => {
+  app.command(/^\/.+/, async ({ command, ack, respond, client, context: boltContext }) => {
     const started = performance.now();
     const context: CommandContext = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name ?? null };
     const logger = deps.logger.child({ command: command.command, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id });
-    let outcome = 'ok';
-    const modal = commands.modal?.(command.command, command.text ?? '', context);
-    if (modal) {
-      await ack();
-      const opening = openModalThenLoad(client, command.trigger_id, modal, modal.load)
-        .catch(async (error: unknown) => {
-          outcome = 'error';
-          await deliver(respond, failureReply(error, { what: command.command, logger, fields: { text: command.text } }), metrics);
-        })
-        .finally(() => {
-          metrics.requests.inc({ command: command.command, outcome });
-          metrics.latency.observe({ command: command.command }, (performance.now() - started) / 1000);
-        });
-      deps.track(opening);
-      await opening;
+    const turn = await deps.answers.claim(requestKey(command, boltContext));
+    if (!turn.answers) {
+      await ack().catch(() => undefined);
       return;
     }
-    const work = answerWithin(
-      deps.ackBudgetMs,
-      () => commands.run(command.command, command.text ?? '', context),
-      {
-        ack: async (reply) => {
-          await ack(reply ? toResponse(reply) : undefined);
-        },
-        later: (reply) => deliver(respond, reply, metrics),
-      },
-      (error) => {
-        outcome = 'error';
-        return failureReply(error, { what: command.command, logger, fields: { text: command.text } });
-      },
-    ).finally(() => {
+    let outcome = 'ok';
+    const counted = () => {
       metrics.requests.inc({ command: command.command, outcome });
       metrics.latency.observe({ command: command.command }, (performance.now() - started) / 1000);
-    });
-    deps.track(work);
-    await work;
+    };
+    try {
+      const modal = commands.modal?.(command.command, command.text ?? '', context);
+      if (modal) {
+        // The modal opens through the Web API with the trigger_id, whether or not the ack went out.
+        await ack().catch((error: unknown) => logger.warn('could not acknowledge the command; opening its modal anyway', { error }));
+        turn.settle();
+        await openModalThenLoad(client, command.trigger_id, modal, modal.load)
+          .catch(async (error: unknown) => {
+            outcome = 'error';
+            await deliver(respond, failureReply(error, { what: command.command, logger, fields: { text: command.text } }), metrics);
+          })
+          .finally(counted);
+        return;
+      }
+      await answerWithin(
+        deps.ackBudgetMs,
+        () => commands.run(command.command, command.text ?? '', context),
+        {
+          ack: async (reply) => {
+            try {
+              await ack(reply ? toResponse(reply) : undefined);
+              if (reply) await turn.answeredInAck();
+            } catch (error) {
+              logger.info(`the ack could not go out (${(error as Error).message}); answering through response_url`);
+              throw error;
+            } finally {
+              turn.settle();
+            }
+          },
+          later: (reply) => deliver(respond, reply, metrics),
+        },
+        (error) => {
+          outcome = 'error';
+          return failureReply(error, { what: command.command, logger, fields: { text: command.text } });
+        },
+      ).finally(counted);
+    } finally {
+      turn.settle();
+    }
   });
 
-  app.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
-    await ack();
+  app.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client, context: boltContext }) => {
     const actionId = (action as { action_id?: string }).action_id ?? '';
     const value = (action as { value?: string }).value ?? '';
     const context: CommandContext = { userId: body.user.id, channelId: body.channel?.id ?? null, channelName: body.channel?.name ?? null };
     const logger = deps.logger.child({ action: actionId, userId: body.user.id, channelId: context.channelId });
+    const turn = await deps.answers.claim(requestKey(body, boltContext));
+    // A button is answered through response_url or the Web API, whether or not the ack went out.
+    await ack().catch((error: unknown) => logger.warn('could not acknowledge the button press; answering it anyway', { error }));
+    turn.settle();
+    if (!turn.answers) return;
     const started = performance.now();
     let outcome = 'ok';
     const view = (body as { view?: ActionView }).view;
@@ -114,15 +135,13 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
     }
     const modal = commands.actionModal?.(actionId, value, context);
     if (modal) {
-      const opening = openModalThenLoad(client, body.trigger_id, modal, modal.load)
+      await openModalThenLoad(client, body.trigger_id, modal, modal.load)
         .catch(async (error: unknown) => {
           outcome = 'error';
           const failed = { ...failureReply(error, { what: 'that button', logger, fields: { value } }), replaceOriginal: false };
           if (body.response_url) await deliver(respond, failed, metrics);
         })
         .finally(() => metrics.requests.inc({ command: `action:${actionId}`, outcome }));
-      deps.track(opening);
-      await opening;
       return;
     }
     let reply: CommandReply | undefined;
@@ -165,28 +184,44 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
         throw error;
       });
     }
-    if (reply?.followUp) deps.track(reply.followUp());
+    if (reply?.followUp) deps.track(reply.followUp(), `button ${actionId.split(':').slice(0, 2).join(':')}: follow-up`);
   });
 
   // Modal submissions: inline errors, the next page, or close and start the work.
-  app.view(/.*/, async ({ ack, body, view }) => {
+  app.view(/.*/, async ({ ack, body, view, context: boltContext }) => {
     const logger = deps.logger.child({ view: view.callback_id, userId: body.user.id });
+    const turn = await deps.answers.claim(requestKey(body, boltContext));
+    // A form's answer exists only as its ack: when that cannot go out, the next delivery of the
+    // submission answers it, and nothing (such as starting a task) happens here.
+    const answered = async (response?: ViewResponseAction): Promise<boolean> => {
+      try {
+        await ack(response);
+        return true;
+      } catch (error) {
+        await turn.release();
+        logger.warn('could not acknowledge the form; its next delivery answers it', { error });
+        return false;
+      } finally {
+        turn.settle();
+      }
+    };
+    if (!turn.answers) {
+      await answered();
+      return;
+    }
     let answer: SubmissionAnswer | undefined;
     try {
       answer = await commands.submit?.({ callbackId: view.callback_id, privateMetadata: view.private_metadata, values: view.state.values as ViewStateValues, userId: body.user.id });
     } catch (error) {
       const reply = failureReply(error, { what: 'that form', logger, fields: { callbackId: view.callback_id } });
-      await ack({ response_action: 'update', view: { type: 'modal', title: { type: 'plain_text', text: 'Backline' }, close: { type: 'plain_text', text: 'Close' }, blocks: reply.blocks } });
+      await answered({ response_action: 'update', view: { type: 'modal', title: { type: 'plain_text', text: 'Backline' }, close: { type: 'plain_text', text: 'Close' }, blocks: reply.blocks } });
       return;
     }
     metrics.requests.inc({ command: `view:${view.callback_id}`, outcome: answer ? answer.action : 'ignored' });
-    if (!answer) await ack();
-    else if (answer.action === 'errors') await ack({ response_action: 'errors', errors: answer.errors });
-    else if (answer.action === 'update') await ack({ response_action: 'update', view: answer.view });
-    else {
-      await ack({ response_action: 'clear' });
-      if (answer.followUp) deps.track(answer.followUp());
-    }
+    if (!answer) await answered();
+    else if (answer.action === 'errors') await answered({ response_action: 'errors', errors: answer.errors });
+    else if (answer.action === 'update') await answered({ response_action: 'update', view: answer.view });
+    else if ((await answered({ response_action: 'clear' })) && answer.followUp) deps.track(answer.followUp(), `form ${view.callback_id}: follow-up`);
   });
 
   app.options({ type: 'block_suggestion' }, async ({ ack, body }) => {

@@ -18,7 +18,7 @@ export function failureReply(error: unknown, context: { what: string; logger: Lo
   context.logger.error(`${context.what} failed`, { ...context.fields, reference, error });
   const text =
     appError.code === 'DATABASE_UNAVAILABLE'
-      ? mrkdwn`:warning: Sorry, ${context.what} failed: the catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline (operators: see /healthz; reference ${reference}).`
+      ? mrkdwn`:warning: Sorry, ${context.what} failed: the catalog database is not answering. Try again in a minute; if it keeps failing, tell whoever runs Backline (operators: see /readyz; reference ${reference}).`
       : mrkdwn`:warning: Sorry, ${context.what} failed. Try again; if it keeps failing, tell whoever runs Backline (reference ${reference}).`;
   return { text: messageText(text), blocks: [section(text)], visibility: 'ephemeral' };
 }
@@ -45,8 +45,8 @@ export async function answerWithin(
       await deliver.ack(quick);
       return;
     } catch {
-      // The request was already answered (Bolt gives up on it after 3 s): the answer still
-      // reaches the user through response_url.
+      // The ack could not go out (Bolt gave up on the HTTP request after 3 s, or the Socket Mode
+      // connection it came on closed): the answer still reaches the user through response_url.
       await deliver.later(quick);
       return;
     }

@@ -58,7 +58,7 @@ beforeAll(async () => {
       const directory = createSlackDirectory({ client, store: identities });
       return createCommandSet({ catalog: backline.catalog, directory, digests: digests.commandPorts({ directory }) });
     },
-    healthy: async () => true,
+    readiness: async () => ({ ready: true }),
   });
   await server.start();
 });

@@ -208,7 +208,8 @@ describe('the fake Slack Web API', () => {
 
   it('opens Socket Mode connections for app-level tokens only', async () => {
     const app = new WebClient('xapp-1-A0BACKLINE-1-abc', { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logger: quietLogger });
-    expect((await app.apps.connections.open()).url).toMatch(/^wss:\/\//);
+    // A loopback WebSocket URL the fake's Socket Mode side answers on (test/slack/fakeSocketMode.test.ts).
+    expect((await app.apps.connections.open()).url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
     expect((await slackError(client.apps.connections.open())).data).toEqual(expect.objectContaining({ error: 'invalid_auth' }));
     expect((await slackError(app.auth.test())).data).toEqual(expect.objectContaining({ error: 'invalid_auth' }));
   });

@@ -142,17 +142,20 @@ describe('when PostgreSQL stops answering', () => {
     await proxy.restore().catch(() => undefined);
   });
 
-  it('commands say the catalog database is not answering, /healthz reports it, and both recover when it is back', async () => {
+  it('commands say the catalog database is not answering, /readyz reports it while /healthz stays live, and both recover when it is back', async () => {
     await proxy.cut();
     const down = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'ledger-service', response_url: slack.responseUrl() }))).json as { response_type: string; text: string };
     expect(down.response_type).toBe('ephemeral');
-    expect(down.text).toMatch(/^:warning: Sorry, \/whoowns failed: the catalog database is not answering\. Try again in a minute; if it keeps failing, tell whoever runs Backline \(operators: see \/healthz; reference [a-z0-9]+\)\.$/);
-    const health = await fetch(`${base}/healthz`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: 'database unreachable' });
+    expect(down.text).toMatch(/^:warning: Sorry, \/whoowns failed: the catalog database is not answering\. Try again in a minute; if it keeps failing, tell whoever runs Backline \(operators: see \/readyz; reference [a-z0-9]+\)\.$/);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'database unreachable', reason: expect.stringMatching(/^PostgreSQL did not answer \(.+\); commands answer again as soon as it does$/) });
+    const live = await fetch(`${base}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
 
     await proxy.restore();
-    await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200, 10_000, '/healthz to report the database back');
+    await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, '/readyz to report the database back');
     const back = (await postSignedToSlackEndpoint(events(), SECRET, slashCommandBody({ text: 'ledger-service', response_url: slack.responseUrl() }))).json as { text: string };
     expect(back.text).toBe('component:default/ledger-service is owned by Ledger');
   });

@@ -29,7 +29,8 @@ interface Manifest {
 }
 
 const EVENTS_URL = 'https://backline.example.com/slack/events';
-const manifest = yaml.load(readFileSync(path.join(__dirname, '..', '..', 'manifest.yml'), 'utf8')) as Manifest;
+const load = (file: string) => yaml.load(readFileSync(path.join(__dirname, '..', '..', file), 'utf8')) as Manifest;
+const manifest = load('manifest.yml');
 
 describe('manifest.yml', () => {
   it('targets manifest schema 1.1', () => {
@@ -113,5 +114,23 @@ describe('manifest.yml', () => {
 
   it('uses only top-level sections Slack knows', () => {
     expect(Object.keys(manifest).sort()).toEqual(['_metadata', 'display_information', 'features', 'oauth_config', 'settings']);
+  });
+});
+
+describe('manifest.socket-mode.yml', () => {
+  const socketMode = load('manifest.socket-mode.yml');
+
+  it('is manifest.yml with Socket Mode on and no request URL, so the two never drift apart', () => {
+    const expected = JSON.parse(JSON.stringify(manifest)) as Manifest;
+    for (const command of expected.features.slash_commands) delete (command as Partial<SlashCommand>).url;
+    delete (expected.settings.interactivity as Partial<Manifest['settings']['interactivity']>).request_url;
+    delete (expected.settings.interactivity as Partial<Manifest['settings']['interactivity']>).message_menu_options_url;
+    delete (expected.settings.event_subscriptions as Partial<Manifest['settings']['event_subscriptions']>).request_url;
+    expected.settings.socket_mode_enabled = true;
+    expect(socketMode).toEqual(expected);
+  });
+
+  it('names no address for Slack to call', () => {
+    expect(JSON.stringify(socketMode)).not.toMatch(/https?:\/\//);
   });
 });

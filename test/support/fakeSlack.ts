@@ -10,13 +10,19 @@
  * with Retry-After (kept in `slack.channelRateLimits`), and a post that comes back before that
  * Retry-After has passed is a violation. Messages keep their metadata, and conversations.history
  * answers from them.
+ *
+ * It also plays Slack's side of Socket Mode (fakeSocketMode.ts): `apps.connections.open`, called
+ * with an app-level token (`xapp-…`), answers a single-use `ws://` URL on this server, and
+ * `slack.socketMode` sends envelopes over the connections Bolt opens and records the acks.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import yaml from 'js-yaml';
 import { checkMessageLimits, checkViewLimits } from '../../commands/blockKit/checks';
+import { FakeSocketModeServer, type FakeSocketMode } from './fakeSocketMode';
 
 export interface RecordedCall {
   method: string;
@@ -86,7 +92,7 @@ export interface FakeSlackMessage {
 }
 
 export interface FakeSlackOptions {
-  /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp-. */
+  /** Tokens that authenticate. Default: any token starting with xoxb- or xoxp- (and xapp- for apps.connections.open). */
   tokens?: string[];
   /** Seed users.lookupByEmail / users.info / users.list: email → user. */
   users?: Record<string, FakeSlackUser>;
@@ -128,6 +134,8 @@ export interface FakeSlack {
   views: Map<string, Record<string, unknown>>;
   /** The 429s answered under `enforceChannelRateLimit`, in order. */
   channelRateLimits: FakeSlackRateLimit[];
+  /** Slack's side of Socket Mode: the connections apps.connections.open's URLs opened, and the envelopes sent over them. */
+  socketMode: FakeSocketMode;
   /** A loopback URL that records what is posted to it, like a slash command's response_url. */
   responseUrl(id?: string): string;
   callsTo(method: string): RecordedCall[];
@@ -142,7 +150,7 @@ export interface FakeSlack {
    * only after `ms` milliseconds: a client that dies meanwhile never learns that they happened.
    */
   delayAnswer(method: string, ms: number, times?: number): void;
-  /** Forgets calls, responses, violations and pending failures; keeps users, channels and groups. */
+  /** Forgets calls, responses, violations, pending failures and envelopes; keeps users, channels, groups and connections. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -183,6 +191,7 @@ class FakeSlackServer implements FakeSlack {
   readonly messages: FakeSlackMessage[] = [];
   readonly views = new Map<string, Record<string, unknown>>();
   readonly channelRateLimits: FakeSlackRateLimit[] = [];
+  readonly socketMode: FakeSocketModeServer;
 
   private readonly server: Server;
   private readonly tokens: ReadonlySet<string> | undefined;
@@ -210,6 +219,8 @@ class FakeSlackServer implements FakeSlack {
     this.usergroups = [...(options.usergroups ?? [])];
     this.enforceChannelRateLimit = options.enforceChannelRateLimit ?? false;
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.socketMode = new FakeSocketModeServer(() => this.origin, FAKE_BOT.appId);
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.socketMode.upgrade(req, socket, head));
     this.handlers = {
       'auth.test': () => ({
         url: `https://${FAKE_TEAM.domain}.slack.com/`,
@@ -220,6 +231,8 @@ class FakeSlackServer implements FakeSlack {
         bot_id: FAKE_BOT.botId,
         is_enterprise_install: false,
       }),
+      // Socket Mode's first call, made with the app-level token: a single-use URL to open.
+      'apps.connections.open': () => ({ url: this.socketMode.openUrl() }),
       'chat.postMessage': (args) => this.postMessage(args),
       'chat.postEphemeral': (args) => {
         if (!str(args.channel)) return { error: 'channel_not_found' };
@@ -276,8 +289,6 @@ class FakeSlackServer implements FakeSlack {
       'views.push': (args) => this.openView('views.push', args),
       'views.update': (args) => this.updateView(args),
       'views.publish': (args) => this.publishView(args),
-      // Socket Mode's first call, made with the app-level token: a single-use URL to open.
-      'apps.connections.open': () => ({ url: `wss://127.0.0.1/link/?ticket=fake-${++this.sequence}` }),
     };
   }
 
@@ -331,9 +342,12 @@ class FakeSlackServer implements FakeSlack {
     this.violations.length = 0;
     this.rateLimits.clear();
     this.failures.clear();
+    this.socketMode.reset();
   }
 
   async close(): Promise<void> {
+    // Upgraded sockets are no longer the HTTP server's: they are dropped here.
+    this.socketMode.close();
     const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
     // fetch keeps sockets alive; without this close() waits for them and jest reports an open handle.
     this.server.closeAllConnections();
@@ -352,10 +366,11 @@ class FakeSlackServer implements FakeSlack {
       if (req.method === 'POST' && path.startsWith('/api/')) {
         const method = decodeURIComponent(path.slice('/api/'.length));
         const wait = this.delays.get(method)?.shift();
-        if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Unreferenced: a test that closes the fake while a call waits leaves nothing behind.
+        if (wait) await new Promise((resolve) => setTimeout(resolve, wait).unref());
         reply = this.apiCall(method, req, raw);
         const answerWait = this.answerDelays.get(method)?.shift();
-        if (answerWait) await new Promise((resolve) => setTimeout(resolve, answerWait));
+        if (answerWait) await new Promise((resolve) => setTimeout(resolve, answerWait).unref());
       } else if (req.method === 'POST' && path.startsWith('/response/')) {
         reply = this.responsePost(decodeURIComponent(path.slice('/response/'.length)), raw);
       } else {

@@ -10,16 +10,17 @@ export interface ServeProcess {
   port: number;
   stderr: string[];
   exited: Promise<number | null>;
-  /** Resolves once GET /healthz answers; rejects if serve exits first or is not up within 30 s. */
+  /** Resolves once GET /readyz answers 200; rejects if serve exits first or is not up within 30 s. */
   ready: Promise<void>;
 }
 
 /**
  * `backline serve` in a child process (test/support/serveProcess.js, started as bin/backline.js
- * starts it) on a free port, pointed at `databaseUrl` and the fake Slack at `slackUrl`. Returns as
- * soon as it is started, so that the caller can always stop it; await `ready` before using it.
+ * starts it) on a free port, pointed at `databaseUrl` and the fake Slack at `slackUrl`, with `env`
+ * added to its environment. Returns as soon as it is started, so that the caller can always stop
+ * it; await `ready` before using it.
  */
-export async function spawnServe(options: { databaseUrl: string; slackUrl: string }): Promise<ServeProcess> {
+export async function spawnServe(options: { databaseUrl: string; slackUrl: string; env?: Record<string, string> }): Promise<ServeProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVE], {
     env: {
@@ -31,6 +32,7 @@ export async function spawnServe(options: { databaseUrl: string; slackUrl: strin
       PORT: String(port),
       BACKLINE_LOG_LEVEL: 'warn',
       BACKLINE_DOCS_REFRESH_MINUTES: '0',
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -40,10 +42,10 @@ export async function spawnServe(options: { databaseUrl: string; slackUrl: strin
   const ready = waitUntil(
     async () => {
       if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode} before it was ready: ${stderr.join('')}`);
-      return fetch(`http://127.0.0.1:${port}/healthz`).then((answer) => answer.ok, () => false);
+      return fetch(`http://127.0.0.1:${port}/readyz`).then((answer) => answer.ok, () => false);
     },
     30_000,
-    `serve on port ${port} to answer /healthz`,
+    `serve on port ${port} to answer /readyz`,
   );
   // Awaited by the caller; until then a failure must not count as unhandled.
   ready.catch(() => undefined);

@@ -2,8 +2,9 @@
 /**
  * `backline serve` from the TypeScript sources, in a child process: the same CLI entry point, the
  * same environment variables (DATABASE_URL, SLACK_*, PORT …), and the same start as bin/backline.js.
- * Ready once GET /healthz
- * answers; SIGTERM stops it gracefully (exit code 0).
+ * Ready once GET /readyz
+ * answers 200; SIGTERM stops it gracefully (exit code 0, or 1 when BACKLINE_SHUTDOWN_SECONDS cut
+ * requests under way).
  *
  *   node test/support/serveProcess.js
  */
