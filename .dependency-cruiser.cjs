@@ -11,7 +11,7 @@ const LAYERS = [
   { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler)/' },
   { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
   { name: 'commands', path: '^commands/' },
-  { name: 'surfaces', path: '^src/(slack|shell)/' },
+  { name: 'surfaces', path: '^src/(slack|shell|mcp)/' },
   { name: 'root', path: '^src/(main\\.ts$|compose/|serve/|cli/)' },
 ];
 

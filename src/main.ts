@@ -26,6 +26,7 @@ import { startServer } from './serve/server';
 import { registerHealthCommand } from './cli/healthCommand';
 import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
+import { registerMcpCommand } from './cli/mcpCommand';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
 import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
@@ -284,6 +285,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     logger: lineLogger(log),
     withScaffolder: (work) => withBackline((backline) => work(openScaffolder(backline, { logger: lineLogger(log) }), backline)),
   });
+
+  registerMcpCommand(program, { withBackline, logger: () => createLogger({ level: config().logLevel }), timeZone: localTimeZone() });
 
   return program;
 }

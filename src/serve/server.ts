@@ -19,6 +19,8 @@ import { repoTargetOf } from '../scaffolder/compose';
 import { createSlackProgressMessenger } from '../slack/progressMessages';
 import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
 import { openDigests, openHealth } from '../compose/health';
+import { openMcp } from '../compose/mcp';
+import { createMcpHttpHandler } from '../mcp/http';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
 
 export interface RunningServer {
@@ -68,6 +70,10 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   );
   const health = openHealth(backline, { docs, github: githubIntegration, logger: logger.child({ component: 'health' }), evaluateAll: evaluations });
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
+  // AI assistants at POST /mcp: the same answers as the commands, as the token's catalog User.
+  const mcpOnCall = openOnCall(backline, { logger: logger.child({ component: 'oncall' }) });
+  const mcp = openMcp(backline, { logger, docs, oncall: mcpOnCall, health, scaffolder, timeZone: config.digests.defaultTimeZone });
+  if (config.mcp.tokens.length === 0) logger.info('POST /mcp refuses every request: set BACKLINE_MCP_TOKENS to let AI assistants in (docs/mcp.md)');
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
   let directory: SlackDirectory | undefined;
   const server = createSlackApp({
@@ -100,6 +106,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
     healthy: () => backline.database.ping(),
+    mcp: createMcpHttpHandler({ surface: mcp, tokens: config.mcp.tokens, logger }),
     ...(config.github.webhookSecret && {
       githubWebhook: receiveGitHubWebhooks({
         secret: config.github.webhookSecret,
@@ -161,6 +168,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
         clearInterval(gauges);
         stopListing.abort();
         await server.stop();
+        await mcp.close();
         scaffolder.close();
         await evaluations.stop();
         await delivery.stop();

@@ -29,6 +29,8 @@ export interface SlackAppOptions {
   githubWebhook?: (req: IncomingMessage, res: ServerResponse) => void;
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
+  /** Served at /mcp when set: the MCP server for AI assistants, behind bearer tokens (src/mcp/http.ts). */
+  mcp?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const SLACK_EVENTS_PATH = '/slack/events';
@@ -66,6 +68,8 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       },
     },
     ...(options.githubWebhook ? [{ path: '/github/webhook', method: 'POST', handler: options.githubWebhook }] : []),
+    // Every method, so that a GET is told to POST rather than answered 404.
+    ...(options.mcp ? [{ path: '/mcp', method: ['POST', 'GET', 'DELETE'], handler: options.mcp }] : []),
     ...(options.techdocsDir ? [{ path: `${TECHDOCS_PATH}{/*path}`, method: ['GET', 'HEAD'], handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
