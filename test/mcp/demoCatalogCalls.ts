@@ -27,6 +27,13 @@ export async function refusal(client: Client, name: string, args: Record<string,
   return (result.content as Array<{ text: string }>)[0]!.text;
 }
 
+/** A resource that must read as text. */
+export async function readText(client: Client, uri: string): Promise<{ uri: string; mimeType?: string; text: string }> {
+  const first = (await client.readResource({ uri })).contents[0]!;
+  if (!('text' in first)) throw new Error(`${uri} did not read as text`);
+  return first;
+}
+
 export const SERVICE_VALUES = (name: string) => ({ name, description: 'Tools for the ledger team.', owner: 'group:default/ledger', repoUrl: `github.com?owner=northwind&repo=${name}`, docs: false });
 
 /** Polls get_task until the task has finished. */
@@ -109,10 +116,10 @@ export function answersOnTheDemoCatalog(client: () => Client, databaseUrl: () =>
     expect(structured.url).toMatch(/default\/component\/kyc-service\//);
     expect(structured.pages[0]).toMatchObject({ title: 'Runbook', entity: 'component:default/kyc-service', uri: 'backline://docs/component/default/kyc-service/runbook/' });
     expect(links).toEqual(['backline://docs/component/default/kyc-service/runbook/']);
-    const page = await client().readResource({ uri: links[0]! });
-    expect(page.contents[0]).toMatchObject({ mimeType: 'text/markdown' });
-    expect(page.contents[0]!.text).toContain('# Runbook\n\nHow to operate KYC Service');
-    expect(page.contents[0]!.text).toContain("## Rolling back\n\nRoll KYC Service back with the deploy tool's rollback button");
+    const page = await readText(client(), links[0]!);
+    expect(page.mimeType).toBe('text/markdown');
+    expect(page.text).toContain('# Runbook\n\nHow to operate KYC Service');
+    expect(page.text).toContain("## Rolling back\n\nRoll KYC Service back with the deploy tool's rollback button");
     const everywhere = (await call(client(), 'find_docs', { words: 'rollback' })).structured;
     expect(everywhere).toMatchObject({ entity: null, searchedEverySite: true });
     expect(everywhere.pages.length).toBeGreaterThan(1);
@@ -138,9 +145,9 @@ export function answersOnTheDemoCatalog(client: () => Client, databaseUrl: () =>
   });
 
   it('reads entities as resources, and completes their names', async () => {
-    const read = await client().readResource({ uri: 'backline://entity/component/default/payments-service' });
-    expect(read.contents[0]).toMatchObject({ uri: 'backline://entity/component/default/payments-service', mimeType: 'application/json' });
-    expect(JSON.parse(read.contents[0]!.text as string)).toEqual((await call(client(), 'get_entity', { ref: 'component:default/payments-service' })).structured);
+    const read = await readText(client(), 'backline://entity/component/default/payments-service');
+    expect(read).toMatchObject({ uri: 'backline://entity/component/default/payments-service', mimeType: 'application/json' });
+    expect(JSON.parse(read.text)).toEqual((await call(client(), 'get_entity', { ref: 'component:default/payments-service' })).structured);
     const { resourceTemplates } = await client().listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual(['backline://entity/{kind}/{namespace}/{name}', 'backline://docs/{kind}/{namespace}/{+path}', 'backline://task/{id}']);
     const completion = await client().complete({ ref: { type: 'ref/resource', uri: 'backline://entity/{kind}/{namespace}/{name}' }, argument: { name: 'name', value: 'payments-' }, context: { arguments: { kind: 'component' } } });

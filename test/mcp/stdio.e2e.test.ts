@@ -7,7 +7,7 @@ import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
 import { DEMO_CATALOG } from '../../src/paths';
 import { useTestDatabase } from '../support/testDatabase';
-import { answersOnTheDemoCatalog, call, finishedTask, refusal, SERVICE_VALUES } from './demoCatalogCalls';
+import { answersOnTheDemoCatalog, call, finishedTask, readText, refusal, SERVICE_VALUES } from './demoCatalogCalls';
 
 const MCP_PROCESS = path.join(__dirname, '..', 'support', 'mcpProcess.js');
 const db = useTestDatabase();
@@ -66,8 +66,7 @@ describe('backline mcp over stdio, as whoever runs it', () => {
     const finished = await finishedTask(operator.client, started.structured.task);
     expect(finished).toMatchObject({ status: 'completed', error: null, output: { entityRef: 'component:default/ledger-tools' } });
     expect(finished.steps.map((step: { status: string }) => step.status)).toEqual(['completed', 'completed', 'completed']);
-    const resource = await operator.client.readResource({ uri: started.structured.uri });
-    expect(JSON.parse(resource.contents[0]!.text as string)).toEqual(finished);
+    expect(JSON.parse((await readText(operator.client, started.structured.uri)).text)).toEqual(finished);
     expect((await call(operator.client, 'who_owns', { query: 'ledger-tools' })).structured).toMatchObject({ match: 'component:default/ledger-tools', owner: { ref: 'group:default/ledger' } });
     // Recorded as the CLI records its tasks: no Slack user, no catalog User.
     const { rows } = await db().pool.query<{ requested_by: unknown }>('SELECT requested_by FROM scaffolder_tasks WHERE id = $1::text', [started.structured.task]);
