@@ -15,6 +15,8 @@ import { teamHealth, teamHealthText, teamHealthOutput } from './teamHealth';
 
 const text = (what: string, max = 500) => z.string({ required_error: `send ${what}`, invalid_type_error: `send ${what} as a string` }).trim().min(1, `send ${what}; it was empty`).max(max, `send at most ${max} characters`);
 
+const TEAM = { name: 'team', example: 'group:default/payments' };
+
 const person = { name: z.string(), email: z.string().nullable(), userRef: z.string().nullable(), slackUserId: z.string().nullable(), level: z.number(), until: z.string().nullable() };
 
 export const onCallTool = defineTool({
@@ -130,7 +132,7 @@ export const teamHealthTool = defineTool({
   readOnly: true,
   openWorld: true,
   async answer({ team }, { ports }) {
-    const entity = await requireEntity(team, ports.catalog, 'team');
+    const entity = await requireEntity(team, ports.catalog, TEAM);
     if (entity.kind !== 'group') {
       const owner = (await ports.catalog.relationsFrom(entity.refKey, ['ownedBy', 'memberOf']))[0];
       throw new UserFacingError(`${canonicalEntityRef(entity.ref)} is a ${entity.kind}, not a team. Send team as a Group${owner ? `, such as ${canonicalEntityRef(owner.targetRef)}` : ', such as group:default/payments'}.`);

@@ -123,7 +123,7 @@ export const getEntityTool = defineTool({
   readOnly: true,
   openWorld: false,
   async answer({ ref }, { ports }) {
-    const entity = await requireEntity(ref, ports.catalog, 'ref');
+    const entity = await requireEntity(ref, ports.catalog, { name: 'ref', example: 'component:default/payments-service' });
     const json = await entityJson(entity, ports.catalog);
     return { structured: json, text: entityText(json), links: [{ uri: json.uri, name: json.ref, mimeType: 'application/json' }] };
   },

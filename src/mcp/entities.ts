@@ -39,13 +39,13 @@ export function cardText(blocks: unknown[]): string {
   return renderBlocksAsText(blocks, { width: 100 }).text.trimEnd();
 }
 
-/** Finds what `text` names (a ref, repository, name or title), or says what to send instead. */
-export async function requireEntity(text: string, catalog: CatalogStore, field: string): Promise<StoredEntity> {
+/** Finds what `text` names (a ref, repository, name or title), or says what to send as `field` instead. */
+export async function requireEntity(text: string, catalog: CatalogStore, field: { name: string; example: string }): Promise<StoredEntity> {
   const found = await findEntity(text.trim(), { catalog });
   if (found) return found.entities[0]!;
   const similar = await catalog.findSimilar(text, 5);
   const hint = similar.length ? ` Did you mean ${similar.map(({ entity }) => canonicalEntityRef(entity.ref)).join(', ')}?` : '';
-  throw new UserFacingError(`Nothing in the catalog is called "${text.trim().slice(0, 200)}".${hint} Send as ${field} a ref such as component:default/payments-service, a name, a title or a repository (org/repo).`);
+  throw new UserFacingError(`Nothing in the catalog is called "${text.trim().slice(0, 200)}".${hint} Send ${field.name} as a ref such as ${field.example}, or a name, title or repository (org/repo).`);
 }
 
 export const relationJson = z.object({ type: z.string(), target: z.string() });

@@ -103,6 +103,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** A refusal as MCP clients read one: a JSON-RPC error with no id. */
 function refuse(res: ServerResponse, status: number, message: string, code = -32000): void {
-  res.writeHead(status, { ...res.getHeaders(), 'content-type': 'application/json' });
+  // Headers set before (WWW-Authenticate, Allow) are merged in by writeHead.
+  res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }

@@ -34,7 +34,7 @@ export function registerPrompts(server: McpServer, context: McpContext): void {
     },
     ({ team }) =>
       context.audited({ prompt: 'onboard_me', arguments: { team } }, async () => {
-        const group = await requireEntity(team, catalog, 'team');
+        const group = await requireEntity(team, catalog, { name: 'team', example: 'group:default/payments' });
         if (group.kind !== 'group') throw new UserFacingError(`${canonicalEntityRef(group.ref)} is a ${group.kind}, not a team: send team as a Group name or ref, e.g. payments.`);
         const relations = await catalog.relationsFrom(group.refKey, ['ownerOf', 'hasMember', 'childOf']);
         const refs = (type: string) => relations.filter((relation) => relation.type === type).map((relation) => relation.targetRef.toLowerCase());

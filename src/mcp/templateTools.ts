@@ -180,7 +180,10 @@ export const runTemplateTool = defineTool({
 export async function readableTask(id: string, context: McpContext): Promise<Task> {
   const refusal = new UserFacingError(`There is no task ${id} of yours. Send task as the id run_template answered with.`);
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw refusal;
-  const task = await context.ports.scaffolder.task(id).catch(() => undefined);
+  const task = await context.ports.scaffolder.task(id).catch((error: unknown) => {
+    if (error instanceof UserFacingError) return undefined;
+    throw error;
+  });
   if (!task) throw refusal;
   const { userRef } = context.caller;
   if (userRef !== null && task.requestedBy.userRef?.toLowerCase() !== userRef) throw refusal;

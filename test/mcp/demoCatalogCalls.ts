@@ -173,7 +173,7 @@ export function answersOnTheDemoCatalog(client: () => Client, databaseUrl: () =>
     expect(await refusal(client(), 'who_owns', {})).toContain('send a name, title, ref or repository');
     expect(await refusal(client(), 'who_owns', { query: 42 })).toContain('send a name, title, ref or repository, e.g. payments-service or northwind/card-vault as a string');
     expect(await refusal(client(), 'on_call', { query: 'risk', at: 'next tuesday' })).toContain('send at as an ISO 8601 date-time such as 2026-03-29T09:00:00Z');
-    expect(await refusal(client(), 'get_entity', { ref: 'no-such-thing-anywhere' })).toContain('Nothing in the catalog is called "no-such-thing-anywhere". Send as ref a ref such as component:default/payments-service');
+    expect(await refusal(client(), 'get_entity', { ref: 'no-such-thing-anywhere' })).toContain('Nothing in the catalog is called "no-such-thing-anywhere". Send ref as a ref such as component:default/payments-service, or a name, title or repository (org/repo).');
     expect(await refusal(client(), 'team_health', { team: 'payments-service' })).toBe('component:default/payments-service is a component, not a team. Send team as a Group, such as group:default/payments.');
     expect(await refusal(client(), 'find_docs', {})).toContain('Send entity (a name or ref such as kyc-service), words');
     expect(await refusal(client(), 'search_catalog', { query: 'payments', limit: 500 })).toContain('send a limit from 1 to 50');
