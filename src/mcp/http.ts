@@ -5,7 +5,6 @@ import type { McpToken } from '../config';
 import type { Logger } from '../logger';
 import type { McpSurface } from './server';
 
-export const MCP_PATH = '/mcp';
 // A JSON-RPC call is a few hundred bytes; template values a few kilobytes.
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -68,7 +68,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
       },
     },
     ...(options.githubWebhook ? [{ path: '/github/webhook', method: 'POST', handler: options.githubWebhook }] : []),
-    // Every method, so that a GET is told to POST rather than answered 404.
+    // GET and DELETE too, so that they are told to POST rather than answered 404.
     ...(options.mcp ? [{ path: '/mcp', method: ['POST', 'GET', 'DELETE'], handler: options.mcp }] : []),
     ...(options.techdocsDir ? [{ path: `${TECHDOCS_PATH}{/*path}`, method: ['GET', 'HEAD'], handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
