@@ -12,7 +12,7 @@ const LAYERS = [
   { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
   { name: 'doctor', path: '^src/doctor/' },
   { name: 'commands', path: '^commands/' },
-  { name: 'surfaces', path: '^src/(slack|shell)/' },
+  { name: 'surfaces', path: '^src/(slack|shell|mcp)/' },
   { name: 'root', path: '^src/(main\\.ts$|compose/|serve/|cli/)' },
 ];
 

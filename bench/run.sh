@@ -9,6 +9,7 @@
 #   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]
 #   bench/run.sh github [--repos 2000] [--latency 20] [--concurrency 8] [--seed 7] [--inference]
 #   bench/run.sh health [--teams 1000] [--entities 20000] [--reruns 3] [--seed 42]
+#   bench/run.sh mcp [--requests 500] [--cli 30] [--warmup 50] [--seed 42]
 #   bench/run.sh serve-memory [--entities 100000] [--requests 4000] [--concurrency 50] [--misspelled 25] [--settle 5] [--seed 42] [--variants serve,default]
 #   bench/run.sh generate [--files N] [--per-file K] [--seed S] <folder>
 #   bench/run.sh all
@@ -25,8 +26,8 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | docs | oncall | scaffolder | fanout | github | health | serve-memory | generate | all) ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ingest | lookup | docs | oncall | scaffolder | fanout | github | health | mcp | serve-memory | generate | all) ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 cd "$ROOT"
@@ -56,6 +57,7 @@ case "$what" in
   fanout) node "$OUT/bench/fanout.bench.js" "$@" ;;
   github) node "$OUT/bench/github.bench.js" "$@" ;;
   health) node "$OUT/bench/health.bench.js" "$@" ;;
+  mcp) node "$OUT/bench/mcp.bench.js" "$@" ;;
   serve-memory) node "$OUT/bench/serve-memory.bench.js" "$@" ;;
   all)
     node "$OUT/bench/ingest.bench.js"

@@ -17,6 +17,8 @@ export interface DocsPage {
   snippet: string;
   /** The entity whose site the page is on. */
   entityRef: string;
+  /** Where the page is in that site, as its search index says: `runbook/#rollback`, '' for the home page. */
+  location: string;
 }
 
 export interface DocsSiteAnswer extends DocsSiteRef {
@@ -60,22 +62,50 @@ const KIND_PRIORITY = ['component', 'api', 'system', 'resource', 'domain', 'temp
  */
 export async function findDocs(text: string, ports: DocsPorts): Promise<DocsResult> {
   const query = text.trim().replace(/\s+/g, ' ');
-  const result: DocsResult = { query, words: '', entity: null, site: null, link: null, noDocs: false, pages: [], searchedEverySite: false, warnings: [], suggestions: [] };
-  if (!query) return result;
+  if (!query) return emptyResult(query);
   const [first, ...rest] = query.split(' ');
   const entity = await findEntity(first!, ports);
-  if (!entity) {
-    result.words = query;
-    result.searchedEverySite = true;
-    result.pages = await searchPages(query, undefined, ports);
-    if (result.pages.length === 0) {
-      const similar = await ports.catalog.findSimilar(first!, SUGGESTION_LIMIT);
-      result.suggestions = similar.map(({ entity: near }) => ({ ref: near.ref, title: typeof near.entity.metadata.title === 'string' ? near.entity.metadata.title : null }));
-    }
-    return result;
-  }
+  if (!entity) return searchEverySite(emptyResult(query), query, first!, ports);
+  return docsOf(emptyResult(query), entity, rest.join(' '), ports);
+}
+
+/**
+ * The same answer with the entity and the words apart, for callers that say which is which (the MCP
+ * tool): words alone search every cached site, even when the first word names an entity; an entity
+ * that is not in the catalog gets suggestions and no pages.
+ */
+export async function findDocsOf(input: { entity?: string; words?: string }, ports: DocsPorts): Promise<DocsResult> {
+  const entityText = input.entity?.trim() ?? '';
+  const words = input.words?.trim().replace(/\s+/g, ' ') ?? '';
+  const result = emptyResult([entityText, words].filter(Boolean).join(' '));
+  if (!entityText) return words ? searchEverySite(result, words, words.split(' ')[0]!, ports) : result;
+  const entity = await findEntity(entityText, ports);
+  if (entity) return docsOf(result, entity, words, ports);
+  result.suggestions = await suggestionsFor(entityText, ports);
+  return result;
+}
+
+function emptyResult(query: string): DocsResult {
+  return { query, words: '', entity: null, site: null, link: null, noDocs: false, pages: [], searchedEverySite: false, warnings: [], suggestions: [] };
+}
+
+/** No entity: the words against every cached site, and near misses of `first` when no page matched. */
+async function searchEverySite(result: DocsResult, words: string, first: string, ports: DocsPorts): Promise<DocsResult> {
+  result.words = words;
+  result.searchedEverySite = true;
+  result.pages = await searchPages(words, undefined, ports);
+  if (result.pages.length === 0) result.suggestions = await suggestionsFor(first, ports);
+  return result;
+}
+
+async function suggestionsFor(text: string, ports: DocsPorts): Promise<DocsResult['suggestions']> {
+  const similar = await ports.catalog.findSimilar(text, SUGGESTION_LIMIT);
+  return similar.map(({ entity: near }) => ({ ref: near.ref, title: typeof near.entity.metadata.title === 'string' ? near.entity.metadata.title : null }));
+}
+
+async function docsOf(result: DocsResult, entity: StoredEntity, words: string, ports: DocsPorts): Promise<DocsResult> {
   result.entity = entity;
-  result.words = rest.join(' ');
+  result.words = words;
   const location = resolveDocs(entity, ports.docs.baseUrl);
   result.link = location.link;
   result.warnings.push(...location.warnings);
@@ -123,7 +153,7 @@ export async function findDocs(text: string, ports: DocsPorts): Promise<DocsResu
 
 async function searchPages(words: string, siteUrls: string[] | undefined, ports: DocsPorts): Promise<DocsPage[]> {
   const hits = await ports.docs.search(words, { siteUrls, limit: PAGE_LIMIT });
-  return hits.map((hit) => ({ title: hit.title || hit.location || 'Home', url: pageUrl(hit.siteUrl, hit.location), score: hit.score, snippet: hit.snippet, entityRef: hit.entityRef }));
+  return hits.map((hit) => ({ title: hit.title || hit.location || 'Home', url: pageUrl(hit.siteUrl, hit.location), score: hit.score, snippet: hit.snippet, entityRef: hit.entityRef, location: hit.location }));
 }
 
 /** A ref (`component:default/x`, `api:x`) or a name; among equal names, the kind most likely to have docs. */

@@ -70,6 +70,11 @@ const SECTIONS: ReadonlyArray<{ title: string; intro: string; variables: readonl
     variables: ['BACKLINE_TEMPLATES_DIR', 'BACKLINE_LOCAL_REPOS_DIR', 'BACKLINE_TEMPLATE_ALLOWED_GROUPS'],
   },
   {
+    title: 'AI assistants (MCP)',
+    intro: '`POST /mcp` on `serve`; `backline mcp` on stdio needs nothing ([mcp.md](mcp.md)).',
+    variables: ['BACKLINE_MCP_TOKENS'],
+  },
+  {
     title: 'Digests',
     intro: 'Scheduled health digests ([health.md](health.md#digests-and-nudges)).',
     variables: ['BACKLINE_DIGEST_TIMEZONE'],

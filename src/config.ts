@@ -117,6 +117,7 @@ export const EnvSchema = z.object({
   BACKLINE_DOCS_MAX_INDEX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   BACKLINE_DOCS_REFRESH_MINUTES: z.coerce.number().min(0).default(60),
   BACKLINE_CONFIG: z.string().trim().min(1).optional(),
+  BACKLINE_MCP_TOKENS: z.string().transform(parseMcpTokens).default(''),
   BACKLINE_DIGEST_TIMEZONE: z
     .string()
     .trim()
@@ -168,6 +169,7 @@ export const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_DOCS_TIMEOUT_SECONDS: 'Seconds to wait for a docs site (and GitHub) to answer, e.g. 3.',
   BACKLINE_DOCS_MAX_INDEX_BYTES: 'The largest search/search_index.json Backline reads, in bytes, e.g. 20971520 for 20 MiB.',
   BACKLINE_DOCS_REFRESH_MINUTES: 'Minutes between refreshes of every docs site by `serve`; 0 turns the schedule off.',
+  BACKLINE_MCP_TOKENS: 'Bearer tokens for POST /mcp, each mapped to the catalog User it acts as: <token>=user:default/<name>, separated by commas. Tokens need at least 32 characters (openssl rand -hex 32 makes one); see docs/mcp.md.',
   BACKLINE_DIGEST_TIMEZONE: 'The time zone of teams whose Group has no backline.dev/timezone annotation: their digests go out at 09:30 on Mondays there.',
   BACKLINE_CONFIG: 'The path of a backline.yaml (health checks, scorecards and catalog rules); unset, ./backline.yaml is read when it exists. See backline.example.yaml.',
 };
@@ -252,6 +254,7 @@ export interface Config {
   docs: DocsConfig;
   health: HealthConfig;
   digests: DigestsConfig;
+  mcp: McpConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -311,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     health: file.health,
     digests: { defaultTimeZone: values.BACKLINE_DIGEST_TIMEZONE },
+    mcp: { tokens: values.BACKLINE_MCP_TOKENS },
   };
 }
 
@@ -348,6 +352,45 @@ export function requireSlackConfig(config: Config): SlackConfig {
     );
   }
   return { botToken: config.slack.botToken!, signingSecret: config.slack.signingSecret, appToken: config.slack.appToken, apiUrl: config.slack.apiUrl };
+}
+
+export interface McpToken {
+  token: string;
+  /** The catalog User the token acts as, lower-cased: user:<namespace>/<name>. */
+  userRef: string;
+}
+
+export interface McpConfig {
+  /** Who may call POST /mcp, and as whom; none means every call there is refused. */
+  tokens: McpToken[];
+}
+
+const MCP_TOKEN_MIN_LENGTH = 32;
+const USER_REF = /^(?:([A-Za-z]+):)?(?:([a-z0-9][a-z0-9-]*)\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)$/;
+
+/**
+ * BACKLINE_MCP_TOKENS: `<token>=<user ref>` pairs separated by commas. The token ends at the last `=`,
+ * so base64 padding may stay in it. Messages name entries by position, never by token: they are secrets.
+ */
+function parseMcpTokens(value: string, context: z.RefinementCtx): McpToken[] {
+  const tokens: McpToken[] = [];
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
+    const which = `entry ${index + 1}`;
+    const at = entry.lastIndexOf('=');
+    const token = entry.slice(0, Math.max(at, 0)).trim();
+    const ref = USER_REF.exec(entry.slice(at + 1).trim());
+    const earlier = tokens.findIndex((known) => known.token === token);
+    const message =
+      at <= 0 ? `${which} must be <token>=user:default/<name>, the token 32 characters or more`
+      : !ref || (ref[1] !== undefined && ref[1].toLowerCase() !== 'user') ? `${which} must map its token to a catalog User such as user:default/jane`
+      : token.length < MCP_TOKEN_MIN_LENGTH || /\s/.test(token) ? `the token of ${which} must be at least ${MCP_TOKEN_MIN_LENGTH} characters without spaces (openssl rand -hex 32 makes one)`
+      : earlier >= 0 ? `entries ${earlier + 1} and ${index + 1} have the same token: give each user a token of their own`
+      : undefined;
+    if (message) context.addIssue({ code: z.ZodIssueCode.custom, message });
+    else tokens.push({ token, userRef: `user:${ref![2] ?? 'default'}/${ref![3]}`.toLowerCase() });
+  }
+  return tokens;
 }
 
 export interface DigestsConfig {

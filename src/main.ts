@@ -10,7 +10,7 @@ import { onCall, onCallJson } from '../commands/oncall';
 import { renderOnCall } from '../commands/oncall.blocks';
 import { whoOwns } from '../commands/whoowns';
 import { renderWhoOwns } from '../commands/whoowns.blocks';
-import { isIsoDate, isIsoDateTime } from './catalog/model/schemas/rotation';
+import { INSTANT_HINT, parseInstant } from './oncall/instant';
 import { ingest, rootFromPath } from './catalog/ingest';
 import { validateFiles } from './catalog/validateFiles';
 import { GITHUB_LOGIN, loadConfig, requireGitHubAuth, type Config } from './config';
@@ -27,6 +27,7 @@ import { registerHealthCommand } from './cli/healthCommand';
 import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
 import { registerDoctorCommand } from './cli/doctorCommand';
+import { registerMcpCommand } from './cli/mcpCommand';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
 import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
@@ -191,12 +192,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON document')
     .option('--at <iso-8601>', 'answer for this instant instead of now, e.g. 2026-03-29T01:30:00Z (no offset means UTC)')
     .action(async (words: string[], options: { json?: boolean; at?: string }, command: Command) => {
-      let at: number | undefined;
-      if (options.at !== undefined) {
-        const text = options.at.trim();
-        if (!isIsoDateTime(text) && !isIsoDate(text)) command.error(`--at must be an ISO 8601 date-time such as 2026-03-29T09:00:00Z or 2026-03-29T09:00:00+02:00; got "${options.at}"`, { exitCode: 2 });
-        at = Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(text) || isIsoDate(text) ? text : `${text}Z`);
-      }
+      const at = options.at === undefined ? undefined : parseInstant(options.at);
+      if (options.at !== undefined && at === undefined) command.error(`--at must be ${INSTANT_HINT}; got "${options.at}"`, { exitCode: 2 });
       await withBackline(async (backline) => {
         const oncall = openOnCall(backline, { logger: lineLogger(log) });
         const result = await onCall({ text: words.join(' '), at, defaultTimeZone: localTimeZone() }, { catalog: backline.catalog, oncall });
@@ -300,6 +297,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     logger: lineLogger(log),
     withScaffolder: (work) => withBackline((backline) => work(openScaffolder(backline, { logger: lineLogger(log) }), backline)),
   });
+
+  registerMcpCommand(program, { withBackline, logger: () => createLogger({ level: config().logLevel }), timeZone: localTimeZone() });
 
   return program;
 }

@@ -123,6 +123,16 @@ export class PgDocsStore implements DocsStore {
     });
   }
 
+  async pageSections(siteUrl: string, page: string): Promise<Array<{ location: string; title: string; body: string }>> {
+    const { rows } = await this.pool.query<{ location: string; title: string; body: string }>(
+      `SELECT location, title, body FROM docs_pages
+        WHERE site_url = $1::text AND (location = $2::text OR starts_with(location, $2::text || '#'))
+        ORDER BY position`,
+      [siteUrl, page],
+    );
+    return rows;
+  }
+
   async documentedEntities(): Promise<StoredEntity[]> {
     // A read of the catalog's table from here keeps the catalog store free of docs knowledge.
     const { rows } = await this.pool.query<{ ref: string; ref_key: string; kind: string; namespace: string; name: string; body: Entity; location_key: string }>(

@@ -1,7 +1,7 @@
 import type { StoredEntity } from '../catalog/store';
 import type { Logger } from '../logger';
 import { ageText, docsSourceOf, judgeFreshness, type DocsChanges } from './freshness';
-import { resolveDocs, type DocsSiteRef } from './resolve';
+import { pageUrl, resolveDocs, type DocsSiteRef } from './resolve';
 import type { DocsSite, TechDocsMetadata } from './site';
 import type { CachedSite, DocsStore, PageHit } from './store';
 
@@ -149,6 +149,19 @@ export class DocsLibrary {
 
   search(words: string, options: { siteUrls?: string[]; limit: number }): Promise<PageHit[]> {
     return this.options.store.search(words, options);
+  }
+
+  /**
+   * One page of an entity's site as text, with its sections, from the docs cache; the site's index
+   * is read first when none is cached. Null when the entity has no site or the page is not in its index.
+   */
+  async page(entity: StoredEntity, page: string): Promise<{ url: string; sections: Array<{ location: string; title: string; body: string }> } | null> {
+    const site = resolveDocs(entity, this.baseUrl).site;
+    if (!site) return null;
+    const cached = (await this.options.store.getSites([site.url])).get(site.url);
+    if (!cached?.indexFetchedAt) await this.refresh(site, { index: true });
+    const sections = await this.options.store.pageSections(site.url, page);
+    return sections.length ? { url: pageUrl(site.url, page), sections } : null;
   }
 
   /** The docs line of an entity from the catalog and the cache: one indexed read at most. */

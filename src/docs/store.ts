@@ -49,6 +49,11 @@ export interface DocsStore {
    * then trigram similarity of titles for typos. Only the given sites, or every cached one.
    */
   search(words: string, options: { siteUrls?: string[]; limit: number }): Promise<PageHit[]>;
+  /**
+   * A cached page of a site with its sections, in index order: the entries at `page` (`runbook/`,
+   * or '' for the home page) and at its anchors (`runbook/#rollback`). Empty when none is cached.
+   */
+  pageSections(siteUrl: string, page: string): Promise<Array<{ location: string; title: string; body: string }>>;
   /** Catalog entities with a TechDocs annotation (techdocs-ref or techdocs-entity): the sites to keep fresh. */
   documentedEntities(): Promise<StoredEntity[]>;
 }

@@ -27,8 +27,18 @@ export async function findCatalogPerson(slackUserId: string, ports: { catalog: P
   return { ref: user.ref, entity: user.entity, groups: await groupsOf(user.refKey, ports.catalog) };
 }
 
+/**
+ * The catalog User a ref names (the user an MCP token acts as), with their groups. Null when the
+ * catalog holds no such User: someone the catalog does not know is refused where a template is not open.
+ */
+export async function catalogPersonByRef(userRef: string, catalog: Pick<CatalogStore, 'getByRef' | 'relationsFrom'>): Promise<CatalogPerson | null> {
+  const user = await catalog.getByRef(userRef.toLowerCase());
+  if (user?.kind !== 'user') return null;
+  return { ref: user.ref, entity: user.entity, groups: await groupsOf(user.refKey, catalog) };
+}
+
 /** Direct groups and their ancestors (childOf), so that allowing a department allows its teams. */
-async function groupsOf(userRefKey: string, catalog: PersonCatalog): Promise<string[]> {
+async function groupsOf(userRefKey: string, catalog: Pick<CatalogStore, 'relationsFrom'>): Promise<string[]> {
   const found = new Set<string>();
   let frontier = (await catalog.relationsFrom(userRefKey, ['memberOf'])).map((relation) => relation.targetRef.toLowerCase());
   while (frontier.length && found.size < 200) {

@@ -20,6 +20,8 @@ import { createSlackProgressMessenger } from '../slack/progressMessages';
 import { openBackline, openCatalogFilePullRequests, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
 import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
 import { openDigests, openHealth } from '../compose/health';
+import { openMcp } from '../compose/mcp';
+import { createMcpHttpHandler } from '../mcp/http';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
 import { readMigrations } from '../db/migrate';
 import { databaseReadiness } from './readiness';
@@ -82,6 +84,10 @@ export async function startServer(config: Config, options: { logger: Logger; ack
   const digests = openDigests(backline, { health: health.reader, defaultTimeZone: config.digests.defaultTimeZone, logger });
   // Read once: /readyz compares them with the database's on every probe.
   const migrations = readMigrations();
+  // AI assistants at POST /mcp: the same answers as the commands, as the token's catalog User.
+  const mcpOnCall = openOnCall(backline, { logger: logger.child({ component: 'oncall' }) });
+  const mcp = openMcp(backline, { logger, docs, oncall: mcpOnCall, health, scaffolder, timeZone: config.digests.defaultTimeZone });
+  if (config.mcp.tokens.length === 0) logger.info('POST /mcp refuses every request: set BACKLINE_MCP_TOKENS to let AI assistants in (docs/mcp.md)');
   // Made with the Slack client below; the scheduled jobs use the same one as the commands.
   let directory: SlackDirectory | undefined;
   const server = createSlackApp({
@@ -122,6 +128,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),
     readiness: () => databaseReadiness(backline.database, migrations),
+    mcp: createMcpHttpHandler({ surface: mcp, tokens: config.mcp.tokens, logger }),
     ...(config.github.webhookSecret && {
       githubWebhook: receiveGitHubWebhooks({
         secret: config.github.webhookSecret,
@@ -188,6 +195,7 @@ export async function startServer(config: Config, options: { logger: Logger; ack
           stopOptions.deadlineMs ?? config.shutdownMs,
           [
             { what: 'Slack requests', run: () => server.stop() },
+            { what: 'MCP requests', run: () => mcp.close() },
             { what: 'the scaffolder', run: async () => scaffolder.close() },
             { what: 'the health evaluation', run: () => evaluations.stop() },
             { what: 'scheduled jobs and the outbox sender', run: () => delivery.stop() },

@@ -35,6 +35,8 @@ export interface SlackAppOptions {
   githubWebhook?: (req: IncomingMessage, res: ServerResponse) => void;
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
+  /** Served at /mcp when set: the MCP server for AI assistants, behind bearer tokens (src/mcp/http.ts). */
+  mcp?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const SLACK_EVENTS_PATH = '/slack/events';
@@ -72,6 +74,7 @@ export function createSlackApp(options: SlackAppOptions): SlackServer {
     },
     metrics,
     ...(options.githubWebhook && { githubWebhook: options.githubWebhook }),
+    ...(options.mcp && { mcp: options.mcp }),
     ...(options.techdocsDir && { techdocsDir: options.techdocsDir }),
   });
   const inFlight = new InFlight();

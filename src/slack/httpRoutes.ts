@@ -15,6 +15,8 @@ export interface RouteOptions {
   metrics: BacklineMetrics;
   /** Served at POST /github/webhook when set: receives, verifies and applies a GitHub delivery (src/sources/github/webhookReceiver.ts). */
   githubWebhook?: Handler;
+  /** Served at /mcp when set: the MCP server for AI assistants, behind bearer tokens (src/mcp/http.ts). */
+  mcp?: Handler;
   /** A folder in the TechDocs storage layout, served read-only at GET /techdocs/ (BACKLINE_DOCS_DIR). */
   techdocsDir?: string;
 }
@@ -30,7 +32,7 @@ export interface Route {
 /**
  * What `serve` answers besides Slack: GET /healthz (liveness: the process answers), GET /readyz
  * (readiness: 503 with the reason while the database is unreachable, migrations are pending or the
- * process is stopping), GET /metrics, and when configured POST /github/webhook and GET /techdocs/.
+ * process is stopping), GET /metrics, and when configured POST /github/webhook, POST /mcp and GET /techdocs/.
  */
 export function backlineRoutes(options: RouteOptions): Route[] {
   return [
@@ -54,6 +56,8 @@ export function backlineRoutes(options: RouteOptions): Route[] {
       },
     },
     ...(options.githubWebhook ? [{ path: '/github/webhook', methods: ['POST'], handler: options.githubWebhook }] : []),
+    // GET and DELETE too, so that they are told to POST rather than answered 404.
+    ...(options.mcp ? [{ path: '/mcp', methods: ['POST', 'GET', 'DELETE'], handler: options.mcp }] : []),
     ...(options.techdocsDir ? [{ path: TECHDOCS_PATH, methods: ['GET', 'HEAD'], prefix: true, handler: createTechDocsHandler(options.techdocsDir) }] : []),
   ];
 }

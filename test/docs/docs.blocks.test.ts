@@ -56,7 +56,7 @@ describe('the /docs card', () => {
       result({
         words: 'partial <refund>',
         site: { ...result().site!, stale: true, staleReason: 'the docs changed 1 day ago, after the last build' },
-        pages: [{ title: 'Partial refunds', url: `${SITE}refunds/#partial-refunds`, score: 0.9, snippet: 'Refund any amount & more.', entityRef: payments.ref }],
+        pages: [{ title: 'Partial refunds', url: `${SITE}refunds/#partial-refunds`, score: 0.9, snippet: 'Refund any amount & more.', entityRef: payments.ref, location: 'refunds/#partial-refunds' }],
       }),
     );
     expect(blocks.slice(2, 5)).toEqual([
@@ -94,7 +94,7 @@ describe('the /docs card', () => {
       { type: 'section', text: { type: 'mrkdwn', text: 'Did you mean:\n• Payments Service  `component:default/payments-service`' } },
     ]);
     const long = 'x'.repeat(5000);
-    const crowded = renderDocs(result({ words: long, pages: Array.from({ length: 5 }, () => ({ title: long, url: `${SITE}${'p/'.repeat(100)}`, score: 1, snippet: long, entityRef: payments.ref })), warnings: Array.from({ length: 9 }, () => long) }));
+    const crowded = renderDocs(result({ words: long, pages: Array.from({ length: 5 }, () => ({ title: long, url: `${SITE}${'p/'.repeat(100)}`, score: 1, snippet: long, entityRef: payments.ref, location: 'p/'.repeat(100) })), warnings: Array.from({ length: 9 }, () => long) }));
     expect(checkMessageLimits({ text: docsSummaryText(result()), blocks: crowded })).toEqual([]);
   });
 });

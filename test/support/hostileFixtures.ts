@@ -126,7 +126,7 @@ export function hostileDocs(h: string, options: { site: boolean }): DocsResult {
       : null,
     link: { url: h, title: h },
     noDocs: !options.site,
-    pages: [{ title: h, url: h, score: 1, snippet: h, entityRef: `component:default/${h}` }],
+    pages: [{ title: h, url: h, score: 1, snippet: h, entityRef: `component:default/${h}`, location: h }],
     searchedEverySite: true,
     warnings: [h],
     suggestions: [],
