@@ -299,7 +299,8 @@ function rank(entities: StoredEntity[]): StoredEntity[] {
     const index = KIND_PRIORITY.indexOf(entity.kind);
     return index === -1 ? KIND_PRIORITY.length : index;
   };
-  return [...entities].sort((a, b) => priority(a) - priority(b) || Number(b.namespace === 'default') - Number(a.namespace === 'default') || a.refKey.localeCompare(b.refKey));
+  // Declared always wins: an inferred twin of something declared elsewhere is never the answer.
+  return [...entities].sort((a, b) => Number(isInferred(a)) - Number(isInferred(b)) || priority(a) - priority(b) || Number(b.namespace === 'default') - Number(a.namespace === 'default') || a.refKey.localeCompare(b.refKey));
 }
 
 /**

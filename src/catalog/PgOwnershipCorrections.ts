@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { OwnershipCorrection, OwnershipCorrections } from './corrections';
+import type { DeclaredRepositories, OwnershipCorrection, OwnershipCorrections } from './corrections';
 
-export class PgOwnershipCorrections implements OwnershipCorrections {
+export class PgOwnershipCorrections implements OwnershipCorrections, DeclaredRepositories {
   private constructor(private readonly pool: pg.Pool) {}
 
   static create(options: { pool: pg.Pool }): PgOwnershipCorrections {
@@ -25,5 +25,15 @@ export class PgOwnershipCorrections implements OwnershipCorrections {
     const byRepository = new Map<string, Set<string>>();
     for (const row of rows) byRepository.set(row.repository, (byRepository.get(row.repository) ?? new Set()).add(row.rejected_owner));
     return byRepository;
+  }
+
+  async declaredIn(org: string): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ slug: string }>(
+      `SELECT DISTINCT lower(e.body->'metadata'->'annotations'->>'github.com/project-slug') AS slug
+       FROM entities e JOIN locations l ON l.key = e.location_key
+       WHERE NOT l.inferred AND lower(e.body->'metadata'->'annotations'->>'github.com/project-slug') LIKE lower($1::text) || '/%'`,
+      [org.replace(/[\\%_]/g, (c) => `\\${c}`)],
+    );
+    return new Set(rows.map((row) => row.slug));
   }
 }

@@ -19,3 +19,9 @@ export interface OwnershipCorrections {
   /** Rejected owners (ref keys) by repository (`owner/name`, lower case), for the repositories of one organisation. */
   rejectedOwners(org: string): Promise<Map<string, Set<string>>>;
 }
+
+/** Repositories a declared entity already stands for, wherever its catalog file lives. */
+export interface DeclaredRepositories {
+  /** `owner/name` (lower case) of every repository of `org` that a declared entity names in `github.com/project-slug`. */
+  declaredIn(org: string): Promise<Set<string>>;
+}

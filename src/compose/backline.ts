@@ -64,6 +64,7 @@ export async function loadDemoCatalogIfEmpty(backline: Backline): Promise<Ingest
 export function openGitHub(backline: Backline, options: { logger?: Logger; clock?: Clock; infer?: boolean } = {}): GitHubIntegration | undefined {
   const { github, maxFileBytes } = backline.config;
   if (!github.auth) return undefined;
+  const ownership = PgOwnershipCorrections.create({ pool: backline.database.pool });
   return createGitHubIntegration({
     apiUrl: github.apiUrl,
     auth: github.auth,
@@ -72,7 +73,8 @@ export function openGitHub(backline: Backline, options: { logger?: Logger; clock
     includeArchived: github.includeArchived,
     includeForks: github.includeForks,
     infer: options.infer ?? github.infer,
-    corrections: PgOwnershipCorrections.create({ pool: backline.database.pool }),
+    corrections: ownership,
+    declared: ownership,
     concurrency: github.concurrency,
     maxRateLimitWaitMs: github.maxRateLimitWaitSeconds * 1000,
     clock: options.clock,

@@ -44,6 +44,33 @@ describe('CODEOWNERS, read as GitHub reads it', () => {
     expect(inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: '* @acme/first\n*\n' } })).source).toBe('none');
   });
 
+  it('skips an owner longer than any handle or address, however long the line', () => {
+    const rules = parseCodeOwners(`* a@a.${'a.'.repeat(128 * 1024)}@\n* @acme/payments\n`);
+    expect(rules.map((rule) => rule.line)).toEqual([2]);
+  });
+
+  it('takes a team only from the repository\'s own organisation, as GitHub does', () => {
+    const inference = inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: '* @evil-org/payments @acme/risk\n' } }));
+    expect(inference.entity).toMatchObject({ spec: { owner: 'group:default/risk' } });
+    expect(inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: '* @evil-org/payments\n' } })).source).toBe('none');
+  });
+
+  it('quotes evidence without control characters, cut between characters rather than inside one', () => {
+    const line = `* @acme/payments # \u0000\u001b[31m ${'😀'.repeat(300)}`;
+    const { evidence } = inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: line } }));
+    expect(evidence).not.toMatch(/[\u0000-\u001f]/);
+    expect(evidence.endsWith('😀…')).toBe(true);
+    // No half of a surrogate pair, which PostgreSQL refuses to store.
+    expect(evidence).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
+  it('names the first few of thousands of teams in evidence, and how many more', () => {
+    const teams = Array.from({ length: 20_000 }, (_, i) => `@acme/team-${i}`).join(' ');
+    const { evidence } = inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: `* ${teams}\n` } }));
+    expect(evidence).toMatch(/also names @acme\/team-1, @acme\/team-2, @acme\/team-3, @acme\/team-4, @acme\/team-5 and 19994 more\)$/);
+    expect(evidence.length).toBeLessThan(400);
+  });
+
   it('quotes a long hostile line in evidence only in part', () => {
     const line = `* @acme/payments ${'#'.repeat(500)}`;
     const inference = inferComponent(facts({ codeowners: { path: 'CODEOWNERS', text: line } }));

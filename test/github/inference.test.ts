@@ -28,7 +28,11 @@ async function inferred(name: string): Promise<Stored | undefined> {
   return { owner: entity.spec.owner ?? null, from: annotations['backline.dev/inferred-from'] ?? 'declared', evidence: annotations['backline.dev/inferred-evidence'] ?? '', tags: entity.metadata.tags ?? [], description: entity.metadata.description ?? null };
 }
 
-const infer = (options: { corrections?: PgOwnershipCorrections } = {}) => pass(connect(github, db(), { infer: true, ...options }), store, ['acme'], { importTeams: true });
+/** A pass as serve makes it: with the corrections teams made and the repositories declared elsewhere. */
+const infer = (options: { corrections?: PgOwnershipCorrections } = {}) => {
+  const ownership = PgOwnershipCorrections.create({ pool: db().pool });
+  return pass(connect(github, db(), { infer: true, declared: ownership, ...options }), store, ['acme'], { importTeams: true });
+};
 
 /**
  * An organisation with no catalog YAML to speak of: CODEOWNERS in each of GitHub's three places,
@@ -155,6 +159,38 @@ describe('an organisation without catalog files, inferred from GitHub', () => {
     expect(await inferred('huge-owners')).toMatchObject({ owner: 'group:default/risk', evidence: 'team risk has admin permission on acme/huge-owners (its .github/CODEOWNERS was not read: 80017 bytes, over the 65536-byte limit)' });
     expect(await inferred('binary-owners')).toMatchObject({ owner: 'group:default/risk', evidence: 'team risk has maintain permission on acme/binary-owners (its CODEOWNERS was not read: it is not text)' });
     expect(await inferred('payments-api')).toMatchObject({ owner: 'group:default/payments' });
+  });
+
+  it('reads CODEOWNERS again for a repository a webhook marked, even before the listing shows the push', async () => {
+    github.setFile('acme', 'payments-api', '.github/CODEOWNERS', '* @acme/risk\n', { listingLags: true });
+    const integration = connect(github, db(), { infer: true });
+    integration.context.stale.add('acme/payments-api');
+    await pass(integration, store, ['acme'], { importTeams: true });
+    expect(await inferred('payments-api')).toMatchObject({ owner: 'group:default/risk', evidence: '.github/CODEOWNERS line 1: * @acme/risk' });
+    github.setFile('acme', 'payments-api', '.github/CODEOWNERS', '# Payments owns this\n\n* @acme/payments\n/docs/ @acme/docs\n');
+    await infer();
+  });
+
+  it('keeps owners inferred from team permissions when the permissions cannot be read this time', async () => {
+    github.refuseGraphql('BacklineTeamRepositories', 502);
+    try {
+      await infer();
+      expect(await inferred('billing')).toMatchObject({ owner: 'group:default/risk', from: 'team-permission' });
+    } finally {
+      github.refuseGraphql('BacklineTeamRepositories', undefined);
+    }
+  });
+
+  it('does not infer a repository that a declared entity elsewhere stands for by its slug', async () => {
+    github.addRepo('acme', 'services-catalog', { files: { 'catalog-info.yaml': docs(`apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: risk-engine-service\n  annotations:\n    github.com/project-slug: acme/risk-engine\nspec:\n  type: service\n  lifecycle: production\n  owner: risk\n`) } });
+    await infer();
+    await infer();
+    expect(await inferred('risk-engine')).toBeUndefined();
+    expect(await inferred('risk-engine-service')).toMatchObject({ from: 'declared', owner: 'risk' });
+    github.deleteRepo('acme', 'services-catalog');
+    await infer();
+    await infer();
+    expect(await inferred('risk-engine')).toMatchObject({ from: 'codeowners' });
   });
 
   it('holds inferred Components to the catalog rules of their repository', async () => {

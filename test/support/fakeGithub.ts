@@ -164,8 +164,10 @@ export interface FakeGitHub {
   /** What the repository's non-git writes left: labels by issue number, webhooks, workflow dispatches. */
   extras(org: string, name: string): { labels: Record<number, string[]>; hooks: Array<Record<string, unknown>>; dispatches: Array<{ workflow: string; ref: string; inputs: unknown }> };
   settingsOf(org: string, name: string): FakeRepositorySettings;
-  /** Writes a file on the default branch: a push, which moves pushed_at. */
-  setFile(org: string, repo: string, path: string, content: string): void;
+  /** Writes a file on the default branch: a push, which moves pushed_at (unless `listingLags`: GitHub's listing can show the old pushed_at for a while). */
+  setFile(org: string, repo: string, path: string, content: string, options?: { listingLags?: boolean }): void;
+  /** GraphQL queries of this operation name answer `status` (or, with `status` undefined, again normally). */
+  refuseGraphql(operation: string, status: number | undefined): void;
   removeFile(org: string, repo: string, path: string): void;
   deleteRepo(org: string, repo: string): void;
   archiveRepo(org: string, repo: string): void;
@@ -218,6 +220,7 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly installationTokens = new Map<string, string>();
   private readonly planned: Array<() => Reply> = [];
   private readonly refused = new Map<string, Reply>();
+  private readonly refusedGraphql = new Map<string, number>();
   private readonly now: () => number;
   private sequence = 0;
   private remaining: number;
@@ -311,10 +314,15 @@ class FakeGitHubServer implements FakeGitHub {
     else found.teams.set(slug, permission);
   }
 
-  setFile(org: string, repo: string, path: string, content: string): void {
+  setFile(org: string, repo: string, path: string, content: string, options: { listingLags?: boolean } = {}): void {
     const found = this.repo(org, repo);
     found.files.set(path, content);
-    found.pushedAt = this.nextPush();
+    if (!options.listingLags) found.pushedAt = this.nextPush();
+  }
+
+  refuseGraphql(operation: string, status: number | undefined): void {
+    if (status === undefined) this.refusedGraphql.delete(operation);
+    else this.refusedGraphql.set(operation, status);
   }
 
   removeFile(org: string, repo: string, path: string): void {
@@ -747,6 +755,9 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private graphqlAnswer(body: Record<string, unknown>): Reply {
+    const operation = /^\s*query\s+(\w+)/.exec(typeof body.query === 'string' ? body.query : '')?.[1] ?? '';
+    const refused = this.refusedGraphql.get(operation);
+    if (refused) return { status: refused, body: { message: `Fake failure ${refused}` } };
     const repos = [...this.repos.values()];
     return answerGraphql(
       {

@@ -39,6 +39,13 @@ export class GitHubRateLimitError extends GitHubError {
   }
 }
 
+/** An error GitHub's GraphQL API answered beside (or instead of) data; `path` leads to the field it spoilt. */
+export interface GraphqlError {
+  message: string;
+  type: string | null;
+  path: Array<string | number>;
+}
+
 export interface GitHubStats {
   /** HTTP requests sent, including 304s and retries. */
   requests: number;
@@ -187,13 +194,23 @@ export class GitHubClient {
    * asked conditionally, so callers cache what they read by the repository's pushed_at themselves.
    * Data that came with errors (one repository of a batch gone) is answered with the errors.
    */
-  async graphql<T>(query: string, variables: Record<string, unknown>, owner?: string): Promise<{ data: T; errors: string[] }> {
+  async graphql<T>(query: string, variables: Record<string, unknown>, owner?: string): Promise<{ data: T; errors: GraphqlError[] }> {
     const request: GitHubRequest = { method: 'POST', path: '/graphql', body: { query, variables }, owner, graphql: true };
     const response = await this.request(request);
     if (response.status !== 200) throw errorFor(request, response);
-    const body = (response.data ?? {}) as { data?: T | null; errors?: Array<{ message?: unknown }> };
-    const errors = (Array.isArray(body.errors) ? body.errors : []).map((error) => (typeof error?.message === 'string' ? error.message : 'an unnamed error'));
-    if (!body.data) throw new GitHubError(`GitHub's GraphQL API answered no data${errors.length ? `: ${errors[0]}` : ''}`);
+    const body = (response.data ?? {}) as { data?: T | null; errors?: unknown };
+    const errors = (Array.isArray(body.errors) ? body.errors : []).map((error: { message?: unknown; type?: unknown; path?: unknown }) => ({
+      message: typeof error?.message === 'string' ? error.message : 'an unnamed error',
+      type: typeof error?.type === 'string' ? error.type : null,
+      path: Array.isArray(error?.path) ? (error.path as Array<string | number>) : [],
+    }));
+    // GraphQL's own rate limit is answered 200 with an error; the pass stops as it does for REST's.
+    if (errors.some((error) => error.type === 'RATE_LIMITED')) {
+      const reset = Number(response.headers['x-ratelimit-reset']);
+      const resumeAt = Number.isFinite(reset) ? reset * 1000 : this.clock.now() + 60 * 60_000;
+      throw new GitHubRateLimitError(`GitHub's GraphQL rate limit stops reading until ${new Date(resumeAt).toISOString()}; entities already in the catalog are kept`, resumeAt);
+    }
+    if (!body.data) throw new GitHubError(`GitHub's GraphQL API answered no data${errors.length ? `: ${errors[0]!.message}` : ''}`);
     return { data: body.data, errors };
   }
 

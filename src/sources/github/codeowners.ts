@@ -26,7 +26,8 @@ export interface CodeOwnersRule {
 
 const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
 const USER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** No GitHub handle or email address is longer; a longer "owner" makes its line unreadable. */
+const MAX_OWNER_LENGTH = 254;
 
 /** The rules of a CODEOWNERS file that GitHub would use, in file order. */
 export function parseCodeOwners(text: string): CodeOwnersRule[] {
@@ -59,7 +60,7 @@ export function parseCodeOwners(text: string): CodeOwnersRule[] {
 /**
  * The rule that owns the repository root: the last one whose pattern covers every file at the top
  * of the repository (`*`, `/*`, `**`, `/**`, `**\/*`). A rule with no owners there leaves the root
- * unowned, as GitHub reads it.
+ * without code owners, as GitHub reads it (inference then looks at team permissions).
  */
 export function rootRule(rules: CodeOwnersRule[]): CodeOwnersRule | undefined {
   for (let index = rules.length - 1; index >= 0; index--) if (coversRoot(rules[index]!.pattern)) return rules[index];
@@ -71,11 +72,21 @@ function coversRoot(pattern: string): boolean {
 }
 
 function ownerOf(handle: string): CodeOwner | undefined {
+  if (handle.length > MAX_OWNER_LENGTH) return undefined;
   let match: RegExpExecArray | null;
   if ((match = TEAM.exec(handle))) return { kind: 'team', org: match[1]!, slug: match[2]!.toLowerCase() };
   if ((match = USER.exec(handle))) return { kind: 'user', login: match[1]! };
-  if (EMAIL.test(handle)) return { kind: 'email', email: handle };
+  if (isEmail(handle)) return { kind: 'email', email: handle };
   return undefined;
+}
+
+/** `local@domain.tld`, checked without a regular expression that could backtrack on hostile input. */
+function isEmail(handle: string): boolean {
+  const at = handle.indexOf('@');
+  if (at <= 0 || handle.indexOf('@', at + 1) !== -1) return false;
+  const domain = handle.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  return dot > 0 && dot < domain.length - 1;
 }
 
 function patternIsSupported(pattern: string): boolean {
@@ -102,6 +113,8 @@ function splitUnescaped(content: string): string[] {
   return parts;
 }
 
+/** The line as evidence: control characters out (PostgreSQL cannot store NUL; terminals act on ESC), cut between characters. */
 function quote(line: string): string {
-  return line.length > MAX_QUOTED_LINE ? `${line.slice(0, MAX_QUOTED_LINE - 1)}…` : line;
+  const characters = [...line.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')];
+  return characters.length > MAX_QUOTED_LINE ? `${characters.slice(0, MAX_QUOTED_LINE - 1).join('')}…` : characters.join('');
 }

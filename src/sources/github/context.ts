@@ -1,4 +1,4 @@
-import type { OwnershipCorrections } from '../../catalog/corrections';
+import type { DeclaredRepositories, OwnershipCorrections } from '../../catalog/corrections';
 import type { CacheEntry } from './cache';
 import { GitHubError, type CachedAnswer, type GitHubClient } from './client';
 import type { GitHubRequest } from './transport';
@@ -18,6 +18,8 @@ export interface GitHubContext {
   infer: boolean;
   /** Owners teams rejected for a repository, which inference passes over. */
   corrections?: OwnershipCorrections;
+  /** Repositories a declared entity stands for (its slug), which are not inferred even without a catalog file of their own. */
+  declared?: DeclaredRepositories;
   /** Catalog files discovery has just read, by blob URL, and inferred Components by repository URL; each is taken once. */
   prefetched: Map<string, Prefetched>;
   /** `owner/repo` (lower case) → pushed_at, from the latest repository listing. */

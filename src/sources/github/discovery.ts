@@ -94,6 +94,8 @@ async function discover(context: GitHubContext, org: string, catalogPath: string
   const now = context.now();
   for (const [url, prefetched] of context.prefetched) if (now - prefetched.at > PREFETCH_TTL_MS) context.prefetched.delete(url);
   const wanted = repos.filter((repo) => !repo.disabled && (context.includeArchived || !repo.archived) && (context.includeForks || !repo.fork));
+  // Reading a repository's file clears its mark; inference, later in the pass, must still see it.
+  const stale = new Set(context.stale);
   for (const repo of repos) context.repoVersions.set(repoKey(repo.owner, repo.name), repo.pushedAt);
 
   const glob = isGlob(catalogPath);
@@ -109,9 +111,11 @@ async function discover(context: GitHubContext, org: string, catalogPath: string
     }),
   );
   const children = found.flat().sort((a, b) => a.target.localeCompare(b.target));
-  // Declared wins: only a repository without a catalog file is inferred.
-  const undeclared = wanted.filter((_, index) => found[index]!.length === 0);
-  const inferred = context.infer ? await inferredChildren(context, org, undeclared) : [];
+  // Declared wins: a repository with a catalog file, or one a declared entity elsewhere stands for
+  // (by its slug), is not inferred.
+  const declaredElsewhere = context.infer ? ((await context.declared?.declaredIn(org)) ?? new Set<string>()) : new Set<string>();
+  const undeclared = wanted.filter((repo, index) => found[index]!.length === 0 && !declaredElsewhere.has(repoKey(repo.owner, repo.name)));
+  const inferred = context.infer ? await inferredChildren(context, org, undeclared, stale) : [];
   context.discoveries.set(org.toLowerCase(), { org, repositories: repos.length, skipped: repos.length - wanted.length, catalogFiles: children.length, inferred: inferred.length });
   return [...children, ...inferred];
 }

@@ -63,16 +63,17 @@ function fromCodeOwners(facts: RepositoryFacts): Found | undefined {
   if (!file || 'ignored' in file) return undefined;
   const rule = rootRule(parseCodeOwners(file.text));
   if (!rule) return undefined;
-  const candidates = rule.owners.map((owner) => ({ owner, ref: refOf(owner) }));
+  // GitHub takes a team as a code owner only from the repository's own organisation.
+  const candidates = rule.owners.map((owner) => ({ owner, ref: owner.kind === 'team' && owner.org.toLowerCase() !== facts.owner.toLowerCase() ? undefined : refOf(owner) }));
   const usable = candidates.filter((candidate): candidate is { owner: CodeOwner; ref: string } => candidate.ref !== undefined && !facts.rejected.has(candidate.ref.toLowerCase()));
   const teams = usable.filter((candidate) => candidate.owner.kind === 'team');
   const chosen = teams[0] ?? usable[0];
   if (!chosen) return undefined;
   const notes: string[] = [];
   const others = teams.slice(1).map((team) => handleOf(team.owner));
-  if (others.length) notes.push(`also names ${others.join(', ')}`);
+  if (others.length) notes.push(`also names ${listed(others)}`);
   const rejected = candidates.filter((candidate) => candidate.ref && facts.rejected.has(candidate.ref.toLowerCase())).map((candidate) => handleOf(candidate.owner));
-  if (rejected.length) notes.push(`${rejected.join(', ')} said it is not theirs`);
+  if (rejected.length) notes.push(`${listed(rejected)} said it is not theirs`);
   return { owner: chosen.ref, source: 'codeowners', evidence: `${file.path} line ${rule.line}: ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}` };
 }
 
@@ -80,7 +81,7 @@ function fromTeamPermissions(facts: RepositoryFacts): Found | undefined {
   for (const level of ['admin', 'maintain'] as const) {
     const teams = facts.teams.filter((team) => team.permission === level && !facts.rejected.has(`group:default/${team.slug}`)).map((team) => team.slug).sort();
     if (teams.length === 1) return { owner: `group:default/${teams[0]}`, source: 'team-permission', evidence: `team ${teams[0]} has ${level} permission on ${facts.owner}/${facts.name}` };
-    if (teams.length > 1) return { owner: null, source: 'none', evidence: `${teams.length} teams have ${level} permission on ${facts.owner}/${facts.name} (${teams.join(', ')}) and no CODEOWNERS rule owns its root; name one team in CODEOWNERS` };
+    if (teams.length > 1) return { owner: null, source: 'none', evidence: `${teams.length} teams have ${level} permission on ${facts.owner}/${facts.name} (${listed(teams)}) and no CODEOWNERS rule owns its root; name one team in CODEOWNERS` };
   }
   return undefined;
 }
@@ -95,9 +96,14 @@ function withIgnoredFile(found: Found | undefined, facts: RepositoryFacts): Foun
 function nobodyEvidence(facts: RepositoryFacts): string {
   const file = facts.codeowners;
   const codeowners = !file ? 'it has no CODEOWNERS file' : 'ignored' in file ? `its ${file.path} was not read (${file.ignored})` : `no rule of its ${file.path} names a team or person for the repository root`;
-  const rejected = facts.rejected.size ? `; ${[...facts.rejected].sort().join(', ')} said it is not theirs` : '';
+  const rejected = facts.rejected.size ? `; ${listed([...facts.rejected].sort())} said it is not theirs` : '';
   const teams = facts.teamsUnread ? "the organisation's team permissions could not be read (the credentials need read:org)" : 'no single team has admin or maintain permission';
   return `${facts.owner}/${facts.name}: ${codeowners}, and ${teams}${rejected}`;
+}
+
+/** Names in evidence: the first few, then how many more, so that a rule naming thousands stays a line. */
+function listed(names: string[], shown = 5): string {
+  return names.length > shown ? `${names.slice(0, shown).join(', ')} and ${names.length - shown} more` : names.join(', ');
 }
 
 function refOf(owner: CodeOwner): string | undefined {

@@ -16,9 +16,9 @@ export const INFERRED_LOCATION = INFERRED_LOCATION_TYPE;
  * corrections teams made) and leaves for the inferred source to hand over. A repository whose facts
  * could not be read this pass fails its own location, which keeps its last entity.
  */
-export async function inferredChildren(context: GitHubContext, org: string, repos: InferableRepo[]): Promise<LocationTarget[]> {
+export async function inferredChildren(context: GitHubContext, org: string, repos: InferableRepo[], stale: ReadonlySet<string>): Promise<LocationTarget[]> {
   if (repos.length === 0) return [];
-  const [codeowners, teams, rejected] = await Promise.all([readCodeOwners(context, repos), readTeamPermissions(context, org), context.corrections?.rejectedOwners(org) ?? new Map<string, Set<string>>()]);
+  const [codeowners, teams, rejected] = await Promise.all([readCodeOwners(context, repos, stale), readTeamPermissions(context, org), context.corrections?.rejectedOwners(org) ?? new Map<string, Set<string>>()]);
   const at = context.now();
   return repos
     .map((repo) => {
@@ -26,6 +26,8 @@ export async function inferredChildren(context: GitHubContext, org: string, repo
       const key = repoKey(repo.owner, repo.name);
       if (!codeowners.has(key)) {
         context.prefetched.set(target, { at, error: `the CODEOWNERS files of ${repo.owner}/${repo.name} could not be read; its inferred owner is kept until the next refresh` });
+      } else if (teams.kind === 'failed') {
+        context.prefetched.set(target, { at, error: `the team permissions of ${org} could not be read (${teams.message}); inferred owners are kept until the next refresh` });
       } else {
         const inference = inferComponent({
           owner: repo.owner,
@@ -34,8 +36,8 @@ export async function inferredChildren(context: GitHubContext, org: string, repo
           topics: repo.topics,
           language: repo.language,
           codeowners: codeowners.get(key) ?? null,
-          teams: teams?.get(repo.name.toLowerCase()) ?? [],
-          teamsUnread: teams === undefined,
+          teams: teams.kind === 'read' ? (teams.byRepository.get(repo.name.toLowerCase()) ?? []) : [],
+          teamsUnread: teams.kind === 'no-access',
           rejected: rejected.get(key) ?? new Set(),
         });
         const header = `# Inferred by Backline from GitHub: ${repo.owner}/${repo.name} has no catalog file. Add one to declare it.\n`;

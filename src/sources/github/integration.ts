@@ -7,7 +7,7 @@ import type { GitHubCacheStore } from './cache';
 import { GitHubClient, systemClock, type Clock, type GitHubStats } from './client';
 import { createGitHubUrlReader, createOrgSource } from './discovery';
 import { repoKey, type GitHubContext } from './context';
-import type { OwnershipCorrections } from '../../catalog/corrections';
+import type { DeclaredRepositories, OwnershipCorrections } from '../../catalog/corrections';
 import { createInferredSource, INFERRED_LOCATION } from './inferredSource';
 import { createTeamsSource } from './teams';
 import { createOctokitTransport, type GitHubTransport } from './transport';
@@ -27,6 +27,7 @@ export interface GitHubIntegrationOptions {
   /** Repositories without a catalog file become inferred Components (BACKLINE_GITHUB_INFER). */
   infer?: boolean;
   corrections?: OwnershipCorrections;
+  declared?: DeclaredRepositories;
   concurrency?: number;
   maxRateLimitWaitMs?: number;
   clock?: Clock;
@@ -70,6 +71,7 @@ export function createGitHubIntegration(options: GitHubIntegrationOptions): GitH
     includeForks: options.includeForks ?? false,
     infer: options.infer ?? false,
     corrections: options.corrections,
+    declared: options.declared,
     prefetched: new Map(),
     repoVersions: new Map(),
     stale: new Set(),
