@@ -96,13 +96,14 @@ export function inferredOwnershipFlow(ports: FlowPorts, settings: { plainNames?:
       const followUp = async () => {
         await inferred.refreshRepository?.(owner, repo);
       };
-      if (!recorded) return { ...renderAlreadyRejected(subject), visibility: 'ephemeral', replaceOriginal: false, followUp };
       if (subject.team.slackChannel && inferred.outbox) {
         const notice = renderTeamNotice(subject, { userId: context.userId! });
-        // Keyed by what was rejected: however often it is said, the team hears it once.
+        // Keyed by what was rejected: however often it is said, the team hears it once; asked again
+        // on every press, so that a notice lost after the correction was recorded still goes out.
         const idempotencyKey = `not-us:${subject.repository.toLowerCase()}:${subject.team.ref.toLowerCase()}`;
         await inferred.outbox.enqueue([{ idempotencyKey, channel: subject.team.slackChannel, text: notice.text, blocks: notice.blocks, purpose: 'ownership-correction' }]);
       }
+      if (!recorded) return { ...renderAlreadyRejected(subject), visibility: 'ephemeral', replaceOriginal: false, followUp };
       const reply = renderRejected(subject, { userId: context.userId!, rereading: Boolean(inferred.refreshRepository) });
       return { ...reply, visibility: 'in_channel', inThread: true, replaceOriginal: false, followUp };
     },

@@ -145,6 +145,7 @@ export async function whoOwns(rawQuery: string, ports: WhoOwnsPorts): Promise<Wh
   const neighbourhood = found.neighbourhood?.relationTypesRead.has(match!.refKey) ? found.neighbourhood : await ports.catalog.neighbourhood(match!.refKey, CARD_NEIGHBOURHOOD);
   const relations = await answeringFrom(ports.catalog, neighbourhood).relationsFrom(match!.refKey, CARD_NEIGHBOURHOOD.relations);
   const ownerRef = ownerRefOf(match!, relations);
+  if (!ownerRef && isInferred(match!)) result.warnings.push(`Nobody is known to own ${match!.ref}: ${result.provenance.evidence}. Name its team in CODEOWNERS, or add a catalog-info.yaml with spec.owner.`);
   const systemRef = systemRefOf(relations);
   const around = await Promise.all([
     ownerRef ? ports.catalog.neighbourhood(ownerRef.toLowerCase(), TEAM_NEIGHBOURHOOD) : undefined,
@@ -318,6 +319,7 @@ async function resolveOwner(entity: StoredEntity, relations: RelationRow[], port
         ? `The inferred owner ${ownerRef} is not in the catalog: add it, or add a catalog-info.yaml to the repository naming the real owner.`
         : `The owner ${ownerRef} is not in the catalog: add it, or fix spec.owner of ${entity.ref}.`,
     );
+    if (ownerRef.toLowerCase().startsWith('user:')) warnings.push(`${entity.ref} is owned by an individual (${ownerRef}) rather than a team: ownership leaves when they do.`);
     return { ref: ownerRef, found: false, kind: ownerRef.slice(0, ownerRef.indexOf(':')), displayName: nameOf(ownerRef), slackChannel: null, userGroup: null, members: [], escalation: null };
   }
   if (owner.kind === 'user') {

@@ -165,5 +165,5 @@ export function openCatalogFilePullRequests(backline: Backline, github: GitHubIn
   const { auth } = backline.config.github;
   if (!github || !auth) return undefined;
   const api = createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) });
-  return createCatalogFilePullRequests({ api, webUrl: github.hosts.webUrl });
+  return createCatalogFilePullRequests({ api, webUrl: github.hosts.webUrl, catalogPath: backline.config.github.catalogPath });
 }

@@ -70,7 +70,8 @@ export function isTimeZone(name: string): boolean {
     } catch {
       valid = false;
     }
-    if (knownZones.size < 10_000) knownZones.set(name, valid);
+    // Only real zones are remembered: a caller sending made-up names must not fill the memory.
+    if (valid && knownZones.size < 1_000) knownZones.set(name, valid);
   }
   return valid;
 }

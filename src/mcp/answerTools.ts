@@ -31,7 +31,7 @@ export const onCallTool = defineTool({
       .refine((value) => parseInstant(value) !== undefined, `send at as ${INSTANT_HINT}`)
       .optional()
       .describe('answer for this instant instead of now (no offset means UTC)'),
-    timeZone: z.string().refine(isTimeZone, 'send timeZone as an IANA time zone such as Europe/Berlin').optional().describe("the zone of the text answer's times (the JSON is in UTC)"),
+    timeZone: z.string().max(64, 'send timeZone as an IANA time zone such as Europe/Berlin').refine(isTimeZone, 'send timeZone as an IANA time zone such as Europe/Berlin').optional().describe("the zone of the text answer's times (the JSON is in UTC)"),
   }),
   output: z
     .object({

@@ -30,7 +30,7 @@ export function registerPrompts(server: McpServer, context: McpContext): void {
     {
       title: 'Onboard me to a team',
       description: 'A brief for someone joining a team: what it owns, its people and on-call, where the docs and runbooks are, and what to fix first.',
-      argsSchema: { team: completable(z.string().describe('the team: a Group name or ref, e.g. payments'), groups) },
+      argsSchema: { team: completable(z.string().max(300, 'send team as a Group name or ref, e.g. payments').describe('the team: a Group name or ref, e.g. payments'), groups) },
     },
     ({ team }) =>
       context.audited({ prompt: 'onboard_me', arguments: { team } }, async () => {
@@ -70,8 +70,8 @@ export function registerPrompts(server: McpServer, context: McpContext): void {
       title: 'Who should review a change',
       description: "Who should review a change to a repository: the owning team's people, and the owners of what depends on it.",
       argsSchema: {
-        repository: z.string().describe('the repository: org/repo, its GitHub URL, or the name of what it holds'),
-        change: z.string().optional().describe('what the change does, in a sentence'),
+        repository: z.string().max(500, 'send repository as org/repo or its GitHub URL').describe('the repository: org/repo, its GitHub URL, or the name of what it holds'),
+        change: z.string().max(4000, 'send change as a sentence or two, at most 4,000 characters').optional().describe('what the change does, in a sentence'),
       },
     },
     ({ repository, change }) =>

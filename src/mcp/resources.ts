@@ -13,7 +13,14 @@ const COMPLETIONS = 20;
  */
 export function registerResources(server: McpServer, context: McpContext): void {
   const { catalog, docs } = context.ports;
-  const variable = (value: string | string[] | undefined): string => decodeURIComponent(String(Array.isArray(value) ? value[0] : (value ?? '')));
+  const variable = (value: string | string[] | undefined): string => {
+    const raw = String(Array.isArray(value) ? value[0] : (value ?? ''));
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      throw new McpInputError(`"${raw.slice(0, 100)}" is not percent-encoded correctly. Send each part of the URI encoded as encodeURIComponent does, e.g. backline://entity/component/default/payments-service.`);
+    }
+  };
   const entityAt = async (kind: string, namespace: string, name: string, uri: string): Promise<StoredEntity> => {
     const entity = await catalog.getByRef(`${kind}:${namespace}/${name}`.toLowerCase());
     if (!entity) throw new McpInputError(`${uri} names nothing in the catalog. Send a ref as backline://entity/<kind>/<namespace>/<name>, e.g. backline://entity/component/default/payments-service; search_catalog finds refs.`);

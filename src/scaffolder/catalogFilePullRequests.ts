@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserFacingError } from '../errors';
 import type { GitHubApi } from './actions/githubApi';
+import { isGlob, pathMatcher } from '../sources/github/urls';
 import { createGitHubPullRequest } from './actions/githubPullRequest';
 import { ActionError, type ActionContext } from './actions/types';
 
 /** The branch every catalog file pull request comes from: pressing Confirm again updates the same one. */
 export const CATALOG_FILE_BRANCH = 'backline/catalog-info';
-const CATALOG_FILE = 'catalog-info.yaml';
+const DEFAULT_CATALOG_FILE = 'catalog-info.yaml';
 
 export interface CatalogFilePullRequest {
   /** `owner/name`. */
@@ -34,8 +35,9 @@ export interface CatalogFilePullRequests {
  * one commit on CATALOG_FILE_BRANCH, one pull request, with `update: true`. Requests for the same
  * repository run one after another, so that two presses at once do not race to open two.
  */
-export function createCatalogFilePullRequests(options: { api: GitHubApi; webUrl: string }): CatalogFilePullRequests {
+export function createCatalogFilePullRequests(options: { api: GitHubApi; webUrl: string; catalogPath?: string }): CatalogFilePullRequests {
   const action = createGitHubPullRequest(options);
+  const catalogFile = catalogFileFor(options.catalogPath ?? DEFAULT_CATALOG_FILE);
   const host = new URL(options.webUrl).host;
   const queues = new Map<string, Promise<unknown>>();
 
@@ -44,7 +46,9 @@ export function createCatalogFilePullRequests(options: { api: GitHubApi; webUrl:
     if (!owner || !repo) throw new UserFacingError(`${request.repository} is not a repository (owner/name), so Backline cannot open a pull request there.`);
     const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'backline-catalog-file-'));
     try {
-      await fs.writeFile(path.join(workspace, CATALOG_FILE), request.yaml);
+      if (!catalogFile.ok) throw new UserFacingError(catalogFile.message);
+      await fs.mkdir(path.dirname(path.join(workspace, catalogFile.path)), { recursive: true });
+      await fs.writeFile(path.join(workspace, catalogFile.path), request.yaml);
       const context: ActionContext = {
         input: {
           repoUrl: `${host}?owner=${encodeURIComponent(owner)}&repo=${encodeURIComponent(repo)}`,
@@ -86,4 +90,14 @@ export function createCatalogFilePullRequests(options: { api: GitHubApi; webUrl:
       return next;
     },
   };
+}
+
+/**
+ * Where the file goes so that discovery reads it: BACKLINE_GITHUB_CATALOG_PATH itself, or for a glob,
+ * catalog-info.yaml at the root when the glob finds it there.
+ */
+function catalogFileFor(catalogPath: string): { ok: true; path: string } | { ok: false; message: string } {
+  if (!isGlob(catalogPath)) return { ok: true, path: catalogPath };
+  if (pathMatcher(catalogPath)(DEFAULT_CATALOG_FILE)) return { ok: true, path: DEFAULT_CATALOG_FILE };
+  return { ok: false, message: `Backline reads catalog files matching ${catalogPath} (BACKLINE_GITHUB_CATALOG_PATH), and cannot tell where in this repository one should go: add it by hand where that pattern finds it.` };
 }

@@ -33,6 +33,8 @@ beforeAll(async () => {
   github.addRepo('acme', 'fraud-scores', { files: { 'docs/CODEOWNERS': '* @acme/risk\n' } });
   github.addRepo('acme', 'ledger', { files: { 'README.md': '# ledger' }, teams: { risk: 'admin', payments: 'push' } });
   github.addRepo('acme', 'old-ledger', { archived: true, files: { CODEOWNERS: '* @acme/risk\n' } });
+  github.addRepo('acme', 'lonely', { files: { 'README.md': '# lonely' } });
+  github.addRepo('acme', 'solo', { files: { CODEOWNERS: '* @nobody-here\n' } });
   slack = await startFakeSlack();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -75,6 +77,16 @@ describe('/whoowns for an organisation without catalog files', () => {
 
   it('answers with the team that administers a repository without CODEOWNERS', async () => {
     expect(await whoowns('ledger')).toContain('Risk Engineering');
+  });
+
+  it('warns when nobody is known to own a repository, and says why', async () => {
+    const card = await whoowns('lonely');
+    expect(card).toContain('Nobody is known to own component:default/lonely: acme/lonely: it has no CODEOWNERS file, and no single team has admin or maintain permission.');
+  });
+
+  it('warns that a person owns a repository whose CODEOWNERS names only people, even one the catalog does not know', async () => {
+    const card = await whoowns('solo');
+    expect(card).toContain('is owned by an individual (user:default/nobody-here) rather than a team');
   });
 
   it('does not answer for an archived repository', async () => {

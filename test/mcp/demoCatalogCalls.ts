@@ -189,5 +189,8 @@ export function answersOnTheDemoCatalog(client: () => Client, databaseUrl: () =>
     expect(noPage).toMatchObject({ code: -32602, message: expect.stringContaining('has no docs page "no-such-page/"') });
     const notATeam = await client().getPrompt({ name: 'onboard_me', arguments: { team: 'payments-service' } }).catch((error: unknown) => error);
     expect(notATeam).toMatchObject({ code: -32602, message: expect.stringContaining('is a component, not a team') });
+    const badEncoding = await client().readResource({ uri: 'backline://entity/component/default/%E0%A4%A' }).catch((error: unknown) => error);
+    expect(badEncoding).toMatchObject({ code: -32602, message: expect.stringContaining('is not percent-encoded correctly') });
+    expect(await refusal(client(), 'on_call', { query: 'risk', timeZone: 'Europe/'.padEnd(100_000, 'x') })).toContain('send timeZone as an IANA time zone such as Europe/Berlin');
   });
 }
