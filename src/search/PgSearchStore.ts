@@ -1,0 +1,262 @@
+import type pg from 'pg';
+import { entityColumnsOf, jsonTextArray, toEntity, type EntityRow } from '../catalog/PgCatalogStatements';
+import { lexiconWords, searchFields, type SearchFields } from '../catalog/searchDocument';
+import type { Entity } from '../catalog/model';
+import { allWordsQuery, anyWordQuery, eachWordQueries } from './tsquery';
+import { HIGHLIGHT, type CatalogFinder, type LexiconEntry, type MatchField, type SearchFilters, type SearchHit, type SearchRequest } from './store';
+
+// How many candidates each way of finding them may bring: the statement ranks at most a few
+// hundred rows whatever the catalog's size, which is what keeps a common word cheap.
+const NAME_CANDIDATES = 100;
+const DOCUMENT_CANDIDATES = 300;
+const WORD_CANDIDATES = 100;
+const PAGE_CANDIDATES = 200;
+// Fewer candidates holding every word than this, and those holding some of them are read too.
+const ENOUGH_CANDIDATES = 10;
+// Below this, a word of the lexicon shares too little with what was typed to stand for it.
+const NEAREST_FLOOR = 0.3;
+const FILL_BATCH = 1_000;
+
+const NAME_HEADLINE = `StartSel=${HIGHLIGHT.start}, StopSel=${HIGHLIGHT.stop}, HighlightAll=true`;
+const TEXT_HEADLINE = `StartSel=${HIGHLIGHT.start}, StopSel=${HIGHLIGHT.stop}, MaxWords=18, MinWords=6, MaxFragments=1, FragmentDelimiter=" … "`;
+
+interface HitRow extends EntityRow {
+  score: number;
+  owner_ref: string | null;
+  owner_title: string | null;
+  owner_channel: string | null;
+  why_field: MatchField;
+  why_text: string | null;
+  page_title: string | null;
+  page_location: string | null;
+  page_site: string | null;
+}
+
+/**
+ * `/find`: one statement ranks entities by their search documents (weighted: name, then tags and
+ * kind, then description and API definition), the cached TechDocs pages of each, and the words of
+ * a name typed whole, within the filters given. Candidates come from the full-text indexes in
+ * bounded numbers (every word in the name; every word anywhere; the docs pages holding every word;
+ * then each word alone when those are few), so a common word costs no more than a rare one.
+ */
+export class PgSearchStore implements CatalogFinder {
+  private filled: Promise<void> | undefined;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static create(options: { pool: pg.Pool }): PgSearchStore {
+    return new PgSearchStore(options.pool);
+  }
+
+  async search(request: SearchRequest): Promise<SearchHit[]> {
+    await (this.filled ??= this.fillMissingDocuments());
+    const all = allWordsQuery(request);
+    const words = all !== '';
+    const filters = filterSql(request.filters, 11);
+    const shape = [words ? 'words' : 'filters', request.exactName ? 'exact' : '', filters.shape, Math.max(1, Math.floor(request.limit))].join('.');
+    const limit = Math.max(1, Math.floor(request.limit));
+    const where = filters.sql;
+    const textBranches = words
+      ? `(SELECT e.ref_key FROM entities e WHERE e.search_name @@ (SELECT all_q FROM q)${where} LIMIT ${NAME_CANDIDATES})
+         UNION (SELECT e.ref_key FROM entities e WHERE e.search_document @@ (SELECT all_q FROM q)${where} LIMIT ${DOCUMENT_CANDIDATES})`
+      : `(SELECT e.ref_key FROM entities e WHERE true${where} ORDER BY e.ref_key LIMIT ${DOCUMENT_CANDIDATES})`;
+    const exactBranch = request.exactName ? `UNION (SELECT e.ref_key FROM entities e WHERE (e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text)${where} LIMIT ${NAME_CANDIDATES})` : '';
+    const text = `
+      WITH RECURSIVE q AS (SELECT to_tsquery('english', $1::text) AS all_q, to_tsquery('english', $2::text) AS any_q),
+      ${filters.ctes}
+      strict AS (${textBranches} ${exactBranch}),
+      pages AS (
+        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT all_q FROM q))::float8 AS rank
+        FROM (SELECT site_url, position, search FROM docs_pages WHERE ${words ? 'search @@ (SELECT all_q FROM q)' : 'false'} LIMIT ${PAGE_CANDIDATES}) p
+        JOIN docs_sites s USING (site_url)),
+      few AS (SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM pages) < ${ENOUGH_CANDIDATES} AS few),
+      loose AS (
+        SELECT c.ref_key FROM json_array_elements_text($3::json) AS t(query)
+        CROSS JOIN LATERAL (SELECT e.ref_key FROM entities e WHERE e.search_document @@ to_tsquery('english', t.query)${where} LIMIT ${WORD_CANDIDATES}) c
+        WHERE (SELECT few FROM few)),
+      loose_pages AS (
+        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT any_q FROM q))::float8 AS rank
+        FROM (SELECT site_url, position, search FROM docs_pages WHERE (SELECT few FROM few) AND search @@ to_tsquery('english', $4::text) LIMIT ${PAGE_CANDIDATES}) p
+        JOIN docs_sites s USING (site_url)),
+      best_pages AS (
+        SELECT DISTINCT ON (ref_key) ref_key, site_url, position, rank FROM (SELECT * FROM pages UNION ALL SELECT * FROM loose_pages) found
+        ORDER BY ref_key, rank DESC, site_url, position),
+      candidates AS (SELECT ref_key FROM strict UNION SELECT ref_key FROM loose UNION SELECT ref_key FROM best_pages),
+      ranked AS (
+        SELECT e.ref_key, bp.site_url, bp.position,
+          (${words ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', e.search_document, (SELECT any_q FROM q), 1)
+            + CASE WHEN e.search_name @@ (SELECT all_q FROM q) THEN 1 ELSE 0 END
+            + CASE WHEN e.search_document @@ (SELECT all_q FROM q) THEN 0.5 ELSE 0 END` : '0'}
+            + CASE WHEN e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text THEN 2 ELSE 0 END
+            + CASE WHEN e.kind = ANY(${jsonTextArray(6)}) OR lower(e.body -> 'spec' ->> 'type') = ANY(${jsonTextArray(7)}) THEN 0.3 ELSE 0 END
+            + coalesce(bp.rank * 0.6 + 0.2, 0))::float8 AS score
+        FROM candidates c JOIN entities e USING (ref_key) LEFT JOIN best_pages bp USING (ref_key)
+        WHERE e.ref_key <> ALL(${jsonTextArray(8)})${where}
+        ORDER BY score DESC, e.ref_key
+        LIMIT ${limit}),
+      matched AS (
+        SELECT r.score, r.site_url, ${entityColumnsOf('e')}, e.search_fields, p.title AS page_title, p.location AS page_location, p.body AS page_body,
+          CASE WHEN ${words ? 'e.search_name @@ (SELECT any_q FROM q)' : 'false'} THEN 'name'
+               WHEN r.site_url IS NOT NULL AND NOT ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'docs'
+               WHEN ${words ? `to_tsvector('english', coalesce(e.search_fields ->> 'b', '')) @@ (SELECT any_q FROM q)` : 'false'} THEN 'about'
+               WHEN ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'description'
+               WHEN r.site_url IS NOT NULL THEN 'docs'
+               ELSE 'filters' END AS why_field
+        FROM ranked r JOIN entities e USING (ref_key) LEFT JOIN docs_pages p ON p.site_url = r.site_url AND p.position = r.position)
+      SELECT ${entityColumnsOf('m')}, m.score, m.why_field, m.page_title, m.page_location, m.site_url AS page_site,
+        own.ref AS owner_ref, own.title AS owner_title, own.channel AS owner_channel,
+        CASE m.why_field
+          WHEN 'name' THEN ts_headline('english', translate(coalesce(m.body -> 'metadata' ->> 'title' || ' (' || m.name || ')', m.name), $9::text, ''), (SELECT any_q FROM q), $10::text)
+          WHEN 'about' THEN ts_headline('english', translate(${aboutText('m')}, $9::text, ''), (SELECT any_q FROM q), $10::text)
+          WHEN 'description' THEN ts_headline('english', translate(coalesce(m.search_fields ->> 'c', ''), $9::text, ''), (SELECT any_q FROM q), $11::text)
+          WHEN 'docs' THEN ts_headline('english', translate(m.page_body, $9::text, ''), (SELECT any_q FROM q), $11::text)
+          ELSE translate(${aboutText('m')}, $9::text, '') END AS why_text
+      FROM matched m
+      LEFT JOIN LATERAL (${ownerOf('m')}) own ON true
+      ORDER BY m.score DESC, m.ref_key`;
+    const values = [
+      all,
+      anyWordQuery(request),
+      JSON.stringify(words ? eachWordQueries(request) : []),
+      words ? eachWordQueries(request).join(' | ') : '',
+      request.exactName?.toLowerCase() ?? null,
+      JSON.stringify(request.hints.kinds.map((kind) => kind.toLowerCase())),
+      JSON.stringify(request.hints.types.map((type) => type.toLowerCase())),
+      JSON.stringify(request.exclude ?? []),
+      `${HIGHLIGHT.start}${HIGHLIGHT.stop}`,
+      NAME_HEADLINE,
+      TEXT_HEADLINE,
+      ...filters.values,
+    ];
+    const { rows } = await this.pool.query<HitRow>({ name: `search.find.${shape}`, text, values });
+    return rows.map(toHit);
+  }
+
+  async lexicon(words: string[]): Promise<LexiconEntry[]> {
+    if (words.length === 0) return [];
+    const { rows } = await this.pool.query<{ word: string; known: boolean; nearest: Array<{ word: string; similarity: number }> | null }>({
+      name: 'search.lexicon',
+      text: `SELECT w.t AS word, k.known,
+               CASE WHEN k.known THEN NULL ELSE (
+                 SELECT json_agg(json_build_object('word', n.word, 'similarity', n.similarity) ORDER BY n.similarity DESC, n.word)
+                 FROM (SELECT l.word, similarity(l.word, w.t)::float8 AS similarity FROM search_lexicon l ORDER BY l.word <-> w.t LIMIT 3) n
+                 WHERE n.similarity >= $2::float8) END AS nearest
+             FROM json_array_elements_text($1::json) WITH ORDINALITY AS w(t, i)
+             CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexicon WHERE word = w.t) AS known) k
+             ORDER BY w.i`,
+      values: [JSON.stringify(words.map((word) => word.toLowerCase())), NEAREST_FLOOR],
+    });
+    return rows.map((row) => ({ word: row.word, known: row.known, nearest: row.nearest ?? [] }));
+  }
+
+  async searchFieldsOf(refKey: string): Promise<{ entity: ReturnType<typeof toEntity>; fields: SearchFields } | undefined> {
+    const { rows } = await this.pool.query<EntityRow & { search_fields: SearchFields | null }>(
+      `SELECT ${entityColumnsOf('e')}, e.search_fields FROM entities e WHERE e.ref_key = $1::text`,
+      [refKey.toLowerCase()],
+    );
+    const row = rows[0];
+    return row && { entity: toEntity(row), fields: row.search_fields ?? searchFields(row.body) };
+  }
+
+  /**
+   * Entities written before search documents existed have none: they are made here, once, from
+   * the stored bodies, so that an upgraded catalog is searchable without being ingested again.
+   */
+  private async fillMissingDocuments(): Promise<void> {
+    for (;;) {
+      const { rows } = await this.pool.query<{ ref_key: string; body: Entity }>(
+        `SELECT ref_key, body FROM entities WHERE search_fields IS NULL ORDER BY ref_key LIMIT ${FILL_BATCH}`,
+      );
+      if (rows.length === 0) return;
+      const filled = rows.map((row) => ({ r: row.ref_key, f: searchFields(row.body) }));
+      await this.pool.query(`UPDATE entities e SET search_fields = x.f FROM jsonb_to_recordset($1::jsonb) AS x(r text, f jsonb) WHERE e.ref_key = x.r`, [JSON.stringify(filled)]);
+      const words = [...new Set(filled.flatMap((row) => lexiconWords(row.f)))].sort();
+      await this.pool.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [words]);
+    }
+  }
+}
+
+/** The filters as SQL over `e`, each value a JSON parameter from `first` on; the shape names which are present. */
+function filterSql(filters: SearchFilters, first: number): { sql: string; ctes: string; values: string[]; shape: string } {
+  const values: string[] = [];
+  const param = (items: string[]) => {
+    values.push(JSON.stringify(items.map((item) => item.toLowerCase())));
+    return jsonTextArray(first + values.length);
+  };
+  const conditions: string[] = [];
+  const ctes: string[] = [];
+  const shape: string[] = [];
+  if (filters.kinds.length) {
+    conditions.push(`e.kind = ANY(${param(filters.kinds)})`);
+    shape.push('k');
+  }
+  if (filters.types.length) {
+    conditions.push(`lower(e.body -> 'spec' ->> 'type') = ANY(${param(filters.types)})`);
+    shape.push('t');
+  }
+  if (filters.lifecycles.length) {
+    conditions.push(`lower(e.body -> 'spec' ->> 'lifecycle') = ANY(${param(filters.lifecycles)})`);
+    shape.push('l');
+  }
+  if (filters.tags.length) {
+    conditions.push(`(e.body -> 'metadata' -> 'tags') ?| ${param(filters.tags)}`);
+    shape.push('g');
+  }
+  if (filters.owners.length) {
+    // A team stands for itself and every team below it (spec.parent, or a parent's spec.children).
+    const owners = param(filters.owners);
+    ctes.push(`owner_teams(ref_key) AS (
+        SELECT ref_key FROM entities WHERE kind IN ('group', 'user') AND (name_key = ANY(${owners}) OR ref_key = ANY(${owners}))
+        UNION
+        SELECT CASE WHEN r.type = 'childOf' THEN r.source_key ELSE r.target_key END
+        FROM owner_teams t JOIN relations r ON (r.type = 'childOf' AND r.target_key = t.ref_key) OR (r.type = 'parentOf' AND r.source_key = t.ref_key)),`);
+    conditions.push(`e.ref_key IN (SELECT r.source_key FROM relations r WHERE r.type = 'ownedBy' AND r.target_key IN (SELECT ref_key FROM owner_teams))`);
+    shape.push('o');
+  }
+  if (filters.systems.length) {
+    const systems = param(filters.systems);
+    conditions.push(`e.ref_key IN (SELECT r.source_key FROM relations r WHERE r.type = 'partOf' AND r.target_key IN (
+        SELECT ref_key FROM entities WHERE kind = 'system' AND (name_key = ANY(${systems}) OR ref_key = ANY(${systems}))))`);
+    shape.push('s');
+  }
+  return { sql: conditions.map((condition) => ` AND ${condition}`).join(''), ctes: ctes.join('\n'), values, shape: shape.join('') || 'none' };
+}
+
+/** "tags: geo, maps · type: service · owner: payments · system: payments-platform", from the body of `alias`. */
+function aboutText(alias: string): string {
+  return `concat_ws(' · ',
+    'kind: ' || ${alias}.kind,
+    'tags: ' || nullif((SELECT string_agg(tag, ', ') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(${alias}.body -> 'metadata' -> 'tags') = 'array' THEN ${alias}.body -> 'metadata' -> 'tags' ELSE '[]' END) AS tag), ''),
+    'type: ' || (${alias}.body -> 'spec' ->> 'type'),
+    'owner: ' || (${alias}.body -> 'spec' ->> 'owner'),
+    'system: ' || (${alias}.body -> 'spec' ->> 'system'),
+    'domain: ' || (${alias}.body -> 'spec' ->> 'domain'))`;
+}
+
+/**
+ * The team that answers for the entity `alias`: a group for itself, a user's first team, and for
+ * anything else its owner (spec.owner, stated by the entity as ownedBy).
+ */
+function ownerOf(alias: string): string {
+  return `SELECT coalesce(o.ref, x.ref) AS ref,
+      coalesce(o.body -> 'spec' -> 'profile' ->> 'displayName', o.body -> 'metadata' ->> 'title') AS title,
+      coalesce(o.body -> 'metadata' -> 'annotations' ->> 'slack.com/channel', o.body -> 'metadata' -> 'annotations' ->> 'slack.com/bot-notify') AS channel
+    FROM (
+      SELECT ${alias}.ref_key AS ref_key, ${alias}.ref AS ref, 0 AS pos WHERE ${alias}.kind = 'group'
+      UNION ALL SELECT r.target_key, r.target_ref, 1 FROM relations r WHERE r.source_key = ${alias}.ref_key AND r.type = 'ownedBy' AND ${alias}.kind NOT IN ('group', 'user')
+      UNION ALL SELECT r.target_key, r.target_ref, 2 FROM relations r WHERE r.source_key = ${alias}.ref_key AND r.type = 'memberOf' AND ${alias}.kind = 'user'
+      UNION ALL SELECT r.source_key, r.source_ref, 3 FROM relations r WHERE r.target_key = ${alias}.ref_key AND r.type = 'hasMember' AND ${alias}.kind = 'user'
+    ) x LEFT JOIN entities o ON o.ref_key = x.ref_key
+    ORDER BY x.pos, x.ref_key LIMIT 1`;
+}
+
+function toHit(row: HitRow): SearchHit {
+  const why: SearchHit['why'] = { field: row.why_field, text: (row.why_text ?? '').replace(/\s+/g, ' ').trim() };
+  if (row.why_field === 'docs' && row.page_title !== null && row.page_site !== null) why.page = { title: row.page_title, location: row.page_location ?? '', siteUrl: row.page_site };
+  return {
+    entity: toEntity(row),
+    score: Math.round(row.score * 1000) / 1000,
+    owner: row.owner_ref ? { ref: row.owner_ref, title: row.owner_title, slackChannel: row.owner_channel } : null,
+    why,
+  };
+}
