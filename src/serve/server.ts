@@ -17,7 +17,7 @@ import { handleGitHubWebhook } from '../sources/github/webhook';
 import { receiveGitHubWebhooks } from '../sources/github/webhookReceiver';
 import { repoTargetOf } from '../scaffolder/compose';
 import { createSlackProgressMessenger } from '../slack/progressMessages';
-import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
+import { openBackline, openDocs, openGitHub, openOnCall, openScaffolder, openSearch, unfurlSettings } from '../compose/backline';
 import { openDigests, openHealth } from '../compose/health';
 import { evaluateHealthOnStart, startDocsRefresh, startGitHub } from './lifecycle';
 
@@ -96,6 +96,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
           repoTarget: repoTargetOf(config.github),
         },
         digests: digests.commandPorts({ directory }),
+        finder: openSearch(backline),
+        unfurls: unfurlSettings(config, docs.baseUrl),
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),

@@ -8,6 +8,7 @@ import type { SubmissionAnswer, ViewStateValues } from '../../commands/createSer
 import { openModalThenLoad } from './modals';
 import { buttonPressKey, claimChannelPost, type ButtonAction } from './buttonPosts';
 import { answerWithin, failureReply } from './replies';
+import { registerConversation } from './conversation';
 
 export interface ListenerDependencies {
   commands: CommandSet;
@@ -197,6 +198,9 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       },
     );
   });
+
+  // @backline mentions, direct messages and pasted links.
+  registerConversation(app, deps);
 
   // Bolt calls this with { error, body, context } because the app sets extendedErrorHandler, but
   // its overloads type the argument as the bare error.

@@ -214,6 +214,7 @@ class FakeSlackServer implements FakeSlack {
         return this.messageProblems('chat.postEphemeral', args) ?? { message_ts: this.nextTs() };
       },
       'chat.update': (args) => this.updateMessage(args),
+      'chat.unfurl': (args) => this.unfurl(args),
       'chat.delete': (args) => {
         const index = this.messages.findIndex((m) => m.channel === args.channel && m.ts === args.ts);
         if (index === -1) return { error: 'message_not_found' };
@@ -510,6 +511,30 @@ class FakeSlackServer implements FakeSlack {
     copyContent(args, message);
     message.edits += 1;
     return { channel: message.channel, ts: message.ts, text: message.text ?? '', message: this.messageJson(message) };
+  }
+
+  /**
+   * chat.unfurl as Slack takes it: the message by `channel` and `ts`, or by `unfurl_id` and
+   * `source`; `unfurls` a JSON object of URL → `{ blocks }`, each within a message's Block Kit limits.
+   */
+  private unfurl(args: Args): Record<string, unknown> {
+    const byMessage = str(args.channel) && str(args.ts);
+    const byId = str(args.unfurl_id) && str(args.source);
+    if (!byMessage && !byId) return { error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] channel and ts, or unfurl_id and source, are required'] } };
+    if (!isRecord(args.unfurls) || Object.keys(args.unfurls).length === 0) return { error: 'invalid_unfurls' };
+    const problems: string[] = [];
+    for (const [url, unfurl] of Object.entries(args.unfurls)) {
+      if (!isRecord(unfurl) || !Array.isArray(unfurl.blocks)) {
+        problems.push(`unfurls[${url}]: needs blocks`);
+        continue;
+      }
+      for (const problem of checkMessageLimits({ blocks: unfurl.blocks })) problems.push(`unfurls[${url}].${problem}`);
+    }
+    if (problems.length) {
+      this.violations.push({ method: 'chat.unfurl', problems });
+      return invalidBlocks(problems);
+    }
+    return {};
   }
 
   /** Records a violation and returns the invalid_blocks answer, or undefined when the message is fine. */
