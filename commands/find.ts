@@ -52,9 +52,12 @@ export async function find(text: string, ports: FindPorts, options: FindOptions)
   const parsed = parseFindQuery(text);
   const result: FindResult = { kind: 'find', query: parsed.text, parsed, like: null, results: [], suggestions: [], corrections: [] };
   if (parsed.words.length === 0 && parsed.phrases.length === 0 && Object.keys(filtersOf(parsed)).length === 0) return result;
-  const lexicon = await ports.finder.lexicon(parsed.words);
-  const terms = parsed.words.map((word, index) => {
-    const entry = lexicon[index];
+  // Short words are left as typed: a typo in two or three letters could be anything, and "on" or
+  // "to" inside a hyphenated word are stop words the lexicon does not hold.
+  const checked = parsed.words.filter(worthCorrecting);
+  const lexicon = await ports.finder.lexicon(checked);
+  const terms = parsed.words.map((word) => {
+    const entry = lexicon[checked.indexOf(word)];
     const meant = entry && !entry.known ? entry.nearest[0]?.word : undefined;
     if (meant) result.corrections.push({ typed: word, meant });
     return { alternatives: meant ? [word, meant] : [word], prefix: parsed.prefixes.includes(word) };
@@ -127,6 +130,12 @@ function toHit(hit: SearchHit): FindHit {
     why: hit.why,
     hasDocs,
   };
+}
+
+const MIN_CORRECTED = 4;
+
+function worthCorrecting(word: string): boolean {
+  return word.length >= MIN_CORRECTED && !/^\p{N}+$/u.test(word);
 }
 
 export function titleOf(entity: StoredEntity): string {
