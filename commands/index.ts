@@ -166,12 +166,13 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
 
     async home(slackUserId) {
       const teams = await whoOwnsByTeam({ kind: 'person', slackUserId }, ports);
-      // Search first, above "My teams": it is what anyone can use, on a team or not.
-      const blocks = [...searchHomeBlocks(), ...renderHome(teams)];
-      if (!digests || teams.teams.length === 0) return blocks;
-      // Health first: it is what changes from week to week.
-      const health = await digests.home(teams.teams.map(({ team }) => team.ref), HOME_BLOCKS - blocks.length - 1);
-      return health.length ? [...health, { type: 'divider' }, ...blocks] : blocks;
+      // The search box on top, above everything: anyone can use it, on a team or not.
+      const search = searchHomeBlocks();
+      const blocks = renderHome(teams);
+      if (!digests || teams.teams.length === 0) return [...search, ...blocks];
+      // Then health: it is what changes from week to week.
+      const health = await digests.home(teams.teams.map(({ team }) => team.ref), HOME_BLOCKS - search.length - blocks.length - 1);
+      return health.length ? [...search, ...health, { type: 'divider' }, ...blocks] : [...search, ...blocks];
     },
 
     modal(command, text, context) {
