@@ -26,6 +26,7 @@ export interface FindRenderOptions {
 }
 
 const WHY_LENGTH = 300;
+const MAX_REF = 255;
 const SUGGESTIONS_SHOWN = 5;
 const FILTER_HINT = mrkdwn`Narrow it down with ${join(FILTER_KEYS.map((key) => `\`${key}:…\``), ' ')}, e.g. \`kind:api owner:payments\`.`;
 
@@ -85,7 +86,9 @@ function hitBlocks(hit: FindHit, index: number, options: FindRenderOptions): Kno
   const kind = [kindLabel(hit.kind), typeof spec.type === 'string' ? spec.type : undefined].filter((part): part is string => Boolean(part)).join(' · ');
   const owner = hit.owner ? mrkdwn`  ·  ${hit.owner.displayName}${hit.owner.slackChannel ? mrkdwn` ${options.plainNames ? `#${hit.owner.slackChannel}` : mention.channel(hit.owner.slackChannel, hit.owner.slackChannel)}` : ''}` : mrkdwn`  ·  _no owner_`;
   const blocks: KnownBlock[] = [section(mrkdwn`*${truncate(hit.title, 150)}*  _${kind}_${owner}`), context(mrkdwn`${whyText(hit)}   \`${hit.ref}\``)];
-  if (options.noButtons) return blocks;
+  // A ref is at most a kind, a namespace and a name of 63 characters each; anything longer did not
+  // come from a valid entity, and buttons carrying it would only crowd the message.
+  if (options.noButtons || hit.ref.length > MAX_REF) return blocks;
   const value = `ref:${hit.ref}`;
   const actions: ActionsBlock = {
     type: 'actions',

@@ -56,7 +56,8 @@ export function readIntent(raw: string, options: { botUserId?: string } = {}): I
   // Typed as a command, with or without its slash: "/whoowns x", "oncall risk", "find geocoding".
   const typed = /^\/?([a-z-]+)(?:\s+(.*))?$/i.exec(bare);
   const named = typed && COMMAND_WORDS[typed[1]!.toLowerCase()];
-  if (typed && named && (typed[2] !== undefined || named === '/oncall')) return { command: named, text: (typed[2] ?? '').trim() };
+  // "docs for x", "oncall for x": the preposition is how it was asked, not what about.
+  if (typed && named && (typed[2] !== undefined || named === '/oncall')) return { command: named, text: (typed[2] ?? '').replace(named === '/find' ? /^$/ : /^(?:for|of|on|about)\s+/i, '').trim() };
 
   for (const [pattern, command] of PATTERNS) {
     const match = pattern.exec(lower);

@@ -49,7 +49,11 @@ export class PgSearchStore implements CatalogFinder {
   }
 
   async search(request: SearchRequest): Promise<SearchHit[]> {
-    await (this.filled ??= this.fillMissingDocuments());
+    // A failed fill is tried again by the next search rather than failing every search after it.
+    await (this.filled ??= this.fillMissingDocuments().catch((error: unknown) => {
+      this.filled = undefined;
+      throw error;
+    }));
     const all = allWordsQuery(request);
     const words = all !== '';
     const filters = filterSql(request.filters, 11);
