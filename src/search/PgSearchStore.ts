@@ -112,7 +112,9 @@ export class PgSearchStore implements CatalogFinder {
         CASE m.why_field
           WHEN 'name' THEN ts_headline('english', translate(coalesce(m.body -> 'metadata' ->> 'title' || ' (' || m.name || ')', m.name), $9::text, ''), (SELECT any_q FROM q), $10::text)
           WHEN 'about' THEN ts_headline('english', translate(${aboutText('m')}, $9::text, ''), (SELECT any_q FROM q), $10::text)
-          WHEN 'description' THEN ts_headline('english', translate(coalesce(m.search_fields ->> 'c', ''), $9::text, ''), (SELECT any_q FROM q), $11::text)
+          WHEN 'description' THEN ts_headline('english', translate(CASE
+              WHEN to_tsvector('english', coalesce(m.body -> 'metadata' ->> 'description', '')) @@ (SELECT any_q FROM q) THEN m.body -> 'metadata' ->> 'description'
+              ELSE coalesce(m.search_fields ->> 'c', '') END, $9::text, ''), (SELECT any_q FROM q), $11::text)
           WHEN 'docs' THEN ts_headline('english', translate(m.page_body, $9::text, ''), (SELECT any_q FROM q), $11::text)
           ELSE translate(${aboutText('m')}, $9::text, '') END AS why_text
       FROM matched m

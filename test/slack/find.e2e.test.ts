@@ -180,7 +180,7 @@ describe('App Home', () => {
     expect(home[0]!.accessory).toMatchObject({ action_id: 'find:open' });
     expect(blocksText(home).indexOf('find:open')).toBeLessThan(blocksText(home).indexOf('My teams'));
 
-    const press = { ...(buttonPress(home[0]!.accessory!, { responseUrl: slack.responseUrl() }) as Record<string, unknown>), trigger_id: newTriggerId(), container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home', callback_id: '', hash: 'h' } };
+    const press: Record<string, unknown> = { ...(buttonPress(home[0]!.accessory!, { responseUrl: slack.responseUrl() }) as Record<string, unknown>), trigger_id: newTriggerId(), container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home', callback_id: '', hash: 'h' } };
     delete press.response_url;
     delete press.channel;
     await postSignedToSlackEndpoint(events(), SECRET, interactionBody(press));
