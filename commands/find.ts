@@ -60,7 +60,8 @@ export async function find(text: string, ports: FindPorts, options: FindOptions)
     const entry = lexicon[checked.indexOf(word)];
     const meant = entry && !entry.known ? entry.nearest[0]?.word : undefined;
     if (meant) result.corrections.push({ typed: word, meant });
-    return { alternatives: meant ? [word, meant] : [word], prefix: parsed.prefixes.includes(word) };
+    // A word the catalog does not use may be half typed ("geocod"): alone, it is also a prefix.
+    return { alternatives: meant ? [word, meant] : [word], prefix: parsed.prefixes.includes(word), loosePrefix: entry !== undefined && !entry.known };
   });
   const request: SearchRequest = { terms, phrases: parsed.phrases, hints: parsed.hints, filters: parsed.filters, exactName: parsed.exactName, limit: options.limit };
   result.results = (await ports.finder.search(request)).map(toHit);

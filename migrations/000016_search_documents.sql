@@ -19,6 +19,10 @@ ALTER TABLE entities ADD COLUMN search_name tsvector GENERATED ALWAYS AS (
 ) STORED;
 CREATE INDEX entities_search_name ON entities USING gin (search_name);
 
+-- The tag: and type: filters of /find, for a tag or type only a few entities have.
+CREATE INDEX entities_tags ON entities USING gin ((body -> 'metadata' -> 'tags'));
+CREATE INDEX entities_type ON entities (lower(body -> 'spec' ->> 'type'));
+
 -- Entities stored before this migration have no search fields yet; the search store fills them in
 -- at its first search, finding them through this index (empty once they are filled).
 CREATE INDEX entities_search_unindexed ON entities (ref_key) WHERE search_fields IS NULL;

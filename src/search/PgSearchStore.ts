@@ -63,10 +63,17 @@ export class PgSearchStore implements CatalogFinder {
     const textBranches = words
       ? `(SELECT e.ref_key FROM entities e WHERE e.search_name @@ (SELECT all_q FROM q)${where} LIMIT ${NAME_CANDIDATES})
          UNION (SELECT e.ref_key FROM entities e WHERE e.search_document @@ (SELECT all_q FROM q)${where} LIMIT ${DOCUMENT_CANDIDATES})`
-      : `(SELECT e.ref_key FROM entities e WHERE true${where} ORDER BY e.ref_key LIMIT ${DOCUMENT_CANDIDATES})`;
+      : // Filters alone: any of the entities matching them, found through whichever index is most selective.
+        `(SELECT e.ref_key FROM entities e WHERE true${where} LIMIT ${DOCUMENT_CANDIDATES})`;
     const exactBranch = request.exactName ? `UNION (SELECT e.ref_key FROM entities e WHERE (e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text)${where} LIMIT ${NAME_CANDIDATES})` : '';
     const text = `
       WITH RECURSIVE q AS (SELECT to_tsquery('english', $1::text) AS all_q, to_tsquery('english', $2::text) AS any_q),
+      -- Words the catalog (or its docs) uses almost everywhere, from the statistics ANALYZE keeps:
+      -- reading every entity holding one costs much and finds nothing in particular.
+      common AS (SELECT
+        ${commonLexemes('entities', 'search_document')} AS entities,
+        ${commonLexemes('docs_pages', 'search')} AS pages),
+      each AS (SELECT t.query, tsvector_to_array(to_tsvector('english', t.words)) AS lexemes FROM json_to_recordset($3::json) AS t(query text, words text)),
       ${filters.ctes}
       strict AS (${textBranches} ${exactBranch}),
       pages AS (
@@ -75,12 +82,13 @@ export class PgSearchStore implements CatalogFinder {
         JOIN docs_sites s USING (site_url)),
       few AS (SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM pages) < ${ENOUGH_CANDIDATES} AS few),
       loose AS (
-        SELECT c.ref_key FROM json_array_elements_text($3::json) AS t(query)
+        SELECT c.ref_key FROM each AS t
         CROSS JOIN LATERAL (SELECT e.ref_key FROM entities e WHERE e.search_document @@ to_tsquery('english', t.query)${where} LIMIT ${WORD_CANDIDATES}) c
-        WHERE (SELECT few FROM few)),
+        WHERE (SELECT few FROM few) AND NOT t.lexemes <@ (SELECT entities FROM common)),
+      each_page AS (SELECT to_tsquery('english', coalesce(string_agg(t.query, ' | '), '')) AS query FROM each AS t WHERE NOT t.lexemes <@ (SELECT pages FROM common)),
       loose_pages AS (
         SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT any_q FROM q))::float8 AS rank
-        FROM (SELECT site_url, position, search FROM docs_pages WHERE (SELECT few FROM few) AND search @@ to_tsquery('english', $4::text) LIMIT ${PAGE_CANDIDATES}) p
+        FROM (SELECT site_url, position, search FROM docs_pages WHERE (SELECT few FROM few) AND search @@ (SELECT query FROM each_page) LIMIT ${PAGE_CANDIDATES}) p
         JOIN docs_sites s USING (site_url)),
       best_pages AS (
         SELECT DISTINCT ON (ref_key) ref_key, site_url, position, rank FROM (SELECT * FROM pages UNION ALL SELECT * FROM loose_pages) found
@@ -124,7 +132,7 @@ export class PgSearchStore implements CatalogFinder {
       all,
       anyWordQuery(request),
       JSON.stringify(words ? eachWordQueries(request) : []),
-      words ? eachWordQueries(request).join(' | ') : '',
+      COMMON_SHARE,
       request.exactName?.toLowerCase() ?? null,
       JSON.stringify(request.hints.kinds.map((kind) => kind.toLowerCase())),
       JSON.stringify(request.hints.types.map((type) => type.toLowerCase())),
@@ -134,7 +142,10 @@ export class PgSearchStore implements CatalogFinder {
       TEXT_HEADLINE,
       ...filters.values,
     ];
-    const { rows } = await this.pool.query<HitRow>({ name: `search.find.${shape}`, text, values });
+    // With filters, each search is planned with its values: whether a kind, type, tag or owner is
+    // rare decides which index to read, and a plan made without them reads the whole table for a
+    // rare one. Without, one plan per shape serves every search.
+    const { rows } = await this.pool.query<HitRow>(filters.shape === 'none' ? { name: `search.find.${shape}`, text, values } : { text, values });
     return rows.map(toHit);
   }
 
@@ -182,13 +193,25 @@ export class PgSearchStore implements CatalogFinder {
   }
 }
 
+// More common than this, a word's own candidates are left out: ANALYZE keeps the frequencies of
+// the most common lexemes of each full-text column, which is enough to know them.
+const COMMON_SHARE = 0.005;
+
+/** The lexemes of `column` in more than COMMON_SHARE of the rows of `table`, as text[]. */
+function commonLexemes(table: string, column: string): string {
+  return `coalesce((SELECT array_agg(m.lexeme) FROM pg_stats s
+      CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, share)
+      WHERE s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = '${column}' AND m.share > $4::float8), '{}')`;
+}
+
 /** The filters as SQL over `e`, each value a JSON parameter from `first` on; the shape names which are present. */
-function filterSql(filters: SearchFilters, first: number): { sql: string; ctes: string; values: string[]; shape: string } {
-  const values: string[] = [];
+function filterSql(filters: SearchFilters, first: number): { sql: string; ctes: string; values: unknown[]; shape: string } {
+  const values: unknown[] = [];
   const param = (items: string[]) => {
-    values.push(JSON.stringify(items.map((item) => item.toLowerCase())));
-    return jsonTextArray(first + values.length);
+    values.push(items.map((item) => item.toLowerCase()));
+    return `$${first + values.length}::text[]`;
   };
+
   const conditions: string[] = [];
   const ctes: string[] = [];
   const shape: string[] = [];
@@ -196,6 +219,7 @@ function filterSql(filters: SearchFilters, first: number): { sql: string; ctes: 
     conditions.push(`e.kind = ANY(${param(filters.kinds)})`);
     shape.push('k');
   }
+  // Types and tags have indexes of their own (entities_type, entities_tags), for the rare ones.
   if (filters.types.length) {
     conditions.push(`lower(e.body -> 'spec' ->> 'type') = ANY(${param(filters.types)})`);
     shape.push('t');

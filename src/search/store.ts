@@ -17,6 +17,8 @@ export interface SearchTerm {
   alternatives: string[];
   /** Also match words that start with it ("idempot*"). */
   prefix?: boolean;
+  /** When read alone (no entity holds every word), also match words that start with it: a word the catalog does not use may be one half typed. */
+  loosePrefix?: boolean;
 }
 
 export interface SearchRequest {

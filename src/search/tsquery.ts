@@ -40,11 +40,20 @@ export function anyWordQuery(request: Pick<SearchRequest, 'terms' | 'phrases'>):
 const MIN_PREFIX = 4;
 
 /**
- * One query per term, for when no entity holds every word: each term alone, words of four letters
- * or more also as prefixes ("geocod" finds "geocoding"), so that entities holding most of the words
- * are found and then ranked by how many they hold.
+ * One query per term, for when no entity holds every word: each term alone, those the catalog does
+ * not use, of four letters or more, also as prefixes ("geocod" finds "geocoding"), so that entities holding most of the words
+ * are found and then ranked by how many they hold. Each comes with its words, by which the search
+ * leaves out a term the catalog uses almost everywhere (it would find nothing in particular).
  */
-export function eachWordQueries(request: Pick<SearchRequest, 'terms' | 'phrases'>): string[] {
-  const queries = request.terms.map((term) => termText(term, term.prefix || term.alternatives.every((word) => cleanWord(word).length >= MIN_PREFIX)));
-  return [...queries, ...request.phrases.map(phraseText)].filter((query): query is string => Boolean(query));
+export function eachWordQueries(request: Pick<SearchRequest, 'terms' | 'phrases'>): Array<{ query: string; words: string }> {
+  // Each word of each term on its own, so that a common word a typo was corrected to is left out
+  // while the word typed is kept; only what was typed is a prefix, a correction is a whole word.
+  const terms = request.terms.flatMap((term) =>
+    term.alternatives.map(cleanWord).filter(Boolean).map((word, index) => {
+      const prefix = term.prefix || (index === 0 && term.loosePrefix === true && word.length >= MIN_PREFIX);
+      return { query: prefix ? `${word}:*` : word, words: word };
+    }),
+  );
+  const phrases = request.phrases.map((phrase) => ({ query: phraseText(phrase), words: phrase.map(cleanWord).join(' ') }));
+  return [...terms, ...phrases].filter((item): item is { query: string; words: string } => Boolean(item.query));
 }
