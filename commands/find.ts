@@ -52,23 +52,28 @@ export async function find(text: string, ports: FindPorts, options: FindOptions)
   const parsed = parseFindQuery(text);
   const result: FindResult = { kind: 'find', query: parsed.text, parsed, like: null, results: [], suggestions: [], corrections: [] };
   if (parsed.words.length === 0 && parsed.phrases.length === 0 && Object.keys(filtersOf(parsed)).length === 0) return result;
-  // Short words are left as typed: a typo in two or three letters could be anything, and "on" or
-  // "to" inside a hyphenated word are stop words the lexicon does not hold.
-  const checked = parsed.words.filter(worthCorrecting);
-  const lexicon = await ports.finder.lexicon(checked);
-  const terms = parsed.words.map((word) => {
-    const entry = lexicon[checked.indexOf(word)];
-    const meant = entry && !entry.known ? entry.nearest[0]?.word : undefined;
-    if (meant) result.corrections.push({ typed: word, meant });
-    // A word the catalog does not use may be half typed ("geocod"): alone, it is also a prefix.
-    return { alternatives: meant ? [word, meant] : [word], prefix: parsed.prefixes.includes(word), loosePrefix: entry !== undefined && !entry.known };
-  });
-  const request: SearchRequest = { terms, phrases: parsed.phrases, hints: parsed.hints, filters: parsed.filters, exactName: parsed.exactName, limit: options.limit };
-  result.results = (await ports.finder.search(request)).map(toHit);
-  if (result.results.length === 0) {
-    const nearest = lexicon.flatMap((entry) => entry.nearest.map((near) => near.word));
-    result.suggestions = [...new Set(nearest)].slice(0, SUGGESTIONS);
+  const request = (terms: SearchRequest['terms']): SearchRequest => ({ terms, phrases: parsed.phrases, hints: parsed.hints, filters: parsed.filters, exactName: parsed.exactName, limit: options.limit });
+  let hits = await ports.finder.search(request(parsed.words.map((word) => ({ alternatives: [word], prefix: parsed.prefixes.includes(word) }))));
+  // Nothing holds every word: a word may be misspelt or half typed. The lexicon says which words
+  // the catalog never uses, and the search runs again with the nearest word it does use beside
+  // each, and each as a prefix. Short words are left as typed: a typo in two or three letters
+  // could be anything, and "on" inside a hyphenated word is a stop word the lexicon does not hold.
+  if (!hits.some((hit) => hit.everyWord) && parsed.words.length) {
+    const checked = parsed.words.filter(worthCorrecting);
+    const lexicon = await ports.finder.lexicon(checked);
+    const unknown = lexicon.filter((entry) => !entry.known);
+    if (unknown.length) {
+      const terms = parsed.words.map((word) => {
+        const entry = lexicon[checked.indexOf(word)];
+        const meant = entry && !entry.known ? entry.nearest[0]?.word : undefined;
+        if (meant) result.corrections.push({ typed: word, meant });
+        return { alternatives: meant ? [word, meant] : [word], prefix: parsed.prefixes.includes(word), loosePrefix: entry !== undefined && !entry.known };
+      });
+      hits = await ports.finder.search(request(terms));
+      if (hits.length === 0) result.suggestions = [...new Set(unknown.flatMap((entry) => entry.nearest.map((near) => near.word)))].slice(0, SUGGESTIONS);
+    }
   }
+  result.results = hits.map(toHit);
   return result;
 }
 

@@ -7,10 +7,10 @@ import { HIGHLIGHT, type CatalogFinder, type LexiconEntry, type MatchField, type
 
 // How many candidates each way of finding them may bring: the statement ranks at most a few
 // hundred rows whatever the catalog's size, which is what keeps a common word cheap.
-const NAME_CANDIDATES = 100;
-const DOCUMENT_CANDIDATES = 300;
+const NAME_CANDIDATES = 50;
+const DOCUMENT_CANDIDATES = 150;
 const WORD_CANDIDATES = 100;
-const PAGE_CANDIDATES = 200;
+const PAGE_CANDIDATES = 100;
 // Fewer candidates holding every word than this, and those holding some of them are read too.
 const ENOUGH_CANDIDATES = 10;
 // Below this, a word of the lexicon shares too little with what was typed to stand for it.
@@ -22,6 +22,7 @@ const TEXT_HEADLINE = `StartSel=${HIGHLIGHT.start}, StopSel=${HIGHLIGHT.stop}, M
 
 interface HitRow extends EntityRow {
   score: number;
+  every: boolean;
   owner_ref: string | null;
   owner_title: string | null;
   owner_channel: string | null;
@@ -41,6 +42,7 @@ interface HitRow extends EntityRow {
  */
 export class PgSearchStore implements CatalogFinder {
   private filled: Promise<void> | undefined;
+  private common: { at: number; words: Promise<{ entities: string[]; pages: string[] }> } | undefined;
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -56,66 +58,91 @@ export class PgSearchStore implements CatalogFinder {
     }));
     const all = allWordsQuery(request);
     const words = all !== '';
-    const filters = filterSql(request.filters, 11);
-    const shape = [words ? 'words' : 'filters', request.exactName ? 'exact' : '', filters.shape, Math.max(1, Math.floor(request.limit))].join('.');
+    // Without filters, one plan per shape serves every search (its words hidden from the planner,
+    // which would plan afresh for each). With filters, each search is planned with their values:
+    // a rare kind, type, tag or owner decides which index to read (and whether to start from the
+    // words or from the filter), and a plan made without them can read the whole table.
+    const filters = filterSql(request.filters, 12);
+    const common = await this.commonWords();
+    const shape = [words ? 'words' : 'filters', filters.shape, Math.max(1, Math.floor(request.limit))].join('.');
     const limit = Math.max(1, Math.floor(request.limit));
     const where = filters.sql;
+    // Each way of finding candidates scores the rows it reads, so no candidate is read twice.
+    const score = `(${words ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', e.search_document, (SELECT any_q FROM q), 1)
+        + CASE WHEN e.search_name @@ (SELECT all_q FROM q) THEN 1 ELSE 0 END
+        + CASE WHEN e.search_document @@ (SELECT all_q FROM q) THEN 0.5 ELSE 0 END` : '0'}
+        + CASE WHEN e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text THEN 2 ELSE 0 END
+        -- The type is read from the body only when a type was hinted: reading bodies is what costs.
+        + CASE WHEN e.kind = ANY(${jsonTextArray(6)}) THEN 0.3 WHEN $7::text <> '[]' AND lower(e.body -> 'spec' ->> 'type') = ANY(${jsonTextArray(7)}) THEN 0.3 ELSE 0 END)::float8 AS score,
+      ${words ? 'e.search_document @@ (SELECT all_q FROM q)' : 'true'} AS every`;
+    const scored = (condition: string, cap: number) => `SELECT e.ref_key, ${score} FROM entities e WHERE ${condition}${where} LIMIT ${cap}`;
+    // Every word in the name first. Every word anywhere (and in a docs page) only when some word is
+    // not one the catalog uses in thousands of entities, or the names found few: otherwise a few
+    // hundred of the thousands holding common words would be read for nothing in particular.
+    const named = words ? scored('e.search_name @@ (SELECT all_q FROM q)', NAME_CANDIDATES) : `SELECT NULL::text AS ref_key, 0::float8 AS score, true AS every WHERE false`;
     const textBranches = words
-      ? `(SELECT e.ref_key FROM entities e WHERE e.search_name @@ (SELECT all_q FROM q)${where} LIMIT ${NAME_CANDIDATES})
-         UNION (SELECT e.ref_key FROM entities e WHERE e.search_document @@ (SELECT all_q FROM q)${where} LIMIT ${DOCUMENT_CANDIDATES})`
+      ? `(SELECT * FROM named)
+         UNION ALL (${scored('((SELECT entities FROM anchored) OR (SELECT few_named FROM anchored)) AND e.search_document @@ (SELECT all_q FROM q)', DOCUMENT_CANDIDATES)})`
       : // Filters alone: any of the entities matching them, found through whichever index is most selective.
-        `(SELECT e.ref_key FROM entities e WHERE true${where} LIMIT ${DOCUMENT_CANDIDATES})`;
-    const exactBranch = request.exactName ? `UNION (SELECT e.ref_key FROM entities e WHERE (e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text)${where} LIMIT ${NAME_CANDIDATES})` : '';
+        `(${scored('true', DOCUMENT_CANDIDATES)})`;
+    const exactBranch = `UNION ALL (${scored(`(e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text)`, NAME_CANDIDATES)})`;
     const text = `
       WITH RECURSIVE q AS (SELECT to_tsquery('english', $1::text) AS all_q, to_tsquery('english', $2::text) AS any_q),
-      -- Words the catalog (or its docs) uses almost everywhere, from the statistics ANALYZE keeps:
-      -- reading every entity holding one costs much and finds nothing in particular.
-      common AS (SELECT
-        ${commonLexemes('entities', 'search_document')} AS entities,
-        ${commonLexemes('docs_pages', 'search')} AS pages),
+      -- Words the catalog (or its docs) uses in thousands of rows (commonWords): reading every
+      -- entity holding one costs much and finds nothing in particular.
+      common AS (SELECT $4::text[] AS entities, $12::text[] AS pages),
       each AS (SELECT t.query, tsvector_to_array(to_tsvector('english', t.words)) AS lexemes FROM json_to_recordset($3::json) AS t(query text, words text)),
       ${filters.ctes}
+      named AS (${named}),
+      anchored AS (SELECT
+        EXISTS (SELECT 1 FROM each WHERE NOT lexemes <@ (SELECT entities FROM common)) AS entities,
+        EXISTS (SELECT 1 FROM each WHERE NOT lexemes <@ (SELECT pages FROM common)) AS pages,
+        (SELECT count(*) FROM named) < ${ENOUGH_CANDIDATES} AS few_named),
       strict AS (${textBranches} ${exactBranch}),
       pages AS (
-        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT all_q FROM q))::float8 AS rank
-        FROM (SELECT site_url, position, search FROM docs_pages WHERE ${words ? 'search @@ (SELECT all_q FROM q)' : 'false'} LIMIT ${PAGE_CANDIDATES}) p
+        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT all_q FROM q))::float8 AS rank, true AS every
+        FROM (SELECT site_url, position, search FROM docs_pages
+              WHERE ${words ? '((SELECT pages FROM anchored) OR (SELECT few_named FROM anchored)) AND search @@ (SELECT all_q FROM q)' : 'false'} LIMIT ${PAGE_CANDIDATES}) p
         JOIN docs_sites s USING (site_url)),
-      few AS (SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM pages) < ${ENOUGH_CANDIDATES} AS few),
+      few AS (SELECT (SELECT count(DISTINCT ref_key) FROM strict) + (SELECT count(*) FROM pages) < ${ENOUGH_CANDIDATES} AS few),
       loose AS (
-        SELECT c.ref_key FROM each AS t
-        CROSS JOIN LATERAL (SELECT e.ref_key FROM entities e WHERE e.search_document @@ to_tsquery('english', t.query)${where} LIMIT ${WORD_CANDIDATES}) c
+        SELECT c.* FROM each AS t
+        CROSS JOIN LATERAL (${scored("e.search_document @@ to_tsquery('english', t.query)", WORD_CANDIDATES)}) c
         WHERE (SELECT few FROM few) AND NOT t.lexemes <@ (SELECT entities FROM common)),
       each_page AS (SELECT to_tsquery('english', coalesce(string_agg(t.query, ' | '), '')) AS query FROM each AS t WHERE NOT t.lexemes <@ (SELECT pages FROM common)),
       loose_pages AS (
-        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT any_q FROM q))::float8 AS rank
+        SELECT lower(s.entity_ref) AS ref_key, p.site_url, p.position, ts_rank(p.search, (SELECT any_q FROM q))::float8 AS rank, false AS every
         FROM (SELECT site_url, position, search FROM docs_pages WHERE (SELECT few FROM few) AND search @@ (SELECT query FROM each_page) LIMIT ${PAGE_CANDIDATES}) p
         JOIN docs_sites s USING (site_url)),
       best_pages AS (
-        SELECT DISTINCT ON (ref_key) ref_key, site_url, position, rank FROM (SELECT * FROM pages UNION ALL SELECT * FROM loose_pages) found
-        ORDER BY ref_key, rank DESC, site_url, position),
-      candidates AS (SELECT ref_key FROM strict UNION SELECT ref_key FROM loose UNION SELECT ref_key FROM best_pages),
+        SELECT DISTINCT ON (ref_key) ref_key, site_url, position, rank, every FROM (SELECT * FROM pages UNION ALL SELECT * FROM loose_pages) found
+        ORDER BY ref_key, every DESC, rank DESC, site_url, position),
+      found AS (SELECT * FROM strict UNION ALL SELECT * FROM loose),
+      -- Entities found only through a page of their docs, read by key (a join the planner chose
+      -- could read the whole table), within the filters.
+      paged AS (
+        SELECT e.* FROM best_pages bp
+        CROSS JOIN LATERAL (SELECT ref_key, ${score} FROM entities e WHERE e.ref_key = bp.ref_key${where} LIMIT 1) e
+        WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.ref_key = bp.ref_key)),
+      candidates AS (SELECT DISTINCT ON (ref_key) * FROM (SELECT * FROM found UNION ALL SELECT * FROM paged) c ORDER BY ref_key, score DESC),
       ranked AS (
-        SELECT e.ref_key, bp.site_url, bp.position,
-          (${words ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', e.search_document, (SELECT any_q FROM q), 1)
-            + CASE WHEN e.search_name @@ (SELECT all_q FROM q) THEN 1 ELSE 0 END
-            + CASE WHEN e.search_document @@ (SELECT all_q FROM q) THEN 0.5 ELSE 0 END` : '0'}
-            + CASE WHEN e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text THEN 2 ELSE 0 END
-            + CASE WHEN e.kind = ANY(${jsonTextArray(6)}) OR lower(e.body -> 'spec' ->> 'type') = ANY(${jsonTextArray(7)}) THEN 0.3 ELSE 0 END
-            + coalesce(bp.rank * 0.6 + 0.2, 0))::float8 AS score
-        FROM candidates c JOIN entities e USING (ref_key) LEFT JOIN best_pages bp USING (ref_key)
-        WHERE e.ref_key <> ALL(${jsonTextArray(8)})${where}
-        ORDER BY score DESC, e.ref_key
+        SELECT c.ref_key, bp.site_url, bp.position, c.every OR coalesce(bp.every, false) AS every, (c.score + coalesce(bp.rank * 0.6 + 0.2, 0))::float8 AS score
+        FROM candidates c LEFT JOIN best_pages bp ON bp.ref_key = c.ref_key
+        WHERE c.ref_key <> ALL(${jsonTextArray(8)})
+        ORDER BY score DESC, c.ref_key
         LIMIT ${limit}),
       matched AS (
-        SELECT r.score, r.site_url, ${entityColumnsOf('e')}, e.search_fields, p.title AS page_title, p.location AS page_location, p.body AS page_body,
+        SELECT r.score, r.site_url, r.every, ${entityColumnsOf('e')}, e.search_fields, p.title AS page_title, p.location AS page_location, p.body AS page_body,
           CASE WHEN ${words ? 'e.search_name @@ (SELECT any_q FROM q)' : 'false'} THEN 'name'
                WHEN r.site_url IS NOT NULL AND NOT ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'docs'
                WHEN ${words ? `to_tsvector('english', coalesce(e.search_fields ->> 'b', '')) @@ (SELECT any_q FROM q)` : 'false'} THEN 'about'
                WHEN ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'description'
                WHEN r.site_url IS NOT NULL THEN 'docs'
                ELSE 'filters' END AS why_field
-        FROM ranked r JOIN entities e USING (ref_key) LEFT JOIN docs_pages p ON p.site_url = r.site_url AND p.position = r.position)
-      SELECT ${entityColumnsOf('m')}, m.score, m.why_field, m.page_title, m.page_location, m.site_url AS page_site,
+        FROM ranked r CROSS JOIN LATERAL (SELECT * FROM entities WHERE entities.ref_key = r.ref_key LIMIT 1) e
+        LEFT JOIN docs_pages p ON p.site_url = r.site_url AND p.position = r.position)
+      -- Bodies without their API definitions, which can be hundreds of kilobytes no answer shows.
+      SELECT m.ref, m.ref_key, m.kind, m.namespace, m.name, m.body #- '{spec,definition}' AS body, m.location_key, m.score, m.every, m.why_field, m.page_title, m.page_location, m.site_url AS page_site,
         own.ref AS owner_ref, own.title AS owner_title, own.channel AS owner_channel,
         CASE m.why_field
           WHEN 'name' THEN ts_headline('english', translate(coalesce(m.body -> 'metadata' ->> 'title' || ' (' || m.name || ')', m.name), $9::text, ''), (SELECT any_q FROM q), $10::text)
@@ -132,7 +159,7 @@ export class PgSearchStore implements CatalogFinder {
       all,
       anyWordQuery(request),
       JSON.stringify(words ? eachWordQueries(request) : []),
-      COMMON_SHARE,
+      common.entities,
       request.exactName?.toLowerCase() ?? null,
       JSON.stringify(request.hints.kinds.map((kind) => kind.toLowerCase())),
       JSON.stringify(request.hints.types.map((type) => type.toLowerCase())),
@@ -140,13 +167,31 @@ export class PgSearchStore implements CatalogFinder {
       `${HIGHLIGHT.start}${HIGHLIGHT.stop}`,
       NAME_HEADLINE,
       TEXT_HEADLINE,
+      common.pages,
       ...filters.values,
     ];
-    // With filters, each search is planned with its values: whether a kind, type, tag or owner is
-    // rare decides which index to read, and a plan made without them reads the whole table for a
-    // rare one. Without, one plan per shape serves every search.
     const { rows } = await this.pool.query<HitRow>(filters.shape === 'none' ? { name: `search.find.${shape}`, text, values } : { text, values });
     return rows.map(toHit);
+  }
+
+  /**
+   * The lexemes in more than COMMON_ROWS entities (or docs pages), from the frequencies ANALYZE
+   * keeps of each full-text column's most common lexemes; read again every few minutes, since
+   * reading them costs a search about a sixth of its time and they change only with ANALYZE.
+   */
+  private commonWords(): Promise<{ entities: string[]; pages: string[] }> {
+    if (!this.common || Date.now() - this.common.at > COMMON_WORDS_TTL_MS) {
+      const read = this.pool
+        .query<{ entities: string[]; pages: string[] }>({
+          name: 'search.commonWords',
+          text: `SELECT ${commonLexemes('entities', 'search_document')} AS entities, ${commonLexemes('docs_pages', 'search')} AS pages`,
+          values: [COMMON_ROWS],
+        })
+        .then(({ rows }) => rows[0] ?? { entities: [], pages: [] });
+      this.common = { at: Date.now(), words: read };
+      read.catch(() => (this.common = undefined));
+    }
+    return this.common.words;
   }
 
   async lexicon(words: string[]): Promise<LexiconEntry[]> {
@@ -193,18 +238,21 @@ export class PgSearchStore implements CatalogFinder {
   }
 }
 
-// More common than this, a word's own candidates are left out: ANALYZE keeps the frequencies of
-// the most common lexemes of each full-text column, which is enough to know them.
-const COMMON_SHARE = 0.005;
+// In more rows than this, a word is common: reading its rows costs more than a millisecond or two.
+// ANALYZE keeps the frequencies of the most common lexemes of each full-text column, which is
+// enough to know them; in a catalog of a few thousand entities no word is common.
+const COMMON_ROWS = 5_000;
+const COMMON_WORDS_TTL_MS = 5 * 60_000;
 
-/** The lexemes of `column` in more than COMMON_SHARE of the rows of `table`, as text[]. */
+/** The lexemes of `column` in more than COMMON_ROWS rows of `table` (by its statistics), as text[]. */
 function commonLexemes(table: string, column: string): string {
   return `coalesce((SELECT array_agg(m.lexeme) FROM pg_stats s
       CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, share)
-      WHERE s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = '${column}' AND m.share > $4::float8), '{}')`;
+      WHERE s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = '${column}'
+        AND m.share * (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '${table}'::regclass) > $1::float8), '{}')`;
 }
 
-/** The filters as SQL over `e`, each value a JSON parameter from `first` on; the shape names which are present. */
+/** The filters as SQL over `e`, each a parameter after `first`; the shape names which are present. */
 function filterSql(filters: SearchFilters, first: number): { sql: string; ctes: string; values: unknown[]; shape: string } {
   const values: unknown[] = [];
   const param = (items: string[]) => {
@@ -286,6 +334,7 @@ function toHit(row: HitRow): SearchHit {
   return {
     entity: toEntity(row),
     score: Math.round(row.score * 1000) / 1000,
+    everyWord: row.every,
     owner: row.owner_ref ? { ref: row.owner_ref, title: row.owner_title, slackChannel: row.owner_channel } : null,
     why,
   };

@@ -40,8 +40,11 @@ export interface SearchRequest {
 export type MatchField = 'name' | 'about' | 'description' | 'docs' | 'filters';
 
 export interface SearchHit {
+  /** The entity, its body without `spec.definition` (an API's definition can be very large). */
   entity: StoredEntity;
   score: number;
+  /** It holds every word (or a page of its docs does): else it was found by some of them. */
+  everyWord: boolean;
   /** The owning team (a group answers for itself, a user for their first team), or null. */
   owner: { ref: string; title: string | null; slackChannel: string | null } | null;
   why: {

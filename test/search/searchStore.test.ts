@@ -79,8 +79,8 @@ describe('answers', () => {
   it('correct typos of words only a docs page title holds', async () => {
     await ingestFile(docs(group('team-geo'), service('address-lookup', 'Street addresses.')));
     await PgDocsStore.create({ pool: db().pool }).replacePages('https://docs.example/default/component/address-lookup/', 'component:default/address-lookup', 'e1', [{ location: 'idempotency/', title: 'Idempotency keys', text: 'Retries are safe.' }], new Date());
-    const result = await find('idempotancy', { finder: PgSearchStore.create({ pool: db().pool }) }, { limit: 5 });
-    expect(result.corrections).toEqual([{ typed: 'idempotancy', meant: 'idempotency' }]);
+    const result = await find('idmpotency', { finder: PgSearchStore.create({ pool: db().pool }) }, { limit: 5 });
+    expect(result.corrections).toEqual([{ typed: 'idmpotency', meant: 'idempotency' }]);
     expect(result.results.map((hit) => [hit.ref, hit.why.field, hit.why.page?.title])).toEqual([['component:default/address-lookup', 'docs', 'Idempotency keys']]);
   });
 
