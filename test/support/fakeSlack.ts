@@ -9,7 +9,7 @@
  * plays Slack's chat.postMessage limit of one message per second per channel: a faster post gets 429
  * with Retry-After (kept in `slack.channelRateLimits`), and a post that comes back before that
  * Retry-After has passed is a violation. Messages keep their metadata, and conversations.history
- * answers from them.
+ * answers from them. chat.unfurl checks each unfurl's blocks as it checks a message's.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
