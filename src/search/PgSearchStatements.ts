@@ -15,7 +15,7 @@ export const COMMON_ROWS = 5_000;
 export function commonLexemes(table: string, column: string): string {
   return `coalesce((SELECT array_agg(m.lexeme) FROM pg_stats s
       CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, share)
-      WHERE s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = '${column}'
+      WHERE s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = '${column}' AND m.lexeme IS NOT NULL
         AND m.share * (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '${table}'::regclass) > $1::float8), '{}')`;
 }
 

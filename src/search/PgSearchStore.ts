@@ -66,6 +66,10 @@ export class PgSearchStore implements CatalogFinder {
     // a rare kind, type, tag or owner decides which index to read (and whether to start from the
     // words or from the filter), and a plan made without them can read the whole table.
     const filters = filterSql(request.filters, 12);
+    // Of the catalog's common words, only those that may be a word of this search's: a lexeme is
+    // its word's stem, which starts as the word does (the rest would be sent and read for nothing).
+    const starts = new Set(eachWordQueries(request).flatMap((item) => item.words.split(' ')).map((word) => word.slice(0, 3)));
+    const relevant = (lexemes: string[]) => lexemes.filter((lexeme) => starts.has(lexeme.slice(0, 3)));
     const common = await this.commonWords();
     const shape = [words ? 'words' : 'filters', filters.shape, Math.max(1, Math.floor(request.limit))].join('.');
     const limit = Math.max(1, Math.floor(request.limit));
@@ -162,7 +166,7 @@ export class PgSearchStore implements CatalogFinder {
       all,
       anyWordQuery(request),
       JSON.stringify(words ? eachWordQueries(request) : []),
-      common.entities,
+      relevant(common.entities),
       request.exactName?.toLowerCase() ?? null,
       JSON.stringify(request.hints.kinds.map((kind) => kind.toLowerCase())),
       JSON.stringify(request.hints.types.map((type) => type.toLowerCase())),
@@ -170,7 +174,7 @@ export class PgSearchStore implements CatalogFinder {
       `${HIGHLIGHT.start}${HIGHLIGHT.stop}`,
       NAME_HEADLINE,
       TEXT_HEADLINE,
-      common.pages,
+      relevant(common.pages),
       ...filters.values,
     ];
     const { rows } = await this.pool.query<HitRow>(filters.shape === 'none' ? { name: `search.find.${shape}`, text, values } : { text, values });
