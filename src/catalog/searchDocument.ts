@@ -26,7 +26,7 @@ export function searchFields(entity: Entity): SearchFields {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const profile = spec.profile as { displayName?: unknown } | undefined;
   const title = text(metadata.title);
-  const a = [metadata.name, splitWords(metadata.name), title, title && splitWords(title), text(profile?.displayName)];
+  const a = [metadata.name, identifierParts(metadata.name), title, title && identifierParts(title), text(profile?.displayName)];
   const b = [
     ...(Array.isArray(metadata.tags) ? metadata.tags.map((tag) => splitWords(String(tag))) : []),
     entity.kind,
@@ -46,21 +46,48 @@ export function searchFields(entity: Entity): SearchFields {
  * Payment), so identifiers in names and API definitions are found by their parts.
  */
 export function splitWords(value: string): string {
-  return value
-    .split(/[^\p{L}\p{N}]+/u)
-    .flatMap((part) => part.split(/(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u))
-    .filter(Boolean)
-    .join(' ');
+  const words: string[] = [];
+  for (const part of value.split(NOT_WORD)) {
+    if (!part) continue;
+    // Most parts are one word already; only those with a boundary inside are split again.
+    if (BOUNDARY.test(part)) words.push(...part.split(BOUNDARIES).filter(Boolean));
+    else words.push(part);
+  }
+  return words.join(' ');
 }
+
+/**
+ * The parts of an identifier PostgreSQL's parser does not find itself: it splits `payments-api` and
+ * `payments_api` into words, not `ledgerSync2` or `jane.doe`. Empty when it has none, so a document holds each
+ * word once (every word costs ingestion its stemming).
+ */
+function identifierParts(value: string): string | undefined {
+  return BOUNDARY.test(value) || UNSPLIT_PUNCTUATION.test(value) ? splitWords(value) : undefined;
+}
+
+// Punctuation PostgreSQL keeps inside a word ("jane.doe", "ledger.sync" stay one), unlike spaces,
+// hyphens and underscores.
+const UNSPLIT_PUNCTUATION = /[^\p{L}\p{N}\s_-]/u;
+
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
+const BOUNDARY = /\p{Ll}\p{Lu}|\p{L}\p{N}|\p{N}\p{L}/u;
+const BOUNDARIES = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 
 /** The distinct lower-cased words of some search fields: the lexicon typos are corrected against. */
 export function lexiconWords(fields: SearchFields): string[] {
+  // The fields hold identifiers split already (searchFields), so splitting at anything that is not
+  // a letter or digit is enough here; a word with digits in it is no typo to correct.
+  // ASCII punctuation and spaces separate words; anything beyond ASCII counts as a letter (a
+  // Unicode-aware split costs ingestion twice as much, for a lexicon that only corrects typos).
   const words = new Set<string>();
-  for (const field of [fields.a, fields.b, fields.c]) {
-    for (const word of splitWords(field).toLowerCase().split(' ')) if (word.length > 2 && word.length <= 40 && !/^\p{N}+$/u.test(word)) words.add(word);
+  for (const word of `${fields.a} ${fields.b} ${fields.c}`.toLowerCase().split(ASCII_NOT_WORD)) {
+    if (word.length > 2 && word.length <= 40 && !ASCII_DIGIT.test(word)) words.add(word);
   }
   return [...words];
 }
+
+const ASCII_NOT_WORD = /[\u0000-\u002f\u003a-\u0060\u007b-\u007f]+/;
+const ASCII_DIGIT = /[0-9]/;
 
 /**
  * What an API definition declares that people search for: OpenAPI and AsyncAPI titles, operation

@@ -76,7 +76,7 @@ export class PgSearchStore implements CatalogFinder {
     const where = filters.sql;
     // Each way of finding candidates scores the rows it reads, so no candidate is read twice.
     const score = `(${words ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', e.search_document, (SELECT any_q FROM q), 1)
-        + CASE WHEN e.search_name @@ (SELECT all_q FROM q) THEN 1 ELSE 0 END
+        + CASE WHEN ts_filter(e.search_document, '{a}') @@ (SELECT all_q FROM q) THEN 1 ELSE 0 END
         + CASE WHEN e.search_document @@ (SELECT all_q FROM q) THEN 0.5 ELSE 0 END` : '0'}
         + CASE WHEN e.name_key = $5::text OR e.name_key = replace($5::text, ' ', '-') OR e.title_key = $5::text THEN 2 ELSE 0 END
         -- The type is read from the body only when a type was hinted: reading bodies is what costs.
@@ -86,7 +86,9 @@ export class PgSearchStore implements CatalogFinder {
     // Every word in the name first. Every word anywhere (and in a docs page) only when some word is
     // not one the catalog uses in thousands of entities, or the names found few: otherwise a few
     // hundred of the thousands holding common words would be read for nothing in particular.
-    const named = words ? scored('e.search_name @@ (SELECT all_q FROM q)', NAME_CANDIDATES) : `SELECT NULL::text AS ref_key, 0::float8 AS score, true AS every WHERE false`;
+    // Names are the weight-A words of the search document, with an index of their own
+    // (entities_search_name): a few words per entity, so common words stay cheap to look up there.
+    const named = words ? scored(`ts_filter(e.search_document, '{a}') @@ (SELECT all_q FROM q)`, NAME_CANDIDATES) : `SELECT NULL::text AS ref_key, 0::float8 AS score, true AS every WHERE false`;
     const textBranches = words
       ? `(SELECT * FROM named)
          UNION ALL (${scored('((SELECT entities FROM anchored) OR (SELECT few_named FROM anchored)) AND e.search_document @@ (SELECT all_q FROM q)', DOCUMENT_CANDIDATES)})`
@@ -140,7 +142,7 @@ export class PgSearchStore implements CatalogFinder {
         LIMIT ${limit}),
       matched AS (
         SELECT r.score, r.site_url, r.every, ${entityColumnsOf('e')}, e.search_fields, p.title AS page_title, p.location AS page_location, p.body AS page_body,
-          CASE WHEN ${words ? 'e.search_name @@ (SELECT any_q FROM q)' : 'false'} THEN 'name'
+          CASE WHEN ${words ? `ts_filter(e.search_document, '{a}') @@ (SELECT any_q FROM q)` : 'false'} THEN 'name'
                WHEN r.site_url IS NOT NULL AND NOT ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'docs'
                WHEN ${words ? `to_tsvector('english', coalesce(e.search_fields ->> 'b', '')) @@ (SELECT any_q FROM q)` : 'false'} THEN 'about'
                WHEN ${words ? 'e.search_document @@ (SELECT any_q FROM q)' : 'false'} THEN 'description'

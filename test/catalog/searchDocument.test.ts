@@ -9,13 +9,13 @@ describe('what search reads of an entity', () => {
       spec: { type: 'service', lifecycle: 'production', owner: 'group:default/ledger-team', system: 'general-ledger' },
     });
     expect(fields).toEqual({
-      a: 'ledgerSync2 ledger Sync 2 Ledger Sync Ledger Sync',
+      a: 'ledgerSync2 ledger Sync 2 Ledger Sync',
       b: 'double entry kotlin Component service ledger team general ledger',
       c: 'Copies journal entries. Error budget board',
     });
   });
 
-  it('names a person or team by its display name too', () => {
+  it('names a person or team by its display name too, and holds the parts of a name PostgreSQL would not split', () => {
     expect(searchFields({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jane.doe' }, spec: { profile: { displayName: 'Jane Doe' } } }).a).toBe('jane.doe jane doe Jane Doe');
   });
 
