@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Entity } from '../../src/catalog/model';
 import { ingest, rootFromPath } from '../../src/catalog/ingest';
 import { PgCatalogStore } from '../../src/catalog/PgCatalogStore';
-import { lexiconWords, searchFields } from '../../src/catalog/searchDocument';
+import { fieldTexts, lexiconWords, searchFields } from '../../src/catalog/searchDocument';
 import { isWord, searchTerms } from '../../src/catalog/searchTerms';
 import { PgDocsStore } from '../../src/docs/PgDocsStore';
 import { DocumentBuilder, planCatalog, type PlannedEntity } from './catalogData';
@@ -64,9 +64,9 @@ export async function loadSearchCatalog(pool: pg.Pool, options: { entities: numb
       const fields = searchFields(body);
       const terms = searchTerms(planned.name, planned.title);
       for (const term of terms) if (isWord(term)) vocabulary.add(term);
-      for (const word of lexiconWords(fields)) lexicon.add(word);
       return { kind: planned.kind.toLowerCase(), name: planned.name, title: planned.title ?? null, body, terms, fields, location: `file:/bench/find/${Math.floor((i + offset) / ENTITIES_PER_LOCATION)}` };
     });
+    for (const word of lexiconWords(fieldTexts(chunk.map((row) => row.fields)))) lexicon.add(word);
     await pool.query(
       `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key, search_fields)
        SELECT lower(kind || ':default/' || name), kind || ':default/' || name, kind, 'default', name, lower(name), lower(title),
@@ -114,7 +114,7 @@ export async function loadSearchCatalog(pool: pg.Pool, options: { entities: numb
   for (const ref of documented) {
     for (let position = 0; position < PAGES_PER_SITE; position++) {
       const page = generatedPage(rng, position);
-      for (const word of lexiconWords({ a: page.title, b: '', c: '' })) lexicon.add(word);
+      for (const word of lexiconWords([page.title])) lexicon.add(word);
       pending.push({ s: siteOf(ref), p: position, l: page.location, t: page.title, b: page.text });
       if (pending.length >= PAGE_CHUNK) await flush();
     }

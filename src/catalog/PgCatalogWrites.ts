@@ -4,7 +4,7 @@ import { withTransaction } from '../db/pool';
 import { settleClaims } from './claims';
 import { WARNING_KINDS, type CatalogProblem, type LocationTarget, type ProcessedEntity } from './processing';
 import { isWord, searchTerms } from './searchTerms';
-import { lexiconWords, searchFields, type SearchFields } from './searchDocument';
+import { fieldTexts, lexiconWords, searchFields, type SearchFields } from './searchDocument';
 import type { IngestionStore, LocationState, LocationType, LocationWrite, WriteCounts } from './store';
 
 // Serialises concurrent ingestion writers, so two processes cannot both claim one ref.
@@ -259,7 +259,7 @@ async function writeEntities(client: pg.PoolClient, upserts: Array<{ entity: Pro
   const vocabulary = [...new Set(terms.flat().filter(isWord))];
   await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
   // Sorted, so that two writers of the lexicon (ingestion, the docs cache) take its locks in one order.
-  const lexicon = [...new Set(rows.flatMap((row) => lexiconWords(row.search)))].sort();
+  const lexicon = lexiconWords(fieldTexts(rows.map((row) => row.search)));
   await client.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [lexicon]);
   // Each relation once, as its entity stated it; the other direction is read backwards. They
   // are the most rows an ingestion writes, so they go through COPY.

@@ -73,20 +73,33 @@ const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const BOUNDARY = /\p{Ll}\p{Lu}|\p{L}\p{N}|\p{N}\p{L}/u;
 const BOUNDARIES = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 
-/** The distinct lower-cased words of some search fields: the lexicon typos are corrected against. */
-export function lexiconWords(fields: SearchFields): string[] {
-  // The fields hold identifiers split already (searchFields), so splitting at anything that is not
-  // a letter or digit is enough here; a word with digits in it is no typo to correct.
-  // ASCII punctuation and spaces separate words; anything beyond ASCII counts as a letter (a
-  // Unicode-aware split costs ingestion twice as much, for a lexicon that only corrects typos).
+/**
+ * The distinct lower-cased words of some texts (search fields, page titles), sorted: the lexicon
+ * typos are corrected against. Search fields hold identifiers split already (searchFields), so
+ * ASCII punctuation, spaces and typographic punctuation (’ “ …) are what separates words here, and
+ * anything else beyond ASCII counts as a letter (a Unicode-aware split costs ingestion twice as much, for a lexicon that only corrects
+ * typos); a word with digits in it is no typo to correct. One call for a whole batch: words repeat.
+ */
+export function lexiconWords(texts: Iterable<string>): string[] {
   const words = new Set<string>();
-  for (const word of `${fields.a} ${fields.b} ${fields.c}`.toLowerCase().split(ASCII_NOT_WORD)) {
-    if (word.length > 2 && word.length <= 40 && !ASCII_DIGIT.test(word)) words.add(word);
+  for (const text of texts) {
+    for (const word of text.toLowerCase().split(ASCII_NOT_WORD)) {
+      if (word.length > 2 && word.length <= 40 && !words.has(word) && !ASCII_DIGIT.test(word)) words.add(word);
+    }
   }
-  return [...words];
+  return [...words].sort();
 }
 
-const ASCII_NOT_WORD = /[\u0000-\u002f\u003a-\u0060\u007b-\u007f]+/;
+/** The texts of search fields, for lexiconWords. */
+export function* fieldTexts(fields: Iterable<SearchFields>): Generator<string> {
+  for (const field of fields) {
+    yield field.a;
+    yield field.b;
+    yield field.c;
+  }
+}
+
+const ASCII_NOT_WORD = /[\u0000-\u002f\u003a-\u0060\u007b-\u007f\u2000-\u206f]+/;
 const ASCII_DIGIT = /[0-9]/;
 
 /**

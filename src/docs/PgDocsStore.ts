@@ -93,7 +93,7 @@ export class PgDocsStore implements DocsStore {
       }
       // The words of page titles join the catalog's lexicon, so /find corrects a typo of them too;
       // sorted, as ingestion sorts its own, so that the two writers take its locks in one order.
-      const titleWords = [...new Set(entries.flatMap((entry) => lexiconWords({ a: entry.title, b: '', c: '' })))].sort();
+      const titleWords = lexiconWords(entries.map((entry) => entry.title));
       await client.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [titleWords]);
       await client.query(
         `UPDATE docs_sites SET index_etag = $2::text, index_fetched_at = $3::timestamptz, page_count = $4::int, index_error = NULL WHERE site_url = $1::text`,

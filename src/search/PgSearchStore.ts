@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { entityColumnsOf, jsonTextArray, toEntity, type EntityRow } from '../catalog/PgCatalogStatements';
-import { lexiconWords, searchFields, type SearchFields } from '../catalog/searchDocument';
+import { fieldTexts, lexiconWords, searchFields, type SearchFields } from '../catalog/searchDocument';
 import type { Entity } from '../catalog/model';
 import { aboutText, commonLexemes, COMMON_ROWS, filterSql, ownerOf } from './PgSearchStatements';
 import { allWordsQuery, anyWordQuery, eachWordQueries } from './tsquery';
@@ -241,7 +241,7 @@ export class PgSearchStore implements CatalogFinder {
       if (rows.length === 0) return;
       const filled = rows.map((row) => ({ r: row.ref_key, f: searchFields(row.body) }));
       await this.pool.query(`UPDATE entities e SET search_fields = x.f FROM jsonb_to_recordset($1::jsonb) AS x(r text, f jsonb) WHERE e.ref_key = x.r`, [JSON.stringify(filled)]);
-      const words = [...new Set(filled.flatMap((row) => lexiconWords(row.f)))].sort();
+      const words = lexiconWords(fieldTexts(filled.map((row) => row.f)));
       await this.pool.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [words]);
     }
   }

@@ -1,4 +1,4 @@
-import { definitionTerms, lexiconWords, searchFields, splitWords } from '../../src/catalog/searchDocument';
+import { definitionTerms, fieldTexts, lexiconWords, searchFields, splitWords } from '../../src/catalog/searchDocument';
 
 describe('what search reads of an entity', () => {
   it('weighs its names first, then tags, kind, type, owner, system and domain, then what describes it', () => {
@@ -49,6 +49,6 @@ describe('what search reads of an entity', () => {
 
   it('splits identifiers into their words, and keeps the lexicon to words worth correcting', () => {
     expect(splitWords('getPayment v2-API_keys')).toBe('get Payment v 2 API keys');
-    expect(lexiconWords({ a: 'payments-api 42 v2', b: 'go pci', c: 'Refunds' })).toEqual(['payments', 'api', 'pci', 'refunds']);
+    expect(lexiconWords(fieldTexts([{ a: 'payments-api 42 v2', b: 'go pci', c: 'Refunds' }, { a: 'API', b: '', c: 'Zoë’s café' }]))).toEqual(['api', 'café', 'payments', 'pci', 'refunds', 'zoë']);
   });
 });
