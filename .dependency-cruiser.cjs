@@ -8,7 +8,7 @@ const LAYERS = [
   { name: 'db', path: '^src/db/' },
   { name: 'catalog', path: '^src/catalog/' },
   { name: 'sources', path: '^src/sources/' },
-  { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler)/' },
+  { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler|search)/' },
   { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
   { name: 'doctor', path: '^src/doctor/' },
   { name: 'commands', path: '^commands/' },

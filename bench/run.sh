@@ -4,6 +4,7 @@
 #   bench/run.sh ingest [--files 5000] [--per-file 10] [--seed 42] [--runs 2] [--no-embedded] [--profile] [--keep]
 #   bench/run.sh lookup [--entities 1000000] [--seed 42] [--exact 2000] [--fuzzy 500] [--words 100] [--budget 150]
 #   bench/run.sh docs [--sites 200] [--pages 500] [--queries 200] [--seed 42]
+#   bench/run.sh find [--entities 1000000] [--pages 200000] [--rounds 10] [--generated 300] [--baseline 5] [--requests 2000] [--concurrency 50] [--seed 42]
 #   bench/run.sh oncall [--requests 100] [--latency 80] [--seed 42]
 #   bench/run.sh scaffolder [--files 200] [--runs 7] [--seed 42]
 #   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]
@@ -26,7 +27,7 @@ what="${1:-}"
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  ingest | lookup | docs | oncall | scaffolder | fanout | github | health | mcp | serve-memory | generate | all) ;;
+  ingest | lookup | docs | find | oncall | scaffolder | fanout | github | health | mcp | serve-memory | generate | all) ;;
   *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
@@ -52,6 +53,7 @@ case "$what" in
   ingest) node "$OUT/bench/ingest.bench.js" "$@" ;;
   lookup) node "$OUT/bench/lookup.bench.js" "$@" ;;
   docs) node "$OUT/bench/docs.bench.js" "$@" ;;
+  find) node "$OUT/bench/find.bench.js" "$@" ;;
   oncall) node "$OUT/bench/oncall.bench.js" "$@" ;;
   scaffolder) node "$OUT/bench/scaffolder.bench.js" "$@" ;;
   fanout) node "$OUT/bench/fanout.bench.js" "$@" ;;

@@ -15,6 +15,12 @@ import { onCall } from './oncall';
 import { ONCALL_ACTIONS, onCallSummaryText, renderOnCall } from './oncall.blocks';
 import { parseWhoOwnsInput, whoOwns, whoOwnsByTeam, type WhoOwnsPorts } from './whoowns';
 import { renderHome, renderTeamsOwnership, renderWhoOwns, summaryText, WHOOWNS_ACTIONS } from './whoowns.blocks';
+import type { CatalogFinder } from '../src/search/store';
+import { searchHomeBlocks } from './find.blocks';
+import { findFlow } from './findFlow';
+import { converse } from './talk';
+import { findEntity } from './whoowns';
+import { unfurlLinks, type UnfurlSettings } from './unfurl';
 
 /**
  * The commands Backline answers, shared by every surface: Slack listeners and the local shell call
@@ -37,6 +43,10 @@ export interface CommandSet {
   submit?(submission: ViewSubmission): Promise<SubmissionAnswer | undefined>;
   /** A block action inside an open modal: the view to update it with, or undefined when the view is not ours. */
   change?(action: ViewAction): Promise<View | undefined>;
+  /** A message to Backline (`@backline …`, a direct message), answered by the command its words ask for. */
+  converse?(text: string, context: CommandContext, options?: { botUserId?: string }): Promise<CommandReply>;
+  /** The ownership cards of pasted links, by URL; links that name nothing in the catalog are left out. */
+  unfurl?(urls: string[]): Promise<Map<string, KnownBlock[]>>;
 }
 
 export type CommandPorts = WhoOwnsPorts & {
@@ -49,19 +59,24 @@ export type CommandPorts = WhoOwnsPorts & {
   digests?: DigestCommandPorts;
   /** Confirm and Not us on the cards of inferred entities: pull requests, corrections, re-reads. */
   inferred?: InferredOwnershipPorts;
+  /** Full-text search over the catalog and its docs: /find, and plain-words questions. */
+  finder?: CatalogFinder;
+  /** Which pasted links name catalog entities: repositories, TechDocs and catalog pages. */
+  unfurls?: UnfurlSettings;
 };
 
 export const COMMANDS: CommandInfo[] = [
   { name: '/whoowns', usage: '/whoowns <service | repo | #channel | @person>', description: 'Who owns something, their channel and people.' },
   { name: '/oncall', usage: '/oncall <team | service>', description: 'Who is on call now and next.' },
   { name: '/docs', usage: '/docs <service> [words]', description: 'Where the docs are, how fresh, and the best page.' },
+  { name: '/find', usage: '/find <words> [kind:… owner:… tag:…]', description: 'Search everything: names, descriptions, tags, APIs and docs.' },
   { name: '/create-service', usage: '/create-service', description: 'Create a new service from a template.' },
 ];
 
 // A Home tab holds at most 100 blocks.
 const HOME_BLOCKS = 100;
 
-const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs', '/create-service']);
+const AVAILABLE = new Set(['/whoowns', '/oncall', '/docs', '/find', '/create-service']);
 
 export interface CommandSetOptions {
   /** Show people by name instead of as Slack mentions: for surfaces outside Slack. */
@@ -106,12 +121,15 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     return { text: onCallSummaryText(result), blocks: renderOnCall(result, { plainNames }), visibility: 'ephemeral' };
   };
 
-  return {
+  const search = findFlow(ports.finder, { whoowns, docs }, { plainNames });
+
+  const commandSet: CommandSet = {
     commands: COMMANDS,
 
     async run(command, text, context) {
       const name = command.trim().toLowerCase();
       if (name === '/whoowns') return whoowns(text, context);
+      if (name === '/find') return search.run(text);
       if (name === '/oncall') return oncall(text, context);
       if (name === '/docs') return docs(text);
       if (name === '/create-service') return createServiceElsewhere();
@@ -128,6 +146,7 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
         return { ...(await createService.retry(value, context.userId)), visibility: 'ephemeral', replaceOriginal: true };
       }
       if (actionId.startsWith('create-service:link:')) return undefined;
+      if (actionId.startsWith('find:')) return search.act(actionId, value, context);
       if (actionId === DIGEST_ACTIONS.snooze) return requireDigests().snooze(value, context.userId);
       if (actionId === DIGEST_ACTIONS.showAll) return requireDigests().showAllMessage(value);
       if (actionId === DIGEST_ACTIONS.notApplicable) throw new UserFacingError('Marking a check not applicable asks for a reason in a Slack form: press the button in Slack.');
@@ -155,11 +174,13 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
 
     async home(slackUserId) {
       const teams = await whoOwnsByTeam({ kind: 'person', slackUserId }, ports);
+      // The search box on top, above everything: anyone can use it, on a team or not.
+      const search = searchHomeBlocks();
       const blocks = renderHome(teams);
-      if (!digests || teams.teams.length === 0) return blocks;
-      // Health first: it is what changes from week to week.
-      const health = await digests.home(teams.teams.map(({ team }) => team.ref), HOME_BLOCKS - blocks.length - 1);
-      return health.length ? [...health, { type: 'divider' }, ...blocks] : blocks;
+      if (!digests || teams.teams.length === 0) return [...search, ...blocks];
+      // Then health: it is what changes from week to week.
+      const health = await digests.home(teams.teams.map(({ team }) => team.ref), HOME_BLOCKS - search.length - blocks.length - 1);
+      return health.length ? [...search, ...health, { type: 'divider' }, ...blocks] : [...search, ...blocks];
     },
 
     modal(command, text, context) {
@@ -169,11 +190,11 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
     },
 
     actionModal(actionId, value, context) {
-      return digests?.modal(actionId, value, context.userId);
+      return search.modal(actionId) ?? digests?.modal(actionId, value, context.userId);
     },
 
     async submit(submission) {
-      return (await digests?.submit(submission)) ?? createService?.submit(submission);
+      return (await search.submit(submission)) ?? (await digests?.submit(submission)) ?? createService?.submit(submission);
     },
 
     async change(action) {
@@ -184,7 +205,16 @@ export function createCommandSet(ports: CommandPorts & { timeZoneOf?: ViewerTime
       if (actionId !== ENTITY_PICKER_ACTION && !actionId.startsWith(`${ENTITY_PICKER_ACTION}:`)) return undefined;
       return suggestEntities(typed, ports.catalog, { kinds: kindsOfPicker(actionId) });
     },
+
+    converse(text, context, options) {
+      return converse(text, context, { run: (command, words, asked) => commandSet.run(command, words, asked), names: async (words) => Boolean(await findEntity(words, ports)) }, options);
+    },
+
+    async unfurl(urls) {
+      return ports.unfurls ? unfurlLinks(urls, ports, ports.unfurls) : new Map();
+    },
   };
+  return commandSet;
 }
 
 /**

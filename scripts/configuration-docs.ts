@@ -31,7 +31,7 @@ const SECTIONS: ReadonlyArray<{ title: string; intro: string; variables: readonl
   {
     title: 'Slack and serve',
     intro: '`backline serve` needs the bot token, and the signing secret (HTTP mode) or the app-level token (Socket Mode) ([install.md](install.md)).',
-    variables: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PORT', 'BACKLINE_LOG_LEVEL', 'BACKLINE_SHUTDOWN_SECONDS'],
+    variables: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PORT', 'BACKLINE_LOG_LEVEL', 'BACKLINE_SHUTDOWN_SECONDS', 'BACKLINE_CATALOG_URL'],
   },
   {
     title: 'GitHub',

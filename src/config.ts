@@ -112,6 +112,14 @@ export const EnvSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
   BACKLINE_DOCS_DIR: z.string().trim().min(1).optional(),
+  BACKLINE_CATALOG_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://backstage.example.com')
+    .refine((value) => /^https?:/i.test(value), 'must be an http(s):// URL')
+    .refine((value) => !hasCredentials(value), 'must not hold a user name or password (user:pass@): links built on it are shown in Slack')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
   BACKLINE_DOCS_MAX_AGE_DAYS: z.coerce.number().positive().optional(),
   BACKLINE_DOCS_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(3),
   BACKLINE_DOCS_MAX_INDEX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
@@ -164,6 +172,7 @@ export const WHERE_TO_GET: Record<string, string> = {
   BACKLINE_ONCALL_TIMEOUT_MS: 'Milliseconds an on-call provider may take to answer, 100 to 30000, e.g. 2000.',
   BACKLINE_ONCALL_CACHE_SECONDS: 'Seconds an on-call answer is reused before the provider is asked again, 0 to 3600, e.g. 60.',
   TECHDOCS_BASE_URL: 'Where your TechDocs sites are published: the URL of the folder that holds <namespace>/<kind>/<name>/ (your TechDocs storage bucket\'s public URL, or https://HOST/techdocs when `serve` hosts BACKLINE_DOCS_DIR).',
+  BACKLINE_CATALOG_URL: 'The address of a Backstage portal, e.g. https://backstage.example.com: its entity pages (<url>/catalog/<namespace>/<kind>/<name>) unfurl into ownership cards when pasted in Slack, as GitHub repository and TechDocs links do. Unset, only those do.',
   BACKLINE_DOCS_DIR: 'A folder in the TechDocs storage layout (<namespace>/<kind>/<name>/ with techdocs_metadata.json), which `serve` hosts at /techdocs/.',
   BACKLINE_DOCS_MAX_AGE_DAYS: 'Days after which a docs build counts as stale, e.g. 90; unset for no age limit.',
   BACKLINE_DOCS_TIMEOUT_SECONDS: 'Seconds to wait for a docs site (and GitHub) to answer, e.g. 3.',
@@ -255,6 +264,8 @@ export interface Config {
   health: HealthConfig;
   digests: DigestsConfig;
   mcp: McpConfig;
+  /** A Backstage portal whose entity pages unfurl in Slack; null when not configured. */
+  catalogUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -315,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     health: file.health,
     digests: { defaultTimeZone: values.BACKLINE_DIGEST_TIMEZONE },
     mcp: { tokens: values.BACKLINE_MCP_TOKENS },
+    catalogUrl: values.BACKLINE_CATALOG_URL ?? null,
   };
 }
 

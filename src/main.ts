@@ -20,7 +20,7 @@ import { asAppError } from './errors';
 import { createCommandSet } from '../commands';
 import { createLogger, type Logger } from './logger';
 import { redactSecrets } from './redact';
-import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, type Backline } from './compose/backline';
+import { ingestBase, loadDemoCatalogIfEmpty, localDocsBaseUrl, openBackline, openDocs, openGitHub, openOnCall, openScaffolder, openSearch, unfurlSettings, type Backline } from './compose/backline';
 import { openDigests, openHealth } from './compose/health';
 import { startServer } from './serve/server';
 import { registerHealthCommand } from './cli/healthCommand';
@@ -28,6 +28,8 @@ import { registerDigestCommand } from './cli/digestCommand';
 import { registerTemplateCommands } from './cli/templateCommands';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { registerMcpCommand } from './cli/mcpCommand';
+import { registerSearchCommand } from './cli/searchCommand';
+import { registerManifestCommand } from './cli/manifestCommand';
 import { runShell } from './shell/shell';
 import { cardText, CLI_CARD } from './cli/cards';
 import { formatGitHubSummary, formatIngestReport, formatValidation, githubSummary, ingestJson, validationJson, whoOwnsJson } from './cli/format';
@@ -230,7 +232,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         // Sites on disk read in moments: index them all, so that /docs <words> searches every one.
         if (docs.baseUrl?.startsWith('file:')) await docs.refreshAll();
         const oncall = openOnCall(backline, { logger: lineLogger(log) });
-        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs, oncall }, { plainNames: true, timeZone: localTimeZone() }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
+        setExitCode(await runShell({ commands: createCommandSet({ catalog: backline.catalog, docs, oncall, finder: openSearch(backline) }, { plainNames: true, timeZone: localTimeZone() }), input: process.stdin, output: process.stdout, interactive, width: process.stdout.columns }));
       });
     });
 
@@ -272,6 +274,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   registerDoctorCommand(program, { stdout: io.stdout, log, setExitCode, env: io.env });
+  registerSearchCommand(program, { stdout: io.stdout, setExitCode, card, withFinder: (work) => withBackline((backline) => work(openSearch(backline))) });
+  registerManifestCommand(program, { stdout: io.stdout, unfurls: () => unfurlSettings(config(), config().docs.baseUrl) });
   registerHealthCommand(program, { stdout: io.stdout, setExitCode, withBackline, logger: lineLogger(log) });
   registerDigestCommand(program, {
     stdout: io.stdout,

@@ -4,6 +4,7 @@ import { withTransaction } from '../db/pool';
 import { settleClaims } from './claims';
 import { WARNING_KINDS, type CatalogProblem, type LocationTarget, type ProcessedEntity } from './processing';
 import { isWord, searchTerms } from './searchTerms';
+import { fieldTexts, lexiconWords, searchFields, type SearchFields } from './searchDocument';
 import type { IngestionStore, LocationState, LocationType, LocationWrite, WriteCounts } from './store';
 
 // Serialises concurrent ingestion writers, so two processes cannot both claim one ref.
@@ -166,11 +167,14 @@ export class PgCatalogWrites implements IngestionStore {
     // New entries of the search-terms GIN index wait in its pending list, which every fuzzy lookup
     // scans in full until autovacuum folds it in, so after a large ingest suggestions stay slow
     // until it does. Folding it in now, in bulk, is what the list is for.
-    try {
-      await this.pool.query(`SELECT gin_clean_pending_list('entities_search_terms'::regclass)`);
-    } catch (error) {
-      // Only the index's owner may do this; another role leaves it to autovacuum.
-      if ((error as { code?: string }).code !== '42501') throw error;
+    // The full-text indexes of /find the same.
+    for (const index of ['entities_search_terms', 'entities_search_name', 'entities_search_document']) {
+      try {
+        await this.pool.query(`SELECT gin_clean_pending_list($1::regclass)`, [index]);
+      } catch (error) {
+        // Only the index's owner may do this; another role leaves it to autovacuum.
+        if ((error as { code?: string }).code !== '42501') throw error;
+      }
     }
   }
 
@@ -220,7 +224,7 @@ export class PgCatalogWrites implements IngestionStore {
 async function writeEntities(client: pg.PoolClient, upserts: Array<{ entity: ProcessedEntity; locationKey: string }>, current: Map<string, unknown>): Promise<void> {
   const terms = upserts.map((u) => searchTerms(u.entity.name, u.entity.title));
   // Keys are lower-cased here, as lookups lower-case what they are given: both sides agree.
-  const rows = upserts.map((u, i) => ({ upsert: u, terms: terms[i]!, nameKey: u.entity.name.toLowerCase(), titleKey: u.entity.title?.toLowerCase() ?? null }));
+  const rows = upserts.map((u, i) => ({ upsert: u, terms: terms[i]!, nameKey: u.entity.name.toLowerCase(), titleKey: u.entity.title?.toLowerCase() ?? null, search: searchFieldsOf(u.entity) }));
   const added = rows.filter((row) => !current.has(row.upsert.entity.refKey));
   const changed = rows.filter((row) => current.has(row.upsert.entity.refKey));
   // Entities new to the catalog (every one, on a first ingestion) go in through COPY; under
@@ -228,24 +232,24 @@ async function writeEntities(client: pg.PoolClient, upserts: Array<{ entity: Pro
   await copyRows(
     client,
     'entities',
-    ['ref_key', 'ref', 'kind', 'namespace', 'name', 'name_key', 'title_key', 'search_terms', 'body', 'hash', 'location_key'],
-    added.map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => [entity.refKey, entity.ref, entity.kind, entity.namespace, entity.name, nameKey, titleKey, arrayLiteral(words), entity.json, entity.hash, locationKey]),
+    ['ref_key', 'ref', 'kind', 'namespace', 'name', 'name_key', 'title_key', 'search_terms', 'body', 'hash', 'location_key', 'search_fields'],
+    added.map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey, search }) => [entity.refKey, entity.ref, entity.kind, entity.namespace, entity.name, nameKey, titleKey, arrayLiteral(words), entity.json, entity.hash, locationKey, JSON.stringify(search)]),
   );
   if (changed.length) {
     // One JSON document per batch: pg escapes every quote of a text[] parameter in JavaScript,
     // which for entity bodies costs more than PostgreSQL's own work on them.
     await client.query(
-      `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key)
-             SELECT r, f, k, n, m, mk, tk, string_to_array(s, ' '), b, h, l
-             FROM jsonb_to_recordset($1::jsonb) AS e(r text, f text, k text, n text, m text, mk text, tk text, s text, b jsonb, h text, l text)
+      `INSERT INTO entities (ref_key, ref, kind, namespace, name, name_key, title_key, search_terms, body, hash, location_key, search_fields)
+             SELECT r, f, k, n, m, mk, tk, string_to_array(s, ' '), b, h, l, sf
+             FROM jsonb_to_recordset($1::jsonb) AS e(r text, f text, k text, n text, m text, mk text, tk text, s text, b jsonb, h text, l text, sf jsonb)
              ON CONFLICT (ref_key) DO UPDATE SET ref = excluded.ref, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
                name_key = excluded.name_key, title_key = excluded.title_key, search_terms = excluded.search_terms, body = excluded.body, hash = excluded.hash,
-               location_key = excluded.location_key, updated_at = now()`,
+               location_key = excluded.location_key, search_fields = excluded.search_fields, updated_at = now()`,
       [
         // Each body goes in as the JSON text processing already made, rather than serialised again.
         `[${changed
-          .map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey }) => {
-            const row = { r: entity.refKey, f: entity.ref, k: entity.kind, n: entity.namespace, m: entity.name, mk: nameKey, tk: titleKey, s: words.join(' '), h: entity.hash, l: locationKey };
+          .map(({ upsert: { entity, locationKey }, terms: words, nameKey, titleKey, search }) => {
+            const row = { r: entity.refKey, f: entity.ref, k: entity.kind, n: entity.namespace, m: entity.name, mk: nameKey, tk: titleKey, s: words.join(' '), h: entity.hash, l: locationKey, sf: search };
             return `${JSON.stringify(row).slice(0, -1)},"b":${entity.json}}`;
           })
           .join(',')}]`,
@@ -254,10 +258,18 @@ async function writeEntities(client: pg.PoolClient, upserts: Array<{ entity: Pro
   }
   const vocabulary = [...new Set(terms.flat().filter(isWord))];
   await client.query('INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [vocabulary]);
+  // Sorted, so that two writers of the lexicon (ingestion, the docs cache) take its locks in one order.
+  const lexicon = lexiconWords(fieldTexts(rows.map((row) => row.search)));
+  await client.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [lexicon]);
   // Each relation once, as its entity stated it; the other direction is read backwards. They
   // are the most rows an ingestion writes, so they go through COPY.
   const relations = upserts.flatMap((u) => u.entity.relations.filter((relation) => relation.sourceKey === u.entity.refKey));
   await copyRows(client, 'relations', ['source_key', 'type', 'target_key', 'source_ref', 'target_ref'], relations.map((r) => [r.sourceKey, r.type, r.targetKey, r.sourceRef, r.targetRef]));
+}
+
+/** What search reads of an entity: made by processing, or from its JSON for an entity made elsewhere. */
+function searchFieldsOf(entity: ProcessedEntity): SearchFields {
+  return entity.search ?? searchFields(JSON.parse(entity.json));
 }
 
 async function insertProblems(client: pg.PoolClient, problems: Array<CatalogProblem & { locationKey: string }>): Promise<void> {

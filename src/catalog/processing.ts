@@ -4,6 +4,7 @@ import { readPolicyOf, scopeOfRoot, type ReadPolicy, type ReadScope } from './co
 import { locationTargets, READABLE_LOCATION_TYPES, type ListingDocument, type LocationTarget } from './locationTargets';
 import { containsPlaceholder, isUrl, placeholderBudget, resolvePlaceholders, type PlaceholderBudget, type UrlReader } from './placeholders';
 import { createTurns } from './turns';
+import { searchFields, type SearchFields } from './searchDocument';
 import { DEFAULT_YAML_LIMITS, measure, parseYamlDocuments, unstorableText } from './yaml';
 
 export type ProblemKind = 'read' | 'parse' | 'validation' | 'placeholder' | 'conflict' | 'relation' | 'location' | 'rule' | 'duplicate' | 'membership' | 'superseded';
@@ -57,6 +58,8 @@ export interface ProcessedEntity {
    * by the entity that states it; the other direction is read backwards.
    */
   relations: StoredRelation[];
+  /** What full-text search reads of it (searchDocument.ts); derived from `json` when absent. */
+  search?: SearchFields;
   document: number;
   /** The line its document starts on. */
   line: number;
@@ -265,6 +268,7 @@ async function processDocument(document: unknown, index: number, context: Docume
       json,
       hash: sha256(json),
       relations: statedRelations(derived.relations, refKey),
+      search: searchFields(entity),
       document: index,
       line: verdict.line,
     },

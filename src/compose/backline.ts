@@ -23,6 +23,9 @@ import { createCatalogFilePullRequests, type CatalogFilePullRequests } from '../
 import { composeScaffolder, createGitHubWriter } from '../scaffolder/compose';
 import { PgTaskStore } from '../scaffolder/PgTaskStore';
 import type { Scaffolder } from '../scaffolder/service';
+import { PgSearchStore } from '../search/PgSearchStore';
+import { githubHosts } from '../sources/github/urls';
+import type { UnfurlSettings } from '../../commands/unfurl';
 
 /**
  * How the world is built: configuration → database → stores → clients. The entry (src/main.ts),
@@ -166,4 +169,21 @@ export function openCatalogFilePullRequests(backline: Backline, github: GitHubIn
   if (!github || !auth) return undefined;
   const api = createGitHubWriter({ apiUrl: github.hosts.apiUrl, auth, cache: PgGitHubCacheStore.create({ pool: backline.database.pool }) });
   return createCatalogFilePullRequests({ api, webUrl: github.hosts.webUrl, catalogPath: backline.config.github.catalogPath });
+}
+
+/** Full-text search over this database's catalog and docs cache: /find and questions in plain words. */
+export function openSearch(backline: Backline): PgSearchStore {
+  return PgSearchStore.create({ pool: backline.database.pool });
+}
+
+/**
+ * The links that unfurl into ownership cards: repositories on GitHub's web host (GITHUB_API_URL's),
+ * pages of the TechDocs sites, and entity pages of the Backstage portal at BACKLINE_CATALOG_URL.
+ */
+export function unfurlSettings(config: Config, docsBaseUrl: string | null): UnfurlSettings {
+  return {
+    githubHosts: [new URL(githubHosts(config.github.apiUrl).webUrl).host],
+    techdocsBaseUrls: docsBaseUrl && /^https?:/i.test(docsBaseUrl) ? [docsBaseUrl] : [],
+    catalogBaseUrls: config.catalogUrl ? [config.catalogUrl] : [],
+  };
 }

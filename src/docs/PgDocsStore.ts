@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Entity } from '../catalog/model';
+import { lexiconWords } from '../catalog/searchDocument';
 import type { StoredEntity } from '../catalog/store';
 import { withTransaction } from '../db/pool';
 import type { SearchIndexEntry, TechDocsMetadata } from './site';
@@ -90,6 +91,10 @@ export class PgDocsStore implements DocsStore {
           [siteUrl, JSON.stringify(batch.map((entry, index) => ({ position: start + index, location: entry.location, title: entry.title, body: entry.text })))],
         );
       }
+      // The words of page titles join the catalog's lexicon, so /find corrects a typo of them too;
+      // sorted, as ingestion sorts its own, so that the two writers take its locks in one order.
+      const titleWords = lexiconWords(entries.map((entry) => entry.title));
+      await client.query('INSERT INTO search_lexicon (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [titleWords]);
       await client.query(
         `UPDATE docs_sites SET index_etag = $2::text, index_fetched_at = $3::timestamptz, page_count = $4::int, index_error = NULL WHERE site_url = $1::text`,
         [siteUrl, indexEtag, fetchedAt, entries.length],

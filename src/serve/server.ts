@@ -17,7 +17,7 @@ import { handleGitHubWebhook } from '../sources/github/webhook';
 import { receiveGitHubWebhooks } from '../sources/github/webhookReceiver';
 import { repoTargetOf } from '../scaffolder/compose';
 import { createSlackProgressMessenger } from '../slack/progressMessages';
-import { openBackline, openCatalogFilePullRequests, openDocs, openGitHub, openOnCall, openScaffolder } from '../compose/backline';
+import { openBackline, openCatalogFilePullRequests, openDocs, openGitHub, openOnCall, openScaffolder, openSearch, unfurlSettings } from '../compose/backline';
 import { PgOwnershipCorrections } from '../catalog/PgOwnershipCorrections';
 import { openDigests, openHealth } from '../compose/health';
 import { openMcp } from '../compose/mcp';
@@ -124,6 +124,8 @@ export async function startServer(config: Config, options: { logger: Logger; ack
           // Buttons are pressed once serve has started, by when delivery (below) is running.
           outbox: { enqueue: (messages) => delivery.outbox.enqueue(messages) },
         },
+        finder: openSearch(backline),
+        unfurls: unfurlSettings(config, docs.baseUrl),
       });
     },
     ...(config.docs.dir && { techdocsDir: config.docs.dir }),

@@ -9,6 +9,7 @@ import { openModalThenLoad } from './modals';
 import { buttonPressKey, claimChannelPost, type ButtonAction } from './buttonPosts';
 import { answerWithin, failureReply } from './replies';
 import { requestKey, type AnswerOnce } from './answerOnce';
+import { registerConversation } from './conversation';
 
 export interface ListenerDependencies {
   commands: CommandSet;
@@ -245,6 +246,9 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       },
     );
   });
+
+  // @backline mentions, direct messages and pasted links.
+  registerConversation(app, deps);
 
   // Bolt calls this with { error, body, context } because the app sets extendedErrorHandler, but
   // its overloads type the argument as the bare error.

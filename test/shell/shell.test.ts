@@ -47,7 +47,7 @@ describe('backline shell', () => {
   it('lists the commands on /help and answers unknown commands and stray input clearly', async () => {
     const { output } = await shell(['/help', '/deploy prod', 'hello', '7']);
     expect(output).toContain('/whoowns <service | repo | #channel | @person>');
-    expect(output).toContain('There is no /deploy command. Try /whoowns, /oncall, /docs, /create-service, or /help.');
+    expect(output).toContain('There is no /deploy command. Try /whoowns, /oncall, /docs, /find, /create-service, or /help.');
     expect(output).toContain('Type a command such as /whoowns payments-service, or /help for the list.');
     expect(output).toContain('There is nothing to pick: run a command first.');
   });

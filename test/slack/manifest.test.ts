@@ -16,6 +16,7 @@ interface Manifest {
   features: {
     bot_user: { display_name: string; always_online: boolean };
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
+    unfurl_domains: string[];
     slash_commands: SlashCommand[];
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -54,8 +55,8 @@ describe('manifest.yml', () => {
     expect(manifest.display_information.background_color).toMatch(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/);
   });
 
-  it('declares exactly the four commands, each sent escaped to the one events endpoint', () => {
-    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/whoowns', '/oncall', '/docs', '/create-service']);
+  it('declares exactly the five commands, each sent escaped to the one events endpoint', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/whoowns', '/oncall', '/docs', '/find', '/create-service']);
     for (const command of manifest.features.slash_commands) {
       expect({ command: command.command, url: command.url, should_escape: command.should_escape }).toEqual({
         command: command.command,
@@ -93,19 +94,27 @@ describe('manifest.yml', () => {
         'channels:history',
         'groups:history',
         'im:write',
+        'app_mentions:read',
+        'im:history',
+        'links:read',
+        'links:write',
       ].sort(),
     );
   });
 
-  it('has a bot user that is always online and a Home tab without a messages tab', () => {
+  it('has a bot user that is always online, a Home tab, and a Messages tab people can write in', () => {
     expect(manifest.features.bot_user).toEqual({ display_name: 'backline', always_online: true });
-    expect(manifest.features.app_home).toEqual(expect.objectContaining({ home_tab_enabled: true, messages_tab_enabled: false }));
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
-  it('sends interactions, select options and app_home_opened to the events endpoint over HTTP', () => {
+  it('unfurls links to GitHub, within the five domains Slack allows', () => {
+    expect(manifest.features.unfurl_domains).toEqual(['github.com']);
+  });
+
+  it('sends interactions, select options, mentions, direct messages and shared links to the events endpoint over HTTP', () => {
     expect(manifest.settings).toEqual({
       interactivity: { is_enabled: true, request_url: EVENTS_URL, message_menu_options_url: EVENTS_URL },
-      event_subscriptions: { request_url: EVENTS_URL, bot_events: ['app_home_opened'] },
+      event_subscriptions: { request_url: EVENTS_URL, bot_events: ['app_home_opened', 'app_mention', 'message.im', 'link_shared'] },
       org_deploy_enabled: false,
       socket_mode_enabled: false,
       token_rotation_enabled: false,

@@ -9,7 +9,7 @@
  * plays Slack's chat.postMessage limit of one message per second per channel: a faster post gets 429
  * with Retry-After (kept in `slack.channelRateLimits`), and a post that comes back before that
  * Retry-After has passed is a violation. Messages keep their metadata, and conversations.history
- * answers from them.
+ * answers from them. chat.unfurl checks each unfurl's blocks as it checks a message's.
  *
  * It also plays Slack's side of Socket Mode (fakeSocketMode.ts): `apps.connections.open`, called
  * with an app-level token (`xapp-…`), answers a single-use `ws://` URL on this server, and
@@ -240,6 +240,7 @@ class FakeSlackServer implements FakeSlack {
         return this.messageProblems('chat.postEphemeral', args) ?? { message_ts: this.nextTs() };
       },
       'chat.update': (args) => this.updateMessage(args),
+      'chat.unfurl': (args) => this.unfurl(args),
       'chat.delete': (args) => {
         const index = this.messages.findIndex((m) => m.channel === args.channel && m.ts === args.ts);
         if (index === -1) return { error: 'message_not_found' };
@@ -542,6 +543,30 @@ class FakeSlackServer implements FakeSlack {
     copyContent(args, message);
     message.edits += 1;
     return { channel: message.channel, ts: message.ts, text: message.text ?? '', message: this.messageJson(message) };
+  }
+
+  /**
+   * chat.unfurl as Slack takes it: the message by `channel` and `ts`, or by `unfurl_id` and
+   * `source`; `unfurls` a JSON object of URL → `{ blocks }`, each within a message's Block Kit limits.
+   */
+  private unfurl(args: Args): Record<string, unknown> {
+    const byMessage = str(args.channel) && str(args.ts);
+    const byId = str(args.unfurl_id) && str(args.source);
+    if (!byMessage && !byId) return { error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] channel and ts, or unfurl_id and source, are required'] } };
+    if (!isRecord(args.unfurls) || Object.keys(args.unfurls).length === 0) return { error: 'invalid_unfurls' };
+    const problems: string[] = [];
+    for (const [url, unfurl] of Object.entries(args.unfurls)) {
+      if (!isRecord(unfurl) || !Array.isArray(unfurl.blocks)) {
+        problems.push(`unfurls[${url}]: needs blocks`);
+        continue;
+      }
+      for (const problem of checkMessageLimits({ blocks: unfurl.blocks })) problems.push(`unfurls[${url}].${problem}`);
+    }
+    if (problems.length) {
+      this.violations.push({ method: 'chat.unfurl', problems });
+      return invalidBlocks(problems);
+    }
+    return {};
   }
 
   /** Records a violation and returns the invalid_blocks answer, or undefined when the message is fine. */
