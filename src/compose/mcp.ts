@@ -7,7 +7,7 @@ import { createMcpSurface, type McpSurface } from '../mcp/server';
 import type { OnCallResolver } from '../oncall/resolve';
 import { PROJECT_ROOT } from '../paths';
 import type { Scaffolder } from '../scaffolder/service';
-import type { Backline } from './backline';
+import { openSearch, type Backline } from './backline';
 import type { OpenHealth } from './health';
 
 /**
@@ -25,6 +25,7 @@ export function openMcp(
     health: { reader: options.health.reader, service: options.health.service },
     scaffolder: options.scaffolder,
     whoOwnsJson,
+    finder: openSearch(backline),
     timeZone: options.timeZone,
     logger: options.logger,
     version: backlineVersion(),

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { whoOwns } from '../../commands/whoowns';
 import { renderWhoOwns } from '../../commands/whoowns.blocks';
 import { UserFacingError } from '../errors';
-import { ownerRefOf, searchCatalog } from './catalogSearch';
-import { defineTool } from './context';
+import { find, findJson } from '../../commands/find';
+import { ownerRefOf, type SearchAnswer, type SearchFilters } from './catalogSearch';
+import { defineTool, type McpPorts } from './context';
 import { cardText, entityJson, entityJsonSchema, entityText, entityUri, requireEntity, TEXT_CARD } from './entities';
 
 const query = (what: string) =>
@@ -90,7 +91,7 @@ export const searchCatalogTool = defineTool({
   name: 'search_catalog',
   title: 'Search the catalog',
   description:
-    'Search the software catalog by name and title (exact, prefix, and near misses for typos), optionally only some kinds, only what one team owns, or only entities with given tags. Each result has its owner, a score and why it matched.',
+    "Search the software catalog as Slack's /find does: names, titles, descriptions, tags, owners, API definitions and docs pages, with typo correction; optionally only some kinds, only what one team (and its sub-teams) owns, or only entities with given tags. Each result has its owner, a score and why it matched.",
   input: z.object({
     query: query('the words to look for, e.g. payments or geocoding'),
     kind: kindFilter,
@@ -105,7 +106,7 @@ export const searchCatalogTool = defineTool({
     const owner = args.owner === undefined ? undefined : ownerRefOf(args.owner);
     if (args.owner !== undefined && !owner) throw new UserFacingError(`"${args.owner}" is not a team or person: send owner as a name or ref, e.g. payments or group:default/payments.`);
     const filters = { ...(args.kind?.length && { kind: args.kind }), ...(owner && { owner }), ...(args.tag?.length && { tag: args.tag }) };
-    const answer = await searchCatalog(args.query, filters, args.limit ?? 10, ports.catalog);
+    const answer = await searchWithFind(args.query, filters, args.limit ?? 10, ports.finder);
     const lines = answer.results.map((hit) => `${hit.ref}${hit.title ? ` "${hit.title}"` : ''}  owner ${hit.owner ?? 'none'}  (${hit.why}, ${hit.score})`);
     const text = lines.length
       ? `${lines.length} result(s) for "${answer.query}":\n${lines.join('\n')}`
@@ -128,3 +129,11 @@ export const getEntityTool = defineTool({
     return { structured: json, text: entityText(json), links: [{ uri: json.uri, name: json.ref, mimeType: 'application/json' }] };
   },
 });
+
+/** The answer of `/find` (its core, `backline search --json`) for the words and the tool's filters, written as /find's filters. */
+async function searchWithFind(query: string, filters: SearchFilters, limit: number, finder: McpPorts['finder']): Promise<SearchAnswer> {
+  // Filter values become /find's own filter words; anything else typed stays words, never syntax.
+  const typed = [query, ...(filters.kind ?? []).map((kind) => `kind:${kind}`), ...(filters.owner ? [`owner:${filters.owner}`] : []), ...(filters.tag ?? []).map((tag) => `tag:${tag}`)].join(' ');
+  const json = findJson(await find(typed, { finder }, { limit }));
+  return { query, filters, results: json.results.map((hit) => ({ ...hit, title: hit.title || null })), suggestions: json.suggestions };
+}

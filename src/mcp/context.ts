@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FindPorts } from '../../commands/find';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { WhoOwnsResult } from '../../commands/whoowns';
@@ -23,6 +24,8 @@ export interface McpPorts {
    * that who_owns answers field for field as the CLI does, whatever that document gains.
    */
   whoOwnsJson(result: WhoOwnsResult): object;
+  /** `/find`'s full-text search, which search_catalog answers from. */
+  finder: FindPorts['finder'];
   /** The zone on_call's text shows times in when the caller names none. */
   timeZone: string;
   logger: Logger;

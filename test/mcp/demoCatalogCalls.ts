@@ -88,18 +88,23 @@ export function answersOnTheDemoCatalog(client: () => Client, databaseUrl: () =>
     expect(text).toContain('Ravi Patel');
   });
 
-  it('searches names and titles with the filters of /find: kinds, owner and tags', async () => {
+  it('searches as /find does, names first, with its filters: kinds, owner and tags', async () => {
     const byKind = (await call(client(), 'search_catalog', { query: 'payments', kind: ['component'] })).structured;
     expect(byKind.filters).toEqual({ kind: ['component'] });
-    expect(byKind.results.map((hit: Structured) => hit.ref)).toEqual(['component:default/payments-js-sdk', 'component:default/payments-service']);
-    expect(byKind.results[0]).toEqual({ ref: 'component:default/payments-js-sdk', kind: 'component', title: 'Payments JS SDK', owner: 'group:default/payments', score: 0.8, why: 'its name starts with "payments"' });
+    expect(byKind.results.every((hit: Structured) => hit.kind === 'component')).toBe(true);
+    expect(byKind.results.slice(0, 3).map((hit: Structured) => hit.ref)).toEqual(expect.arrayContaining(['component:default/payments-js-sdk', 'component:default/payments-service']));
+    expect(byKind.results.find((hit: Structured) => hit.ref === 'component:default/payments-service')).toMatchObject({ title: 'Payments Service', owner: 'group:default/payments', why: 'name: Payments Service (payments-service)' });
+    // Beyond names, what the descriptions, tags and owners say, as /find reads them.
+    expect(byKind.results.map((hit: Structured) => hit.ref)).toContain('component:default/card-vault');
     const byTitle = (await call(client(), 'search_catalog', { query: 'Hosted Checkout' })).structured;
-    expect(byTitle.results[0]).toMatchObject({ ref: 'component:default/checkout-web', why: 'its title' });
+    expect(byTitle.results[0]).toMatchObject({ ref: 'component:default/checkout-web', why: 'name: Hosted Checkout (checkout-web)' });
     const owned = (await call(client(), 'search_catalog', { query: 'payments', owner: 'payments', tag: ['pci'] })).structured;
     expect(owned.filters).toEqual({ owner: 'group:default/payments', tag: ['pci'] });
-    expect(owned.results.map((hit: Structured) => hit.ref)).toEqual(['component:default/payments-service', 'resource:default/payments-db', 'system:default/payments-platform']);
+    expect(owned.results.every((hit: Structured) => hit.owner === 'group:default/payments')).toBe(true);
+    expect(owned.results.map((hit: Structured) => hit.ref)).toEqual(expect.arrayContaining(['component:default/payments-service', 'resource:default/payments-db', 'component:default/card-vault']));
+    expect(owned.results.map((hit: Structured) => hit.ref)).not.toContain('component:default/payments-js-sdk');
     const nothing = (await call(client(), 'search_catalog', { query: 'paymnets', kind: ['domain'] })).structured;
-    expect(nothing).toMatchObject({ results: [], suggestions: expect.arrayContaining(['component:default/payments-service']) });
+    expect(nothing).toMatchObject({ results: [], suggestions: expect.arrayContaining(['payments']) });
   });
 
   it('gives an entity with its relations, by ref, name or repository', async () => {
