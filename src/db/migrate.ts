@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { AppError } from '../errors';
 import { MIGRATIONS_DIR } from '../paths';
+import { checkedOut } from './pool';
 
 
 export interface Migration {
@@ -37,7 +38,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * processes starting at once never both apply one.
  */
 export async function migrate(pool: pg.Pool, migrations = readMigrations()): Promise<{ applied: string[] }> {
-  const client = await pool.connect();
+  const client = await checkedOut(pool);
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK]);
@@ -68,7 +69,7 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK]).catch(() => undefined);
-    client.release();
+    client.done();
   }
   return { applied };
 }

@@ -35,8 +35,29 @@ export async function serverVersion(pool: Queryable): Promise<string> {
   return rows[0]?.server_version ?? 'unknown';
 }
 
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A client checked out of the pool, guarded: a connection lost between its queries (while the work
+ * computes, or a COPY waits) is an 'error' event no query hears, which would end the process. The
+ * next query fails instead, and the pool drops the client.
+ */
+export async function checkedOut(pool: pg.Pool): Promise<pg.PoolClient & { done(): void }> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', lost);
+  return Object.assign(client, {
+    done() {
+      client.off('error', lost);
+      // A lost connection goes back destroyed, not to be handed out again.
+      client.release(broken);
+    },
+  });
+}
+
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkedOut(pool);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -46,6 +67,6 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.done();
   }
 }
