@@ -214,7 +214,8 @@ function channelNames(web: WebClient, cacheMs: number): { idOf(name: string): Pr
   };
 }
 
-const quietLogger: SlackLogger = {
+/** The Web API client's own logging, silenced: failures reach Backline as errors it reports itself. */
+export const quietLogger: SlackLogger = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,

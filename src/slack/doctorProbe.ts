@@ -1,5 +1,6 @@
-import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { SlackAnswer, SlackChannelState, SlackProbe } from '../doctor/ports';
+import { quietLogger } from './deliveryClient';
 
 /** 50 pages of 1,000: larger workspaces name their channels by id in the catalog. */
 const MAX_CHANNEL_PAGES = 50;
@@ -73,13 +74,3 @@ async function answerOf<T>(call: () => Promise<T>): Promise<SlackAnswer<T>> {
     }
   }
 }
-
-const quietLogger: SlackLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};

@@ -13,7 +13,7 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerGraphql } from './fakeGithubGraphql';
+import { answerGraphql, operationOf } from './fakeGithubGraphql';
 
 export interface FakeRepoOptions {
   files?: Record<string, string>;
@@ -755,8 +755,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   private graphqlAnswer(body: Record<string, unknown>): Reply {
-    const operation = /^\s*query\s+(\w+)/.exec(typeof body.query === 'string' ? body.query : '')?.[1] ?? '';
-    const refused = this.refusedGraphql.get(operation);
+    const refused = this.refusedGraphql.get(operationOf(body) ?? '');
     if (refused) return { status: refused, body: { message: `Fake failure ${refused}` } };
     const repos = [...this.repos.values()];
     return answerGraphql(

@@ -24,10 +24,15 @@ type Reply = { status: number; body?: unknown };
 const PAGE = 100;
 const PERMISSIONS: Record<string, string> = { pull: 'READ', triage: 'TRIAGE', push: 'WRITE', maintain: 'MAINTAIN', admin: 'ADMIN' };
 
+/** The operation a query names (`query BacklineCodeOwners(…)`), which is how the fake knows what is asked. */
+export function operationOf(body: Record<string, unknown>): string | undefined {
+  return /^\s*query\s+(\w+)/.exec(typeof body.query === 'string' ? body.query : '')?.[1];
+}
+
 export function answerGraphql(world: GraphqlWorld, body: Record<string, unknown>): Reply {
   const query = typeof body.query === 'string' ? body.query : '';
   const variables = (body.variables ?? {}) as Record<string, unknown>;
-  const operation = /^\s*query\s+(\w+)/.exec(query)?.[1];
+  const operation = operationOf(body);
   switch (operation) {
     case 'BacklineCodeOwners':
       return codeOwners(world, query, variables);

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { newTriggerId } from './slackSigning';
+import { newTriggerId, slashCommandFields } from './slackSigning';
 import { acceptWebSocket, refuseWebSocket, type WebSocketConnection } from './webSocket';
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
@@ -126,22 +126,7 @@ export class FakeSocketModeServer implements FakeSocketMode {
   }
 
   slashCommand(fields: Record<string, string> = {}, options: { connection?: number } = {}): SocketEnvelope {
-    const payload = {
-      token: 'legacy-verification-token',
-      team_id: 'T0BACKLINE',
-      team_domain: 'backline-test',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: 'U0TESTER',
-      user_name: 'tester',
-      command: '/whoowns',
-      text: '',
-      api_app_id: this.appId,
-      is_enterprise_install: 'false',
-      response_url: 'https://hooks.slack.com/commands/T0BACKLINE/1/test-response-url',
-      trigger_id: newTriggerId(),
-      ...fields,
-    };
+    const payload = slashCommandFields({ api_app_id: this.appId, ...fields });
     return this.send('slash_commands', payload, options);
   }
 

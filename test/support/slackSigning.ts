@@ -60,8 +60,8 @@ export function newTriggerId(): string {
   return `${1_000_000 + triggerCounter}.4744562912.${triggerCounter.toString(16).padStart(32, '0')}`;
 }
 
-/** A slash command body as Slack posts it (form-encoded), with defaults for every field not given. */
-export function slashCommandBody(fields: Partial<SlashCommandFields> & Record<string, string> = {}): string {
+/** A slash command's fields as Slack sends them, with defaults for every field not given. */
+export function slashCommandFields(fields: Partial<SlashCommandFields> & Record<string, string> = {}): SlashCommandFields & Record<string, string> {
   const defaults: SlashCommandFields = {
     token: 'legacy-verification-token',
     team_id: 'T0BACKLINE',
@@ -77,7 +77,12 @@ export function slashCommandBody(fields: Partial<SlashCommandFields> & Record<st
     response_url: 'https://hooks.slack.com/commands/T0BACKLINE/1/test-response-url',
     trigger_id: newTriggerId(),
   };
-  return new URLSearchParams({ ...defaults, ...fields }).toString();
+  return { ...defaults, ...fields };
+}
+
+/** A slash command body as Slack posts it over HTTP (form-encoded). */
+export function slashCommandBody(fields: Partial<SlashCommandFields> & Record<string, string> = {}): string {
+  return new URLSearchParams(slashCommandFields(fields)).toString();
 }
 
 /** An interaction body (block_actions, view_submission, block_suggestion): one `payload` form field of JSON. */
