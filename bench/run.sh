@@ -4,7 +4,7 @@
 #   bench/run.sh ingest [--files 5000] [--per-file 10] [--seed 42] [--runs 2] [--no-embedded] [--profile] [--keep]
 #   bench/run.sh lookup [--entities 1000000] [--seed 42] [--exact 2000] [--fuzzy 500] [--words 100] [--budget 150]
 #   bench/run.sh docs [--sites 200] [--pages 500] [--queries 200] [--seed 42]
-#   bench/run.sh find [--entities 1000000] [--pages 200000] [--rounds 10] [--generated 300] [--baseline 5] [--requests 2000] [--concurrency 50] [--seed 42]
+#   bench/run.sh find [--entities 1000000] [--pages 200000] [--rounds 10] [--generated 300] [--baseline 5] [--requests 2000] [--concurrency 50] [--warmup 1000] [--seed 42]
 #   bench/run.sh oncall [--requests 100] [--latency 80] [--seed 42]
 #   bench/run.sh scaffolder [--files 200] [--runs 7] [--seed 42]
 #   bench/run.sh fanout [--channels 1000] [--per-channel 3] [--concurrency 50]

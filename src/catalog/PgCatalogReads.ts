@@ -148,6 +148,18 @@ export class PgCatalogReads implements CatalogEntityReads {
     return rows.map(toEntity);
   }
 
+  async groupChannels(): Promise<Array<{ ref: string; channel: string }>> {
+    const { rows } = await this.pool.query<{ ref: string; channel: string | null; notify: string | null }>(
+      `SELECT ref, body -> 'metadata' -> 'annotations' ->> 'slack.com/channel' AS channel, body -> 'metadata' -> 'annotations' ->> 'slack.com/bot-notify' AS notify
+         FROM entities WHERE kind = 'group' ORDER BY ref_key`,
+    );
+    // Trimmed as channelOf (src/health/facts/catalog.ts) trims what a card or a digest reads.
+    return rows.flatMap((row) => {
+      const channel = row.channel?.trim() || row.notify?.trim();
+      return channel ? [{ ref: row.ref, channel }] : [];
+    });
+  }
+
   async findByAnnotation(key: string, value: string): Promise<StoredEntity[]> {
     const indexed = INDEXED_ANNOTATIONS[key];
     const { rows } = indexed

@@ -86,6 +86,10 @@ export class PgCatalogStore implements CatalogStore, IngestionStore {
     return this.reads.kindsOf(refKeys);
   }
 
+  groupChannels(): Promise<Array<{ ref: string; channel: string }>> {
+    return this.reads.groupChannels();
+  }
+
   owningGroups(): Promise<StoredEntity[]> {
     return this.reads.owningGroups();
   }

@@ -151,6 +151,8 @@ export interface CatalogEntityReads {
   relationsFromMany(refKeys: string[], types: string[]): Promise<RelationRow[]>;
   /** Which of the entities exist, and their kinds, by ref key, without reading their bodies. */
   kindsOf(refKeys: string[]): Promise<Map<string, string>>;
+  /** Every Group that names a Slack channel (slack.com/channel, else slack.com/bot-notify), by ref, without reading whole bodies. */
+  groupChannels(): Promise<Array<{ ref: string; channel: string }>>;
   /** The Groups that own at least one entity, read through the relations index rather than every relation. */
   owningGroups(): Promise<StoredEntity[]>;
 }

@@ -173,7 +173,7 @@ export function openCatalogFilePullRequests(backline: Backline, github: GitHubIn
 
 /** Full-text search over this database's catalog and docs cache: /find and questions in plain words. */
 export function openSearch(backline: Backline): PgSearchStore {
-  return PgSearchStore.create({ pool: backline.database.pool });
+  return PgSearchStore.create({ pool: backline.database.pool, genericPlanPool: backline.database.genericPlanPool });
 }
 
 /**

@@ -9,7 +9,6 @@ import type { DoctorPorts } from '../doctor/ports';
 import { probeDocsBase } from '../docs/probe';
 import { PgDocsStore } from '../docs/PgDocsStore';
 import { createDocsSite } from '../docs/site';
-import { channelOf } from '../health/facts/catalog';
 import { createOpsgenieProbe, createPagerDutyProbe } from '../oncall/probe';
 import { SLACK_MANIFEST } from '../paths';
 import { redactSecrets } from '../redact';
@@ -80,12 +79,8 @@ export function openDoctorSession(config: Config, options: { database?: Database
       migrations: async () => migrationState(await pool()),
     },
     catalog: {
-      teamChannels: async () =>
-        (await (await catalog()).listEntities({ kinds: ['group'] })).flatMap((group) => {
-          const channel = channelOf(group);
-          return channel ? [{ group: group.ref, channel }] : [];
-        }),
-      documentedEntities: async () => PgDocsStore.create({ pool: await pool() }).documentedEntities(),
+      teamChannels: async () => (await (await catalog()).groupChannels()).map(({ ref, channel }) => ({ group: ref, channel })),
+      documented: async (options) => PgDocsStore.create({ pool: await pool() }).documentedSample(options),
     },
     templates: {
       folder: config.scaffolder.templatesDir,

@@ -13,10 +13,16 @@ export type Queryable = Pick<pg.Pool, 'query'>;
  */
 export const APPLICATION_NAME = `backline/${process.pid}`;
 
-export function createPool(connectionString: string, options: { max?: number } = {}): pg.Pool {
+export function createPool(connectionString: string, options: { max?: number; genericPlans?: boolean } = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, application_name: APPLICATION_NAME });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  if (options.genericPlans) {
+    // Set in the session, not as a startup option, which connection poolers such as PgBouncer
+    // refuse. The client runs it before any query it is handed. A server without the setting
+    // (before PostgreSQL 12) plans as it always does: slower, not wrong.
+    pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined));
+  }
   return pool;
 }
 

@@ -25,8 +25,8 @@ export interface DatabasePort {
 export interface CatalogPort {
   /** Every Group that names a Slack channel (slack.com/channel, else slack.com/bot-notify). */
   teamChannels(): Promise<Array<{ group: string; channel: string }>>;
-  /** Entities with a TechDocs annotation. */
-  documentedEntities(): Promise<StoredEntity[]>;
+  /** Up to `first` entities with a TechDocs annotation, and how many have one, counted up to `countUpTo`. */
+  documented(options: { first: number; countUpTo: number }): Promise<{ first: StoredEntity[]; count: number }>;
 }
 
 /** Slack's answer: the value, or Slack's error code (`invalid_auth`), `unreachable`, or `http_<status>`. */

@@ -47,10 +47,20 @@ export class PgSearchStore implements CatalogFinder {
   private filled: Promise<void> | undefined;
   private common: { at: number; words: Promise<{ entities: string[]; pages: string[] }> } | undefined;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly genericPlans: pg.Pool,
+  ) {}
 
-  static create(options: { pool: pg.Pool }): PgSearchStore {
-    return new PgSearchStore(options.pool);
+  /**
+   * `genericPlanPool`'s sessions always run a named statement's generic plan (Database's
+   * genericPlanPool): a search without filters is one statement of many parts that takes longer
+   * to plan than to run, and PostgreSQL, left to choose, plans it afresh every time. Searches with
+   * a kind, type or tag filter go through `pool`, unnamed, so that each is planned with the filter's
+   * values (planGenerically). Without `genericPlanPool`, every search goes through `pool`.
+   */
+  static create(options: { pool: pg.Pool; genericPlanPool?: pg.Pool }): PgSearchStore {
+    return new PgSearchStore(options.pool, options.genericPlanPool ?? options.pool);
   }
 
   async search(request: SearchRequest): Promise<SearchHit[]> {
@@ -61,10 +71,9 @@ export class PgSearchStore implements CatalogFinder {
     }));
     const all = allWordsQuery(request);
     const words = all !== '';
-    // Without filters, one plan per shape serves every search (its words hidden from the planner,
-    // which would plan afresh for each). With filters, each search is planned with their values:
-    // a rare kind, type, tag or owner decides which index to read (and whether to start from the
-    // words or from the filter), and a plan made without them can read the whole table.
+    // One plan per shape serves the searches planGenerically says may share one (its words hidden
+    // from the planner, which would otherwise plan afresh for each); the rest are planned with
+    // their filters' values.
     const filters = filterSql(request.filters, 12);
     // Of the catalog's common words, only those that may be a word of this search's: a lexeme is
     // its word's stem, which starts as the word does (the rest would be sent and read for nothing).
@@ -179,7 +188,7 @@ export class PgSearchStore implements CatalogFinder {
       relevant(common.pages),
       ...filters.values,
     ];
-    const { rows } = await this.pool.query<HitRow>(filters.shape === 'none' ? { name: `search.find.${shape}`, text, values } : { text, values });
+    const { rows } = await (planGenerically(filters.shape) ? this.genericPlans.query<HitRow>({ name: `search.find.${shape}`, text, values }) : this.pool.query<HitRow>({ text, values }));
     return rows.map(toHit);
   }
 
@@ -190,7 +199,7 @@ export class PgSearchStore implements CatalogFinder {
    */
   private commonWords(): Promise<{ entities: string[]; pages: string[] }> {
     if (!this.common || Date.now() - this.common.at > COMMON_WORDS_TTL_MS) {
-      const read = this.pool
+      const read = this.genericPlans
         .query<{ entities: string[]; pages: string[] }>({
           name: 'search.commonWords',
           text: `SELECT ${commonLexemes('entities', 'search_document')} AS entities, ${commonLexemes('docs_pages', 'search')} AS pages`,
@@ -205,7 +214,7 @@ export class PgSearchStore implements CatalogFinder {
 
   async lexicon(words: string[]): Promise<LexiconEntry[]> {
     if (words.length === 0) return [];
-    const { rows } = await this.pool.query<{ word: string; known: boolean; nearest: Array<{ word: string; similarity: number }> | null }>({
+    const { rows } = await this.genericPlans.query<{ word: string; known: boolean; nearest: Array<{ word: string; similarity: number }> | null }>({
       name: 'search.lexicon',
       text: `SELECT w.t AS word, k.known,
                CASE WHEN k.known THEN NULL ELSE (
@@ -246,6 +255,19 @@ export class PgSearchStore implements CatalogFinder {
     }
   }
 }
+
+/**
+ * Whether one plan serves every search of this shape (filterSql's letters). Owner, system and
+ * lifecycle filters read the same way whatever their values (relations by key; a check of the rows
+ * found), so their plans are made once. Kind, type and tag filters are planned with their values:
+ * a rare one is read through its index, a common one is not, and a plan made without the values
+ * cannot tell (`type:tool` in a million entities read every row under the one plan).
+ */
+function planGenerically(shape: string): boolean {
+  return shape === 'none' || [...shape].every((filter) => GENERIC_FILTERS.has(filter));
+}
+
+const GENERIC_FILTERS = new Set(['o', 's', 'l']);
 
 function toHit(row: HitRow): SearchHit {
   const why: SearchHit['why'] = { field: row.why_field, text: (row.why_text ?? '').replace(/\s+/g, ' ').trim() };

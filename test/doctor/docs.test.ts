@@ -47,6 +47,19 @@ describe('TECHDOCS_BASE_URL', () => {
   });
 });
 
+describe('TECHDOCS_BASE_URL in a large catalog', () => {
+  beforeAll(() => catalogOf(db(), ...Array.from({ length: 1_001 }, (_, i) => documented(`service-${String(i).padStart(4, '0')}`))));
+
+  it('counts documented entities up to a thousand and says when there are more', async () => {
+    expect(await docsCheck({})).toMatchObject({ status: 'problem', message: '1,000 entities or more have TechDocs (backstage.io/techdocs-ref), but TECHDOCS_BASE_URL is not set, so serve links none of their sites' });
+  });
+
+  it('reads the sites of the first entities by ref among those it reads', async () => {
+    const found = await docsCheck({ TECHDOCS_BASE_URL: SITES });
+    expect(found.message).toMatch(/^none of the 3 docs sites read under TECHDOCS_BASE_URL \(.+\) answered: component:default\/service-0000: .*; component:default\/service-0001: .*; component:default\/service-0002: /);
+  });
+});
+
 describe('TECHDOCS_BASE_URL before any entity has docs', () => {
   beforeAll(() => catalogOf(db(), component('plain-service')));
 
