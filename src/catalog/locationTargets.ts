@@ -44,8 +44,9 @@ export function locationTargets(entity: Entity, listing: ListingDocument, scope:
   const written = [...(spec.target ? [spec.target] : []), ...(spec.targets ?? [])];
   const targets: LocationTarget[] = [];
   const errors: Array<{ message: string; line: number }> = [];
+  const lineOf = lineFinder(listing);
   for (const target of written) {
-    const line = lineOf(target, listing);
+    const line = lineOf(target);
     // Targets are relative to the Location's own file, whether that is on disk or at a URL.
     const url = /^https?:\/\//i.test(target) ? target : isUrl(file) ? new URL(target, file).toString() : undefined;
     if (url === undefined && type === 'url') {
@@ -60,18 +61,29 @@ export function locationTargets(entity: Entity, listing: ListingDocument, scope:
 }
 
 /**
- * The line a target is written on: the first line of the document that holds it as a whole YAML
- * scalar (after `-`, `:`, `[` or `,`, quoted or not). The document's first line when none does,
- * as when a target is written across lines.
+ * Finds the line each target is written on: the first line, from just after the last target's,
+ * then from the document's start, that holds it as a whole YAML scalar (after `-`, `:`, `[` or `,`,
+ * quoted or not). The document's first line when none does, as when a target is written across
+ * lines. Targets are asked in the order they are written, so a Location listing thousands of files
+ * finds each on the line after the last, rather than reading the document again for each.
  */
-function lineOf(target: string, listing: ListingDocument): number {
-  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const scalar = new RegExp(`(?:^|[\\s\\[,:-])["']?${escaped}["']?(?:$|[\\s\\],#])`);
+function lineFinder(listing: ListingDocument): (target: string) => number {
   const lines = listing.text();
-  for (let index = listing.lines.first - 1; index < Math.min(listing.lines.last, lines.length); index++) {
-    if (scalar.test(lines[index]!)) return index + 1;
-  }
-  return listing.lines.first;
+  const first = listing.lines.first - 1;
+  const end = Math.min(listing.lines.last, lines.length);
+  let resume = first;
+  return (target) => {
+    const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const scalar = new RegExp(`(?:^|[\\s\\[,:-])["']?${escaped}["']?(?:$|[\\s\\],#])`);
+    const holds = (index: number) => lines[index]!.includes(target) && scalar.test(lines[index]!);
+    for (let index = resume; index < end; index++) {
+      if (holds(index)) return (resume = index + 1);
+    }
+    for (let index = first; index < resume && index < end; index++) {
+      if (holds(index)) return (resume = index + 1);
+    }
+    return listing.lines.first;
+  };
 }
 
 function clip(text: string): string {

@@ -89,6 +89,19 @@ describe('errors about Location targets', () => {
     ]);
   });
 
+  it('name the line of each target among a thousand that a Location lists', async () => {
+    folder.write('teams.yaml', docs(group('payments')));
+    const many = Array.from({ length: 1_000 }, (_, i) => `./absent-${i}.yaml`);
+    // Lines: 7 `- ./teams.yaml`, then from 8 onwards the thousand others.
+    const root = folder.write('catalog-info.yaml', docs(location('root', ['./teams.yaml', ...many])));
+    const report = await run(root);
+
+    const lineOf = (target: string) => report.errors.filter((error) => error.message.startsWith(`${folder.path(target)} does not exist`)).map((error) => error.line);
+    expect(lineOf('absent-0.yaml')).toEqual([8]);
+    expect(lineOf('absent-500.yaml')).toEqual([508]);
+    expect(lineOf('absent-999.yaml')).toEqual([1_007]);
+  });
+
   it('tell to configure the GitHub integration only for GitHub URLs, and say what is wrong with the others', async () => {
     const file = folder.write(
       'catalog-info.yaml',
