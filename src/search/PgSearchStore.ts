@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { concurrencyLimit } from '../db/concurrencyLimit';
 import { entityColumnsOf, jsonTextArray, toEntity, type EntityRow } from '../catalog/PgCatalogStatements';
 import { fieldTexts, lexiconWords, searchFields, type SearchFields } from '../catalog/searchDocument';
 import type { Entity } from '../catalog/model';
@@ -13,7 +12,6 @@ const NAME_CANDIDATES = 50;
 const DOCUMENT_CANDIDATES = 150;
 const WORD_CANDIDATES = 100;
 const PAGE_CANDIDATES = 100;
-const SEARCHES_AT_ONCE = 4;
 // Fewer candidates holding every word than this, and those holding some of them are read too.
 const ENOUGH_CANDIDATES = 10;
 // Below this, a word of the lexicon shares too little with what was typed to stand for it.
@@ -47,9 +45,6 @@ interface HitRow extends EntityRow {
  */
 export class PgSearchStore implements CatalogFinder {
   private filled: Promise<void> | undefined;
-  // Search statements at once, whichever pool they use: beyond a few, PostgreSQL shares its CPUs
-  // among them and each takes as long as all of them together; waiting here, each runs in turn.
-  private readonly statements = concurrencyLimit(SEARCHES_AT_ONCE);
   private common: { at: number; words: Promise<{ entities: string[]; pages: string[] }> } | undefined;
 
   private constructor(
@@ -193,7 +188,7 @@ export class PgSearchStore implements CatalogFinder {
       relevant(common.pages),
       ...filters.values,
     ];
-    const { rows } = await this.statements(() => (planGenerically(filters.shape) ? this.genericPlans.query<HitRow>({ name: `search.find.${shape}`, text, values }) : this.pool.query<HitRow>({ text, values })));
+    const { rows } = await (planGenerically(filters.shape) ? this.genericPlans.query<HitRow>({ name: `search.find.${shape}`, text, values }) : this.pool.query<HitRow>({ text, values }));
     return rows.map(toHit);
   }
 
@@ -219,7 +214,7 @@ export class PgSearchStore implements CatalogFinder {
 
   async lexicon(words: string[]): Promise<LexiconEntry[]> {
     if (words.length === 0) return [];
-    const { rows } = await this.statements(() => this.genericPlans.query<{ word: string; known: boolean; nearest: Array<{ word: string; similarity: number }> | null }>({
+    const { rows } = await this.genericPlans.query<{ word: string; known: boolean; nearest: Array<{ word: string; similarity: number }> | null }>({
       name: 'search.lexicon',
       text: `SELECT w.t AS word, k.known,
                CASE WHEN k.known THEN NULL ELSE (
@@ -230,7 +225,7 @@ export class PgSearchStore implements CatalogFinder {
              CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexicon WHERE word = w.t) AS known) k
              ORDER BY w.i`,
       values: [JSON.stringify(words.map((word) => word.toLowerCase())), NEAREST_FLOOR],
-    }));
+    });
     return rows.map((row) => ({ word: row.word, known: row.known, nearest: row.nearest ?? [] }));
   }
 
