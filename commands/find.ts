@@ -53,14 +53,20 @@ export async function find(text: string, ports: FindPorts, options: FindOptions)
   const result: FindResult = { kind: 'find', query: parsed.text, parsed, like: null, results: [], suggestions: [], corrections: [] };
   if (parsed.words.length === 0 && parsed.phrases.length === 0 && Object.keys(filtersOf(parsed)).length === 0) return result;
   const request = (terms: SearchRequest['terms']): SearchRequest => ({ terms, phrases: parsed.phrases, hints: parsed.hints, filters: parsed.filters, exactName: parsed.exactName, limit: options.limit });
-  let hits = await ports.finder.search(request(parsed.words.map((word) => ({ alternatives: [word], prefix: parsed.prefixes.includes(word) }))));
+  // Short words are left as typed: a typo in two or three letters could be anything, and "on"
+  // inside a hyphenated word is a stop word the lexicon does not hold.
+  const checked = parsed.words.filter(worthCorrecting);
+  // The lexicon is read beside the first search rather than after it, so that a misspelt word
+  // waits for two statements, not three, while many searches share the database.
+  const [first, lexicon] = await Promise.all([
+    ports.finder.search(request(parsed.words.map((word) => ({ alternatives: [word], prefix: parsed.prefixes.includes(word) })))),
+    checked.length ? ports.finder.lexicon(checked) : Promise.resolve([]),
+  ]);
+  let hits = first;
   // Nothing holds every word: a word may be misspelt or half typed. The lexicon says which words
   // the catalog never uses, and the search runs again with the nearest word it does use beside
-  // each, and each as a prefix. Short words are left as typed: a typo in two or three letters
-  // could be anything, and "on" inside a hyphenated word is a stop word the lexicon does not hold.
+  // each, and each as a prefix.
   if (!hits.some((hit) => hit.everyWord) && parsed.words.length) {
-    const checked = parsed.words.filter(worthCorrecting);
-    const lexicon = await ports.finder.lexicon(checked);
     const unknown = lexicon.filter((entry) => !entry.known);
     if (unknown.length) {
       const terms = parsed.words.map((word) => {
