@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { find } from '../commands/find';
 import { migrate, readMigrations } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
 import { PgSearchStore } from '../src/search/PgSearchStore';
 import { signSlackRequest, slashCommandBody } from '../test/support/slackSigning';
 import { backlineRoot } from './lib/cli';
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
     );
     log(`Sizes: ${sizes.rows.map((row) => `${row.name} ${row.size}`).join(', ')}`);
 
-    const finder = PgSearchStore.create({ pool });
+    // The search store as serve composes it (src/compose/backline.ts): a second pool whose sessions run generic plans.
+    const genericPlanPool = createPool(database.url, { max: 2, genericPlans: true });
+    cleanups.push(() => genericPlanPool.end());
+    const finder = PgSearchStore.create({ pool, genericPlanPool });
     const search = (text: string) => find(text, { finder }, { limit: 5 });
     const rng = new Prng(options.seed + 1);
     const generatedQueries = Array.from({ length: options.generated }, () => generatedQuery(rng, load.generated));
