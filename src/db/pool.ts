@@ -14,17 +14,44 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 export const APPLICATION_NAME = `backline/${process.pid}`;
 
 export function createPool(connectionString: string, options: { max?: number; genericPlans?: boolean } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000, application_name: APPLICATION_NAME });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    application_name: APPLICATION_NAME,
+    ...(options.genericPlans && { Client: GenericPlanClient }),
+  });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  if (options.genericPlans) {
-    // Set in the session, not as a startup option, which connection poolers such as PgBouncer
-    // refuse. The client runs it before any query it is handed. A server without the setting
-    // (before PostgreSQL 12) plans as it always does: slower, not wrong.
-    pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined));
-  }
   return pool;
 }
+
+/**
+ * A client whose session runs every named statement's generic plan, set once connected and before
+ * the pool hands it out. Set in the session, not as a startup option, which connection poolers such
+ * as PgBouncer refuse. A server without the setting (before PostgreSQL 12) plans as it always does:
+ * slower, not wrong.
+ */
+class GenericPlanClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+    const ready = super.connect().then(() =>
+      this.query('SET plan_cache_mode = force_generic_plan').then(
+        () => this,
+        () => this,
+      ),
+    );
+    if (!callback) return ready;
+    const answer = callback as (error: Error | null, client?: pg.Client) => void;
+    ready.then(
+      (client) => answer(null, client),
+      (error: Error) => answer(error),
+    );
+  }
+}
+
+type ConnectCallback = ((error: Error) => void) | ((error: null, client: pg.Client) => void);
 
 /** Fails with a message that says what to do when the database cannot be reached. */
 export async function checkConnection(pool: pg.Pool, described: string): Promise<void> {

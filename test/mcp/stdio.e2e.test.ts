@@ -79,6 +79,8 @@ describe('backline mcp over stdio, as whoever runs it', () => {
     expect(calls).toEqual(expect.arrayContaining([expect.objectContaining({ tool: 'run_template', arguments: { template: 'typescript-service' } })]));
     // Template values may hold secrets: the log names the template only.
     expect(operator.stderr.join('')).not.toContain('Tools for the ledger team.');
+    // Nothing else goes to stderr: no driver warnings among the log lines.
+    expect(operator.stderr.join('').split('\n').filter((line) => line.trim() && !line.startsWith('{'))).toEqual([]);
   });
 });
 
