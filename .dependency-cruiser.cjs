@@ -9,7 +9,7 @@ const LAYERS = [
   { name: 'catalog', path: '^src/catalog/' },
   { name: 'sources', path: '^src/sources/' },
   { name: 'services', path: '^src/(oncall|docs|health|scaffolder|scheduler|search)/' },
-  { name: 'config', path: '^src/(config|backlineFile)\\.ts$' },
+  { name: 'config', path: '^src/(config|backlineFile|mcpTokens)\\.ts$' },
   { name: 'doctor', path: '^src/doctor/' },
   { name: 'commands', path: '^commands/' },
   { name: 'surfaces', path: '^src/(slack|shell|mcp)/' },

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { McpToken } from '../config';
+import type { McpToken } from '../mcpTokens';
 import type { Logger } from '../logger';
 import type { McpSurface } from './server';
 
