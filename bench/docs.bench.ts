@@ -11,6 +11,7 @@ import { writeResults } from './lib/results';
 import { describeServer, startBenchServer } from './lib/server';
 import { ms, ratio, summarise, table, timeEach, type Summary } from './lib/stats';
 import { ADJECTIVES, NOUNS } from './lib/words';
+import { numberFlags } from './lib/args';
 
 /**
  * Docs search over a large cache of TechDocs search indexes: `/docs <entity> <words>` (one site),
@@ -32,14 +33,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sites: 200, pages: 500, queries: 200, seed: 42 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value <= 0) throw new Error(`usage: docs.bench [--sites N] [--pages N] [--queries N] [--seed S]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { sites: 200, pages: 500, queries: 200, seed: 42 }, 'usage: docs.bench [--sites N] [--pages N] [--queries N] [--seed S]', 1);
 }
 
 // Real docs use thousands of words, a few very often and most rarely: adjective+noun compounds give

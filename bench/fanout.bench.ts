@@ -13,6 +13,7 @@ import { startSender } from '../src/slack/sender';
 import { writeResults } from './lib/results';
 import { startBenchServer } from './lib/server';
 import { table } from './lib/stats';
+import { numberFlags } from './lib/args';
 
 /**
  * Fan-out of scheduled messages through the outbox to a loopback Slack that enforces one
@@ -32,14 +33,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { channels: 1000, 'per-channel': 3, concurrency: 50 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value < 1) throw new Error(`usage: fanout.bench [--channels N] [--per-channel K] [--concurrency C]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { channels: 1000, 'per-channel': 3, concurrency: 50 }, 'usage: fanout.bench [--channels N] [--per-channel K] [--concurrency C]', 1);
 }
 
 /** A minimal Slack: chat.postMessage only, one accepted post per channel per second. */

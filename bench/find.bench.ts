@@ -18,6 +18,7 @@ import { startServeChild } from './lib/serveChild';
 import { describeServer, startBenchServer } from './lib/server';
 import { ms, summarise, table, timeEach, type Summary } from './lib/stats';
 import { ADJECTIVES, NOUNS } from './lib/words';
+import { numberFlags } from './lib/args';
 
 /**
  * `/find` over a large catalog. First the search itself (the find core over PgSearchStore, one
@@ -48,14 +49,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { entities: 1_000_000, pages: 200_000, rounds: 10, generated: 300, baseline: 5, requests: 2_000, concurrency: 50, warmup: 1_000, seed: 42 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value < 0) throw new Error(`usage: find.bench [--entities N] [--pages N] [--rounds N] [--generated N] [--baseline N] [--requests N] [--concurrency N] [--warmup N] [--seed S]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { entities: 1_000_000, pages: 200_000, rounds: 10, generated: 300, baseline: 5, requests: 2_000, concurrency: 50, warmup: 1_000, seed: 42 }, 'usage: find.bench [--entities N] [--pages N] [--rounds N] [--generated N] [--baseline N] [--requests N] [--concurrency N] [--warmup N] [--seed S]');
 }
 
 async function main(): Promise<void> {

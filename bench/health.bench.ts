@@ -17,6 +17,7 @@ import { writeHealthCatalog } from './lib/healthCatalog';
 import { writeResults } from './lib/results';
 import { describeServer, startBenchServer } from './lib/server';
 import { ms, table } from './lib/stats';
+import { numberFlags } from './lib/args';
 
 /**
  * Collecting every entity's facts and scoring the default scorecard over a synthetic company of
@@ -40,14 +41,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { teams: 1_000, entities: 20_000, reruns: 3, seed: 42 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value <= 0) throw new Error(`usage: health.bench [--teams N] [--entities N] [--reruns N] [--seed S]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { teams: 1_000, entities: 20_000, reruns: 3, seed: 42 }, 'usage: health.bench [--teams N] [--entities N] [--reruns N] [--seed S]', 1);
 }
 
 async function main(): Promise<void> {

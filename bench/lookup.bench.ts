@@ -12,6 +12,7 @@ import { writeResults } from './lib/results';
 import { describeServer, startBenchServer } from './lib/server';
 import { ms, summarise, table, timeEach, type Summary } from './lib/stats';
 import { ADJECTIVES, NOUNS } from './lib/words';
+import { numberFlags } from './lib/args';
 
 /**
  * Store lookups over a large catalog: `getByRef` and `findByName` (exact) and `findSimilar` (fuzzy,
@@ -38,14 +39,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { entities: 1_000_000, seed: 42, exact: 2_000, fuzzy: 500, words: 100, budget: 150 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value <= 0) throw new Error(`usage: lookup.bench [--entities N] [--seed S] [--exact N] [--fuzzy N] [--words N] [--budget seconds]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { entities: 1_000_000, seed: 42, exact: 2_000, fuzzy: 500, words: 100, budget: 150 }, 'usage: lookup.bench [--entities N] [--seed S] [--exact N] [--fuzzy N] [--words N] [--budget seconds]', 1);
 }
 
 async function main(): Promise<void> {

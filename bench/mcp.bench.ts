@@ -15,6 +15,7 @@ import { writeResults } from './lib/results';
 import { startBenchServer } from './lib/server';
 import { startServeChild } from './lib/serveChild';
 import { ms, ratio, summarise, table, timeEach, type Summary } from './lib/stats';
+import { numberFlags } from './lib/args';
 
 /**
  * `who_owns` over MCP, on the demo catalog: through `backline mcp` on stdio (the compiled CLI as a
@@ -36,14 +37,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { requests: 500, cli: 30, warmup: 50, seed: 42 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value < 1) throw new Error(`usage: mcp.bench [--requests N] [--cli N] [--warmup N] [--seed S]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { requests: 500, cli: 30, warmup: 50, seed: 42 }, 'usage: mcp.bench [--requests N] [--cli N] [--warmup N] [--seed S]', 1);
 }
 
 /** Slack's Web API as serve needs it to start and idle: every method answers ok, with nobody in the workspace. */

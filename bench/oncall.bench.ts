@@ -13,6 +13,7 @@ import { Prng } from './lib/prng';
 import { writeResults } from './lib/results';
 import { startBenchServer } from './lib/server';
 import { ms, ratio, summarise, table, timeEach, type Summary } from './lib/stats';
+import { numberFlags } from './lib/args';
 
 /**
  * Who is on call, three ways, over the demo catalog: a PagerDuty answer fetched every time from a
@@ -32,14 +33,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { requests: 100, latency: 80, seed: 42 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[++i]);
-    if (!(key in options) || !Number.isInteger(value) || value < 0) throw new Error(`usage: oncall.bench [--requests N] [--latency MS] [--seed S]; bad ${argv[i - 1]}`);
-    options[key] = value;
-  }
-  return options;
+  return numberFlags<Options>(argv, { requests: 100, latency: 80, seed: 42 }, 'usage: oncall.bench [--requests N] [--latency MS] [--seed S]');
 }
 
 /** A PagerDuty stand-in: the Payments service and two weeks of daily level-1 shifts plus a level 2. */
