@@ -140,29 +140,21 @@ export class PgDocsStore implements DocsStore {
 
   /**
    * Some `first` documented entities, and how many there are, counted no further than `countUpTo`:
-   * a check of a large catalog reads a few rows, not every documented entity's body. The first
-   * found rather than the first by ref: ordering by ref can mean reading the whole table to sort it.
+   * a check of a large catalog reads a few rows, not every documented entity. The first found
+   * rather than the first by ref: ordering by ref can mean reading the whole table to sort it.
    */
   async documentedSample(options: { first: number; countUpTo: number }): Promise<{ first: StoredEntity[]; count: number }> {
-    const documented = `body -> 'metadata' -> 'annotations' ?| ARRAY['backstage.io/techdocs-ref', 'backstage.io/techdocs-entity']`;
     const [first, counted] = await Promise.all([
-      this.pool.query<{ ref: string; ref_key: string; kind: string; namespace: string; name: string; body: Entity; location_key: string }>(
-        `SELECT ref, ref_key, kind, namespace, name, body, location_key FROM entities WHERE ${documented} LIMIT $1::int`,
-        [options.first],
-      ),
-      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM entities WHERE ${documented} LIMIT $1::int) documented`, [options.countUpTo]),
+      this.pool.query<DocumentedRow>(`SELECT ${DOCUMENTED_COLUMNS} FROM entities WHERE ${DOCUMENTED} LIMIT $1::int`, [options.first]),
+      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM entities WHERE ${DOCUMENTED} LIMIT $1::int) documented`, [options.countUpTo]),
     ]);
-    return { first: first.rows.map((row) => ({ ref: row.ref, refKey: row.ref_key, kind: row.kind, namespace: row.namespace, name: row.name, entity: row.body, locationKey: row.location_key })), count: counted.rows[0]?.n ?? 0 };
+    return { first: first.rows.map(toDocumented), count: counted.rows[0]?.n ?? 0 };
   }
 
   async documentedEntities(): Promise<StoredEntity[]> {
     // A read of the catalog's table from here keeps the catalog store free of docs knowledge.
-    const { rows } = await this.pool.query<{ ref: string; ref_key: string; kind: string; namespace: string; name: string; body: Entity; location_key: string }>(
-      `SELECT ref, ref_key, kind, namespace, name, body, location_key FROM entities
-        WHERE body -> 'metadata' -> 'annotations' ?| ARRAY['backstage.io/techdocs-ref', 'backstage.io/techdocs-entity']
-        ORDER BY ref_key`,
-    );
-    return rows.map((row) => ({ ref: row.ref, refKey: row.ref_key, kind: row.kind, namespace: row.namespace, name: row.name, entity: row.body, locationKey: row.location_key }));
+    const { rows } = await this.pool.query<DocumentedRow>(`SELECT ${DOCUMENTED_COLUMNS} FROM entities WHERE ${DOCUMENTED} ORDER BY ref_key`);
+    return rows.map(toDocumented);
   }
 
   private async fullText(query: string, text: string, sites: string[] | null, limit: number): Promise<PageHit[]> {
@@ -207,4 +199,27 @@ function toSite(row: SiteRow): CachedSite {
 
 function toHit(row: HitRow): PageHit {
   return { siteUrl: row.site_url, entityRef: row.entity_ref, location: row.location, title: row.title, snippet: row.snippet.replace(/\s+/g, ' ').trim(), score: Math.round(row.score * 1000) / 1000 };
+}
+
+const DOCUMENTED = `body -> 'metadata' -> 'annotations' ?| ARRAY['backstage.io/techdocs-ref', 'backstage.io/techdocs-entity']`;
+
+// Each body cut to what resolving its docs reads (resolveDocs: annotations and links): every
+// documented entity of a large catalog is read at each refresh, and whole bodies can be large.
+const DOCUMENTED_COLUMNS = `ref, ref_key, kind, namespace, name, location_key,
+  jsonb_strip_nulls(jsonb_build_object('apiVersion', body -> 'apiVersion', 'kind', body -> 'kind', 'metadata', jsonb_build_object(
+    'name', body -> 'metadata' -> 'name', 'namespace', body -> 'metadata' -> 'namespace',
+    'annotations', body -> 'metadata' -> 'annotations', 'links', body -> 'metadata' -> 'links'))) AS body`;
+
+interface DocumentedRow {
+  ref: string;
+  ref_key: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  body: Entity;
+  location_key: string;
+}
+
+function toDocumented(row: DocumentedRow): StoredEntity {
+  return { ref: row.ref, refKey: row.ref_key, kind: row.kind, namespace: row.namespace, name: row.name, entity: row.body, locationKey: row.location_key };
 }

@@ -54,6 +54,6 @@ export interface DocsStore {
    * or '' for the home page) and at its anchors (`runbook/#rollback`). Empty when none is cached.
    */
   pageSections(siteUrl: string, page: string): Promise<Array<{ location: string; title: string; body: string }>>;
-  /** Catalog entities with a TechDocs annotation (techdocs-ref or techdocs-entity): the sites to keep fresh. */
+  /** Catalog entities with a TechDocs annotation (techdocs-ref or techdocs-entity), their bodies cut to the annotations and links that say where their docs are: the sites to keep fresh. */
   documentedEntities(): Promise<StoredEntity[]>;
 }
